@@ -5,7 +5,7 @@
  */
 import { build } from 'esbuild';
 
-await build({
+void build({
   entryPoints: ['functions/index.ts'],
   outfile: 'dist/main.js',
   bundle: true,
@@ -16,4 +16,6 @@ await build({
   // Provided by the Functions worker at run time (or by the local host); never a real package.
   external: ['@azure/functions-core'],
   logLevel: 'warning',
+}).catch(() => {
+  process.exitCode = 1;
 });

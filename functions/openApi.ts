@@ -1,0 +1,19 @@
+import { endpoint } from '../shared/http/endpoint';
+import { buildOpenApiDocument } from '../shared/http/openApiDocument';
+
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+
+endpoint({
+  name: 'openApi',
+  method: 'GET',
+  route: 'openapi.json',
+  summary: 'This OpenAPI 3.1 document.',
+  tags: ['Operations'],
+  access: 'anonymous',
+  responses: { 200: { description: 'The OpenAPI document.' } },
+  handler: () => {
+    // Built on first use: every endpoint has registered by then, and the schemas never change at run time.
+    document ??= buildOpenApiDocument();
+    return Promise.resolve({ status: 200, body: document });
+  },
+});
