@@ -22,16 +22,17 @@ export interface MarketCatalogue {
   /** Countries where Azure reservations are not sold. */
   reservationsUnavailable: ReadonlySet<string>;
   azurePlanList: MarketList;
+  reservationsUnavailableList: MarketList;
 }
 
-/** Parses a list and insists that it holds exactly the entries it declares, all distinct. */
+/**
+ * Parses a list and insists that it holds exactly the entries it declares. Entries are the source's market
+ * names, so two may share an ISO code (Bonaire, Saba and Sint Eustatius are all BQ).
+ */
 export function parseMarketList(raw: unknown, origin: string): MarketList {
   const list = marketListSchema.parse(raw);
-  const codes = new Set(list.countries.map((country) => country.code));
-  if (list.countries.length !== list.count || codes.size !== list.count) {
-    throw new Error(
-      `${origin} declares ${list.count} markets but holds ${list.countries.length} entries (${codes.size} distinct codes)`,
-    );
+  if (list.countries.length !== list.count) {
+    throw new Error(`${origin} declares ${list.count} markets but holds ${list.countries.length}`);
   }
   return list;
 }
@@ -51,5 +52,6 @@ export function loadMarketCatalogue(azurePlanMarketsFile?: string): MarketCatalo
     azurePlan: new Set(azurePlanList.countries.map((country) => country.code)),
     reservationsUnavailable: new Set(unavailable.countries.map((country) => country.code)),
     azurePlanList,
+    reservationsUnavailableList: unavailable,
   };
 }

@@ -22,7 +22,9 @@ export function createQueueServiceClient(
     );
   }
   // Identity-based connection (AzureWebJobsStorage__queueServiceUri), as the Functions host supports it.
-  return new QueueServiceClient(config.AzureWebJobsStorage__queueServiceUri!, new DefaultAzureCredential());
+  const serviceUri = config.AzureWebJobsStorage__queueServiceUri;
+  if (!serviceUri) throw new Error('AzureWebJobsStorage or AzureWebJobsStorage__queueServiceUri must be set');
+  return new QueueServiceClient(serviceUri, new DefaultAzureCredential());
 }
 
 /**
