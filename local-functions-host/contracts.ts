@@ -11,6 +11,7 @@
  *
  * The app under `functions/` never imports any of this: it runs unchanged under `func start`.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Typed data as the worker protocol carries it (`RpcTypedData`); exactly one field is set. */
 export interface RpcTypedData {
@@ -91,7 +92,10 @@ export interface InvocationRequest {
 }
 
 /** Supplies a non-trigger input binding (for example `durableClient`) whenever a function that declares it runs. */
-export type InputProvider = (binding: BindingMetadata & { name: string }, fn: RegisteredFunction) => RpcTypedData;
+export type InputProvider = (
+  binding: BindingMetadata & { name: string },
+  fn: RegisteredFunction,
+) => RpcTypedData;
 
 /** Runs functions through the real programming model, exactly as the Node worker does. */
 export interface FunctionInvoker {
@@ -143,11 +147,7 @@ export interface DurableEngineOptions {
 
 export interface DurableEngineApi {
   /** Handles `/runtime/webhooks/durabletask/...` and the client's `rpcBaseUrl` paths; false when not one of them. */
-  handleHttp(
-    req: import('node:http').IncomingMessage,
-    res: import('node:http').ServerResponse,
-    url: URL,
-  ): Promise<boolean>;
+  handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Stops scheduling work; resolves when running invocations have settled. */
   stop(): Promise<void>;
 }
