@@ -252,8 +252,14 @@ function ensureError(error: unknown): Error {
   if (error === null || error === undefined) {
     return new Error('Unknown error');
   }
-  if (typeof error === 'object') {
-    return new Error(JSON.stringify(error));
+  switch (typeof error) {
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return new Error(String(error));
+    case 'symbol':
+      return new Error(error.toString());
+    default:
+      return new Error(JSON.stringify(error) ?? 'Unknown error');
   }
-  return new Error(String(error));
 }
