@@ -65,6 +65,8 @@ export interface EndpointDefinition<
   body?: B;
   /** Honours the Idempotency-Key header (state-changing requests). */
   idempotent?: boolean;
+  /** Largest accepted body in bytes, for endpoints that take lists (default 256 KiB). */
+  maxBodyBytes?: number;
   durableClient?: boolean;
   /** Successful responses, for the OpenAPI document. */
   responses: Record<number, ResponseDoc>;
@@ -102,10 +104,13 @@ function parseOrThrow<T extends z.ZodType>(
   );
 }
 
-async function readJsonBody(request: HttpRequest): Promise<{ raw: string; value: unknown }> {
+async function readJsonBody(
+  request: HttpRequest,
+  limitBytes: number,
+): Promise<{ raw: string; value: unknown }> {
   const raw = await request.text();
-  if (Buffer.byteLength(raw, 'utf8') > maxBodyBytes) {
-    throw new AppError('InvalidRequest', `The request body exceeds ${maxBodyBytes} bytes.`);
+  if (Buffer.byteLength(raw, 'utf8') > limitBytes) {
+    throw new AppError('InvalidRequest', `The request body exceeds ${limitBytes} bytes.`);
   }
   // An empty body is an empty object: `POST …/purchases` with nothing to say is a valid request.
   if (raw.trim() === '') return { raw, value: {} };
@@ -159,7 +164,9 @@ export function endpoint<
           ? parseOrThrow(definition.query, Object.fromEntries(request.query.entries()), 'query')
           : undefined
       ) as Parsed<Q>;
-      const rawBody = definition.body ? await readJsonBody(request) : undefined;
+      const rawBody = definition.body
+        ? await readJsonBody(request, definition.maxBodyBytes ?? maxBodyBytes)
+        : undefined;
       const body = (
         definition.body && rawBody ? parseOrThrow(definition.body, rawBody.value, 'body') : undefined
       ) as Parsed<B>;
