@@ -41,6 +41,11 @@ export const errorCatalogue = {
     status: 409,
     title: 'A suspended Microsoft Azure (0145P) subscription blocks the transition.',
   },
+  NoLegacySubscriptions: {
+    status: 409,
+    title:
+      'The customer has no Microsoft Azure (0145P) subscription to transition; buy the Azure plan instead.',
+  },
   LegacyOfferNotEligibleForPurchase: {
     status: 409,
     title: 'Microsoft Azure (0145P) cannot be bought once the customer has an Azure plan.',

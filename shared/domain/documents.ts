@@ -138,6 +138,20 @@ export const subscriptionDocumentSchema = z.object({
   termDuration: z.string().optional(),
   /** 0145P only: the one Azure subscription it bills, moved under the plan by the transition. */
   azureSubscriptionId: z.string().optional(),
+  billingCycle: z.enum(['one_time', 'monthly', 'annual', 'none']).optional(),
+  /** Reservations only: what was reserved, and the Azure plan it was bought under. */
+  reservation: z
+    .object({
+      productId: z.string(),
+      skuId: z.string(),
+      reservationType: z.string(),
+      region: z.string(),
+      scope: z.literal('shared'),
+      azurePlanSubscriptionId: z.string(),
+    })
+    .optional(),
+  /** 0145P only: set by the transition that moved its Azure subscription under the plan. */
+  transitionedToEntitlementId: z.string().optional(),
 });
 export type SubscriptionDocument = z.infer<typeof subscriptionDocumentSchema>;
 
@@ -151,6 +165,8 @@ export const entitlementDocumentSchema = z.object({
   /** The Azure plan subscription it belongs to. */
   subscriptionId: z.string(),
   createdAt: isoDateTime,
+  /** Set when the transition moved it from a Microsoft Azure (0145P) subscription. */
+  movedFromSubscriptionId: z.string().optional(),
 });
 export type EntitlementDocument = z.infer<typeof entitlementDocumentSchema>;
 
