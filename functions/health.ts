@@ -42,7 +42,10 @@ endpoint({
   },
   handler: async () => {
     const config = getConfig();
-    clients ??= { cosmos: createCosmosClient(config), storage: createQueueServiceClient(config) };
+    clients ??= {
+      cosmos: await createCosmosClient(config),
+      storage: await createQueueServiceClient(config),
+    };
     const { cosmos, storage } = clients;
     const [cosmosState, storageState] = await Promise.all([
       probe((abortSignal) => cosmos.database(config.COSMOS_DATABASE).read({ abortSignal })),

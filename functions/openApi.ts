@@ -11,9 +11,12 @@ endpoint({
   tags: ['Operations'],
   access: 'anonymous',
   responses: { 200: { description: 'The OpenAPI document.' } },
-  handler: () => {
+  handler: async () => {
     // Built on first use: every endpoint has registered by then, and the schemas never change at run time.
-    document ??= buildOpenApiDocument();
-    return Promise.resolve({ status: 200, body: document });
+    document ??= buildOpenApiDocument().catch((error: unknown) => {
+      document = undefined;
+      throw error;
+    });
+    return { status: 200, body: await document };
   },
 });

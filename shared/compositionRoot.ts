@@ -48,8 +48,10 @@ export function getServices(): Promise<Services> {
 
 async function buildServices(): Promise<Services> {
   const appConfig = getConfig();
-  const client = createCosmosClient(appConfig);
-  const queueService = createQueueServiceClient(appConfig);
+  const [client, queueService] = await Promise.all([
+    createCosmosClient(appConfig),
+    createQueueServiceClient(appConfig),
+  ]);
   const notifications = queueService.getQueueClient(queueNames.notifications);
   const purchaseRequests = queueService.getQueueClient(queueNames.purchaseRequests);
   const [database] = await Promise.all([

@@ -1,5 +1,4 @@
-import { DefaultAzureCredential } from '@azure/identity';
-import { QueueServiceClient } from '@azure/storage-queue';
+import { type QueueServiceClient } from '@azure/storage-queue';
 
 import { type AppConfig } from './config';
 
@@ -12,9 +11,11 @@ export const queueNames = {
 const developmentStorage =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;';
 
-export function createQueueServiceClient(
+/** The SDK is imported on first use, so that loading the app does not pay for it (see createCosmosClient). */
+export async function createQueueServiceClient(
   config: Pick<AppConfig, 'AzureWebJobsStorage' | 'AzureWebJobsStorage__queueServiceUri'>,
-): QueueServiceClient {
+): Promise<QueueServiceClient> {
+  const { QueueServiceClient } = await import('@azure/storage-queue');
   const connection = config.AzureWebJobsStorage?.trim();
   if (connection) {
     return QueueServiceClient.fromConnectionString(
@@ -24,6 +25,7 @@ export function createQueueServiceClient(
   // Identity-based connection (AzureWebJobsStorage__queueServiceUri), as the Functions host supports it.
   const serviceUri = config.AzureWebJobsStorage__queueServiceUri;
   if (!serviceUri) throw new Error('AzureWebJobsStorage or AzureWebJobsStorage__queueServiceUri must be set');
+  const { DefaultAzureCredential } = await import('@azure/identity');
   return new QueueServiceClient(serviceUri, new DefaultAzureCredential());
 }
 

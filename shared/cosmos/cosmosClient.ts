@@ -1,10 +1,9 @@
 import {
   type ContainerDefinition,
-  CosmosClient,
+  type CosmosClient,
   type CosmosClientOptions,
   type Database,
 } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
 
 import { type AppConfig } from '../config';
 
@@ -22,16 +21,21 @@ export const containerDefinitions = {
 
 export type ContainerName = keyof typeof containerDefinitions;
 
-export function createCosmosClient(
+/**
+ * The SDKs are imported on first use, not when the app loads: the Functions host imports the app on every cold
+ * start, and most of that time would otherwise go to evaluating SDKs that only the first request needs.
+ */
+export async function createCosmosClient(
   config: Pick<AppConfig, 'COSMOS_ENDPOINT' | 'COSMOS_KEY'>,
   extra: Partial<CosmosClientOptions> = {},
-): CosmosClient {
+): Promise<CosmosClient> {
   const endpoint = config.COSMOS_ENDPOINT;
   const key = config.COSMOS_KEY?.trim();
+  const { CosmosClient } = await import('@azure/cosmos');
   return new CosmosClient({
     endpoint,
     // No key configured: sign in with the app's managed identity (or the developer's Azure CLI login).
-    ...(key ? { key } : { aadCredentials: new DefaultAzureCredential() }),
+    ...(key ? { key } : { aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential() }),
     // A plain-http endpoint is a local server: don't follow the https endpoints it advertises.
     connectionPolicy: { enableEndpointDiscovery: !endpoint.startsWith('http://') },
     ...extra,

@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 
 import { type HttpRequest } from '@azure/functions';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors as joseErrors,
-  jwtVerify,
-  type JWTVerifyGetKey,
-} from 'jose';
+import type * as JoseModule from 'jose';
+import { type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 
 import { type AppConfig } from '../config';
@@ -29,15 +24,18 @@ const claimsSchema = z.object({
 
 export type Authenticator = (request: HttpRequest) => Promise<Caller>;
 
-function keySetFor(jwksUri: string): JWTVerifyGetKey {
+/** jose is imported on the first token, not when the app loads (cold start). */
+type Jose = typeof JoseModule;
+
+function keySetFor(jose: Jose, jwksUri: string): JWTVerifyGetKey {
   if (jwksUri.startsWith('file:')) {
     // Local development: the committed development key set (scripts/local-auth). Same verification path.
     const path = jwksUri.slice('file:'.length);
-    return createLocalJWKSet(
-      JSON.parse(readFileSync(path, 'utf8')) as Parameters<typeof createLocalJWKSet>[0],
+    return jose.createLocalJWKSet(
+      JSON.parse(readFileSync(path, 'utf8')) as Parameters<Jose['createLocalJWKSet']>[0],
     );
   }
-  return createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  return jose.createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
 }
 
 function knownRoles(values: readonly string[] | undefined): Role[] {
@@ -92,9 +90,10 @@ export function createAuthenticator(
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match?.[1])
         throw new AppError('Unauthenticated', 'The Authorization header must be "Bearer <token>".');
-      keySet ??= keySetFor(config.AUTH_JWKS_URI);
+      const jose = await import('jose');
+      keySet ??= keySetFor(jose, config.AUTH_JWKS_URI);
       try {
-        const { payload } = await jwtVerify(match[1], keySet, {
+        const { payload } = await jose.jwtVerify(match[1], keySet, {
           issuer: config.AUTH_ISSUER,
           audience: config.AUTH_AUDIENCE,
           algorithms: acceptedAlgorithms,
@@ -112,8 +111,8 @@ export function createAuthenticator(
         };
       } catch (error) {
         if (error instanceof AppError) throw error;
-        if (error instanceof joseErrors.JOSEError || error instanceof z.ZodError) {
-          throw new AppError('Unauthenticated', describeTokenError(error));
+        if (error instanceof jose.errors.JOSEError || error instanceof z.ZodError) {
+          throw new AppError('Unauthenticated', describeTokenError(jose.errors, error));
         }
         throw error;
       }
@@ -127,7 +126,7 @@ export function createAuthenticator(
   };
 }
 
-function describeTokenError(error: Error): string {
+function describeTokenError(joseErrors: Jose['errors'], error: Error): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
   if (error instanceof joseErrors.JWTClaimValidationFailed)
     return `The token's ${error.claim} claim is not accepted.`;

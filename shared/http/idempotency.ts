@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { type Container, ErrorResponse } from '@azure/cosmos';
+import { type Container } from '@azure/cosmos';
 import { z } from 'zod';
 
 import { AppError } from '../errors';
@@ -44,8 +44,12 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * The SDK's `ErrorResponse` carries the HTTP status as a numeric `code`. Checking the shape rather than `instanceof`
+ * keeps `@azure/cosmos` out of the modules every function loads at start (the SDK is imported on first use).
+ */
 function isStatus(error: unknown, status: number): boolean {
-  return error instanceof ErrorResponse && error.code === status;
+  return error instanceof Error && (error as { code?: unknown }).code === status;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 
 import { errorCatalogue, type ErrorCode } from '../errors';
 import { endpointRegistry } from './endpoint';
@@ -27,8 +27,12 @@ function errorResponses(codes: ErrorCode[]) {
   );
 }
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests. */
-export function buildOpenApiDocument(serverUrl?: string) {
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests. zod-openapi is imported
+ * here, on first use, so that loading the app does not pay for it (cold start).
+ */
+export async function buildOpenApiDocument(serverUrl?: string) {
+  const { createDocument } = await import('zod-openapi');
   const paths: ZodOpenApiPathsObject = {};
   for (const definition of endpointRegistry) {
     const codes: ErrorCode[] = [...(definition.errors ?? [])];
