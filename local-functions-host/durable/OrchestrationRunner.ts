@@ -298,6 +298,7 @@ export class OrchestrationRunner {
       return;
     }
     execution.history.push(...decisions, this.#event(HistoryEventType.OrchestratorCompleted, now));
+    if (this.#stopped) return;
     for (const effect of effects) effect();
   }
 

@@ -65,6 +65,10 @@ async function managementStatus(instanceId: string): Promise<Status> {
   return (await res.json()) as Status;
 }
 
+async function runtimeOf(instanceId: string): Promise<string> {
+  return (await managementStatus(instanceId)).runtimeStatus;
+}
+
 function history(instanceId: string): HistoryEvent[] {
   const snapshot = host.engine.inspect(instanceId);
   if (!snapshot) throw new Error(`no instance ${instanceId}`);
@@ -144,6 +148,14 @@ describe('activities', () => {
     expect(result.output).toMatch(
       /^Orchestrator function 'retryExhaustedUncaught' failed: Activity function 'alwaysFails' failed: {2}cannot process order-8/,
     );
+  });
+
+  it('runs at most 16 activities at once and queues the rest', async () => {
+    const id = await start('fanOut');
+    await host.waitForIdle();
+    const result = await status(id);
+    expect(result.runtimeStatus).toBe('Completed');
+    expect(result.output).toEqual({ count: 40, maxSeen: 16 });
   });
 });
 
@@ -244,6 +256,28 @@ describe('orchestration lifecycle', () => {
     expect(output.failure).toContain("Orchestrator function 'child' failed: child refuses second");
     expect((await status(`${id}-kid`)).runtimeStatus).toBe('Failed');
     expect((await status(`${id}:0000`)).runtimeStatus).toBe('Completed');
+  });
+
+  it('retries a failed sub-orchestration under a new default id (<parent id>:<task id in hex>)', async () => {
+    const id = await start('parentWithRetry');
+    await host.waitForIdle();
+    expect(await runtimeOf(`${id}:0000`)).toBe('Failed');
+    expect((await status(id)).runtimeStatus).toBe('Running');
+    await host.advance(1 * second);
+    const result = await status(id);
+    expect(result.runtimeStatus).toBe('Completed');
+    // Task 0 was the first child, 1 the retry timer, 2 the second child.
+    expect(result.output).toEqual({ result: `sub-${id}:ok:2`, instanceId: `${id}:0002` });
+  });
+
+  it('fails an orchestrator that schedules something else on replay (non-determinism check by name)', async () => {
+    const id = await start('nondeterministic');
+    await host.waitForIdle();
+    const result = await status(id);
+    expect(result.runtimeStatus).toBe('Failed');
+    expect(result.output).toMatch(
+      /Non-Deterministic workflow detected: task #0 was callActivity\('echoActivity'\)/,
+    );
   });
 
   it('continues as new with a fresh history, carrying events that were not processed yet', async () => {

@@ -37,6 +37,18 @@ df.app.activity('echoActivity', { handler: (input) => ({ echoed: input, type: ty
 
 df.app.activity('noResult', { handler: () => undefined });
 
+/** Counts how many instances of itself run at once, to check the activity concurrency cap. */
+const concurrency = { now: 0, max: 0 };
+df.app.activity('concurrent', {
+  handler: async (input) => {
+    concurrency.now++;
+    concurrency.max = Math.max(concurrency.max, concurrency.now);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    concurrency.now--;
+    return { index: input, maxSeen: concurrency.max };
+  },
+});
+
 df.app.activity('remind', {
   handler: (input) => {
     record('remind', input);
@@ -139,6 +151,35 @@ df.app.orchestration('parent', function* (context) {
     failure = error.message;
   }
   return { ok, failure };
+});
+
+/** Fails on its first run for a key (the activity is not retried here), succeeds after. */
+df.app.orchestration('flakyChild', function* (context) {
+  const result = yield context.df.callActivity('flaky', { key: context.df.getInput(), failTimes: 1 });
+  return { result, instanceId: context.df.instanceId };
+});
+
+df.app.orchestration('parentWithRetry', function* (context) {
+  const retry = new df.RetryOptions(1000, 3);
+  return yield context.df.callSubOrchestratorWithRetry('flakyChild', retry, `sub-${context.df.instanceId}`);
+});
+
+/** Schedules a different activity on replay than on the first run: the engine's name check must catch it. */
+const nondeterministicRuns = new Map();
+df.app.orchestration('nondeterministic', function* (context) {
+  const runs = (nondeterministicRuns.get(context.df.instanceId) ?? 0) + 1;
+  nondeterministicRuns.set(context.df.instanceId, runs);
+  yield context.df.callActivity(runs === 1 ? 'echoActivity' : 'noResult', 'x');
+  yield context.df.callActivity('echoActivity', 'y');
+  return 'should not complete';
+});
+
+/** Forty activities at once: at most maxConcurrentActivities (16) may run together. */
+df.app.orchestration('fanOut', function* (context) {
+  const results = yield context.df.Task.all(
+    [...Array(40).keys()].map((i) => context.df.callActivity('concurrent', i)),
+  );
+  return { count: results.length, maxSeen: Math.max(...results.map((r) => r.maxSeen)) };
 });
 
 /** Sums `Add` events across executions: each execution takes one event, then continues as new. */
