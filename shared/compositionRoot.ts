@@ -10,6 +10,7 @@ import {
   ensureDatabase,
 } from './cosmos/cosmosClient';
 import { createRepositories, type Repositories } from './cosmos/repositories';
+import { createFaultInjector, type FaultInjector } from './faultInjection';
 import { type Authenticator, createAuthenticator } from './http/authenticate';
 import { loadMarketCatalogue, type MarketCatalogue } from './markets';
 import { createQueueServiceClient, queueNames } from './queues';
@@ -23,6 +24,8 @@ export interface Services {
   cosmos: { client: CosmosClient; database: Database; containers: Record<ContainerName, Container> };
   queues: { notifications: QueueClient; purchaseRequests: QueueClient };
   repositories: Repositories;
+  /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
+  faults: FaultInjector;
 }
 
 let config: AppConfig | undefined;
@@ -73,5 +76,6 @@ async function buildServices(): Promise<Services> {
     cosmos: { client, database, containers },
     queues: { notifications, purchaseRequests },
     repositories: createRepositories(containers),
+    faults: createFaultInjector(appConfig.FAULT_INJECTION),
   };
 }

@@ -32,6 +32,8 @@ const configSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:7071'),
   /** Optional replacement for the shipped Azure plan market list (same JSON shape as data/azure-plan-markets.json). */
   AZURE_PLAN_MARKETS_FILE: z.string().optional(),
+  /** Tests only: injected failures, `point:count,…` (see shared/faultInjection.ts). Never set in production. */
+  FAULT_INJECTION: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

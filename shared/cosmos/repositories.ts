@@ -1,10 +1,17 @@
 import { type Container } from '@azure/cosmos';
 
+import { createAgreementRepository } from './agreementRepository';
 import { type ContainerName } from './cosmosClient';
+import { createCustomerRepository } from './customerRepository';
+import { createInvitationRepository } from './invitationRepository';
 
 /** The repositories the functions use, built over the app's containers (one factory each). */
-export function createRepositories(_containers: Record<ContainerName, Container>) {
-  return {};
+export function createRepositories(containers: Record<ContainerName, Container>) {
+  return {
+    customers: createCustomerRepository(containers.customers),
+    agreements: createAgreementRepository(containers.customers),
+    invitations: createInvitationRepository(containers.invitations),
+  };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,174 @@
+import * as df from 'durable-functions';
+import { type OrchestrationContext, type OrchestrationHandler, type Task } from 'durable-functions';
+
+import { type McaPlan } from '../../shared/domain/azurePlanPurchase';
+import { invitationDeadline, nextWakeUp } from '../../shared/domain/invitationSchedule';
+import {
+  azurePlanPurchaseOrchestration,
+  type CloseInvitationInput,
+  type InvitationProgress,
+  type InviteCustomerInput,
+  type PlaceOrderInput,
+  type PlaceOrderResult,
+  purchaseActivities,
+  type PurchaseCustomStatus,
+  purchaseEvents,
+  type PurchaseInput,
+  purchaseInputSchema,
+  type PurchaseOutcome,
+  type ReleaseSlotInput,
+  type RemindCustomerInput,
+} from '../../shared/purchases/purchaseWorkflow';
+
+/** Activities retry only what can be transient (store or queue errors); business outcomes come back as values. */
+const storeRetry = new df.RetryOptions(500, 5);
+storeRetry.backoffCoefficient = 2;
+storeRetry.maxRetryIntervalInMilliseconds = 10_000;
+
+type InviteMca = Extract<McaPlan, { method: 'invite' }>;
+type SignatureOutcome =
+  | { outcome: 'accepted'; invitation: InvitationProgress }
+  | { outcome: 'expired' | 'cancelled'; invitation: InvitationProgress };
+
+/**
+ * The Azure plan purchase, as Partner Center runs it: get the MCA accepted (already accepted, attested with the
+ * purchase, or by inviting the customer and waiting for the signature), then place the order. The purchase id is
+ * the instance id; the input carries ids and the small MCA plan only.
+ */
+export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
+  context: OrchestrationContext,
+): Generator<Task, PurchaseOutcome, unknown> {
+  const input = purchaseInputSchema.parse(context.df.getInput());
+  const mcaMethod = input.mca.method;
+  let invitation: InvitationProgress | undefined;
+
+  if (input.mca.method === 'invite') {
+    const signature = yield* awaitCustomerSignature(context, input, input.mca);
+    invitation = signature.invitation;
+    if (signature.outcome !== 'accepted') return { status: signature.outcome, invitation };
+  }
+
+  showStep(context, { step: 'placingOrder', mcaMethod, ...(invitation ? { invitation } : {}) });
+  const placeOrder: PlaceOrderInput = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+    requestedBy: input.requestedBy,
+    // New ids from the replay-safe generator: a retried activity writes the same ids.
+    ids: {
+      orderId: context.df.newGuid(context.df.instanceId),
+      subscriptionId: context.df.newGuid(context.df.instanceId),
+      entitlementId: context.df.newGuid(context.df.instanceId),
+    },
+    ...(input.mca.method === 'attest'
+      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+      : {}),
+    placedAt: context.df.currentUtcDateTime.toISOString(),
+  };
+
+  let result: PlaceOrderResult;
+  try {
+    result = (yield context.df.callActivityWithRetry(
+      purchaseActivities.placeOrder,
+      storeRetry,
+      placeOrder,
+    )) as PlaceOrderResult;
+  } catch {
+    result = {
+      outcome: 'rejected',
+      error: {
+        code: 'InternalError',
+        detail: 'The order could not be placed and nothing was bought; start the purchase again.',
+      },
+    };
+  }
+
+  if (result.outcome === 'placed') {
+    const outcome: PurchaseOutcome = {
+      status: 'completed',
+      order: result.order,
+      ...(invitation ? { invitation } : {}),
+    };
+    showStep(context, { step: 'completed', mcaMethod, order: result.order });
+    return outcome;
+  }
+  const release: ReleaseSlotInput = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+  };
+  yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
+  return { status: 'failed', error: result.error, ...(invitation ? { invitation } : {}) };
+};
+
+/**
+ * Invites the customer, then waits for the signature: each round races the acceptance and a cancellation against
+ * a timer that wakes for the next reminder or, at last, the deadline.
+ */
+function* awaitCustomerSignature(
+  context: OrchestrationContext,
+  input: PurchaseInput,
+  mca: InviteMca,
+): Generator<Task, SignatureOutcome, unknown> {
+  const schedule = {
+    invitedAt: context.df.currentUtcDateTime,
+    reminderEveryHours: mca.reminderEveryHours,
+    expiresInDays: mca.expiresInDays,
+  };
+  const invite: InviteCustomerInput = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    email: mca.email,
+    expiresAt: invitationDeadline(schedule).toISOString(),
+    correlationId: input.correlationId,
+  };
+  yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
+
+  let remindersSent = 0;
+  const progress = (): InvitationProgress => ({
+    email: invite.email,
+    expiresAt: invite.expiresAt,
+    remindersSent,
+  });
+  const maxRounds = Math.ceil((mca.expiresInDays * 24) / mca.reminderEveryHours) + 1;
+
+  for (let round = 0; round < maxRounds; round += 1) {
+    showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
+    const wake = nextWakeUp(schedule, remindersSent);
+    // New waiters each round: the SDK hands an event to the most recently created waiter of its name.
+    const accepted = context.df.waitForExternalEvent(purchaseEvents.mcaAccepted);
+    const cancelled = context.df.waitForExternalEvent(purchaseEvents.purchaseCancelled);
+    const timer = context.df.createTimer(wake.at);
+    const winner: unknown = yield context.df.Task.any([accepted, cancelled, timer]);
+
+    if (winner === accepted || winner === cancelled) {
+      // An orchestration cannot finish while a timer is pending.
+      timer.cancel();
+      if (winner === accepted) return { outcome: 'accepted', invitation: progress() };
+      yield* closeInvitation(context, invite, 'cancelled');
+      return { outcome: 'cancelled', invitation: progress() };
+    }
+    if (wake.reason === 'deadline') break;
+    remindersSent += 1;
+    const reminder: RemindCustomerInput = { ...invite, round: remindersSent };
+    yield context.df.callActivityWithRetry(purchaseActivities.remindCustomer, storeRetry, reminder);
+  }
+
+  yield* closeInvitation(context, invite, 'expired');
+  return { outcome: 'expired', invitation: progress() };
+}
+
+function* closeInvitation(
+  context: OrchestrationContext,
+  invite: InviteCustomerInput,
+  outcome: CloseInvitationInput['outcome'],
+): Generator<Task, void, unknown> {
+  const close: CloseInvitationInput = { ...invite, outcome };
+  yield context.df.callActivityWithRetry(purchaseActivities.closeInvitation, storeRetry, close);
+}
+
+function showStep(context: OrchestrationContext, status: PurchaseCustomStatus): void {
+  context.df.setCustomStatus(status);
+}
+
+df.app.orchestration(azurePlanPurchaseOrchestration, azurePlanPurchaseOrchestrator);

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+
+import type * as df from 'durable-functions';
+
+import { type Services } from '../compositionRoot';
+import {
+  assertCustomerMayBuyAzurePlan,
+  decideMcaPlan,
+  isSlotStale,
+  type McaOptionInput,
+  mcaOptionSchema,
+  orderInProgress,
+  type PurchaseStatus,
+} from '../domain/azurePlanPurchase';
+import { type CustomerDocument } from '../domain/documents';
+import { AppError } from '../errors';
+import { fieldErrorsFromZod } from '../http/problem';
+import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
+import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
+import { azurePlanPurchaseOrchestration, type PurchaseInput } from './purchaseWorkflow';
+
+export interface StartAzurePlanPurchaseRequest {
+  customerId: string;
+  /** How to get the MCA accepted when the customer has not accepted it yet (the contract's `mca` option). */
+  mca?: McaOptionInput | undefined;
+  /** The partner user on whose behalf the purchase runs (roles are checked by the caller). */
+  requestedBy: { userId: string; name?: string | undefined };
+  correlationId: string;
+  /**
+   * A purchase id chosen by the caller (the batch trigger derives it from the message, for at-least-once
+   * delivery); a random one when omitted. The same id twice starts nothing new: the existing purchase is returned.
+   */
+  purchaseId?: string | undefined;
+}
+
+export interface StartedPurchase {
+  purchaseId: string;
+  status: PurchaseStatus;
+}
+
+/** Conditional claims lost to concurrent writers before giving up with OrderInProgress. */
+const maxClaimAttempts = 3;
+
+/**
+ * Starts an Azure plan purchase after every check of the contract, in its order: the customer exists (404), the
+ * country sells the Azure plan, the customer has no Azure plan and no 0145P subscription, no purchase of this
+ * customer is running, and the MCA is accepted or an `mca` option says how to get it (attest: not for an indirect
+ * reseller's customer, not dated in the future). Throws `AppError` for each.
+ *
+ * One point read of the customer answers the checks; the one-purchase-at-a-time slot is then claimed with a write
+ * conditional on that read (of concurrent requests exactly one wins, the others see the winner's slot and get
+ * OrderInProgress). A slot whose holder ended without releasing it, or never started, is taken over.
+ */
+export async function startAzurePlanPurchase(
+  services: Services,
+  durableClient: df.DurableClient,
+  request: StartAzurePlanPurchaseRequest,
+): Promise<StartedPurchase> {
+  const { customerId, correlationId } = request;
+  const mcaOption = parseMcaOption(request.mca);
+
+  if (request.purchaseId !== undefined) {
+    const existing = await readPurchaseState(durableClient, request.purchaseId);
+    if (existing) return { purchaseId: existing.purchaseId, status: existing.status };
+  }
+  const purchaseId = request.purchaseId ?? randomUUID();
+  const customers = services.repositories.customers;
+
+  let claimed: CustomerDocument | undefined;
+  let input: PurchaseInput | undefined;
+  for (let attempt = 0; attempt < maxClaimAttempts && claimed === undefined; attempt += 1) {
+    const customer = await customers.get(customerId);
+    if (customer === undefined) {
+      throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+    }
+    const now = services.clock.now();
+    assertCustomerMayBuyAzurePlan(customer, services.markets.azurePlan);
+    const slot = customer.activePurchase;
+    if (slot !== null && slot.purchaseId !== purchaseId) {
+      const holder = await slotHolderState(durableClient, slot.purchaseId);
+      if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot.purchaseId);
+    }
+    const mca = decideMcaPlan(customer, mcaOption, now);
+    input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
+
+    if (slot?.purchaseId === purchaseId) {
+      // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
+      claimed = customer;
+    } else {
+      const written = await customers.claimPurchaseSlot(customer, {
+        purchaseId,
+        startedAt: now.toISOString(),
+        correlationId,
+      });
+      if (written !== 'changed') claimed = written;
+    }
+  }
+  if (claimed === undefined || input === undefined) {
+    throw orderInProgress(customerId, 'another purchase');
+  }
+
+  if (input.mca.method !== 'invite') {
+    rememberClaimedCustomer(purchaseId, claimed, services.clock.now().getTime());
+  }
+  try {
+    await durableClient.startNew(azurePlanPurchaseOrchestration, { instanceId: purchaseId, input });
+  } catch (error) {
+    // A concurrent delivery of the same purchase may have started it; otherwise free the slot for a retry.
+    const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
+    if (started) return { purchaseId, status: started.status };
+    forgetClaimedCustomer(purchaseId);
+    await customers.releasePurchaseSlot(customerId, purchaseId, { now: services.clock.now(), correlationId });
+    throw error;
+  }
+  return { purchaseId, status: 'validating' };
+}
+
+function parseMcaOption(mca: McaOptionInput | undefined) {
+  if (mca === undefined) return undefined;
+  const parsed = mcaOptionSchema.safeParse(mca);
+  if (!parsed.success) {
+    throw new AppError(
+      'InvalidRequest',
+      'The mca option is not valid.',
+      fieldErrorsFromZod(parsed.error, '/mca'),
+    );
+  }
+  return parsed.data;
+}
