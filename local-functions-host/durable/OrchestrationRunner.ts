@@ -346,13 +346,9 @@ export class OrchestrationRunner {
       task.attempts++;
       const id = this.#allocate(execution, task, 'attempt');
       this.#schedule(instance, task, id, now, decisions, effects);
-    } else if (
-      owner.role === 'segment' &&
-      task.long &&
-      task.fireAt !== undefined &&
-      task.fireAt > now &&
-      !task.canceled
-    ) {
+    } else if (owner.role === 'segment' && task.long && task.fireAt !== undefined && task.fireAt > now) {
+      // LongTimerTask takes the next segment's id even when the timer was canceled meanwhile (it does not look at
+      // isCanceled), so we allocate it too; the segment is just never armed.
       const id = this.#allocate(execution, task, 'segment');
       const fireAt = longTimerSegment(now, task.fireAt);
       decisions.push({
@@ -360,7 +356,7 @@ export class OrchestrationRunner {
         EventId: id,
         FireAt: iso(fireAt),
       });
-      effects.push(() => this.#arm(instance, id, fireAt));
+      effects.push(() => this.#armUnlessCanceled(instance, task, id, fireAt));
     }
   }
 
@@ -448,7 +444,7 @@ export class OrchestrationRunner {
       EventId: id,
       FireAt: iso(firstSegment),
     });
-    if (!task.canceled) effects.push(() => this.#arm(instance, id, firstSegment));
+    effects.push(() => this.#armUnlessCanceled(instance, task, id, firstSegment));
   }
 
   #allocate(execution: Execution, task: LogicalTask, role: 'attempt' | 'retryTimer' | 'segment'): number {
@@ -560,6 +556,11 @@ export class OrchestrationRunner {
     } catch (error) {
       refuse(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** The orchestrator may cancel a timer in the same episode that created it (or a segment of it). */
+  #armUnlessCanceled(instance: OrchestrationInstance, task: LogicalTask, id: number, fireAt: number): void {
+    if (!task.canceled) this.#arm(instance, id, fireAt);
   }
 
   #arm(instance: OrchestrationInstance, id: number, fireAt: number): void {

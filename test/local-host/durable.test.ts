@@ -195,6 +195,27 @@ describe('durable timers', () => {
     expect(Date.parse(woke) - Date.parse(started)).toBe(7 * day);
   });
 
+  it('runs a 10-day timer as 3 + 3 + 4 days, and disarms the current segment when it is canceled', async () => {
+    const startedAt = host.clock.now();
+    const id = await start('longDeadline');
+    const other = await start('longDeadline');
+    await host.waitForIdle();
+    await host.advance(3 * day);
+    const segments = (): string[] =>
+      ofType(history(id), HistoryEventType.TimerCreated).map((t) => t.FireAt ?? '');
+    expect(segments()).toEqual(
+      [new Date(startedAt + 3 * day), new Date(startedAt + 6 * day)].map((d) => d.toISOString()),
+    );
+    await raise(id, 'Stop', null);
+    await host.waitForIdle();
+    expect((await status(id)).output).toBe('stopped');
+    // The other instance's segment at +6 days is still armed; ours is not (one item at that time, not two).
+    expect(host.clock.pending().filter((at) => at === startedAt + 6 * day)).toHaveLength(1);
+    await host.advance(7 * day);
+    expect((await status(other)).output).toBe('deadline');
+    expect(ofType(history(other), HistoryEventType.TimerCreated)).toHaveLength(3);
+  });
+
   it('disarms a canceled timer when the event wins the race', async () => {
     const id = await start('approval');
     await host.waitForIdle();

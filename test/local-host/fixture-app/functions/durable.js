@@ -122,6 +122,18 @@ df.app.orchestration('approval', function* (context) {
   return { approvedBy: null, timedOut: true };
 });
 
+/** A 10-day deadline (three segments: 3 + 3 + 4 days) that a `Stop` event can cut short. */
+df.app.orchestration('longDeadline', function* (context) {
+  const deadline = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 10 * day));
+  const stop = context.df.waitForExternalEvent('Stop');
+  const winner = yield context.df.Task.any([stop, deadline]);
+  if (winner === stop) {
+    deadline.cancel();
+    return 'stopped';
+  }
+  return 'deadline';
+});
+
 /** Waits for a timer first, then for an event: an event raised during the timer is buffered until the wait. */
 df.app.orchestration('timerThenEvent', function* (context) {
   yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + hour));
