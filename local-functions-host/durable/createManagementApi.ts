@@ -28,7 +28,8 @@ const defaultPageSize = 100;
  */
 export function createManagementApi(runner: OrchestrationRunner, hubName: string): Handler {
   return async (req, res, url) => {
-    const prefix = prefixes.find((p) => url.pathname.startsWith(p));
+    // Route words are case-insensitive, as in the extension; instance ids and event names keep their case.
+    const prefix = prefixes.find((p) => url.pathname.toLowerCase().startsWith(p));
     if (!prefix) return false;
     const segments = url.pathname.slice(prefix.length).split('/').map(decodeURIComponent);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -48,12 +49,14 @@ async function route(
   body: string,
   continuation: string | string[] | undefined,
 ): Promise<Reply> {
-  const [collection, first, action, eventName, ...rest] = segments;
+  const [collectionWord, first, actionWord, eventName, ...rest] = segments;
+  const collection = collectionWord?.toLowerCase();
+  const action = actionWord === undefined ? undefined : actionWord.toLowerCase();
   if (collection === 'orchestrators' && first && action === undefined && method === 'POST') {
     return startNew(runner, hubName, url, first, undefined, body);
   }
   if (collection === 'orchestrators' && first && action && eventName === undefined && method === 'POST') {
-    return startNew(runner, hubName, url, first, action, body);
+    return startNew(runner, hubName, url, first, actionWord, body);
   }
   if (collection === 'entities') {
     return { status: 501, text: 'Durable entities are not supported by the local Functions host.' };
@@ -80,7 +83,7 @@ async function route(
   const reason = url.searchParams.get('reason') ?? '';
   const finished = terminalStatuses.has(instance.status);
   switch (action) {
-    case 'raiseEvent': {
+    case 'raiseevent': {
       if (!eventName) return notFound();
       if (finished) return gone(instance);
       const input = jsonOrNull(body);
