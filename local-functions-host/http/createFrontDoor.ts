@@ -1,0 +1,176 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type {
+  DurableEngineApi,
+  FunctionInvoker,
+  HostLogger,
+  RpcHttp,
+  RpcInvocationResponse,
+  WorkTracker,
+} from '../contracts';
+import type { HttpRouteTable } from './HttpRouteTable';
+import { toRpcHttpRequest } from './toRpcHttpRequest';
+import { writeRpcHttpResponse } from './writeRpcHttpResponse';
+
+export interface FrontDoorOptions {
+  invoker: FunctionInvoker;
+  routes: HttpRouteTable;
+  tracker: WorkTracker;
+  logger: HostLogger;
+  /** Gets `/runtime/webhooks/durabletask/*` and `/durabletask/*` (the client's `rpcBaseUrl`). */
+  durable?: Pick<DurableEngineApi, 'handleHttp'>;
+  /** `host:port` for URLs of requests without a Host header. */
+  fallbackHost: string;
+}
+
+/** The real host's request size limit (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT` default, 100 MB). */
+const maxBodyBytes = 100 * 1024 * 1024;
+
+const durablePrefixes = ['/runtime/webhooks/durabletask/', '/durabletask/'];
+
+/**
+ * The `node:http` request handler in front of the functions: durable management paths go to the engine, `/` is
+ * the host's "up and running" page, `/admin/host/status` answers like `func start`; everything else is matched
+ * against the HTTP triggers' routes and invoked. Unknown routes and method mismatches answer 404, a function that
+ * throws answers 500 with an empty body, as on the real host.
+ */
+export function createFrontDoor(
+  options: FrontDoorOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { invoker, routes, tracker, logger, durable, fallbackHost } = options;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const rawPath = rawUrl.split('?', 1)[0] ?? '/';
+    const lowerPath = rawPath.toLowerCase();
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    if (durablePrefixes.some((prefix) => lowerPath.startsWith(prefix) || `${lowerPath}/` === prefix)) {
+      const url = new URL(rawUrl, `http://${req.headers.host ?? fallbackHost}`);
+      if (durable && (await durable.handleHttp(req, res, url))) {
+        return;
+      }
+      await respondEmpty(req, res, 404);
+      return;
+    }
+    if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {
+      await drain(req);
+      res.setHeader('content-type', 'text/plain; charset=utf-8');
+      res.end(
+        method === 'HEAD' ? undefined : 'Your Functions 4.0 app is up and running (local Functions host).\n',
+      );
+      return;
+    }
+    if (lowerPath === '/admin/host/status' && method === 'GET') {
+      await drain(req);
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(
+        JSON.stringify({
+          state: 'Running',
+          version: '4.x (local-functions-host)',
+          functions: invoker.functions.size,
+        }),
+      );
+      return;
+    }
+
+    const match = routes.match(method, rawPath);
+    if (!match) {
+      await respondEmpty(req, res, 404);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      logger.warn(`${method} ${rawPath}: ${(error as Error).message}`);
+      if (!res.headersSent) {
+        res.statusCode = (error as { statusCode?: number }).statusCode ?? 400;
+        res.end();
+      }
+      return;
+    }
+    const { route, params } = match;
+    const http = toRpcHttpRequest({ req, body, params, fallbackHost });
+    let response: RpcInvocationResponse;
+    try {
+      response = await invoker.invoke(route.functionName, {
+        inputData: [{ name: route.fn.trigger.name, data: { http } }],
+      });
+    } catch {
+      // The invoker has logged the failure; the real host answers an unhandled error with a bare 500.
+      res.statusCode = 500;
+      res.setHeader('content-length', 0);
+      res.end();
+      return;
+    }
+    writeRpcHttpResponse(res, findHttpOutput(route.fn.bindings, response), method === 'HEAD');
+  }
+
+  return (req, res) => {
+    const end = tracker.begin(`http ${req.method ?? ''} ${req.url ?? ''}`);
+    res.once('close', end);
+    handle(req, res).catch((error: unknown) => {
+      logger.error(
+        `${req.method ?? ''} ${req.url ?? ''}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else {
+        res.destroy();
+      }
+    });
+  };
+}
+
+/** The HTTP output binding's value: `$return` comes back as `returnValue`, a named one in `outputData`. */
+function findHttpOutput(
+  bindings: Record<string, { type: string; direction: string }>,
+  response: RpcInvocationResponse,
+): RpcHttp | undefined {
+  const output = Object.entries(bindings).find(
+    ([, binding]) => binding.direction === 'out' && binding.type.toLowerCase() === 'http',
+  );
+  if (!output) {
+    return undefined;
+  }
+  const [name] = output;
+  const data =
+    name === '$return' ? response.returnValue : response.outputData?.find((item) => item.name === name)?.data;
+  return data?.http ?? undefined;
+}
+
+async function respondEmpty(req: IncomingMessage, res: ServerResponse, status: number): Promise<void> {
+  await drain(req);
+  res.statusCode = status;
+  res.setHeader('content-length', 0);
+  res.end();
+}
+
+/** Reads and discards a body we do not use, so keep-alive connections stay usable. */
+async function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded) {
+    return;
+  }
+  req.resume();
+  await new Promise<void>((resolve) => {
+    req.once('end', resolve);
+    req.once('error', () => resolve());
+    req.once('close', () => resolve());
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxBodyBytes) {
+      throw Object.assign(new Error('request body too large'), { statusCode: 413 });
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
