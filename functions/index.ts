@@ -4,6 +4,8 @@
  */
 import './health';
 import './openApi';
+import './purchaseBatches';
+import './purchaseRequests';
 
 import { getConfig } from '../shared/compositionRoot';
 
