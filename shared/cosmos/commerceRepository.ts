@@ -10,15 +10,11 @@ import {
   type SubscriptionDocument,
   subscriptionDocumentSchema,
 } from '../domain/documents';
+import { isCosmosStatus, toWritableDocument } from './cosmosStatus';
 
 /** Thrown when a write that must not half-happen did not complete; the message names the failed operation. */
 export class CommerceWriteError extends Error {
   override readonly name = 'CommerceWriteError';
-}
-
-/** By shape, not `instanceof ErrorResponse`: the SDK is imported on first use, not when the app loads. */
-function isStatus(error: unknown, status: number): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === status;
 }
 
 function byCreation<T extends { creationDate?: string; createdAt?: string; id: string }>(a: T, b: T): number {
@@ -49,20 +45,28 @@ export function createCommerceRepository(customers: Container) {
     return resources.map((resource) => schema.parse(resource));
   }
 
-  async function readSubscription(
+  async function readDocument<T extends z.ZodType>(
+    customerId: string,
+    id: string,
+    schema: T,
+  ): Promise<z.output<T> | undefined> {
+    try {
+      const { resource } = await customers.item(id, customerId).read<ItemDefinition>();
+      if (resource === undefined) return undefined;
+      const parsed = schema.safeParse(resource);
+      // Another kind of document with that id (the customer itself, an order) is not the one asked for.
+      return parsed.success ? parsed.data : undefined;
+    } catch (error) {
+      if (isCosmosStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  function readSubscription(
     customerId: string,
     subscriptionId: string,
   ): Promise<SubscriptionDocument | undefined> {
-    try {
-      const { resource } = await customers.item(subscriptionId, customerId).read<ItemDefinition>();
-      if (resource === undefined) return undefined;
-      const parsed = subscriptionDocumentSchema.safeParse(resource);
-      // Another kind of document with that id (the customer itself, an order) is not a subscription.
-      return parsed.success ? parsed.data : undefined;
-    } catch (error) {
-      if (isStatus(error, 404)) return undefined;
-      throw error;
-    }
+    return readDocument(customerId, subscriptionId, subscriptionDocumentSchema);
   }
 
   /** Runs a batch and throws unless every operation succeeded (the local server does not roll back: check each). */
@@ -92,6 +96,10 @@ export function createCommerceRepository(customers: Container) {
     async readSubscriptions(customerId: string, ids: readonly string[]): Promise<SubscriptionDocument[]> {
       const found = await Promise.all(ids.map((id) => readSubscription(customerId, id)));
       return found.filter((subscription) => subscription !== undefined);
+    },
+
+    readOrder(customerId: string, orderId: string): Promise<OrderDocument | undefined> {
+      return readDocument(customerId, orderId, orderDocumentSchema);
     },
 
     async listOrders(customerId: string): Promise<OrderDocument[]> {
@@ -144,7 +152,6 @@ export function createCommerceRepository(customers: Container) {
       const { customer, order, subscriptions } = input;
       if (!customer._etag)
         throw new CommerceWriteError('placeLegacyOrder needs the customer as read (its _etag).');
-      const { _etag: etag, ...customerBody } = customer;
       const response = await customers.items.batch(
         [
           {
@@ -152,8 +159,8 @@ export function createCommerceRepository(customers: Container) {
             id: customer.id,
             // The local Cosmos server reads the partition of a batched replace from the operation itself.
             partitionKey: customer.customerId,
-            ifMatch: etag,
-            resourceBody: customerBody,
+            ifMatch: customer._etag,
+            resourceBody: toWritableDocument(customer),
           },
           { operationType: 'Create', resourceBody: order },
           ...subscriptions.map((subscription): OperationInput => ({
@@ -202,7 +209,7 @@ export function createCommerceRepository(customers: Container) {
         await customers.items.create(entitlement);
         return { entitlementId: entitlement.id, created: true };
       } catch (error) {
-        if (!isStatus(error, 409)) throw error;
+        if (!isCosmosStatus(error, 409)) throw error;
       }
       const { resource } = await customers.item(entitlement.id, input.customerId).read<ItemDefinition>();
       const existing = entitlementDocumentSchema.parse(resource);
