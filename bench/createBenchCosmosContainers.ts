@@ -1,0 +1,25 @@
+import { type Container, CosmosClient } from '@azure/cosmos';
+
+import { containerDefinitions, type ContainerName, ensureDatabase } from '../shared/cosmos/cosmosClient';
+import { wellKnownEmulatorKey } from './startCountingCosmosServer';
+
+export const benchDatabaseId = 'azure-plan';
+
+/** The app's database and containers on the bench's Cosmos server, through a client of the bench's own. */
+export async function createBenchCosmosContainers(
+  endpoint: string,
+): Promise<Record<ContainerName, Container> & { dispose(): void }> {
+  const client = new CosmosClient({
+    endpoint,
+    key: wellKnownEmulatorKey,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  const database = await ensureDatabase(client, benchDatabaseId);
+  const containers = Object.fromEntries(
+    Object.values(containerDefinitions).map((definition) => [
+      definition.id,
+      database.container(definition.id),
+    ]),
+  ) as Record<ContainerName, Container>;
+  return { ...containers, dispose: () => client.dispose() };
+}

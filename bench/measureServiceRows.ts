@@ -1,0 +1,358 @@
+import { mapWithConcurrency } from '../shared/mapWithConcurrency';
+import {
+  aContact,
+  aDevelopmentToken,
+  aFreshCustomerId,
+  anAttestedPurchase,
+  type BenchClient,
+  createBenchClient,
+  registerCustomer,
+  startPurchase,
+} from './benchClient';
+import { atLeast, atMost, type BenchRow } from './benchRow';
+import { createBenchCosmosContainers } from './createBenchCosmosContainers';
+import { measureRawCosmosWriteRound } from './measureRawCosmosWrites';
+import { type BenchOptions, measuredRounds, measuredRow } from './runBench';
+import { type BenchService, startBenchService } from './startBenchService';
+import { type CountingCosmosServer } from './startCountingCosmosServer';
+import { elapsedMs, latencyPercentiles } from './statistics';
+
+const finalStatuses = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
+/** Ids of every row this module reports, so that an unavailable service still yields the full table. */
+const serviceRowLabels: Record<string, string> = {
+  'efficiency.purchasesPerSecond': '(1) attested purchases/s end to end',
+  'efficiency.rawBatchesPerSecond': '(1) raw Cosmos order batches/s (SDK)',
+  'efficiency.ratio': '(1) purchases/s ÷ raw batches/s',
+  'startLatency.concurrency1.p50': '(2) start → 202, 1 in flight, p50',
+  'startLatency.concurrency1.p95': '(2) start → 202, 1 in flight, p95',
+  'startLatency.concurrency1.p99': '(2) start → 202, 1 in flight, p99',
+  'startLatency.concurrency16.p50': '(2) start → 202, 16 in flight, p50',
+  'startLatency.concurrency16.p95': '(2) start → 202, 16 in flight, p95',
+  'startLatency.concurrency16.p99': '(2) start → 202, 16 in flight, p99',
+  'roundTrips.attested': '(3) Cosmos round trips per attested purchase',
+  'historyEvents.attested': '(4) history events per purchase, attested',
+  'historyEvents.invited': '(4) history events per purchase, invited',
+  'batch.linesPerSecond': '(6) 1,000-line batch: lines/s to all final',
+};
+
+function unavailableRows(reason: string, only?: (id: string) => boolean): BenchRow[] {
+  return Object.entries(serviceRowLabels)
+    .filter(([id]) => only?.(id) ?? true)
+    .map(([id, label]) => ({ id, label, unavailable: reason }));
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.slice(0, 160) ?? 'failed';
+}
+
+async function readPurchaseStatus(client: BenchClient, purchaseId: string): Promise<string> {
+  const { status, body } = await client.request('GET', `/api/purchases/${purchaseId}`);
+  if (status !== 200) throw new Error(`GET purchase ${purchaseId} answered ${status}`);
+  return (body as { status: string }).status;
+}
+
+async function freshCustomers(client: BenchClient, count: number, concurrency: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => aFreshCustomerId('bench'));
+  await mapWithConcurrency(ids, concurrency, (id) => registerCustomer(client, id));
+  return ids;
+}
+
+/**
+ * One throughput round: fresh customers registered first (not timed), then every attested purchase started over
+ * HTTP, `concurrency` in flight, until the host is idle (every purchase has run to its end). Counts the Cosmos
+ * requests of exactly that window.
+ */
+async function attestedThroughputRound(
+  service: BenchService,
+  client: BenchClient,
+  cosmos: CountingCosmosServer,
+  options: BenchOptions,
+): Promise<{
+  purchasesPerSecond: number;
+  roundTripsPerPurchase: number;
+  purchaseIds: string[];
+  completed: number;
+}> {
+  const customers = await freshCustomers(client, options.purchasesPerRound, options.concurrency);
+  await service.host.waitForIdle();
+  const dateAgreed = new Date(Date.now() - 60_000).toISOString();
+  cosmos.reset();
+  const start = process.hrtime.bigint();
+  const purchaseIds = await mapWithConcurrency(customers, options.concurrency, (customerId) =>
+    startPurchase(client, customerId, anAttestedPurchase(dateAgreed)),
+  );
+  await service.host.waitForIdle();
+  const seconds = elapsedMs(start) / 1000;
+  const requests = cosmos.total();
+  const statuses = await mapWithConcurrency(purchaseIds, options.concurrency, (id) =>
+    readPurchaseStatus(client, id),
+  );
+  const completed = statuses.filter((status) => status === 'completed').length;
+  if (completed !== purchaseIds.length) {
+    throw new Error(
+      `${purchaseIds.length - completed} of ${purchaseIds.length} purchases did not complete: ${statuses.join(',')}`,
+    );
+  }
+  return {
+    purchasesPerSecond: purchaseIds.length / seconds,
+    roundTripsPerPurchase: requests / purchaseIds.length,
+    purchaseIds,
+    completed,
+  };
+}
+
+/** Time to the 202 of each start; the purchases run on in the background, as they do in production. */
+async function startLatencyRound(
+  service: BenchService,
+  client: BenchClient,
+  inFlight: number,
+  requests: number,
+): Promise<number[]> {
+  const customers = await freshCustomers(client, requests, 8);
+  await service.host.waitForIdle();
+  const dateAgreed = new Date(Date.now() - 60_000).toISOString();
+  const latencies = await mapWithConcurrency(customers, inFlight, async (customerId) => {
+    const start = process.hrtime.bigint();
+    await startPurchase(client, customerId, anAttestedPurchase(dateAgreed));
+    return elapsedMs(start);
+  });
+  await service.host.waitForIdle();
+  return latencies;
+}
+
+/** The history the durable store holds for an instance (management API, `showHistory=true`). */
+async function historyEventCount(service: BenchService, instanceId: string): Promise<number> {
+  const response = await fetch(
+    `${service.baseUrl}/runtime/webhooks/durabletask/instances/${instanceId}?showHistory=true&showHistoryOutput=false`,
+  );
+  const body = (await response.json()) as { historyEvents?: unknown[]; historyevents?: unknown[] };
+  const history = body.historyEvents ?? body.historyevents;
+  if (!Array.isArray(history)) throw new Error(`No history for ${instanceId} (HTTP ${response.status}).`);
+  return history.length;
+}
+
+/** An invited purchase, signed by the partner's attestation while it waits, run to completion. */
+async function invitedPurchaseHistory(service: BenchService, client: BenchClient): Promise<number> {
+  const [customerId] = await freshCustomers(client, 1, 1);
+  if (customerId === undefined) throw new Error('no customer');
+  const purchaseId = await startPurchase(client, customerId, { mca: { method: 'invite' } });
+  await service.host.waitForIdle();
+  const agreement = await client.request('POST', `/api/customers/${customerId}/agreements`, {
+    type: 'MicrosoftCustomerAgreement',
+    primaryContact: aContact,
+    dateAgreed: new Date(Date.now() - 60_000).toISOString(),
+  });
+  if (agreement.status !== 201) throw new Error(`POST agreement answered ${agreement.status}`);
+  await service.host.waitForIdle();
+  const status = await readPurchaseStatus(client, purchaseId);
+  if (status !== 'completed') throw new Error(`the invited purchase ended ${status}`);
+  return historyEventCount(service, purchaseId);
+}
+
+interface BatchRound {
+  linesPerSecond: number;
+  counts: Record<string, number>;
+  total: number;
+}
+
+async function batchRound(service: BenchService, client: BenchClient, lines: number): Promise<BatchRound> {
+  const customers = await freshCustomers(client, lines, 16);
+  await service.host.waitForIdle();
+  const dateAgreed = new Date(Date.now() - 60_000).toISOString();
+  const start = process.hrtime.bigint();
+  const submitted = await client.request('POST', '/api/purchase-batches', {
+    items: customers.map((customerId) => ({ customerId, ...anAttestedPurchase(dateAgreed) })),
+  });
+  if (submitted.status !== 202)
+    throw new Error(`POST batch answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
+  const { batchId } = submitted.body as { batchId: string };
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    await service.host.drainQueues?.();
+    await service.host.waitForIdle();
+    const { body } = await client.request('GET', `/api/purchase-batches/${batchId}`);
+    const batch = body as { total: number; items: { status: string }[]; counts: Record<string, number> };
+    if (batch.items.every((item) => finalStatuses.has(item.status) || item.status === 'rejected')) {
+      return {
+        linesPerSecond: batch.total / (elapsedMs(start) / 1000),
+        counts: batch.counts,
+        total: batch.total,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`batch ${batchId} did not finish`);
+}
+
+/** Figures (1)–(4) and (6): the service end to end, on the bench's counting Cosmos server. */
+export async function measureServiceRows(
+  options: BenchOptions,
+  context: { cosmos: CountingCosmosServer },
+): Promise<BenchRow[]> {
+  const started = await startBenchService({
+    appDir: options.appDir,
+    cosmosEndpoint: context.cosmos.endpoint,
+  }).catch((error: unknown) => ({ unavailable: `service did not start: ${describe(error)}` }));
+  if ('unavailable' in started) return unavailableRows(started.unavailable);
+  const service = started;
+  const rows: BenchRow[] = [];
+  const containers = await createBenchCosmosContainers(context.cosmos.endpoint);
+  try {
+    const client = createBenchClient(
+      service.baseUrl,
+      await aDevelopmentToken(options.appDir, service.settings, ['SalesAgent', 'AdminAgent']),
+    );
+    const measure = async (ids: string[], work: () => Promise<BenchRow[]>) => {
+      try {
+        rows.push(...(await work()));
+      } catch (error) {
+        rows.push(...unavailableRows(describe(error), (id) => ids.includes(id)));
+      }
+    };
+
+    await measure(
+      [
+        'efficiency.purchasesPerSecond',
+        'efficiency.rawBatchesPerSecond',
+        'efficiency.ratio',
+        'roundTrips.attested',
+      ],
+      async () => {
+        // Raw and end-to-end rounds alternate, so that both see the same machine.
+        const rounds = await measuredRounds(options, async () => {
+          const raw = await measureRawCosmosWriteRound({
+            customers: containers.customers,
+            count: options.purchasesPerRound,
+            concurrency: options.concurrency,
+          });
+          const purchases = await attestedThroughputRound(service, client, context.cosmos, options);
+          return { raw, purchases };
+        });
+        const note = `${options.purchasesPerRound} per round, ${options.concurrency} in flight`;
+        return [
+          measuredRow({
+            id: 'efficiency.purchasesPerSecond',
+            label: serviceRowLabels['efficiency.purchasesPerSecond'] ?? '',
+            unit: 'purchases/s',
+            values: rounds.map((round) => round.purchases.purchasesPerSecond),
+            note: `${note}; all ${rounds.reduce((sum, round) => sum + round.purchases.completed, 0)} completed`,
+          }),
+          measuredRow({
+            id: 'efficiency.rawBatchesPerSecond',
+            label: serviceRowLabels['efficiency.rawBatchesPerSecond'] ?? '',
+            unit: 'batches/s',
+            values: rounds.map((round) => round.raw.batchesPerSecond),
+            note: `${note}; the order batch of 6 operations`,
+          }),
+          measuredRow(
+            {
+              id: 'efficiency.ratio',
+              label: serviceRowLabels['efficiency.ratio'] ?? '',
+              unit: '',
+              values: rounds.map((round) => round.purchases.purchasesPerSecond / round.raw.batchesPerSecond),
+              note: 'per round, raw and end-to-end rounds alternating',
+            },
+            (median) => atLeast(0.5, median),
+          ),
+          measuredRow(
+            {
+              id: 'roundTrips.attested',
+              label: serviceRowLabels['roundTrips.attested'] ?? '',
+              unit: 'requests',
+              values: rounds.map((round) => round.purchases.roundTripsPerPurchase),
+              note: 'counted at the Cosmos server, start to completion; floor 2',
+            },
+            (median) => atMost(3, median),
+          ),
+        ];
+      },
+    );
+
+    for (const inFlight of [1, 16]) {
+      const prefix = `startLatency.concurrency${inFlight}`;
+      await measure([`${prefix}.p50`, `${prefix}.p95`, `${prefix}.p99`], async () => {
+        const requests =
+          inFlight === 1 ? options.latencyRequestsPerRound : options.latencyRequestsPerRound * 4;
+        const rounds = await measuredRounds(options, async () =>
+          latencyPercentiles(await startLatencyRound(service, client, inFlight, requests)),
+        );
+        return (['p50', 'p95', 'p99'] as const).map((percentile) =>
+          measuredRow(
+            {
+              id: `${prefix}.${percentile}`,
+              label: serviceRowLabels[`${prefix}.${percentile}`] ?? '',
+              unit: 'ms',
+              values: rounds.map((round) => round[percentile]),
+              note: `${requests} starts per round`,
+            },
+            percentile === 'p99' ? (median) => atMost(50, median) : undefined,
+          ),
+        );
+      });
+    }
+
+    await measure(['historyEvents.attested'], async () => {
+      const rounds = await measuredRounds(
+        { rounds: Math.min(3, options.rounds), warmupRounds: 0 },
+        async () => {
+          const [customerId] = await freshCustomers(client, 1, 1);
+          const purchaseId = await startPurchase(
+            client,
+            customerId ?? '',
+            anAttestedPurchase(new Date(Date.now() - 60_000).toISOString()),
+          );
+          await service.host.waitForIdle();
+          return historyEventCount(service, purchaseId);
+        },
+      );
+      return [
+        measuredRow(
+          {
+            id: 'historyEvents.attested',
+            label: serviceRowLabels['historyEvents.attested'] ?? '',
+            unit: 'events',
+            values: rounds,
+            note: 'management API, showHistory=true',
+          },
+          (median) => atMost(24, median),
+        ),
+      ];
+    });
+
+    await measure(['historyEvents.invited'], async () => {
+      const rounds = await measuredRounds({ rounds: Math.min(3, options.rounds), warmupRounds: 0 }, () =>
+        invitedPurchaseHistory(service, client),
+      );
+      return [
+        measuredRow({
+          id: 'historyEvents.invited',
+          label: serviceRowLabels['historyEvents.invited'] ?? '',
+          unit: 'events',
+          values: rounds,
+          note: 'invite, then the partner attests while it waits',
+        }),
+      ];
+    });
+
+    await measure(['batch.linesPerSecond'], async () => {
+      const rounds = await measuredRounds({ rounds: options.batchRounds, warmupRounds: 0 }, () =>
+        batchRound(service, client, options.batchLines),
+      );
+      const counts = rounds.map((round) => JSON.stringify(round.counts)).join(' ');
+      return [
+        measuredRow({
+          id: 'batch.linesPerSecond',
+          label: `(6) ${options.batchLines}-line batch: lines/s to all final`,
+          unit: 'lines/s',
+          values: rounds.map((round) => round.linesPerSecond),
+          note: `counts per round: ${counts}`,
+        }),
+      ];
+    });
+  } finally {
+    containers.dispose();
+    await service.stop();
+  }
+  return rows;
+}

@@ -1,0 +1,139 @@
+import { atMost, type BenchRow, type MeasuredRow } from './benchRow';
+import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
+import { measureServiceRows } from './measureServiceRows';
+import { startCountingCosmosServer } from './startCountingCosmosServer';
+import { spreadOf } from './statistics';
+
+export interface BenchOptions {
+  /** The repository root (holds package.json and the built `dist/main.js`). */
+  appDir: string;
+  /** Measured rounds per figure (warm-up rounds come on top and are not reported). */
+  rounds: number;
+  warmupRounds: number;
+  /** Purchases in flight at once for the throughput figures. */
+  concurrency: number;
+  /** Purchases (and raw batches) per throughput round. */
+  purchasesPerRound: number;
+  /** Start requests per latency round at concurrency 1 (16 in flight: this many × 4). */
+  latencyRequestsPerRound: number;
+  /** Fresh processes per cold-start round, each of bare Node and of the app import. */
+  coldStartProcesses: number;
+  /** Lines of the batch measured in (6). */
+  batchLines: number;
+  batchRounds: number;
+}
+
+export const fullOptions = (appDir: string): BenchOptions => ({
+  appDir,
+  rounds: 5,
+  warmupRounds: 1,
+  concurrency: 16,
+  purchasesPerRound: 160,
+  latencyRequestsPerRound: 60,
+  coldStartProcesses: 5,
+  batchLines: 1000,
+  batchRounds: 2,
+});
+
+/** Proves the bench runs end to end, in seconds; its figures mean nothing. */
+export const quickOptions = (appDir: string): BenchOptions => ({
+  appDir,
+  rounds: 1,
+  warmupRounds: 0,
+  concurrency: 2,
+  purchasesPerRound: 4,
+  latencyRequestsPerRound: 4,
+  coldStartProcesses: 1,
+  batchLines: 4,
+  batchRounds: 1,
+});
+
+export interface BenchReport {
+  startedAt: string;
+  machine: { nproc: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
+  options: BenchOptions;
+  rows: BenchRow[];
+}
+
+/** Runs `round` warm-up + measured times and keeps the measured results. */
+export async function measuredRounds<T>(
+  options: Pick<BenchOptions, 'rounds' | 'warmupRounds'>,
+  round: (index: number) => Promise<T> | T,
+): Promise<T[]> {
+  const results: T[] = [];
+  for (let index = 0; index < options.warmupRounds + options.rounds; index += 1) {
+    const result = await round(index);
+    if (index >= options.warmupRounds) results.push(result);
+  }
+  return results;
+}
+
+export function measuredRow(
+  row: Omit<MeasuredRow, 'spread' | 'goal'> & { values: number[] },
+  goal?: (median: number) => MeasuredRow['goal'],
+): MeasuredRow {
+  const spread = spreadOf(row.values);
+  const { values: _values, ...rest } = row;
+  return { ...rest, spread, ...(goal ? { goal: goal(spread.median) } : {}) };
+}
+
+async function coldStartRows(options: BenchOptions): Promise<BenchRow[]> {
+  const entry = 'dist/main.js';
+  const registered = countRegisteredFunctions({ appDir: options.appDir, entry });
+  const rounds = await measuredRounds(options, () =>
+    measureColdStartRound({ appDir: options.appDir, entry, processes: options.coldStartProcesses }),
+  );
+  const note = `median of ${options.coldStartProcesses} fresh processes per round; ${registered} functions registered`;
+  return [
+    measuredRow({
+      id: 'coldStart.bareNodeMs',
+      label: '(5) cold start: bare `node -e ""`',
+      unit: 'ms',
+      values: rounds.map((round) => round.bareNodeMs),
+      note,
+    }),
+    measuredRow({
+      id: 'coldStart.appImportMs',
+      label: '(5) cold start: import dist/main.js',
+      unit: 'ms',
+      values: rounds.map((round) => round.appImportMs),
+      note,
+    }),
+    measuredRow(
+      {
+        id: 'coldStart.ratio',
+        label: '(5) cold start ÷ bare Node',
+        unit: '×',
+        values: rounds.map((round) => round.ratio),
+      },
+      (median) => atMost(1.5, median),
+    ),
+  ];
+}
+
+/** Every figure of the issue, in the table's order. */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const os = await import('node:os');
+  const startedAt = new Date().toISOString();
+  const cosmos = await startCountingCosmosServer();
+  const rows: BenchRow[] = [];
+  try {
+    rows.push(...(await measureServiceRows(options, { cosmos })));
+  } finally {
+    await cosmos.stop();
+  }
+  rows.push(...(await coldStartRows(options)));
+  const cpus = os.cpus();
+  return {
+    startedAt,
+    machine: {
+      nproc: os.availableParallelism(),
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage: os.loadavg(),
+    },
+    options,
+    rows,
+  };
+}
