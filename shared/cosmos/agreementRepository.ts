@@ -25,8 +25,11 @@ export function createAgreementRepository(container: Container) {
       const { resources } = await container.items
         .query<unknown>(
           {
-            query: 'SELECT * FROM c WHERE c.docType = @docType AND c.type = @type',
+            // The partition key is in the filter too: the local Cosmos server ignores the partitionKey option.
+            query:
+              'SELECT * FROM c WHERE c.customerId = @customerId AND c.docType = @docType AND c.type = @type',
             parameters: [
+              { name: '@customerId', value: customerId },
               { name: '@docType', value: 'agreement' },
               { name: '@type', value: type },
             ],

@@ -188,7 +188,13 @@ export async function placeAzurePlanOrder(
       { operationType: 'Create', resourceBody: toWritableDocument(documents.marker) },
       ...(request.agreement
         ? // Upsert: confirming a contact that already has an agreement is not an error during a purchase.
-          [{ operationType: 'Upsert' as const, resourceBody: toWritableDocument(request.agreement) }]
+          [
+            {
+              operationType: 'Upsert' as const,
+              partitionKey: customerId,
+              resourceBody: toWritableDocument(request.agreement),
+            },
+          ]
         : []),
       { operationType: 'Create', resourceBody: toWritableDocument(documents.order) },
       { operationType: 'Create', resourceBody: toWritableDocument(documents.subscription) },
@@ -259,7 +265,13 @@ async function settleExistingOrder(
     const { result = [] } = await container.items.batch(
       [
         ...(request.agreement
-          ? [{ operationType: 'Upsert' as const, resourceBody: toWritableDocument(request.agreement) }]
+          ? [
+              {
+                operationType: 'Upsert' as const,
+                partitionKey: customerId,
+                resourceBody: toWritableDocument(request.agreement),
+              },
+            ]
           : []),
         {
           operationType: 'Replace',

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+import { contactSchema } from '../shared/domain/documents';
+import { isInvitationOpen } from '../shared/domain/invitation';
+import { agreementSchema, newDirectAcceptance, toAgreement } from '../shared/domain/mcaAgreement';
+import { AppError } from '../shared/errors';
+import { endpoint } from '../shared/http/endpoint';
+import { invitationIdOf, invitationTokenPattern } from '../shared/invitations/invitationToken';
+import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
+
+endpoint({
+  name: 'acceptInvitation',
+  method: 'POST',
+  route: 'invitations/{token}/accept',
+  summary: 'The customer accepts the Microsoft Customer Agreement through the link of an invitation.',
+  description:
+    'Authorised by the unguessable token in the link alone (no credentials). Records the agreement (method ' +
+    '`customerDirectAcceptance`, dated now) and lets the waiting purchase go on at once. A token is single use: ' +
+    'an unknown token is 404, an expired, cancelled or already used one 410.',
+  tags: ['Agreements'],
+  access: 'anonymous',
+  params: z.strictObject({ token: z.string().max(256) }),
+  body: contactSchema.meta({ id: 'InvitationAcceptance' }),
+  durableClient: true,
+  responses: { 200: { description: 'The agreement.', schema: agreementSchema } },
+  errors: ['InvitationNotFound', 'InvitationExpired'],
+  handler: async ({ params, body, correlationId, services, durable, context }) => {
+    const { invitations, agreements, customers } = services.repositories;
+    const invitation = invitationTokenPattern.test(params.token)
+      ? await invitations.get(invitationIdOf(params.token))
+      : undefined;
+    if (invitation === undefined) {
+      throw new AppError('InvitationNotFound', 'This invitation link is not valid.');
+    }
+    const now = services.clock.now();
+    const expired = new AppError(
+      'InvitationExpired',
+      'This invitation has expired or was already used; ask your partner for a new one.',
+    );
+    if (!isInvitationOpen(invitation, now)) throw expired;
+
+    const agreement = newDirectAcceptance({
+      customerId: invitation.customerId,
+      invitationId: invitation.id,
+      primaryContact: body,
+      dateAgreed: now.toISOString(),
+      correlationId,
+      now,
+    });
+    // Single use: of two acceptances of the same link, the one whose conditional write lands first wins.
+    const claimed = await invitations.replace({
+      ...invitation,
+      status: 'accepted',
+      acceptedAt: now.toISOString(),
+      agreementId: agreement.id,
+      correlationId,
+    });
+    if (claimed === 'changed') throw expired;
+
+    const created = await agreements.create(agreement);
+    const recorded = created === 'exists' ? agreement : created;
+    await customers.recordMcaAcceptance(recorded, { now, correlationId });
+    await continueWaitingPurchase(durable, invitation.purchaseId, recorded, context);
+    return { status: 200, body: toAgreement(recorded) };
+  },
+});

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/azurePlanPurchase';
+import { purchaseStatusUrl } from '../shared/domain/customer';
+import { mayPerform, permissions } from '../shared/domain/roles';
+import { AppError } from '../shared/errors';
+import { endpoint, idParameter } from '../shared/http/endpoint';
+import { cancelPurchase } from '../shared/purchases/cancelPurchase';
+import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
+import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
+
+const purchaseAcceptedSchema = z
+  .object({
+    purchaseId: z.string(),
+    status: purchaseStatusSchema,
+    statusUrl: z.string().meta({ description: 'Where to follow the purchase: `GET` it.' }),
+  })
+  .meta({ id: 'PurchaseAccepted' });
+
+endpoint({
+  name: 'startAzurePlanPurchase',
+  method: 'POST',
+  route: 'customers/{customerId}/azure-plan/purchases',
+  summary: 'Buys the Microsoft Azure plan for a customer (a durable workflow).',
+  description:
+    'Send `{}` when the customer has accepted the MCA; `{ "mca": { "method": "attest", … } }` to confirm the ' +
+    'acceptance with the purchase (needs the AdminAgent or SalesAgent role, not for customers of an indirect ' +
+    'reseller); `{ "mca": { "method": "invite", … } }` to invite the customer and wait for the signature (reminders ' +
+    'every `reminderEveryHours`, default 24, 1-720; expiry after `expiresInDays`, default 30, 1-90). A customer ' +
+    'that has accepted already needs no invitation: the purchase goes straight to the order. Everything is checked ' +
+    'before the workflow starts; one purchase per customer runs at a time. Follow `statusUrl` (also `Location`).',
+  tags: ['Azure plan purchase'],
+  access: { action: 'buyAzurePlan' },
+  params: z.strictObject({ customerId: idParameter }),
+  body: purchaseRequestSchema,
+  idempotent: true,
+  durableClient: true,
+  responses: { 202: { description: 'The purchase started.', schema: purchaseAcceptedSchema } },
+  errors: [
+    'CustomerNotFound',
+    'CountryNotAvailable',
+    'AzurePlanAlreadyExists',
+    'LegacySubscriptionRequiresTransition',
+    'OrderInProgress',
+    'McaNotAccepted',
+    'ResellerCannotAttest',
+  ],
+  handler: async ({ params, body, caller, correlationId, services, durable }) => {
+    if (body.mca?.method === 'attest' && !mayPerform(caller, 'attestMca')) {
+      throw new AppError(
+        'Forbidden',
+        `Confirming the MCA needs one of the roles ${permissions.attestMca.join(', ')}; invite the customer instead.`,
+      );
+    }
+    const started = await startAzurePlanPurchase(services, durable, {
+      customerId: params.customerId,
+      mca: body.mca,
+      requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
+      correlationId,
+    });
+    const statusUrl = purchaseStatusUrl(started.purchaseId);
+    return { status: 202, body: { ...started, statusUrl }, headers: { location: statusUrl } };
+  },
+});
+
+const purchaseParams = z.strictObject({ purchaseId: idParameter });
+
+endpoint({
+  name: 'getPurchase',
+  method: 'GET',
+  route: 'purchases/{purchaseId}',
+  summary: 'Follows an Azure plan purchase.',
+  description:
+    'Status: `validating`, `awaitingCustomerSignature` (with the invitation: email, expiry, reminders sent), ' +
+    '`placingOrder`, then `completed` (with the order and the Azure plan subscription), `failed` (with `error`), ' +
+    '`expired` (no signature before the deadline; no order) or `cancelled`.',
+  tags: ['Azure plan purchase'],
+  access: { action: 'read' },
+  params: purchaseParams,
+  durableClient: true,
+  responses: { 200: { description: 'The purchase.', schema: purchaseSchema } },
+  errors: ['PurchaseNotFound'],
+  handler: async ({ params, services, durable }) => ({
+    status: 200,
+    body: await readPurchase({ durable, customers: services.cosmos.containers.customers }, params.purchaseId),
+    headers: { 'cache-control': 'no-store' },
+  }),
+});
+
+endpoint({
+  name: 'cancelPurchase',
+  method: 'POST',
+  route: 'purchases/{purchaseId}/cancel',
+  summary: "Cancels a purchase that waits for the customer's signature.",
+  description:
+    'The invitation is withdrawn, nothing is bought and the purchase ends `cancelled`; the answer shows the ' +
+    'status once the purchase has taken the cancellation (usually at once). A purchase in any other state answers ' +
+    '409 PurchaseNotCancellable.',
+  tags: ['Azure plan purchase'],
+  access: { action: 'buyAzurePlan' },
+  params: purchaseParams,
+  durableClient: true,
+  responses: { 202: { description: 'The purchase is cancelled.', schema: purchaseAcceptedSchema } },
+  errors: ['PurchaseNotFound', 'PurchaseNotCancellable'],
+  handler: async ({ params, durable }) => {
+    const state = await cancelPurchase(durable, params.purchaseId);
+    const statusUrl = purchaseStatusUrl(state.purchaseId);
+    return {
+      status: 202,
+      body: { purchaseId: state.purchaseId, status: state.status, statusUrl },
+      headers: { location: statusUrl },
+    };
+  },
+});

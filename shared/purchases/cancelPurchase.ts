@@ -1,0 +1,48 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type * as df from 'durable-functions';
+
+import { AppError } from '../errors';
+import { type PurchaseState, readPurchaseState } from './purchaseStatusReader';
+import { purchaseEvents } from './purchaseWorkflow';
+
+/** How long the cancel request waits to report the outcome; the cancellation itself does not depend on it. */
+const settleChecks = 30;
+const settleCheckIntervalMs = 100;
+
+/** A purchase may be cancelled while it waits for the customer's signature (or is about to). */
+export function isCancellable(state: PurchaseState): boolean {
+  return (
+    state.status === 'awaitingCustomerSignature' ||
+    (state.status === 'validating' && state.mcaMethod === 'invite')
+  );
+}
+
+/**
+ * Cancels a purchase that waits for the customer's signature: the purchase closes the invitation, frees the
+ * customer's slot and ends `cancelled`. The request waits a moment for that, so the answer usually shows it; a
+ * signature that arrived first wins, and then the purchase is not cancellable.
+ */
+export async function cancelPurchase(durable: df.DurableClient, purchaseId: string): Promise<PurchaseState> {
+  const state = await readPurchaseState(durable, purchaseId);
+  if (state === undefined) throw new AppError('PurchaseNotFound', `There is no purchase ${purchaseId}.`);
+  if (!isCancellable(state)) throw notCancellable(state);
+
+  await durable.raiseEvent(purchaseId, purchaseEvents.purchaseCancelled, {
+    requestedAt: state.lastUpdatedTime,
+  });
+  let current = state;
+  for (let check = 0; check < settleChecks && isCancellable(current); check += 1) {
+    await sleep(settleCheckIntervalMs);
+    current = (await readPurchaseState(durable, purchaseId)) ?? current;
+  }
+  if (current.status !== 'cancelled' && !isCancellable(current)) throw notCancellable(current);
+  return current;
+}
+
+function notCancellable(state: PurchaseState): AppError {
+  return new AppError(
+    'PurchaseNotCancellable',
+    `Purchase ${state.purchaseId} is ${state.status}; only a purchase waiting for the customer's signature can be cancelled.`,
+  );
+}

@@ -1,0 +1,28 @@
+import { type InvocationContext } from '@azure/functions';
+import type * as df from 'durable-functions';
+
+import { type AgreementDocument } from '../domain/documents';
+import { purchaseEvents } from './purchaseWorkflow';
+
+/**
+ * Tells the customer's running purchase that the MCA is accepted (an invitation accepted, a partner attestation).
+ * A purchase that waits for the signature goes on at once; one that is not waiting ignores the event; an event for
+ * an instance that does not exist (any more) is dropped by the durable runtime. The agreement is recorded either
+ * way, so a failure here is logged, not reported to the caller.
+ */
+export async function continueWaitingPurchase(
+  durable: df.DurableClient,
+  purchaseId: string | undefined,
+  agreement: Pick<AgreementDocument, 'id' | 'customerId' | 'correlationId'>,
+  log: Pick<InvocationContext, 'warn'>,
+): Promise<void> {
+  if (purchaseId === undefined) return;
+  try {
+    await durable.raiseEvent(purchaseId, purchaseEvents.mcaAccepted, { agreementId: agreement.id });
+  } catch (error) {
+    log.warn(
+      `McaAccepted not delivered to purchase ${purchaseId} of customer ${agreement.customerId} ` +
+        `correlationId=${agreement.correlationId ?? ''}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

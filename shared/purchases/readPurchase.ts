@@ -1,0 +1,87 @@
+import { type Container } from '@azure/cosmos';
+import type * as df from 'durable-functions';
+import { z } from 'zod';
+
+import { readOrUndefined } from '../cosmos/cosmosStatus';
+import { purchaseStatusSchema } from '../domain/azurePlanPurchase';
+import { orderDocumentSchema, subscriptionDocumentSchema } from '../domain/documents';
+import { orderSchema, toOrder } from '../domain/order';
+import { subscriptionSchema, toSubscription } from '../domain/subscription';
+import { AppError } from '../errors';
+import { readPurchaseState } from './purchaseStatusReader';
+import { invitationProgressSchema, purchaseErrorSchema } from './purchaseWorkflow';
+
+/** `GET /api/purchases/{purchaseId}`: the purchase as Partner Center's screens show it. */
+export const purchaseSchema = z
+  .object({
+    purchaseId: z.string(),
+    customerId: z.string(),
+    status: purchaseStatusSchema,
+    createdTime: z.string(),
+    lastUpdatedTime: z.string(),
+    mca: z
+      .object({
+        method: z.enum(['alreadyAccepted', 'attest', 'invite']),
+        accepted: z.boolean(),
+      })
+      .optional()
+      .meta({ description: 'How the purchase gets the MCA, and whether it has it.' }),
+    invitation: invitationProgressSchema.optional(),
+    order: orderSchema.optional(),
+    subscription: subscriptionSchema
+      .optional()
+      .meta({ description: 'The Azure plan subscription the order created.' }),
+    entitlementId: z
+      .string()
+      .optional()
+      .meta({ description: 'The first Azure subscription (Azure entitlement) under the plan.' }),
+    error: purchaseErrorSchema.optional(),
+  })
+  .meta({ id: 'AzurePlanPurchase' });
+export type Purchase = z.infer<typeof purchaseSchema>;
+
+/** Statuses in which the customer's acceptance of the MCA is a given. */
+const mcaSettledStatuses: readonly string[] = ['placingOrder', 'completed'];
+
+/**
+ * Reads a purchase: its state from the durable status and, once it completed, the order and the Azure plan
+ * subscription (two point reads). Never exposes the durable management URLs.
+ */
+export async function readPurchase(
+  stores: { durable: df.DurableClient; customers: Container },
+  purchaseId: string,
+): Promise<Purchase> {
+  const state = await readPurchaseState(stores.durable, purchaseId);
+  if (state === undefined) throw new AppError('PurchaseNotFound', `There is no purchase ${purchaseId}.`);
+
+  const purchase: Purchase = {
+    purchaseId: state.purchaseId,
+    customerId: state.customerId,
+    status: state.status,
+    createdTime: state.createdTime,
+    lastUpdatedTime: state.lastUpdatedTime,
+    ...(state.mcaMethod
+      ? {
+          mca: {
+            method: state.mcaMethod,
+            accepted: state.mcaMethod === 'alreadyAccepted' || mcaSettledStatuses.includes(state.status),
+          },
+        }
+      : {}),
+    ...(state.invitation ? { invitation: state.invitation } : {}),
+    ...(state.error ? { error: state.error } : {}),
+  };
+  if (state.status !== 'completed' || state.order === undefined) return purchase;
+
+  const { orderId, subscriptionId, entitlementId } = state.order;
+  const [order, subscription] = await Promise.all([
+    readOrUndefined(() => stores.customers.item(orderId, state.customerId).read()),
+    readOrUndefined(() => stores.customers.item(subscriptionId, state.customerId).read()),
+  ]);
+  return {
+    ...purchase,
+    ...(order ? { order: toOrder(orderDocumentSchema.parse(order)) } : {}),
+    ...(subscription ? { subscription: toSubscription(subscriptionDocumentSchema.parse(subscription)) } : {}),
+    entitlementId,
+  };
+}
