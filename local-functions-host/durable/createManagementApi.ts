@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { createClientBinding, instanceIdPlaceholder } from './createClientBinding';
+import { inspectInstance } from './inspectInstance';
 import { type OrchestrationInstance, type RuntimeStatus, terminalStatuses } from './orchestrationInstance';
 import { InstanceConflictError, type OrchestrationRunner } from './OrchestrationRunner';
 import { toStatusJson } from './toStatusJson';
@@ -78,8 +79,12 @@ async function route(
     }
     return notFound();
   }
-  if (method !== 'POST') return notFound();
   if (!instance) return { status: 404, text: `No instance with ID '${first}' found.` };
+  if (action === 'history' && method === 'GET') {
+    // Local host only (the extension has no such route): the raw DTFx history, for the harness and benchmarks.
+    return { status: 200, body: inspectInstance(instance) };
+  }
+  if (method !== 'POST') return notFound();
   const reason = url.searchParams.get('reason') ?? '';
   const finished = terminalStatuses.has(instance.status);
   switch (action) {

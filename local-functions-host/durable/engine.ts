@@ -1,26 +1,15 @@
 import type { DurableEngineApi, DurableEngineOptions } from '../contracts';
 import { createClientBinding } from './createClientBinding';
 import { createManagementApi } from './createManagementApi';
-import type { HistoryEvent } from './historyEvent';
-import type { RuntimeStatus } from './orchestrationInstance';
+import { type DurableInstanceSnapshot, inspectInstance } from './inspectInstance';
 import { OrchestrationRunner } from './OrchestrationRunner';
 
-/** A read-only look at one instance, for the harness and benchmarks. */
-export interface DurableInstanceSnapshot {
-  name: string;
-  instanceId: string;
-  executionId: string;
-  runtimeStatus: RuntimeStatus;
-  /** Events in the current execution's DTFx history, OrchestratorStarted/Completed included. */
-  historyEventCount: number;
-  history: HistoryEvent[];
-  /** Orchestrator invocations (episodes) of this instance so far, all executions together. */
-  episodes: number;
-  /** Messages waiting in the inbox (for example events held while suspended). */
-  pendingMessages: number;
-}
+export type { DurableInstanceSnapshot } from './inspectInstance';
 
-/** `DurableEngineApi` plus an `inspect` for tests and benchmarks (additive; the host only needs the base API). */
+/**
+ * `DurableEngineApi` plus `inspect` for tests and benchmarks (additive; the host only needs the base API). Over
+ * HTTP the same snapshot is served at `GET /durabletask/instances/{id}/history` (a local-host-only route).
+ */
 export interface DurableEngine extends DurableEngineApi {
   inspect(instanceId: string): DurableInstanceSnapshot | undefined;
 }
@@ -34,24 +23,12 @@ export function createDurableEngine(options: DurableEngineOptions): DurableEngin
   const binding = JSON.stringify(createClientBinding(options.baseUrl, options.hubName));
   // The extension hands the binding to the worker as a JSON string; DurableClient parses it.
   options.invoker.provideInput('durableClient', () => ({ string: binding }));
-  const handleHttp = createManagementApi(runner, options.hubName);
   return {
-    handleHttp,
+    handleHttp: createManagementApi(runner, options.hubName),
     stop: () => runner.stop(),
     inspect(instanceId) {
       const instance = runner.instances.get(instanceId);
-      if (!instance) return undefined;
-      const history = instance.execution.history.map((event) => ({ ...event }));
-      return {
-        name: instance.name,
-        instanceId: instance.instanceId,
-        executionId: instance.execution.executionId,
-        runtimeStatus: instance.status,
-        historyEventCount: history.length,
-        history,
-        episodes: instance.episodes,
-        pendingMessages: instance.inbox.length,
-      };
+      return instance ? inspectInstance(instance) : undefined;
     },
   };
 }

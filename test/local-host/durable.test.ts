@@ -69,10 +69,8 @@ async function runtimeOf(instanceId: string): Promise<string> {
   return (await managementStatus(instanceId)).runtimeStatus;
 }
 
-function history(instanceId: string): HistoryEvent[] {
-  const snapshot = host.engine.inspect(instanceId);
-  if (!snapshot) throw new Error(`no instance ${instanceId}`);
-  return snapshot.history;
+async function history(instanceId: string): Promise<HistoryEvent[]> {
+  return (await host.inspect(instanceId)).history;
 }
 
 function ofType(events: HistoryEvent[], type: number): HistoryEvent[] {
@@ -104,7 +102,7 @@ describe('activities', () => {
     expect(result.output).toEqual(['all-a:ok:2', 'all-b:ok:3', 'all-c:ok:1']);
 
     // Every id of the one sequence is taken exactly once, by a TaskScheduled or a TimerCreated.
-    const events = history(id);
+    const events = await history(id);
     const ids = [
       ...ofType(events, HistoryEventType.TaskScheduled),
       ...ofType(events, HistoryEventType.TimerCreated),
@@ -125,7 +123,7 @@ describe('activities', () => {
     await host.advance(500);
     await host.advance(500);
     // Three attempts failed, but the task fails only when the timer after the last attempt fires.
-    expect(ofType(history(id), HistoryEventType.TaskFailed)).toHaveLength(3);
+    expect(ofType(await history(id), HistoryEventType.TaskFailed)).toHaveLength(3);
     expect((await status(id)).runtimeStatus).toBe('Running');
     await host.advance(500);
     const result = await status(id);
@@ -133,7 +131,7 @@ describe('activities', () => {
     expect(result.runtimeStatus).toBe('Completed');
     const caught = (result.output as { caught: string }).caught;
     expect(caught).toMatch(/^Activity function 'alwaysFails' failed: {2}cannot process order-7 \n /);
-    const events = history(id);
+    const events = await history(id);
     expect(ofType(events, HistoryEventType.TaskScheduled)).toHaveLength(3);
     expect(ofType(events, HistoryEventType.TimerCreated)).toHaveLength(3);
     expect(ofType(events, HistoryEventType.TimerFired)).toHaveLength(3);
@@ -176,7 +174,7 @@ describe('durable timers', () => {
     const id = await start('longTimer');
     await host.waitForIdle();
     const startedAt = host.clock.now();
-    expect(ofType(history(id), HistoryEventType.TimerCreated).map((t) => t.FireAt)).toEqual([
+    expect(ofType(await history(id), HistoryEventType.TimerCreated).map((t) => t.FireAt)).toEqual([
       new Date(startedAt + 3 * day).toISOString(),
     ]);
     await host.advance(3 * day);
@@ -184,7 +182,7 @@ describe('durable timers', () => {
     await host.advance(4 * day);
     const result = await status(id);
     expect(result.runtimeStatus).toBe('Completed');
-    const created = ofType(history(id), HistoryEventType.TimerCreated);
+    const created = ofType(await history(id), HistoryEventType.TimerCreated);
     expect(created.map((t) => [t.EventId, t.FireAt])).toEqual([
       [0, new Date(startedAt + 3 * day).toISOString()],
       [1, new Date(startedAt + 7 * day).toISOString()],
@@ -201,9 +199,9 @@ describe('durable timers', () => {
     const other = await start('longDeadline');
     await host.waitForIdle();
     await host.advance(3 * day);
-    const segments = (): string[] =>
-      ofType(history(id), HistoryEventType.TimerCreated).map((t) => t.FireAt ?? '');
-    expect(segments()).toEqual(
+    const segments = async (): Promise<string[]> =>
+      ofType(await history(id), HistoryEventType.TimerCreated).map((t) => t.FireAt ?? '');
+    expect(await segments()).toEqual(
       [new Date(startedAt + 3 * day), new Date(startedAt + 6 * day)].map((d) => d.toISOString()),
     );
     await raise(id, 'Stop', null);
@@ -213,13 +211,13 @@ describe('durable timers', () => {
     expect(host.clock.pending().filter((at) => at === startedAt + 6 * day)).toHaveLength(1);
     await host.advance(7 * day);
     expect((await status(other)).output).toBe('deadline');
-    expect(ofType(history(other), HistoryEventType.TimerCreated)).toHaveLength(3);
+    expect(ofType(await history(other), HistoryEventType.TimerCreated)).toHaveLength(3);
   });
 
   it('disarms a canceled timer when the event wins the race', async () => {
     const id = await start('approval');
     await host.waitForIdle();
-    const deadline = Date.parse(ofType(history(id), HistoryEventType.TimerCreated)[0]?.FireAt ?? '');
+    const deadline = Date.parse(ofType(await history(id), HistoryEventType.TimerCreated)[0]?.FireAt ?? '');
     expect(host.clock.pending()).toContain(deadline);
     await raise(id, 'Approved', { by: 'alice' });
     await host.waitForIdle();
@@ -311,7 +309,7 @@ describe('orchestration lifecycle', () => {
     const result = await status(id);
     expect(result.runtimeStatus).toBe('Completed');
     expect(result.output).toEqual({ total: 12 });
-    const started = ofType(history(id), HistoryEventType.ExecutionStarted);
+    const started = ofType(await history(id), HistoryEventType.ExecutionStarted);
     expect(started.map((e) => e.Input)).toEqual(['12']);
   });
 

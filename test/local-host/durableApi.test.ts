@@ -151,7 +151,7 @@ describe('status', () => {
     ]);
     expect(body.historyEvents[1]?.FunctionName).toBe('echoActivity');
     // The raw DTFx history keeps every event, OrchestratorStarted/Completed included.
-    expect(host.engine.inspect(id)?.historyEventCount).toBe(16);
+    expect((await host.inspect(id)).historyEventCount).toBe(16);
   });
 });
 
@@ -203,7 +203,7 @@ describe('events, terminate, suspend and resume', () => {
     ).toBe(202);
     await host.waitForIdle();
     expect(await runtimeStatus(id)).toBe('Completed');
-    const historyLength = host.engine.inspect(id)?.historyEventCount;
+    const historyLength = (await host.inspect(id)).historyEventCount;
     const late = await call(`/durabletask/instances/${id}/raiseEvent/Continue`, {
       method: 'POST',
       body: '2',
@@ -214,7 +214,7 @@ describe('events, terminate, suspend and resume', () => {
       (await call(`/api/durable/instances/${id}/events/Continue`, { method: 'POST', body: '3' })).status,
     ).toBe(202);
     await host.waitForIdle();
-    expect(host.engine.inspect(id)?.historyEventCount).toBe(historyLength);
+    expect((await host.inspect(id)).historyEventCount).toBe(historyLength);
     expect((await call('/durabletask/instances/ghost/raiseEvent/Continue', { method: 'POST' })).status).toBe(
       404,
     );
@@ -224,7 +224,7 @@ describe('events, terminate, suspend and resume', () => {
   it('terminates through DurableClient without invoking the orchestrator again', async () => {
     const id = await start('approval');
     await host.waitForIdle();
-    const episodes = host.engine.inspect(id)?.episodes;
+    const episodes = (await host.inspect(id)).episodes;
     const timersBefore = host.clock.pending().length;
     const res = await call(`/api/durable/instances/${id}/terminate?reason=customer%20cancelled`, {
       method: 'POST',
@@ -233,9 +233,9 @@ describe('events, terminate, suspend and resume', () => {
     await host.waitForIdle();
     const body = (await (await webhookStatus(id)).json()) as StatusBody;
     expect(body).toMatchObject({ runtimeStatus: 'Terminated', output: 'customer cancelled' });
-    const snapshot = host.engine.inspect(id);
-    expect(snapshot?.episodes).toBe(episodes);
-    expect(snapshot?.history.some((e) => e.EventType === HistoryEventType.ExecutionTerminated)).toBe(true);
+    const snapshot = await host.inspect(id);
+    expect(snapshot.episodes).toBe(episodes);
+    expect(snapshot.history.some((e) => e.EventType === HistoryEventType.ExecutionTerminated)).toBe(true);
     expect(host.clock.pending().length).toBe(timersBefore - 1);
     expect((await call(`/durabletask/instances/${id}/terminate`, { method: 'POST' })).status).toBe(410);
     expect((await call('/durabletask/instances/ghost/terminate', { method: 'POST' })).status).toBe(404);
