@@ -313,7 +313,7 @@ export async function measureServiceRows(
             label: serviceRowLabels['historyEvents.attested'] ?? '',
             unit: 'events',
             values: rounds,
-            note: 'management API, showHistory=true',
+            note: 'status API showHistory=true (the extension view: no OrchestratorStarted/Completed, TaskScheduled folded)',
           },
           (median) => atMost(24, median),
         ),

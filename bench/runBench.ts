@@ -14,7 +14,7 @@ export interface BenchOptions {
   concurrency: number;
   /** Purchases (and raw batches) per throughput round. */
   purchasesPerRound: number;
-  /** Start requests per latency round at concurrency 1 (16 in flight: this many × 4). */
+  /** Start requests per latency round at concurrency 1 (with 16 in flight: this many × 4). */
   latencyRequestsPerRound: number;
   /** Fresh processes per cold-start round, each of bare Node and of the app import. */
   coldStartProcesses: number;
@@ -28,11 +28,11 @@ export const fullOptions = (appDir: string): BenchOptions => ({
   rounds: 5,
   warmupRounds: 1,
   concurrency: 16,
-  purchasesPerRound: 160,
-  latencyRequestsPerRound: 60,
+  purchasesPerRound: 80,
+  latencyRequestsPerRound: 40,
   coldStartProcesses: 5,
   batchLines: 1000,
-  batchRounds: 2,
+  batchRounds: 1,
 });
 
 /** Proves the bench runs end to end, in seconds; its figures mean nothing. */
