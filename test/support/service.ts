@@ -1,0 +1,191 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+import { importJWK, type JWK, SignJWT } from 'jose';
+
+import { type LocalHost, silentLogger, startLocalHost } from '../../local-functions-host/index';
+import { type Role } from '../../shared/domain/roles';
+import { type LocalCosmos, startLocalCosmos } from './localCosmos';
+
+/**
+ * The whole service for end-to-end tests: an in-memory Cosmos DB server and Azurite (queues, in memory) on free
+ * ports, and the local Functions host running the built app (`dist/main.js`: run `npm run build` first; `npm test`
+ * does) with a virtual clock. One per test file (the host is process-wide), started in `beforeAll`.
+ */
+export interface RunningService {
+  readonly url: string;
+  readonly host: LocalHost;
+  /** The app's containers, for asserting on what was stored. */
+  readonly cosmos: LocalCosmos;
+  /** Azurite's queue endpoint, for reading or writing the app's queues directly. */
+  readonly storageConnectionString: string;
+  /** A bearer token the service accepts, signed with the development key (as `npm run token`). */
+  token(roles: Role[], userId?: string): Promise<string>;
+  /** Calls the API; `as` signs in a user with these roles (omit it to call without credentials). */
+  call(method: HttpMethod, path: string, options?: CallOptions): Promise<ServiceResponse>;
+  stop(): Promise<void>;
+}
+
+/** The same, by the name some tests use. */
+export type TestService = RunningService;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface CallOptions {
+  as?: { roles: Role[]; userId?: string };
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ServiceResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (undefined for an empty body). */
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read whatever the contract returns
+}
+
+export interface ServiceOptions {
+  /** Extra app settings (e.g. FAULT_INJECTION). */
+  env?: Record<string, string>;
+  /** Host and function logs on the console (also with SERVICE_LOGS=1). */
+  verbose?: boolean;
+  /** Merged over host.json, e.g. `{ extensions: { queues: { visibilityTimeout: '00:00:00' } } }`. */
+  hostJson?: Record<string, unknown>;
+}
+
+const repositoryRoot = path.resolve(__dirname, '..', '..');
+const settings = (
+  JSON.parse(readFileSync(path.join(repositoryRoot, 'local.settings.sample.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  }
+).Values;
+const azuriteAccountKey =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export async function startService(options: ServiceOptions = {}): Promise<TestService> {
+  const cosmos = await startLocalCosmos(settings.COSMOS_DATABASE ?? 'azure-plan');
+  const azurite = await startAzuriteQueues();
+  const storageConnectionString =
+    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${azuriteAccountKey};` +
+    `QueueEndpoint=http://127.0.0.1:${azurite.port}/devstoreaccount1;`;
+  let host: LocalHost;
+  try {
+    host = await startLocalHost({
+      appDir: repositoryRoot,
+      port: 0,
+      clock: 'virtual',
+      logger: options.verbose || process.env.SERVICE_LOGS ? undefined : silentLogger,
+      env: {
+        COSMOS_ENDPOINT: cosmos.endpoint,
+        AzureWebJobsStorage: storageConnectionString,
+        FAULT_INJECTION: '',
+        ...options.env,
+      },
+      ...(options.hostJson ? { hostJson: options.hostJson } : {}),
+    });
+  } catch (error) {
+    azurite.stop();
+    await cosmos.stop();
+    throw error;
+  }
+
+  const jwk = JSON.parse(
+    readFileSync(path.join(repositoryRoot, 'scripts', 'local-auth', 'dev-signing-key.private.json'), 'utf8'),
+  ) as JWK & { kid: string };
+  const key = await importJWK(jwk, 'RS256');
+
+  async function token(roles: Role[], userId = 'test-user'): Promise<string> {
+    return new SignJWT({ roles, name: userId, oid: userId })
+      .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
+      .setIssuer(process.env.AUTH_ISSUER ?? settings.AUTH_ISSUER ?? '')
+      .setAudience(process.env.AUTH_AUDIENCE ?? settings.AUTH_AUDIENCE ?? '')
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(key);
+  }
+
+  return {
+    url: host.url,
+    host,
+    cosmos,
+    storageConnectionString,
+    token,
+    async call(
+      method: HttpMethod,
+      requestPath: string,
+      callOptions: CallOptions = {},
+    ): Promise<ServiceResponse> {
+      const headers: Record<string, string> = { ...callOptions.headers };
+      if (callOptions.as) {
+        headers.authorization = `Bearer ${await token(callOptions.as.roles, callOptions.as.userId)}`;
+      }
+      if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${host.url}${requestPath}`, {
+        method,
+        headers,
+        ...(callOptions.body !== undefined ? { body: JSON.stringify(callOptions.body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+      };
+    },
+    async stop(): Promise<void> {
+      await host.stop();
+      azurite.stop();
+      await cosmos.stop();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Azurite's queue service in memory, as a child process; ready when its port accepts connections. */
+async function startAzuriteQueues(): Promise<{ port: number; stop(): void }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(repositoryRoot, 'node_modules', 'azurite', 'dist', 'src', 'queue', 'main.js'),
+      '--queuePort',
+      String(port),
+      '--inMemoryPersistence',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+    ],
+    { stdio: 'ignore' },
+  );
+  const stop = (): void => {
+    child.kill();
+  };
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if (await canConnect(port)) return { port, stop };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  stop();
+  throw new Error(`Azurite did not start on port ${port}.`);
+}
