@@ -144,11 +144,23 @@ export class OrchestrationRunner {
     return this.#findFunction(name, 'orchestrationTrigger');
   }
 
-  async stop(): Promise<void> {
+  /** Stops taking work and waits (at most `graceMs`) for invocations in flight: a hung activity must not block exit. */
+  async stop(graceMs = 5000): Promise<void> {
     this.#stopped = true;
     for (const instance of this.instances.values()) this.#disarm(instance.execution);
-    await this.#activities.stop();
-    while (this.#episodes.size > 0) await Promise.allSettled([...this.#episodes]);
+    const settled = (async () => {
+      await this.#activities.stop();
+      while (this.#episodes.size > 0) await Promise.allSettled([...this.#episodes]);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), graceMs);
+      timer.unref();
+    });
+    if (await Promise.race([settled.then(() => false), expired])) {
+      this.options.logger.warn(`durable: stopped with ${this.#activities.running} activities still running`);
+    }
+    clearTimeout(timer);
   }
 
   // ---- the per-instance loop ----------------------------------------------------------------------------------
