@@ -18,6 +18,7 @@ import { HttpRouteTable } from './http/HttpRouteTable';
 import { createWorkTracker, type LocalWorkTracker } from './idle';
 import { consoleLogger } from './loggers';
 import { type DrainOptions, QueueTriggerHost } from './queues/QueueTriggerHost';
+import type { AppStartHookContext } from './worker/coreTypes';
 import { createFunctionInvoker } from './worker/createFunctionInvoker';
 import { createLogSink } from './worker/createLogSink';
 import { installCoreModule } from './worker/installCoreModule';
@@ -160,11 +161,13 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
         throw error;
       }
     } else {
-      await registry.runHooks('appStart', {
+      // A restart of the same app: its modules stay loaded (and registered), but appStart runs again.
+      const appStart: AppStartHookContext = {
         hookData: registry.appLevelOnlyHookData,
         appHookData: registry.appHookData,
         functionAppDirectory: appDir,
-      });
+      };
+      await registry.runHooks('appStart', appStart);
     }
     const invoker = createFunctionInvoker({
       registry,
