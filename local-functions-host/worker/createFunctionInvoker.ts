@@ -9,6 +9,7 @@ import type {
   RegisteredFunction,
   RpcInvocationResponse,
   RpcParameterBinding,
+  RpcTypedData,
   WorkTracker,
 } from '../contracts';
 import type {
@@ -27,12 +28,26 @@ export interface FunctionInvokerOptions {
   logger?: HostLogger;
   /** Defaults to `process.env`; read for `AzureWebJobs.<name>.Disabled`. */
   env?: NodeJS.ProcessEnv;
+  /** Log every successful invocation ("Executed 'Functions.x' (Succeeded, …)") as `func start` does; failures always are. */
+  logInvocations?: boolean;
 }
+
+/**
+ * Delivers one output binding's value after a successful invocation (the host flushes output bindings before it
+ * reports the invocation done; a failed delivery fails the invocation).
+ */
+export type OutputHandler = (
+  binding: BindingMetadata & { name: string },
+  data: RpcTypedData,
+  fn: RegisteredFunction,
+) => Promise<void>;
 
 /** The invoker plus what the host needs around it. */
 export interface LocalFunctionInvoker extends FunctionInvoker {
   /** Functions registered by the app but switched off with `AzureWebJobs.<name>.Disabled`. */
   readonly disabled: readonly string[];
+  /** Registers the handler for every output binding of this `type` (e.g. `queue`). */
+  handleOutput(bindingType: string, handler: OutputHandler): void;
 }
 
 interface FunctionEntry {
@@ -64,6 +79,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
     [...entries].map(([name, entry]) => [name, entry.fn]),
   );
   const providers = new Map<string, InputProvider>();
+  const outputHandlers = new Map<string, OutputHandler>();
   const warnedMissingInputs = new Set<string>();
 
   function fillProvidedInputs(fn: RegisteredFunction, given: RpcParameterBinding[]): RpcParameterBinding[] {
@@ -93,6 +109,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
   async function runPipeline(
     entry: FunctionEntry,
     request: InvocationRequest,
+    invocationId: string,
   ): Promise<RpcInvocationResponse> {
     const { fn, registered } = entry;
     const model = registry.programmingModel;
@@ -101,7 +118,6 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
         'The app set no programming model: did it register its functions through @azure/functions?',
       );
     }
-    const invocationId = randomUUID();
     const coreRequest: CoreInvocationRequest = {
       invocationId,
       functionId: registered.metadata.functionId ?? fn.name,
@@ -186,7 +202,26 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
     if (post.error !== null && post.error !== undefined) {
       throw ensureError(post.error);
     }
-    return invocationModel.getResponse(context, post.result);
+    const response = await invocationModel.getResponse(context, post.result);
+    await deliverOutputs(fn, response);
+    return response;
+  }
+
+  async function deliverOutputs(fn: RegisteredFunction, response: RpcInvocationResponse): Promise<void> {
+    for (const [name, binding] of Object.entries(fn.bindings)) {
+      if (binding.direction !== 'out') {
+        continue;
+      }
+      const handler = outputHandlers.get(binding.type.toLowerCase());
+      if (!handler) {
+        continue;
+      }
+      const data =
+        name === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === name)?.data;
+      if (data !== undefined && data !== null) {
+        await handler({ ...binding, name }, data, fn);
+      }
+    }
   }
 
   return {
@@ -194,6 +229,9 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
     disabled,
     provideInput(bindingType: string, provider: InputProvider): void {
       providers.set(bindingType.toLowerCase(), provider);
+    },
+    handleOutput(bindingType: string, handler: OutputHandler): void {
+      outputHandlers.set(bindingType.toLowerCase(), handler);
     },
     async invoke(functionName: string, request: InvocationRequest): Promise<RpcInvocationResponse> {
       const entry = entries.get(functionName);
@@ -203,8 +241,22 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
         );
       }
       const end = tracker?.begin(`invoke ${functionName}`);
+      const invocationId = randomUUID();
+      const started = Date.now();
       try {
-        return await runPipeline(entry, request);
+        const response = await runPipeline(entry, request, invocationId);
+        if (options.logInvocations) {
+          logger?.info(
+            `Executed 'Functions.${functionName}' (Succeeded, Id=${invocationId}, Duration=${Date.now() - started}ms)`,
+          );
+        }
+        return response;
+      } catch (error) {
+        logger?.error(
+          `Executed 'Functions.${functionName}' (Failed, Id=${invocationId}, Duration=${Date.now() - started}ms): ` +
+            (error instanceof Error ? error.message : String(error)),
+        );
+        throw error;
       } finally {
         end?.();
       }
