@@ -2,6 +2,7 @@ import { type Container } from '@azure/cosmos';
 
 import { createAgreementRepository } from './agreementRepository';
 import { createBatchRepository } from './batchRepository';
+import { createCommerceRepository } from './commerceRepository';
 import { type ContainerName } from './cosmosClient';
 import { createCustomerRepository } from './customerRepository';
 import { createInvitationRepository } from './invitationRepository';
@@ -11,6 +12,7 @@ export function createRepositories(containers: Record<ContainerName, Container>)
   return {
     batches: createBatchRepository(containers.batches),
     customers: createCustomerRepository(containers.customers),
+    commerce: createCommerceRepository(containers.customers),
     agreements: createAgreementRepository(containers.customers),
     invitations: createInvitationRepository(containers.invitations),
   };

@@ -11,10 +11,12 @@ export function collectionSchema<T extends z.ZodType>(item: T, id: string) {
     .meta({ id });
 }
 
-export function toCollection<T>(items: T[]): {
+export interface Collection<T> {
   totalCount: number;
   items: T[];
   attributes: { objectType: 'Collection' };
-} {
+}
+
+export function toCollection<T>(items: T[]): Collection<T> {
   return { totalCount: items.length, items, attributes: { objectType: 'Collection' } };
 }

@@ -24,7 +24,8 @@ export interface RunningService {
   /** A bearer token the service accepts, signed with the development key (as `npm run token`). */
   token(roles: Role[], userId?: string): Promise<string>;
   /** Calls the API; `as` signs in a user with these roles (omit it to call without credentials). */
-  call(method: HttpMethod, path: string, options?: CallOptions): Promise<ServiceResponse>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped unless the test names the body's type
+  call<T = any>(method: HttpMethod, path: string, options?: CallOptions): Promise<ServiceResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -39,11 +40,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface ServiceResponse {
+/** A JSON object whose fields a test reads without declaring them (`expect(body.code).toBe(…)`). */
+export type JsonObject = Record<string, unknown>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped unless the test names the body's type
+export interface ServiceResponse<T = any> {
   status: number;
   headers: Headers;
-  /** Parsed JSON (undefined for an empty body). */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read whatever the contract returns
+  /** The parsed JSON body (undefined when empty), typed as the caller says: `call<Order>(…)`. */
+  body: T;
 }
 
 export interface ServiceOptions {
@@ -113,11 +118,12 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     cosmos,
     storageConnectionString,
     token,
-    async call(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as declared above
+    async call<T = any>(
       method: HttpMethod,
       requestPath: string,
       callOptions: CallOptions = {},
-    ): Promise<ServiceResponse> {
+    ): Promise<ServiceResponse<T>> {
       const headers: Record<string, string> = { ...callOptions.headers };
       if (callOptions.as) {
         headers.authorization = `Bearer ${await token(callOptions.as.roles, callOptions.as.userId)}`;
@@ -132,7 +138,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       return {
         status: response.status,
         headers: response.headers,
-        body: text ? (JSON.parse(text) as unknown) : undefined,
+        body: (text ? JSON.parse(text) : undefined) as T,
       };
     },
     async stop(): Promise<void> {

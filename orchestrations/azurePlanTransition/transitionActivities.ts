@@ -1,0 +1,153 @@
+import { type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import { getServices, type Services } from '../../shared/compositionRoot';
+import { placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
+import { planTransition } from '../../shared/domain/azurePlanTransition';
+import { AppError } from '../../shared/errors';
+import {
+  type MoveSubscriptionInput,
+  type MoveSubscriptionResult,
+  type PlacePlanOrderInput,
+  type PlacePlanOrderResult,
+  type PlanTransitionInput,
+  type PlanTransitionResult,
+  type ReleaseSlotInput,
+  type SuspendLegacySubscriptionInput,
+  transitionActivities,
+  transitionFaultPoints,
+} from '../../shared/transitions/transitionWorkflow';
+
+/**
+ * The transition's activities: thin and idempotent, because the durable runtime may run each more than once (a
+ * retry after a crash between the write and the reply). Document ids are deterministic (the Azure subscription id,
+ * the ids from the orchestrator's replay-safe generator), so a second run finds its own writes and adds nothing.
+ */
+export function createTransitionActivities(services: Services) {
+  const { customers, commerce } = services.repositories;
+
+  return {
+    /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
+    async planTransition(input: PlanTransitionInput, log: InvocationContext): Promise<PlanTransitionResult> {
+      const customer = await customers.get(input.customerId);
+      if (customer === undefined) {
+        return {
+          outcome: 'refused',
+          error: { code: 'CustomerNotFound', detail: `Customer ${input.customerId} does not exist.` },
+        };
+      }
+      const legacySubscriptions = await commerce.readSubscriptions(
+        input.customerId,
+        customer.legacySubscriptionIds,
+      );
+      try {
+        const sources = planTransition({
+          customer,
+          legacySubscriptions,
+          azurePlanMarkets: services.markets.azurePlan,
+          heldBy: input.transitionId,
+        });
+        log.log(
+          `planTransition transitionId=${input.transitionId} lines=${sources.length} correlationId=${input.correlationId}`,
+        );
+        return { outcome: 'planned', sources };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        log.warn(
+          `planTransition transitionId=${input.transitionId} refused code=${error.code} correlationId=${input.correlationId}`,
+        );
+        return { outcome: 'refused', error: { code: error.code, detail: error.detail } };
+      }
+    },
+
+    /** The Azure plan order, exactly as a purchase places it; the transition keeps the slot until the end. */
+    async placePlanOrder(input: PlacePlanOrderInput, log: InvocationContext): Promise<PlacePlanOrderResult> {
+      try {
+        const placed = await placeAzurePlanOrder(services.cosmos.containers.customers, {
+          customerId: input.customerId,
+          purchaseId: input.transitionId,
+          orderId: input.orderId,
+          subscriptionId: input.subscriptionId,
+          entitlementId: input.firstEntitlement.id,
+          friendlyName: input.firstEntitlement.friendlyName,
+          releaseSlot: false,
+          correlationId: input.correlationId,
+          now: new Date(input.placedAt),
+        });
+        log.log(
+          `placePlanOrder transitionId=${input.transitionId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
+        );
+        services.faults.check(transitionFaultPoints.afterPlanOrder);
+        return { outcome: 'placed', orderId: placed.orderId, subscriptionId: placed.subscriptionId };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        log.warn(
+          `placePlanOrder transitionId=${input.transitionId} rejected code=${error.code} correlationId=${input.correlationId}`,
+        );
+        return { outcome: 'rejected', error: { code: error.code, detail: error.detail } };
+      }
+    },
+
+    /** The legacy Azure subscription becomes an Azure entitlement under the plan, keeping its id. */
+    async moveSubscription(
+      input: MoveSubscriptionInput,
+      log: InvocationContext,
+    ): Promise<MoveSubscriptionResult> {
+      const moved = await commerce.moveAzureSubscriptionUnderPlan({
+        customerId: input.customerId,
+        azureSubscriptionId: input.source.azureSubscriptionId,
+        sourceSubscriptionId: input.source.sourceSubscriptionId,
+        friendlyName: input.source.friendlyName,
+        planSubscriptionId: input.planSubscriptionId,
+        correlationId: input.correlationId,
+        now: new Date(input.movedAt),
+      });
+      log.log(
+        `moveSubscription transitionId=${input.transitionId} source=${input.source.sourceSubscriptionId} entitlementId=${moved.entitlementId} created=${moved.created} correlationId=${input.correlationId}`,
+      );
+      services.faults.check(transitionFaultPoints.afterMove);
+      return { entitlementId: moved.entitlementId };
+    },
+
+    async suspendLegacySubscription(
+      input: SuspendLegacySubscriptionInput,
+      log: InvocationContext,
+    ): Promise<void> {
+      await commerce.suspendLegacySubscription({
+        customerId: input.customerId,
+        subscriptionId: input.sourceSubscriptionId,
+        entitlementId: input.entitlementId,
+      });
+      log.log(
+        `suspendLegacySubscription transitionId=${input.transitionId} source=${input.sourceSubscriptionId} correlationId=${input.correlationId}`,
+      );
+      services.faults.check(transitionFaultPoints.afterSuspend);
+    },
+
+    async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
+      await customers.releasePurchaseSlot(input.customerId, input.transitionId, {
+        now: services.clock.now(),
+        correlationId: input.correlationId,
+      });
+      log.log(`releaseSlot transitionId=${input.transitionId} correlationId=${input.correlationId}`);
+    },
+  };
+}
+
+type TransitionActivities = ReturnType<typeof createTransitionActivities>;
+
+function register<K extends keyof TransitionActivities>(key: K): void {
+  df.app.activity(transitionActivities[key], {
+    handler: async (input: unknown, context: InvocationContext) => {
+      const activities = createTransitionActivities(await getServices());
+      const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
+      return run(input, context);
+    },
+  });
+}
+
+register('planTransition');
+register('placePlanOrder');
+register('moveSubscription');
+register('suspendLegacySubscription');
+register('releaseSlot');

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+
+import type * as df from 'durable-functions';
+
+import { type Services } from '../compositionRoot';
+import { isSlotStale, orderInProgress } from '../domain/azurePlanPurchase';
+import { planTransition } from '../domain/azurePlanTransition';
+import { AppError } from '../errors';
+import { slotHolderState } from '../purchases/purchaseStatusReader';
+import { azurePlanTransitionOrchestration, type TransitionInput } from './transitionWorkflow';
+
+export interface StartAzurePlanTransitionRequest {
+  customerId: string;
+  requestedBy: { userId: string; name?: string | undefined };
+  correlationId: string;
+}
+
+/** Conditional claims lost to concurrent writers before giving up with OrderInProgress. */
+const maxClaimAttempts = 3;
+
+/**
+ * Starts the transition from Microsoft Azure (0145P) to the Azure plan after every up-front check: the customer
+ * exists (404), the plan is sold in its country, it has no Azure plan, it has 0145P subscriptions and none is
+ * suspended (409 LegacySubscriptionSuspended), nothing else of the customer runs (409 OrderInProgress), and the
+ * MCA is accepted (403 McaNotAccepted). Then it claims the customer's one-at-a-time slot, the same one purchases
+ * claim, with a write conditional on the checked read, and starts the orchestration under the transition id.
+ */
+export async function startAzurePlanTransition(
+  services: Services,
+  durableClient: df.DurableClient,
+  request: StartAzurePlanTransitionRequest,
+): Promise<{ transitionId: string; status: 'validating' }> {
+  const { customerId, correlationId } = request;
+  const { customers, commerce } = services.repositories;
+  const transitionId = randomUUID();
+
+  let claimed = false;
+  for (let attempt = 0; attempt < maxClaimAttempts && !claimed; attempt += 1) {
+    const customer = await customers.get(customerId);
+    if (customer === undefined) throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+    const now = services.clock.now();
+    const slot = customer.activePurchase;
+    // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).
+    const slotIsFree =
+      slot === null || isSlotStale(slot, await slotHolderState(durableClient, slot.purchaseId), now);
+    const legacySubscriptions = await commerce.readSubscriptions(customerId, customer.legacySubscriptionIds);
+    planTransition({
+      customer: slotIsFree ? { ...customer, activePurchase: null } : customer,
+      legacySubscriptions,
+      azurePlanMarkets: services.markets.azurePlan,
+    });
+    const written = await customers.claimPurchaseSlot(customer, {
+      purchaseId: transitionId,
+      startedAt: now.toISOString(),
+      correlationId,
+    });
+    claimed = written !== 'changed';
+  }
+  if (!claimed) throw orderInProgress(customerId, 'another purchase');
+
+  const input: TransitionInput = {
+    transitionId,
+    customerId,
+    correlationId,
+    requestedBy: request.requestedBy,
+  };
+  try {
+    await durableClient.startNew(azurePlanTransitionOrchestration, { instanceId: transitionId, input });
+  } catch (error) {
+    await customers.releasePurchaseSlot(customerId, transitionId, {
+      now: services.clock.now(),
+      correlationId,
+    });
+    throw error;
+  }
+  return { transitionId, status: 'validating' };
+}

@@ -1,0 +1,64 @@
+import type * as df from 'durable-functions';
+
+import {
+  type TransitionLine,
+  transitionProgressSchema,
+  type TransitionStatus,
+} from '../domain/azurePlanTransition';
+import { getDurableStatus } from '../purchases/purchaseStatusReader';
+import { azurePlanTransitionOrchestration, transitionInputSchema } from './transitionWorkflow';
+
+/** A transition as `GET /api/transitions/{transitionId}` reports it. */
+export interface TransitionState {
+  transitionId: string;
+  customerId: string;
+  status: TransitionStatus;
+  createdTime: string;
+  lastUpdatedTime: string;
+  lineItems: TransitionLine[];
+  azurePlan?: { subscriptionId: string; orderId: string };
+  error?: { code: string; detail: string };
+}
+
+const failedUnexpectedly = {
+  code: 'InternalError',
+  detail:
+    'The transition stopped on an unexpected error. Check the customer subscriptions before starting again.',
+};
+
+/**
+ * From the durable status alone: the progress while it runs (custom status), the outcome once it ended (output).
+ * Instances of other orchestrations (purchases) are not transitions.
+ */
+export function toTransitionState(status: df.DurableOrchestrationStatus): TransitionState | undefined {
+  if (status.name !== azurePlanTransitionOrchestration) return undefined;
+  const input = transitionInputSchema.safeParse(status.input);
+  if (!input.success) return undefined;
+  const runtimeStatus: string = status.runtimeStatus;
+  const reported = transitionProgressSchema.safeParse(
+    runtimeStatus === 'Completed' ? status.output : status.customStatus,
+  );
+  const progress = reported.success ? reported.data : { status: 'validating' as const, lineItems: [] };
+  const state: TransitionState = {
+    transitionId: input.data.transitionId,
+    customerId: input.data.customerId,
+    createdTime: new Date(status.createdTime).toISOString(),
+    lastUpdatedTime: new Date(status.lastUpdatedTime).toISOString(),
+    ...progress,
+  };
+  if (runtimeStatus === 'Failed' || runtimeStatus === 'Terminated' || runtimeStatus === 'Canceled') {
+    return { ...state, status: 'failed', error: state.error ?? failedUnexpectedly };
+  }
+  if (runtimeStatus === 'Completed' && !reported.success) {
+    return { ...state, status: 'failed', error: failedUnexpectedly };
+  }
+  return state;
+}
+
+export async function readTransitionState(
+  durable: df.DurableClient,
+  transitionId: string,
+): Promise<TransitionState | undefined> {
+  const status = await getDurableStatus(durable, transitionId);
+  return status === undefined ? undefined : toTransitionState(status);
+}
