@@ -64,6 +64,7 @@ export function createPurchaseActivities(services: Services) {
       log.log(
         `inviteCustomer purchaseId=${input.purchaseId} customerId=${input.customerId} sent=${sent} correlationId=${input.correlationId}`,
       );
+      services.faults.check('inviteCustomer.afterSend');
     },
 
     async remindCustomer(input: RemindCustomerInput, log: InvocationContext): Promise<void> {

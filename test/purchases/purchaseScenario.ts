@@ -1,0 +1,142 @@
+import { QueueClient } from '@azure/storage-queue';
+
+import { type Customer } from '../../shared/domain/customer';
+import { type Role } from '../../shared/domain/roles';
+import { type Problem } from '../../shared/http/problem';
+import { type Purchase } from '../../shared/purchases/readPurchase';
+import { type RunningService, type ServiceResponse } from '../support/service';
+
+/** Roles as tests name them. */
+export const salesAgent: { roles: Role[]; userId: string } = { roles: ['SalesAgent'], userId: 'sally' };
+export const adminAgent: { roles: Role[]; userId: string } = { roles: ['AdminAgent'], userId: 'adam' };
+export const globalAdmin: { roles: Role[]; userId: string } = { roles: ['GlobalAdmin'], userId: 'gloria' };
+
+export const aContact = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.example' };
+
+export function aCustomerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    companyName: 'Contoso Ltd',
+    country: 'DE',
+    segment: 'commercial',
+    relationship: 'direct',
+    primaryContact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' },
+    ...overrides,
+  };
+}
+
+export function anAttestation(contact: Record<string, unknown> = aContact): Record<string, unknown> {
+  return { method: 'attest', primaryContact: contact, dateAgreed: '2026-01-05T09:00:00Z' };
+}
+
+export interface Notification {
+  type: 'mcaInvitation' | 'mcaReminder' | 'mcaExpired';
+  customerId: string;
+  purchaseId: string;
+  email: string;
+  acceptUrl: string;
+  expiresAt: string;
+  correlationId: string;
+}
+
+/** A purchase test's vocabulary over the running service. */
+export function purchaseScenario(service: RunningService) {
+  let customerCount = 0;
+  const received: Notification[] = [];
+  const notificationsQueue = new QueueClient(service.storageConnectionString, 'notifications');
+
+  return {
+    /** Registers a new customer (a fresh id each time) and returns its id. */
+    async aRegisteredCustomer(overrides: Record<string, unknown> = {}): Promise<string> {
+      customerCount += 1;
+      const customerId = `customer-${customerCount}-${Math.random().toString(36).slice(2, 8)}`;
+      const response = await service.call('PUT', `/api/customers/${customerId}`, {
+        as: salesAgent,
+        body: aCustomerRequest(overrides),
+      });
+      if (response.status !== 201) throw new Error(`register failed: ${JSON.stringify(response.body)}`);
+      return customerId;
+    },
+
+    startPurchase(
+      customerId: string,
+      body: unknown = {},
+      as = salesAgent,
+      headers: Record<string, string> = {},
+    ): Promise<ServiceResponse> {
+      return service.call('POST', `/api/customers/${customerId}/azure-plan/purchases`, { as, body, headers });
+    },
+
+    /** The id in a 202 from the purchase start. */
+    purchaseIdOf(response: ServiceResponse): string {
+      const { purchaseId } = response.body as { purchaseId?: unknown };
+      if (typeof purchaseId !== 'string')
+        throw new Error(`no purchase started: ${JSON.stringify(response.body)}`);
+      return purchaseId;
+    },
+
+    async purchase(purchaseId: string): Promise<Purchase> {
+      const response = await service.call('GET', `/api/purchases/${purchaseId}`, { as: salesAgent });
+      return response.body as Purchase;
+    },
+
+    /** Waits until the service has nothing in flight, then reads the purchase. */
+    async settledPurchase(purchaseId: string): Promise<Purchase> {
+      await service.host.waitForIdle();
+      return this.purchase(purchaseId);
+    },
+
+    async customer(customerId: string): Promise<Customer> {
+      const response = await service.call('GET', `/api/customers/${customerId}`, { as: salesAgent });
+      return response.body as Customer;
+    },
+
+    /** Every notification sent so far (the queue is drained into a list the tests filter). */
+    async notificationsOf(purchaseId: string): Promise<Notification[]> {
+      for (let round = 0; round < 100; round += 1) {
+        const { receivedMessageItems } = await notificationsQueue.receiveMessages({
+          numberOfMessages: 32,
+          visibilityTimeout: 30,
+        });
+        if (receivedMessageItems.length === 0) break;
+        for (const message of receivedMessageItems) {
+          received.push(
+            JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')) as Notification,
+          );
+          await notificationsQueue.deleteMessage(message.messageId, message.popReceipt);
+        }
+      }
+      return received.filter((notification) => notification.purchaseId === purchaseId);
+    },
+
+    /** The path of the acceptance link of the purchase's invitation, from the notification sent. */
+    async acceptPathOf(purchaseId: string): Promise<string> {
+      const invitation = (await this.notificationsOf(purchaseId)).find(
+        (notification) => notification.type === 'mcaInvitation',
+      );
+      if (!invitation) throw new Error(`no invitation was sent for ${purchaseId}`);
+      return new URL(invitation.acceptUrl).pathname;
+    },
+
+    /** The documents of a customer's partition, by type. */
+    async storedDocuments(customerId: string): Promise<Record<string, number>> {
+      const { resources } = await service.cosmos.containers.customers.items
+        .query<{ docType: string }>(
+          {
+            query: 'SELECT c.docType FROM c WHERE c.customerId = @customerId',
+            parameters: [{ name: '@customerId', value: customerId }],
+          },
+          { partitionKey: customerId },
+        )
+        .fetchAll();
+      const counts: Record<string, number> = {};
+      for (const { docType } of resources) counts[docType] = (counts[docType] ?? 0) + 1;
+      return counts;
+    },
+  };
+}
+
+export const hourMs = 3_600_000;
+
+export function problemOf(response: ServiceResponse): Problem {
+  return response.body as Problem;
+}
