@@ -204,6 +204,7 @@ export async function measureServiceRows(
       await aDevelopmentToken(options.appDir, service.settings, ['SalesAgent', 'AdminAgent']),
     );
     const measure = async (ids: string[], work: () => Promise<BenchRow[]>) => {
+      process.stderr.write(`bench: measuring ${ids.join(', ')}\n`);
       try {
         rows.push(...(await work()));
       } catch (error) {

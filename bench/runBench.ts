@@ -122,6 +122,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   } finally {
     await cosmos.stop();
   }
+  process.stderr.write('bench: measuring cold start\n');
   rows.push(...(await coldStartRows(options)));
   const cpus = os.cpus();
   return {
