@@ -6,7 +6,7 @@ import { type Order } from '../../shared/domain/order';
 import { type Role } from '../../shared/domain/roles';
 import { type Subscription } from '../../shared/domain/subscription';
 import { type Problem } from '../../shared/http/problem';
-import { anAzurePlanBought,aRegisteredCustomer } from '../support/customerJourney';
+import { anAzurePlanBought, aRegisteredCustomer } from '../support/customerJourney';
 import { startService, type TestService } from '../support/service';
 
 let service: TestService;
