@@ -1,31 +1,21 @@
-import { type AddressInfo } from 'node:net';
-
-import { type Container, CosmosClient } from '@azure/cosmos';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { type Container } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type BatchLine, createBatchRepository } from '../../../shared/cosmos/batchRepository';
-import { containerDefinitions } from '../../../shared/cosmos/cosmosClient';
 import { type BatchHeaderDocument, lineDocumentId } from '../../../shared/domain/purchaseBatch';
+import { type LocalCosmos, startLocalCosmos } from '../../support/localCosmos';
 
-const server = createHttpServer();
+let cosmos: LocalCosmos;
 let container: Container;
 let batchCount = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const client = new CosmosClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    key: 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
-  const { database } = await client.databases.createIfNotExists({ id: 'batch-repository-test' });
-  ({ container } = await database.containers.createIfNotExists(containerDefinitions.batches));
+  cosmos = await startLocalCosmos('batch-repository-test');
+  container = cosmos.containers.batches;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await cosmos?.stop();
 });
 
 const now = new Date('2026-02-01T10:00:00.000Z');
