@@ -93,6 +93,18 @@ app.http('logs', {
   },
 });
 
+/** Takes a while, so a test can call waitForIdle() while it runs. */
+app.http('slow', {
+  route: 'slow',
+  methods: ['GET'],
+  handler: async () => {
+    record('slowStarted', {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    record('slowDone', {});
+    return { body: 'done' };
+  },
+});
+
 /** Its handler is replaced by a preInvocation hook; reaching the original is a failure. */
 app.http('hookReplaced', {
   route: 'hook-replaced',
