@@ -281,6 +281,53 @@ describe('purchase requests on the queue', () => {
     const settled = await batch(batchId);
     expect(settled.counts).toMatchObject({ failed: 1, completed: 1, queued: 0 });
     expect(settled.items[0]).toMatchObject({ status: 'failed', error: { code: 'InternalError' } });
+
+    // The operator repairs the customer and replays the poisoned message: the line is handled again.
+    await service.cosmos.containers.customers.items.upsert(
+      aCustomer({ id: unreadable, customerId: unreadable }),
+    );
+    await purchaseRequests.sendMessage(
+      encodeQueueMessage({
+        batchId,
+        lineId: '1',
+        customerId: unreadable,
+        requestedBy: { userId: 'operator' },
+      }),
+    );
+    await settle();
+    const replayed = await batch(batchId);
+    expect(replayed.counts).toMatchObject({ failed: 0, completed: 2 });
+    expect(replayed.items[0]?.error).toBeUndefined();
+  });
+
+  it('ignore a message for an existing line that names another customer', async () => {
+    const [customerId, someoneElse] = await registered(someCustomers(2, 'line-owner'));
+    const batchId = `owned-${customerId}`;
+    // The line as a submitted batch writes it, before its own message is handled.
+    await createBatchRepository(service.cosmos.containers.batches).createLines(batchId, [
+      {
+        id: 'line-1',
+        docType: 'purchaseBatchLine',
+        batchId,
+        lineId: '1',
+        position: 0,
+        customerId: customerId!,
+        status: 'queued',
+        updatedAt: new Date().toISOString(),
+      },
+    ]);
+    const requestFor = (customer: string) =>
+      encodeQueueMessage({ batchId, lineId: '1', customerId: customer, requestedBy: { userId: 'someone' } });
+    await purchaseRequests.sendMessage(requestFor(someoneElse!));
+    await settle();
+    expect((await batch(batchId)).items[0]?.status).toBe('queued');
+    expect(await countOf(someoneElse!, 'order')).toBe(0);
+
+    await purchaseRequests.sendMessage(requestFor(customerId!));
+    await settle();
+    expect((await batch(batchId)).items).toEqual([
+      { lineId: '1', customerId, purchaseId: purchaseIdForLine(batchId, '1'), status: 'completed' },
+    ]);
   });
 });
 
