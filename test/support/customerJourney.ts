@@ -67,3 +67,66 @@ export async function aLegacyOrder(
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body as { id: string; lineItems: { subscriptionId: string }[] };
 }
+
+/** Starts the transition from 0145P to the Azure plan; returns the response (202 with the transition id). */
+export function aTransitionStarted(
+  service: TestService,
+  customerId: string,
+  headers: Record<string, string> = {},
+) {
+  return service.call<{ transitionId: string; status: string; statusUrl: string }>(
+    'POST',
+    `/api/customers/${customerId}/azure-plan/transition`,
+    { as: salesAgent, headers, body: {} },
+  );
+}
+
+export interface TransitionView {
+  transitionId: string;
+  customerId: string;
+  status: string;
+  lineItems: {
+    sourceSubscriptionId: string;
+    targetEntitlementId?: string;
+    status: string;
+    error?: unknown;
+  }[];
+  azurePlan?: { subscriptionId: string; orderId: string };
+  error?: { code: string; detail: string };
+}
+
+/**
+ * The transition once it stopped moving: waits for the host to be idle and, while it still runs (an activity waits
+ * for its retry timer), moves the virtual clock on. Bounded.
+ */
+export async function settledTransition(service: TestService, transitionId: string): Promise<TransitionView> {
+  for (let round = 0; round < 20; round += 1) {
+    await service.host.waitForIdle();
+    const response = await service.call<TransitionView>('GET', `/api/transitions/${transitionId}`, {
+      as: salesAgent,
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    if (['completed', 'partiallyCompleted', 'failed'].includes(response.body.status)) return response.body;
+    await service.host.advance(1_000);
+  }
+  throw new Error(`Transition ${transitionId} did not settle.`);
+}
+
+/** How many documents of each type the customer's partition holds (to prove nothing was written twice). */
+export async function storedDocumentCounts(
+  service: TestService,
+  customerId: string,
+): Promise<Record<string, number>> {
+  const { resources } = await service.cosmos.containers.customers.items
+    .query<{ docType: string }>(
+      {
+        query: 'SELECT c.docType FROM c WHERE c.customerId = @customerId',
+        parameters: [{ name: '@customerId', value: customerId }],
+      },
+      { partitionKey: customerId },
+    )
+    .fetchAll();
+  const counts: Record<string, number> = {};
+  for (const { docType } of resources) counts[docType] = (counts[docType] ?? 0) + 1;
+  return counts;
+}
