@@ -56,7 +56,9 @@ function describeError(error: unknown): string {
 async function startStorage(): Promise<string> {
   const configured = process.env.AzureWebJobsStorage;
   const isDevelopmentStorage =
-    configured === undefined || /^\s*UseDevelopmentStorage\s*=\s*true/i.test(configured);
+    configured === undefined ||
+    configured.trim() === '' ||
+    /^\s*UseDevelopmentStorage\s*=\s*true/i.test(configured);
   if (!isDevelopmentStorage) {
     return 'AzureWebJobsStorage points to another account (not starting Azurite)';
   }
