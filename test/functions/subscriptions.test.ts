@@ -309,3 +309,28 @@ describe('Azure reservations', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the subscription, entitlement, reservation, order and transition endpoints with their errors', async () => {
+    const response = await service.call<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>('GET', '/api/openapi.json');
+    const { paths } = response.body;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/api/customers/{customerId}/subscriptions',
+        '/api/customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
+        '/api/customers/{customerId}/reservations',
+        '/api/customers/{customerId}/orders',
+        '/api/customers/{customerId}/azure-plan/transition',
+        '/api/transitions/{transitionId}',
+      ]),
+    );
+    expect(Object.keys(paths['/api/customers/{customerId}/reservations']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404', '422']),
+    );
+    expect(
+      Object.keys(paths['/api/customers/{customerId}/azure-plan/transition']?.post?.responses ?? {}),
+    ).toEqual(expect.arrayContaining(['202', '403', '409']));
+  });
+});
