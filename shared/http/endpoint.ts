@@ -193,7 +193,8 @@ export function endpoint<
         definition.idempotent && idempotencyKey !== null
           ? await withIdempotency(services.cosmos.containers.idempotency, {
               key: idempotencyKey,
-              scope: `${definition.method} ${instance}`,
+              // Keys belong to the caller (as Stripe's and Partner Center's do): another user's key never replays.
+              scope: `${caller?.userId ?? 'anonymous'} ${definition.method} ${instance}`,
               requestBody: rawBody?.value,
               now: services.clock.now(),
               run,
