@@ -132,21 +132,21 @@ function* awaitCustomerSignature(
   });
   const maxRounds = Math.ceil((mca.expiresInDays * 24) / mca.reminderEveryHours) + 1;
 
-  for (let round = 0; round < maxRounds; round += 1) {
+  // One pair of waiters for the whole wait, not one per round: the SDK hands an event to the most recently
+  // created waiter of its name, so an event arriving between rounds (during a reminder) would otherwise go to a
+  // waiter of a finished round and be lost. A waiter completed between rounds is seen at the start of the next.
+  const accepted = context.df.waitForExternalEvent(purchaseEvents.mcaAccepted);
+  const cancelled = context.df.waitForExternalEvent(purchaseEvents.purchaseCancelled);
+
+  for (let round = 0; round < maxRounds && !accepted.isCompleted && !cancelled.isCompleted; round += 1) {
     showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
     const wake = nextWakeUp(schedule, remindersSent);
-    // New waiters each round: the SDK hands an event to the most recently created waiter of its name.
-    const accepted = context.df.waitForExternalEvent(purchaseEvents.mcaAccepted);
-    const cancelled = context.df.waitForExternalEvent(purchaseEvents.purchaseCancelled);
     const timer = context.df.createTimer(wake.at);
     const winner: unknown = yield context.df.Task.any([accepted, cancelled, timer]);
-
-    if (winner === accepted || winner === cancelled) {
+    if (winner !== timer) {
       // An orchestration cannot finish while a timer is pending.
       timer.cancel();
-      if (winner === accepted) return { outcome: 'accepted', invitation: progress() };
-      yield* closeInvitation(context, invite, 'cancelled');
-      return { outcome: 'cancelled', invitation: progress() };
+      break;
     }
     if (wake.reason === 'deadline') break;
     remindersSent += 1;
@@ -154,6 +154,12 @@ function* awaitCustomerSignature(
     yield context.df.callActivityWithRetry(purchaseActivities.remindCustomer, storeRetry, reminder);
   }
 
+  // The signature wins over a cancellation that arrived in the same breath (the cancel request reports it).
+  if (accepted.isCompleted) return { outcome: 'accepted', invitation: progress() };
+  if (cancelled.isCompleted) {
+    yield* closeInvitation(context, invite, 'cancelled');
+    return { outcome: 'cancelled', invitation: progress() };
+  }
   yield* closeInvitation(context, invite, 'expired');
   return { outcome: 'expired', invitation: progress() };
 }

@@ -72,6 +72,7 @@ export function createPurchaseActivities(services: Services) {
       log.log(
         `remindCustomer purchaseId=${input.purchaseId} round=${input.round} sent=${sent} correlationId=${input.correlationId}`,
       );
+      services.faults.check('remindCustomer.afterSend');
     },
 
     /** Ends an unsigned purchase: the invitation expired (with the `mcaExpired` notice) or cancelled; slot freed. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunningService, startService } from '../support/service';
-import { aContact, purchaseScenario } from './purchaseScenario';
+import { aContact, hourMs, purchaseScenario } from './purchaseScenario';
 
 let service: RunningService;
 let scenario: ReturnType<typeof purchaseScenario>;
@@ -9,7 +9,7 @@ let scenario: ReturnType<typeof purchaseScenario>;
 /** Each activity below fails once, for real, right after its write; the durable runtime retries it. */
 beforeAll(async () => {
   service = await startService({
-    env: { FAULT_INJECTION: 'inviteCustomer.afterSend:1,placeOrder.afterWrite:1' },
+    env: { FAULT_INJECTION: 'inviteCustomer.afterSend:1,placeOrder.afterWrite:1,remindCustomer.afterSend:1' },
   });
   scenario = purchaseScenario(service);
 });
@@ -54,5 +54,29 @@ describe('activities that fail after their write', () => {
       activePurchase: null,
       azurePlan: { status: 'active' },
     });
+  });
+
+  it('does not lose an acceptance that arrives between two rounds of waiting (while a reminder is retried)', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    const started = await scenario.startPurchase(customerId, {
+      mca: { method: 'invite', reminderEveryHours: 24, expiresInDays: 5 },
+    });
+    const purchaseId = scenario.purchaseIdOf(started);
+    await service.host.waitForIdle();
+    const acceptPath = await scenario.acceptPathOf(purchaseId);
+
+    // The first reminder is sent, then its activity fails: its retry waits 500 ms, and nothing waits for the event.
+    await service.host.advance(24 * hourMs);
+    await service.host.waitForIdle();
+    const accepted = await service.call('POST', acceptPath, { body: aContact });
+    expect(accepted.status).toBe(200);
+    await service.host.advance(1_000);
+
+    expect(await scenario.settledPurchase(purchaseId)).toMatchObject({
+      status: 'completed',
+      invitation: { remindersSent: 1 },
+    });
+    const types = (await scenario.notificationsOf(purchaseId)).map((notification) => notification.type);
+    expect(types).toEqual(['mcaInvitation', 'mcaReminder']);
   });
 });
