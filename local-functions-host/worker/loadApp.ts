@@ -31,13 +31,8 @@ const workerCapabilities: WorkerCapabilities = {
   HandlesWorkerTerminateMessage: 'true',
 };
 
-/**
- * `import()` that the test runner cannot rewrite: vitest transforms `import()` in the modules it loads (this one
- * included), which would load an ESM app through its own module graph instead of Node's. The worker uses `eval`
- * for the same reason (so webpack leaves it alone).
- */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
-const nativeImport = new Function('specifier', 'return import(specifier)') as (
+/** Node's native `import()`, from a CommonJS file Node loads itself (see nativeImport.cjs for why). */
+const nativeImport = createRequire(__filename)('./nativeImport.cjs') as (
   specifier: string,
 ) => Promise<unknown>;
 
