@@ -86,8 +86,16 @@ export class QueueTriggerListener {
 
   /** Messages in the queue, visible or not (Azure's `approximateMessagesCount`). */
   async approximateCount(): Promise<number> {
-    const properties = await this.#client.getProperties();
-    return properties.approximateMessagesCount ?? 0;
+    try {
+      const properties = await this.#client.getProperties();
+      return properties.approximateMessagesCount ?? 0;
+    } catch (error) {
+      // Not created yet (the first poll creates it): nothing in it.
+      if ((error as { statusCode?: number }).statusCode === 404) {
+        return 0;
+      }
+      throw error;
+    }
   }
 
   /** Stops polling and waits for the messages being processed. */
