@@ -47,7 +47,9 @@ endpoint({
       correlationId,
       now,
     });
-    // Single use: of two acceptances of the same link, the one whose conditional write lands first wins.
+    // Single use: of two acceptances of the same link, the one whose conditional write lands first wins. A process
+    // that dies right after this write leaves the link used without an agreement; the partner then attests or
+    // invites again (the purchase expires on its own). Writing the agreement first would not close that window.
     const claimed = await invitations.replace({
       ...invitation,
       status: 'accepted',
