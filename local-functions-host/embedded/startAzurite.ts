@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
-import { devStorageConnectionString } from '../queues/resolveQueueConnection';
+import { devStorageConnectionString } from '../queues/devStorageConnectionString';
 import { findFreePorts } from './findFreePorts';
 import { isPortOpen } from './isPortOpen';
 
