@@ -10,7 +10,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
@@ -28,7 +31,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/local-functions-host/**', '**/test/**'], message: 'App code never imports the local host or tests.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/local-functions-host/**', '**/test/**'],
+              message: 'App code never imports the local host or tests.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -40,7 +50,17 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', '@azure/cosmos', '@azure/identity', '@azure/storage-queue', '**/cosmos/**', '**/compositionRoot'], message: 'Orchestrators do no I/O; call an activity.' },
+            {
+              group: [
+                'node:*',
+                '@azure/cosmos',
+                '@azure/identity',
+                '@azure/storage-queue',
+                '**/cosmos/**',
+                '**/compositionRoot',
+              ],
+              message: 'Orchestrators do no I/O; call an activity.',
+            },
           ],
         },
       ],
@@ -49,7 +69,13 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'Use context.df.currentUtcDateTime.' },
         { object: 'Math', property: 'random', message: 'Use context.df.newGuid().' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use context.df.currentUtcDateTime.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use context.df.currentUtcDateTime.',
+        },
+      ],
     },
   },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
