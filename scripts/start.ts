@@ -17,7 +17,13 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
-import { isPortOpen, startAzurite, startCosmosServer } from '../local-functions-host/embedded/index';
+import {
+  type EmbeddedAzurite,
+  type EmbeddedCosmosServer,
+  isPortOpen,
+  startAzurite,
+  startCosmosServer,
+} from '../local-functions-host/embedded/index';
 import { cosmosEmulatorKey } from '../local-functions-host/embedded/startCosmosServer';
 import { type LocalHost, startLocalHost } from '../local-functions-host/index';
 
@@ -68,13 +74,22 @@ async function startStorage(): Promise<string> {
   }
   const othersBusy =
     (await isPortOpen(standardStoragePorts.blob)) || (await isPortOpen(standardStoragePorts.table));
-  const azurite = await startAzurite({
-    blobPort: standardStoragePorts.blob,
-    queuePort: standardStoragePorts.queue,
-    tablePort: standardStoragePorts.table,
-    // With blob or table taken by something else, queues (all the app uses) still get the standard port.
-    ...(othersBusy ? { services: ['queue'] as const } : {}),
-  });
+  let azurite: EmbeddedAzurite;
+  try {
+    azurite = await startAzurite({
+      blobPort: standardStoragePorts.blob,
+      queuePort: standardStoragePorts.queue,
+      tablePort: standardStoragePorts.table,
+      // With blob or table taken by something else, queues (all the app uses) still get the standard port.
+      ...(othersBusy ? { services: ['queue'] as const } : {}),
+    });
+  } catch (error) {
+    // Another Azurite won the race for the port since we looked: use it.
+    if (await isPortOpen(standardStoragePorts.queue)) {
+      return `an Azurite already listening on 127.0.0.1:${standardStoragePorts.queue} (queues)`;
+    }
+    throw error;
+  }
   cleanups.push({ name: `Azurite (pid ${azurite.pid})`, stop: () => azurite.stop() });
   const endpoints = [
     azurite.blobPort && `blob ${azurite.blobPort}`,
@@ -90,13 +105,27 @@ async function startCosmos(): Promise<string> {
   if (configured && !local.includes(configured.toLowerCase())) {
     return `${configured} (COSMOS_ENDPOINT; not starting the local server)`;
   }
-  if (await isPortOpen(standardCosmosPort)) {
-    return `something already listening on ${configured ?? local[0]} (used as it is)`;
+  // The app reads these; the sample settings have them, a bare environment may not.
+  if (!configured) {
+    process.env.COSMOS_ENDPOINT = local[0];
   }
-  const cosmos = await startCosmosServer({ port: standardCosmosPort });
+  if (!process.env.COSMOS_KEY) {
+    process.env.COSMOS_KEY = cosmosEmulatorKey;
+  }
+  const reuse = `something already listening on ${process.env.COSMOS_ENDPOINT} (used as it is)`;
+  if (await isPortOpen(standardCosmosPort)) {
+    return reuse;
+  }
+  let cosmos: EmbeddedCosmosServer;
+  try {
+    cosmos = await startCosmosServer({ port: standardCosmosPort });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      return reuse;
+    }
+    throw error;
+  }
   cleanups.push({ name: 'Cosmos DB server', stop: () => cosmos.stop() });
-  process.env.COSMOS_ENDPOINT ??= cosmos.endpoint;
-  process.env.COSMOS_KEY ??= cosmosEmulatorKey;
   return `embedded Cosmos DB server at ${cosmos.endpoint} (in memory, plain HTTP)`;
 }
 
