@@ -141,9 +141,14 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
   const baseUrl = `http://127.0.0.1:${port}`;
   // durable-functions rewrites management URLs to WEBSITE_HOSTNAME (else localhost:7071); its axios honours proxies.
   process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
-  const noProxy = [process.env.NO_PROXY, process.env.no_proxy, '127.0.0.1', 'localhost']
-    .filter(Boolean)
-    .join(',');
+  const noProxy = [
+    ...new Set(
+      [process.env.NO_PROXY, process.env.no_proxy, '127.0.0.1', 'localhost']
+        .flatMap((value) => (value ?? '').split(','))
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
+  ].join(',');
   process.env.NO_PROXY = noProxy;
   process.env.no_proxy = noProxy;
 

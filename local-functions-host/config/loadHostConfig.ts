@@ -84,7 +84,10 @@ export function loadHostConfig(appDir: string, overrides?: Record<string, unknow
   const logging = record(get(raw, 'logging'));
 
   const routePrefixValue = get(http, 'routePrefix');
-  const batchSize = positiveInteger(get(queues, 'batchSize'), 16, 'extensions.queues.batchSize', 32);
+  const batchSize = Math.max(
+    1,
+    positiveInteger(get(queues, 'batchSize'), 16, 'extensions.queues.batchSize', 32),
+  );
   const encodingValue = get(queues, 'messageEncoding');
   const encoding = typeof encodingValue === 'string' ? encodingValue.toLowerCase() : 'base64';
   if (encoding !== 'base64' && encoding !== 'none') {
