@@ -11,6 +11,7 @@ import {
   toAzureEntitlement,
 } from '../shared/domain/azureEntitlement';
 import { collectionSchema, toCollection } from '../shared/domain/collection';
+import { legacySubscriptionUpdateSchema, updatedLegacySubscription } from '../shared/domain/legacyOffer';
 import { subscriptionSchema, toSubscription } from '../shared/domain/subscription';
 import { AppError } from '../shared/errors';
 import { endpoint, idParameter } from '../shared/http/endpoint';
@@ -102,5 +103,52 @@ endpoint({
       }),
     );
     return { status: 201, body: toAzureEntitlement(entitlement) };
+  },
+});
+
+/** Conditional writes lost to a concurrent change before giving up. */
+const maxUpdateAttempts = 3;
+
+endpoint({
+  name: 'updateSubscription',
+  method: 'PATCH',
+  route: 'customers/{customerId}/subscriptions/{subscriptionId}',
+  summary: 'Suspends, reactivates or renames a Microsoft Azure (0145P) subscription.',
+  description:
+    'Partner Center\'s subscription update, for 0145P subscriptions: `{ "status": "suspended" | "active" }` and/or ' +
+    '`{ "friendlyName": "…" }`. A suspended 0145P subscription blocks the transition to the Azure plan until it is ' +
+    'reactivated; once the customer has an Azure plan, reactivating is refused with LegacyOfferNotEligibleForPurchase.',
+  tags: ['Subscriptions'],
+  access: { action: 'buyLegacyOffer' },
+  params: subscriptionParams,
+  body: legacySubscriptionUpdateSchema,
+  idempotent: true,
+  responses: { 200: { description: 'The updated subscription.', schema: subscriptionSchema } },
+  errors: [
+    'CustomerNotFound',
+    'SubscriptionNotFound',
+    'LegacyOfferNotEligibleForPurchase',
+    'OrderInProgress',
+  ],
+  handler: async ({ params, body, services }) => {
+    const { customers, commerce } = services.repositories;
+    for (let attempt = 0; attempt < maxUpdateAttempts; attempt += 1) {
+      const customer = await requireCustomer(customers, params.customerId);
+      const subscription = await commerce.readSubscription(params.customerId, params.subscriptionId);
+      if (subscription === undefined) {
+        throw new AppError(
+          'SubscriptionNotFound',
+          `Customer ${params.customerId} has no subscription ${params.subscriptionId}.`,
+        );
+      }
+      const written = await commerce.replaceSubscription(
+        updatedLegacySubscription(customer, subscription, body),
+      );
+      if (written !== 'changed') return { status: 200, body: toSubscription(written) };
+    }
+    throw new AppError(
+      'OrderInProgress',
+      `Subscription ${params.subscriptionId} kept changing; retry the update.`,
+    );
   },
 });

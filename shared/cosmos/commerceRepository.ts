@@ -92,6 +92,21 @@ export function createCommerceRepository(customers: Container) {
       return subscriptions.sort(byCreation);
     },
 
+    /** Replaces a subscription if nobody changed it since it was read (its `_etag`); `'changed'` otherwise. */
+    async replaceSubscription(subscription: SubscriptionDocument): Promise<SubscriptionDocument | 'changed'> {
+      try {
+        const { resource } = await customers
+          .item(subscription.id, subscription.customerId)
+          .replace(toWritableDocument(subscription), {
+            accessCondition: { type: 'IfMatch', condition: subscription._etag ?? '' },
+          });
+        return subscriptionDocumentSchema.parse(resource);
+      } catch (error) {
+        if (isCosmosStatus(error, 412)) return 'changed';
+        throw error;
+      }
+    },
+
     /** The customer's subscriptions with these ids (missing ones are left out). */
     async readSubscriptions(customerId: string, ids: readonly string[]): Promise<SubscriptionDocument[]> {
       const found = await Promise.all(ids.map((id) => readSubscription(customerId, id)));

@@ -124,3 +124,48 @@ export function legacyOrder(input: {
     subscriptions,
   };
 }
+
+/** `PATCH …/subscriptions/{subscriptionId}` of a 0145P subscription: suspend or reactivate it, rename it. */
+export const legacySubscriptionUpdateSchema = z
+  .strictObject({
+    status: z.enum(['active', 'suspended']).optional(),
+    friendlyName: z.string().trim().min(1).max(64).optional(),
+  })
+  .refine((update) => update.status !== undefined || update.friendlyName !== undefined, {
+    message: 'give a status or a friendlyName',
+  })
+  .meta({ id: 'SubscriptionUpdate' });
+export type LegacySubscriptionUpdate = z.infer<typeof legacySubscriptionUpdateSchema>;
+
+/**
+ * Suspends, reactivates or renames a Microsoft Azure (0145P) subscription, as Partner Center's subscription update
+ * does. Other subscriptions are managed elsewhere (the plan by its purchase, Azure subscriptions under it by AOBO).
+ * Once the customer has an Azure plan a 0145P subscription cannot be reactivated: its Azure subscription belongs
+ * under the plan.
+ */
+export function updatedLegacySubscription(
+  customer: CustomerDocument,
+  subscription: SubscriptionDocument,
+  update: LegacySubscriptionUpdate,
+): SubscriptionDocument {
+  if (subscription.offerId !== legacyAzureOffer.offerId) {
+    throw new AppError(
+      'InvalidRequest',
+      `Subscription ${subscription.id} is not a Microsoft Azure (0145P) subscription; only those are updated here.`,
+    );
+  }
+  if (subscription.status === 'deleted') {
+    throw new AppError('SubscriptionNotFound', `Subscription ${subscription.id} was deleted.`);
+  }
+  if (update.status === 'active' && subscription.status !== 'active' && customer.azurePlan !== null) {
+    throw new AppError(
+      'LegacyOfferNotEligibleForPurchase',
+      `Customer ${customer.customerId} has an Azure plan; subscription ${subscription.id} cannot be reactivated.`,
+    );
+  }
+  return {
+    ...subscription,
+    ...(update.status ? { status: update.status } : {}),
+    ...(update.friendlyName ? { friendlyName: update.friendlyName } : {}),
+  };
+}

@@ -212,14 +212,16 @@ describe('the transition from 0145P to the Azure plan', () => {
     expect((again.body as unknown as Problem).code).toBe('AzurePlanAlreadyExists');
   });
 
-  it('is blocked up front by a suspended legacy subscription (409) and starts nothing', async () => {
+  it('is blocked up front by a suspended legacy subscription (409), and goes once it is reactivated', async () => {
     const customerId = await aRegisteredCustomer(service, 'suspended-legacy');
     const order = await aLegacyOrder(service, customerId, ['Production', 'Old']);
     await mcaAttested(service, customerId);
-    const suspendedId = order.lineItems[1]?.subscriptionId ?? '';
-    await service.cosmos.containers.customers
-      .item(suspendedId, customerId)
-      .patch([{ op: 'set', path: '/status', value: 'suspended' }]);
+    const suspendedPath = `/api/customers/${customerId}/subscriptions/${order.lineItems[1]?.subscriptionId ?? ''}`;
+    const suspended = await service.call<Subscription>('PATCH', suspendedPath, {
+      as: salesAgent,
+      body: { status: 'suspended' },
+    });
+    expect(suspended.body.status).toBe('suspended');
 
     const response = await aTransitionStarted(service, customerId);
     expect(response.status).toBe(409);
@@ -228,6 +230,42 @@ describe('the transition from 0145P to the Azure plan', () => {
     expect(await service.call('GET', `/api/customers/${customerId}`, { as: salesAgent })).toMatchObject({
       body: { azurePlan: null, activePurchase: null },
     });
+
+    await service.call('PATCH', suspendedPath, { as: salesAgent, body: { status: 'active' } });
+    const retried = await aTransitionStarted(service, customerId);
+    expect(retried.status).toBe(202);
+    expect((await settledTransition(service, retried.body.transitionId)).status).toBe('completed');
+
+    // Its Azure subscription now lives under the plan: the 0145P subscription stays suspended.
+    const reactivated = await service.call<Problem>('PATCH', suspendedPath, {
+      as: salesAgent,
+      body: { status: 'active' },
+    });
+    expect(reactivated.status).toBe(409);
+    expect(reactivated.body.code).toBe('LegacyOfferNotEligibleForPurchase');
+  });
+
+  it('updates only 0145P subscriptions', async () => {
+    const customerId = await aRegisteredCustomer(service, 'plan-not-patched');
+    const planId = await anAzurePlanBought(service, customerId);
+    const response = await service.call<Problem>(
+      'PATCH',
+      `/api/customers/${customerId}/subscriptions/${planId}`,
+      {
+        as: salesAgent,
+        body: { status: 'suspended' },
+      },
+    );
+    expect(response.status).toBe(400);
+    const missing = await service.call<Problem>(
+      'PATCH',
+      `/api/customers/${customerId}/subscriptions/nothing`,
+      {
+        as: salesAgent,
+        body: { status: 'suspended' },
+      },
+    );
+    expect(missing.body.code).toBe('SubscriptionNotFound');
   });
 
   it('needs the MCA accepted: McaNotAccepted (13605)', async () => {

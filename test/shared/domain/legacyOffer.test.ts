@@ -4,8 +4,10 @@ import {
   assertLegacyOfferPurchasable,
   legacyOrder,
   legacyOrderRequestSchema,
+  legacySubscriptionUpdateSchema,
+  updatedLegacySubscription,
 } from '../../../shared/domain/legacyOffer';
-import { aCustomer } from '../../support/documentFixtures';
+import { aCustomer, aLegacySubscription, anAzurePlanSubscription } from '../../support/documentFixtures';
 import { refusalCode } from '../../support/refusalCode';
 
 describe('Microsoft Azure (0145P) orders', () => {
@@ -67,5 +69,37 @@ describe('Microsoft Azure (0145P) orders', () => {
       ['sub-b', 'azure-b', 'Microsoft Azure (0145P)', 'usage', 'order-1'],
     ]);
     expect(customer.legacySubscriptionIds).toEqual(['older-legacy', 'sub-a', 'sub-b']);
+  });
+});
+
+describe('updating a 0145P subscription', () => {
+  it('suspends, reactivates and renames it', () => {
+    const suspended = updatedLegacySubscription(aCustomer(), aLegacySubscription(), { status: 'suspended' });
+    expect(suspended.status).toBe('suspended');
+    const reactivated = updatedLegacySubscription(aCustomer(), suspended, {
+      status: 'active',
+      friendlyName: 'Prod',
+    });
+    expect(reactivated).toMatchObject({ status: 'active', friendlyName: 'Prod' });
+  });
+
+  it('does not reactivate one once the customer has an Azure plan', () => {
+    const customer = aCustomer({ azurePlan: { subscriptionId: 'plan-1', orderId: 'o', status: 'active' } });
+    const suspended = aLegacySubscription({ status: 'suspended' });
+    expect(refusalCode(() => updatedLegacySubscription(customer, suspended, { status: 'active' }))).toBe(
+      'LegacyOfferNotEligibleForPurchase',
+    );
+  });
+
+  it('leaves other subscriptions alone', () => {
+    expect(
+      refusalCode(() =>
+        updatedLegacySubscription(aCustomer(), anAzurePlanSubscription(), { status: 'suspended' }),
+      ),
+    ).toBe('InvalidRequest');
+  });
+
+  it('needs something to change', () => {
+    expect(legacySubscriptionUpdateSchema.safeParse({}).success).toBe(false);
   });
 });
