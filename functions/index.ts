@@ -4,6 +4,7 @@
  */
 import './agreements';
 import './customers';
+import './fallback';
 import './health';
 import './invitations';
 import './openApi';

@@ -13,6 +13,7 @@ export const errorCatalogue = {
   SubscriptionNotFound: { status: 404, title: 'The subscription does not exist.' },
   TransitionNotFound: { status: 404, title: 'The transition does not exist.' },
   NotFound: { status: 404, title: 'No such resource.' },
+  MethodNotAllowed: { status: 405, title: 'This resource does not support that method.' },
   CountryNotAvailable: {
     status: 400,
     title: "The Azure plan is not available in the customer's country.",

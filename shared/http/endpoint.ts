@@ -84,7 +84,8 @@ export const endpointRegistry: EndpointDefinition<
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function correlationIdOf(request: HttpRequest): string {
+/** The caller's `x-correlation-id` when it is a sensible token, otherwise a new one. */
+export function correlationIdOf(request: HttpRequest): string {
   const given = request.headers.get('x-correlation-id')?.trim();
   return given && correlationIdPattern.test(given) ? given : randomUUID();
 }
