@@ -10,6 +10,18 @@ function openApiPath(route: string): string {
   return `/api/${route.replace(/\{(\*?)([A-Za-z0-9_]+)(:[^}]*)?(\?)?\}/g, '{$2}')}`;
 }
 
+/** Every response, errors included, carries the correlation id (echoed from the request, or a new one). */
+const responseHeaders = z.object({
+  'x-correlation-id': z
+    .string()
+    .meta({ description: 'Ties the log lines and documents of this request together.' }),
+});
+
+/** Asynchronous operations answer 202 with where to follow them. */
+const acceptedHeaders = responseHeaders.extend({
+  Location: z.string().meta({ description: 'The status URL of the operation that was started.' }),
+});
+
 function errorResponses(codes: ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
@@ -21,6 +33,7 @@ function errorResponses(codes: ErrorCode[]) {
       String(status),
       {
         description: list.map((code) => `\`${code}\`: ${errorCatalogue[code].title}`).join(' '),
+        headers: responseHeaders,
         content: { [problemContentType]: { schema: problemSchema } },
       },
     ]),
@@ -71,6 +84,7 @@ export async function buildOpenApiDocument(serverUrl?: string) {
             status,
             {
               description: response.description,
+              headers: Number(status) === 202 ? acceptedHeaders : responseHeaders,
               ...(response.schema ? { content: { 'application/json': { schema: response.schema } } } : {}),
             },
           ]),

@@ -44,6 +44,14 @@ describe('operations and unmatched routes', () => {
       ]),
     );
     expect(operations.some((operation) => operation.includes('{path}'))).toBe(false);
+    const purchaseStart = response.body.paths['/api/customers/{customerId}/azure-plan/purchases']?.post as {
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(purchaseStart.responses['202']?.headers ?? {})).toEqual([
+      'x-correlation-id',
+      'Location',
+    ]);
+    expect(Object.keys(purchaseStart.responses['409']?.headers ?? {})).toEqual(['x-correlation-id']);
   });
 
   it('answers an unknown path with a 404 problem document that carries the correlation id', async () => {
