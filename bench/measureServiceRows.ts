@@ -124,8 +124,9 @@ async function startLatencyRound(
 
 /** The history the durable store holds for an instance (management API, `showHistory=true`). */
 async function historyEventCount(service: BenchService, instanceId: string): Promise<number> {
+  // The loopback rpc listener needs no key (the public webhooks do); same route, same history.
   const response = await fetch(
-    `${service.baseUrl}/runtime/webhooks/durabletask/instances/${instanceId}?showHistory=true&showHistoryOutput=false`,
+    `${service.host.durable.rpcBaseUrl}instances/${encodeURIComponent(instanceId)}?showHistory=true&showHistoryOutput=false`,
   );
   const body = (await response.json()) as { historyEvents?: unknown[]; historyevents?: unknown[] };
   const history = body.historyEvents ?? body.historyevents;

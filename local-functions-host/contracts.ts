@@ -3,7 +3,8 @@
  * these interfaces:
  *
  * - `worker/`  the stand-in for `@azure/functions-core`, the app loader and the invocation pipeline (FunctionInvoker)
- * - `http/`    the front door: routes HTTP requests to HTTP triggers and to the durable management API
+ * - `http/`    the front door: routes HTTP requests to HTTP triggers and (with the system key) to the durable
+ *              webhooks; the durable rpc listener on its own loopback port
  * - `queues/`  storage-queue triggers polling Azurite, queue output bindings
  * - `durable/` the Durable Task engine: orchestrations, activities, timers, events, the management HTTP API
  * - `clock.ts` real and virtual time; `idle.ts` the work tracker behind `waitForIdle()`
@@ -142,12 +143,21 @@ export interface DurableEngineOptions {
   hubName: string;
   /** The origin the host listens on, e.g. `http://127.0.0.1:7071`. */
   baseUrl: string;
+  /** The durable extension's system key: the webhook URLs handed to the app carry it as `code=`. */
+  systemKey: string;
+  /** Where `DurableClient` calls go (`http://127.0.0.1:<rpc port>/durabletask/`): a loopback-only listener. */
+  rpcBaseUrl: string;
   maxConcurrentActivities?: number;
 }
 
 export interface DurableEngineApi {
-  /** Handles `/runtime/webhooks/durabletask/...` and the client's `rpcBaseUrl` paths; false when not one of them. */
-  handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /**
+   * Handles `/runtime/webhooks/durabletask/...` on the public port; false when not one of them. It does not check
+   * the system key: the front door does, before calling it, as the real host's auth filter does.
+   */
+  handleWebhook(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Handles the client's `rpcBaseUrl` paths (`/durabletask/...`), served only on the loopback rpc listener. */
+  handleRpc(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Stops scheduling work; resolves when running invocations have settled. */
   stop(): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * port, storage-queue triggers on Azurite, durable orchestrations — without Azure Functions Core Tools.
  * `npm start` uses it through `scripts/start.ts`; tests use `startLocalHost()` directly.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { type HostConfig, loadHostConfig } from './config/loadHostConfig';
 import type { DurableEngineApi, FunctionInvoker, HostClock, HostLogger } from './contracts';
 import { createDurableEngine } from './durable/engine';
 import { createFrontDoor } from './http/createFrontDoor';
+import { createRpcListener } from './http/createRpcListener';
 import { HttpRouteTable } from './http/HttpRouteTable';
 import { createWorkTracker, type LocalWorkTracker } from './idle';
 import { consoleLogger } from './loggers';
@@ -51,10 +53,24 @@ export interface LocalHostOptions {
   hostJson?: Record<string, unknown>;
 }
 
+/** Where the durable management API lives, for tests, benchmarks and tools. */
+export interface LocalHostDurable {
+  /**
+   * `http://127.0.0.1:<rpc port>/durabletask/`: the loopback-only listener `DurableClient` calls, no key needed
+   * (also `GET {rpcBaseUrl}instances/{id}/history`, the local host's raw history).
+   */
+  readonly rpcBaseUrl: string;
+  /** This start's durable system key (random per start): `code=` or `x-functions-key` on the webhooks. */
+  readonly systemKey: string;
+  /** `http://127.0.0.1:<port>/runtime/webhooks/durabletask` on the public port; 401 without `systemKey`. */
+  readonly webhookBaseUrl: string;
+}
+
 export interface LocalHost {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  readonly durable: LocalHostDurable;
   readonly clock: HostClock;
   readonly config: HostConfig;
   /** The app's functions, for invoking one directly (`invoker.invoke(name, request)`). */
@@ -152,6 +168,27 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
   process.env.NO_PROXY = noProxy;
   process.env.no_proxy = noProxy;
 
+  // The durable rpc endpoint serves the management API without a key, so, as the extension's port 17071 on the
+  // real host, it gets its own server that only loopback can reach (a free port: several hosts may run at once).
+  let rpcHandler: http.RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const rpcServer = http.createServer((req, res) => rpcHandler(req, res));
+  let rpcPort: number;
+  try {
+    rpcPort = await listen(rpcServer, 0);
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
+  const durable: LocalHostDurable = {
+    rpcBaseUrl: `http://127.0.0.1:${rpcPort}/durabletask/`,
+    // A fresh key per start, so that no key outlives the host or can be read from the source.
+    systemKey: randomBytes(32).toString('base64url'),
+    webhookBaseUrl: `${baseUrl}/runtime/webhooks/durabletask`,
+  };
+
   let queues: QueueTriggerHost | undefined;
   let engine: DurableEngineApi | undefined;
   const registry = installCoreModule();
@@ -180,15 +217,18 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       logger,
       logInvocations: options.logInvocations,
     });
-    engine = createDurableEngine({
+    const durableEngine = createDurableEngine({
       invoker,
       clock,
       tracker,
       logger,
       hubName: config.hubName,
       baseUrl,
+      systemKey: durable.systemKey,
+      rpcBaseUrl: durable.rpcBaseUrl,
       maxConcurrentActivities: config.maxConcurrentActivities,
     });
+    engine = durableEngine;
     const routes = HttpRouteTable.fromFunctions(invoker.functions.values(), config.routePrefix);
     queues = QueueTriggerHost.create({
       invoker,
@@ -202,8 +242,17 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       routes,
       tracker,
       logger,
-      durable: engine,
+      durable: {
+        handleWebhook: (req, res, url) => durableEngine.handleWebhook(req, res, url),
+        systemKey: durable.systemKey,
+      },
       fallbackHost: `127.0.0.1:${port}`,
+    });
+    rpcHandler = createRpcListener({
+      durable: durableEngine,
+      tracker,
+      logger,
+      fallbackHost: `127.0.0.1:${rpcPort}`,
     });
     queues.start();
     logger.info(describeFunctions(baseUrl, routes, queues, invoker));
@@ -217,13 +266,16 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       tracker,
       logger,
       server,
+      rpcServer,
+      durable,
       queues,
-      engine,
+      engine: durableEngine,
     });
   } catch (error) {
     await queues?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await closeServer(server);
+    await closeServer(rpcServer);
     throw error;
   }
 }
@@ -238,12 +290,27 @@ interface HandleParts {
   tracker: LocalWorkTracker;
   logger: HostLogger;
   server: http.Server;
+  rpcServer: http.Server;
+  durable: LocalHostDurable;
   queues: QueueTriggerHost;
   engine: DurableEngineApi;
 }
 
 function createHandle(parts: HandleParts): LocalHost {
-  const { port, baseUrl, clock, config, invoker, tracker, logger, server, queues, engine } = parts;
+  const {
+    port,
+    baseUrl,
+    clock,
+    config,
+    invoker,
+    tracker,
+    logger,
+    server,
+    rpcServer,
+    durable,
+    queues,
+    engine,
+  } = parts;
   let stopping: Promise<void> | undefined;
 
   async function stop(): Promise<void> {
@@ -260,6 +327,8 @@ function createHandle(parts: HandleParts): LocalHost {
       logger.warn(`Stopping with work still in flight: ${tracker.inFlight().join(', ')}`);
     }
     await closeServer(server);
+    // Last: invocations still settling above may call DurableClient, whose every call goes to this server.
+    await closeServer(rpcServer);
     if (clock instanceof VirtualClock || clock instanceof RealClock) {
       clock.dispose();
     }
@@ -279,6 +348,7 @@ function createHandle(parts: HandleParts): LocalHost {
   return {
     url: baseUrl,
     port,
+    durable,
     clock,
     config,
     invoker,

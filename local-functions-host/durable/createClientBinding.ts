@@ -8,19 +8,27 @@ export interface DurableClientBinding {
   rpcBaseUrl: string;
 }
 
-/** Locally there is no system key; the placeholder keeps the URL shapes (and `code=` parsing) of the real host. */
-export const localSystemKey = 'local';
-
 /** The instance-id placeholder of the management URL templates; `DurableClient` replaces it. */
 export const instanceIdPlaceholder = 'INSTANCEID';
+
+export interface ClientBindingOptions {
+  /** The public origin the webhook URLs point at, e.g. `http://127.0.0.1:7071`. */
+  baseUrl: string;
+  hubName: string;
+  /** The durable system key: the webhooks answer 401 without it, so every webhook URL carries it. */
+  systemKey: string;
+  /** The loopback rpc listener, e.g. `http://127.0.0.1:53123/durabletask/`. */
+  rpcBaseUrl: string;
+}
 
 /**
  * Builds the binding data. With `rpcBaseUrl` set, every `DurableClient` call goes to `{rpcBaseUrl}...`; the
  * webhook templates only feed `createCheckStatusResponse` and `createHttpManagementPayload`.
  */
-export function createClientBinding(baseUrl: string, hubName: string): DurableClientBinding {
+export function createClientBinding(options: ClientBindingOptions): DurableClientBinding {
+  const { baseUrl, hubName, systemKey, rpcBaseUrl } = options;
   const webhooks = `${baseUrl}/runtime/webhooks/durabletask`;
-  const required = `code=${localSystemKey}`;
+  const required = `code=${encodeURIComponent(systemKey)}`;
   const common = `taskHub=${encodeURIComponent(hubName)}&connection=Storage&${required}`;
   const instance = `${webhooks}/instances/${instanceIdPlaceholder}`;
   return {
@@ -42,6 +50,6 @@ export function createClientBinding(baseUrl: string, hubName: string): DurableCl
     },
     baseUrl: webhooks,
     requiredQueryStringParameters: required,
-    rpcBaseUrl: `${baseUrl}/durabletask/`,
+    rpcBaseUrl,
   };
 }

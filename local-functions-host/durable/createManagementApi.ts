@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { createClientBinding, instanceIdPlaceholder } from './createClientBinding';
+import { createClientBinding, type DurableClientBinding, instanceIdPlaceholder } from './createClientBinding';
 import { inspectInstance } from './inspectInstance';
 import { type OrchestrationInstance, type RuntimeStatus, terminalStatuses } from './orchestrationInstance';
 import { InstanceConflictError, type OrchestrationRunner } from './OrchestrationRunner';
@@ -18,46 +18,90 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-const prefixes = ['/runtime/webhooks/durabletask/', '/durabletask/'];
+/** The HttpManagementPayload of one instance: the webhook URLs (with the system key) a caller may use next. */
+type Links = (instanceId: string) => Record<string, string>;
+
+export interface ManagementApiOptions {
+  hubName: string;
+  /** The public origin, for the webhook URLs in replies to rpc calls (whose own origin is the loopback port). */
+  baseUrl: string;
+  systemKey: string;
+  rpcBaseUrl: string;
+}
+
+export interface ManagementApi {
+  /** `/runtime/webhooks/durabletask/...`; the caller has checked the system key. */
+  webhook: Handler;
+  /** `/durabletask/...` (the client's `rpcBaseUrl`). */
+  rpc: Handler;
+}
+
+const webhookPrefix = '/runtime/webhooks/durabletask/';
+const rpcPrefix = '/durabletask/';
 const continuationHeader = 'x-ms-continuation-token';
 const defaultPageSize = 100;
 
 /**
- * The HTTP management API of the Durable extension, on both the webhook paths (`/runtime/webhooks/durabletask/...`,
+ * The HTTP management API of the Durable extension, on the webhook paths (`/runtime/webhooks/durabletask/...`,
  * used by `createCheckStatusResponse` URLs and tools) and the `rpcBaseUrl` paths (`/durabletask/...`, used by every
- * `DurableClient` call). Same routes, same status codes (see `HttpApiHandler` in the extension).
+ * `DurableClient` call). Same routes, same status codes (see `HttpApiHandler` in the extension); which port serves
+ * which prefix, and the key check, are the host's business.
  */
-export function createManagementApi(runner: OrchestrationRunner, hubName: string): Handler {
-  return async (req, res, url) => {
-    // Route words are case-insensitive, as in the extension; instance ids and event names keep their case.
-    const prefix = prefixes.find((p) => url.pathname.toLowerCase().startsWith(p));
-    if (!prefix) return false;
-    const segments = url.pathname.slice(prefix.length).split('/').map(decodeURIComponent);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const body = method === 'POST' || method === 'PUT' || method === 'DELETE' ? await readBody(req) : '';
-    const reply = await route(runner, hubName, method, segments, url, body, req.headers[continuationHeader]);
-    send(res, reply);
-    return true;
+export function createManagementApi(
+  runner: OrchestrationRunner,
+  options: ManagementApiOptions,
+): ManagementApi {
+  const { hubName, baseUrl, systemKey, rpcBaseUrl } = options;
+  const linksFrom =
+    (origin: string): Links =>
+    (instanceId) =>
+      managementPayload(instanceId, createClientBinding({ baseUrl: origin, hubName, systemKey, rpcBaseUrl }));
+  // Webhook callers get URLs on the origin they used (as the extension builds them from the request URL); rpc
+  // callers are on the loopback port, which is no use to whoever receives the payload, so they get the public one.
+  const publicLinks = linksFrom(baseUrl);
+  const handler =
+    (prefix: string, links: (url: URL) => Links): Handler =>
+    async (req, res, url) => {
+      // Route words are case-insensitive, as in the extension; instance ids and event names keep their case.
+      const lowerPath = url.pathname.toLowerCase();
+      if (!lowerPath.startsWith(prefix) && `${lowerPath}/` !== prefix) return false;
+      const segments = url.pathname.slice(prefix.length).split('/').map(decodeURIComponent);
+      const method = (req.method ?? 'GET').toUpperCase();
+      const body = method === 'POST' || method === 'PUT' || method === 'DELETE' ? await readBody(req) : '';
+      const context: RouteContext = {
+        runner,
+        links: links(url),
+        url,
+        body,
+        continuation: req.headers[continuationHeader],
+      };
+      send(res, await route(context, method, segments));
+      return true;
+    };
+  return {
+    webhook: handler(webhookPrefix, (url) => linksFrom(url.origin)),
+    rpc: handler(rpcPrefix, () => publicLinks),
   };
 }
 
-async function route(
-  runner: OrchestrationRunner,
-  hubName: string,
-  method: string,
-  segments: string[],
-  url: URL,
-  body: string,
-  continuation: string | string[] | undefined,
-): Promise<Reply> {
+interface RouteContext {
+  runner: OrchestrationRunner;
+  links: Links;
+  url: URL;
+  body: string;
+  continuation: string | string[] | undefined;
+}
+
+async function route(context: RouteContext, method: string, segments: string[]): Promise<Reply> {
+  const { runner, links, url, body, continuation } = context;
   const [collectionWord, first, actionWord, eventName, ...rest] = segments;
   const collection = collectionWord?.toLowerCase();
   const action = actionWord === undefined ? undefined : actionWord.toLowerCase();
   if (collection === 'orchestrators' && first && action === undefined && method === 'POST') {
-    return startNew(runner, hubName, url, first, undefined, body);
+    return startNew(runner, links, url, first, undefined, body);
   }
   if (collection === 'orchestrators' && first && action && eventName === undefined && method === 'POST') {
-    return startNew(runner, hubName, url, first, actionWord, body);
+    return startNew(runner, links, url, first, actionWord, body);
   }
   if (collection === 'entities') {
     return { status: 501, text: 'Durable entities are not supported by the local Functions host.' };
@@ -71,7 +115,7 @@ async function route(
   }
   const instance = runner.instances.get(first);
   if (action === undefined) {
-    if (method === 'GET') return status(instance, url, hubName);
+    if (method === 'GET') return status(instance, url, links);
     if (method === 'DELETE') {
       if (!instance) return { status: 404, text: `No instance with ID '${first}' found.` };
       runner.purge(instance);
@@ -113,7 +157,7 @@ async function route(
     case 'restart': {
       const newId = url.searchParams.get('restartWithNewInstanceId') !== 'false';
       const restarted = start(runner, instance.name, newId ? undefined : instance.instanceId, instance.input);
-      return 'reply' in restarted ? restarted.reply : accepted(restarted.instance, url, hubName);
+      return 'reply' in restarted ? restarted.reply : accepted(restarted.instance, links);
     }
     default:
       return notFound();
@@ -122,7 +166,7 @@ async function route(
 
 async function startNew(
   runner: OrchestrationRunner,
-  hubName: string,
+  links: Links,
   url: URL,
   name: string,
   instanceId: string | undefined,
@@ -134,7 +178,7 @@ async function startNew(
   if ('reply' in outcome) return outcome.reply;
   const started = outcome.instance;
   const timeout = url.searchParams.get('timeout');
-  if (timeout === null) return accepted(started, url, hubName);
+  if (timeout === null) return accepted(started, links);
   // createAndWaitOnNewInstancePostUri: wait (real time) for the outcome, like WaitForCompletionOrCreateCheckStatus.
   const seconds = Math.min(Number(timeout) || 10, 300);
   let timer: NodeJS.Timeout | undefined;
@@ -154,7 +198,7 @@ async function startNew(
     case 'Failed':
       return { status: 500, body: toStatusJson(started, options) };
     default:
-      return accepted(started, url, hubName);
+      return accepted(started, links);
   }
 }
 
@@ -178,8 +222,8 @@ function start(
 }
 
 /** 202 + HttpManagementPayload + Location + Retry-After, as `CreateCheckStatusResponse` does. */
-function accepted(instance: OrchestrationInstance, url: URL, hubName: string): Reply {
-  const payload = managementPayload(instance.instanceId, url, hubName);
+function accepted(instance: OrchestrationInstance, links: Links): Reply {
+  const payload = links(instance.instanceId);
   return {
     status: 202,
     body: payload,
@@ -187,8 +231,8 @@ function accepted(instance: OrchestrationInstance, url: URL, hubName: string): R
   };
 }
 
-function managementPayload(instanceId: string, url: URL, hubName: string): Record<string, string> {
-  const templates = createClientBinding(url.origin, hubName).managementUrls;
+function managementPayload(instanceId: string, binding: DurableClientBinding): Record<string, string> {
+  const templates = binding.managementUrls;
   const payload: Record<string, string> = {};
   for (const [key, template] of Object.entries(templates)) {
     payload[key] = template.replaceAll(instanceIdPlaceholder, encodeURIComponent(instanceId));
@@ -197,7 +241,7 @@ function managementPayload(instanceId: string, url: URL, hubName: string): Recor
   return payload;
 }
 
-function status(instance: OrchestrationInstance | undefined, url: URL, hubName: string): Reply {
+function status(instance: OrchestrationInstance | undefined, url: URL, links: Links): Reply {
   if (!instance) return { status: 404 };
   const body = toStatusJson(instance, {
     showInput: flag(url, 'showInput', true),
@@ -205,7 +249,7 @@ function status(instance: OrchestrationInstance | undefined, url: URL, hubName: 
     showHistoryOutput: flag(url, 'showHistoryOutput', false),
   });
   if (terminalStatuses.has(instance.status)) return { status: 200, body };
-  const location = managementPayload(instance.instanceId, url, hubName).statusQueryGetUri ?? '';
+  const location = links(instance.instanceId).statusQueryGetUri ?? '';
   return { status: 202, body, headers: { Location: location, 'Retry-After': '5' } };
 }
 

@@ -8,7 +8,8 @@ export type { DurableInstanceSnapshot } from './inspectInstance';
 
 /**
  * `DurableEngineApi` plus `inspect` for tests and benchmarks (additive; the host only needs the base API). Over
- * HTTP the same snapshot is served at `GET /durabletask/instances/{id}/history` (a local-host-only route).
+ * HTTP the same snapshot is served at `GET {rpcBaseUrl}instances/{id}/history` (a local-host-only route; also under
+ * the webhooks, with the system key).
  */
 export interface DurableEngine extends DurableEngineApi {
   inspect(instanceId: string): DurableInstanceSnapshot | undefined;
@@ -20,11 +21,14 @@ export interface DurableEngine extends DurableEngineApi {
  */
 export function createDurableEngine(options: DurableEngineOptions): DurableEngine {
   const runner = new OrchestrationRunner(options);
-  const binding = JSON.stringify(createClientBinding(options.baseUrl, options.hubName));
+  const { baseUrl, hubName, systemKey, rpcBaseUrl } = options;
+  const binding = JSON.stringify(createClientBinding({ baseUrl, hubName, systemKey, rpcBaseUrl }));
   // The extension hands the binding to the worker as a JSON string; DurableClient parses it.
   options.invoker.provideInput('durableClient', () => ({ string: binding }));
+  const api = createManagementApi(runner, { baseUrl, hubName, systemKey, rpcBaseUrl });
   return {
-    handleHttp: createManagementApi(runner, options.hubName),
+    handleWebhook: api.webhook,
+    handleRpc: api.rpc,
     stop: () => runner.stop(),
     inspect(instanceId) {
       const instance = runner.instances.get(instanceId);

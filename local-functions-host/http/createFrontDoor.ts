@@ -8,6 +8,7 @@ import type {
   RpcInvocationResponse,
   WorkTracker,
 } from '../contracts';
+import { hasSystemKey } from './hasSystemKey';
 import type { HttpRouteTable } from './HttpRouteTable';
 import { toRpcHttpRequest } from './toRpcHttpRequest';
 import { writeRpcHttpResponse } from './writeRpcHttpResponse';
@@ -17,19 +18,26 @@ export interface FrontDoorOptions {
   routes: HttpRouteTable;
   tracker: WorkTracker;
   logger: HostLogger;
-  /** Gets `/runtime/webhooks/durabletask/*` and `/durabletask/*` (the client's `rpcBaseUrl`). */
-  durable?: Pick<DurableEngineApi, 'handleHttp'>;
+  /** Gets `/runtime/webhooks/durabletask/*` from callers that present its system key. */
+  durable?: DurableWebhooks;
   /** `host:port` for URLs of requests without a Host header. */
   fallbackHost: string;
+}
+
+export interface DurableWebhooks extends Pick<DurableEngineApi, 'handleWebhook'> {
+  /** Required as `code=` or `x-functions-key` on every webhook request, as the real host requires it. */
+  systemKey: string;
 }
 
 /** The real host's request size limit (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT` default, 100 MB). */
 const maxBodyBytes = 100 * 1024 * 1024;
 
-const durablePrefixes = ['/runtime/webhooks/durabletask/', '/durabletask/'];
+// The client's rpc paths (`/durabletask/*`) are not here: they are served on the loopback rpc listener only.
+const webhookPrefix = '/runtime/webhooks/durabletask/';
 
 /**
- * The `node:http` request handler in front of the functions: durable management paths go to the engine, `/` is
+ * The `node:http` request handler in front of the functions: durable webhooks go to the engine once the system key
+ * checks out (401 with an empty body otherwise, as on the real host), `/` is
  * the host's "up and running" page, `/admin/host/status` answers like `func start`; everything else is matched
  * against the HTTP triggers' routes and invoked. Unknown routes and method mismatches answer 404, a function that
  * throws answers 500 with an empty body, as on the real host.
@@ -45,12 +53,20 @@ export function createFrontDoor(
     const lowerPath = rawPath.toLowerCase();
     const method = (req.method ?? 'GET').toUpperCase();
 
-    if (durablePrefixes.some((prefix) => lowerPath.startsWith(prefix) || `${lowerPath}/` === prefix)) {
+    if (lowerPath.startsWith(webhookPrefix) || `${lowerPath}/` === webhookPrefix) {
       const url = new URL(rawUrl, `http://${req.headers.host ?? fallbackHost}`);
-      if (durable && (await durable.handleHttp(req, res, url))) {
+      if (!durable) {
+        await respondEmpty(req, res, 404);
         return;
       }
-      await respondEmpty(req, res, 404);
+      // The key is checked before routing, so an unknown webhook route without it is a 401 too, as on the real host.
+      if (!hasSystemKey(req, url, durable.systemKey)) {
+        await respondEmpty(req, res, 401);
+        return;
+      }
+      if (!(await durable.handleWebhook(req, res, url))) {
+        await respondEmpty(req, res, 404);
+      }
       return;
     }
     if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {

@@ -64,9 +64,11 @@ describe('a transition whose activities crash after their writes', () => {
     expect(transition.lineItems.map((line) => line.status)).toEqual(['completed', 'completed']);
 
     // Every faulted activity ran twice, and nothing is there twice.
+    // The management webhooks want the durable system key, as on the real host.
     const raw = await service.call<RawHistory>(
       'GET',
       `/runtime/webhooks/durabletask/instances/${transitionId}/history`,
+      { headers: { 'x-functions-key': service.host.durable.systemKey } },
     );
     const runs = (name: string) =>
       raw.body.history.filter((event) => event.EventType === taskScheduled && event.Name === name).length;

@@ -59,9 +59,9 @@ async function status(instanceId: string): Promise<Status> {
  * while the extension sends `historyEvents`).
  */
 async function managementStatus(instanceId: string): Promise<Status> {
-  const res = await fetch(
-    `${host.baseUrl}/runtime/webhooks/durabletask/instances/${instanceId}?showHistory=true`,
-  );
+  const res = await fetch(`${host.host.durable.webhookBaseUrl}/instances/${instanceId}?showHistory=true`, {
+    headers: { 'x-functions-key': host.host.durable.systemKey },
+  });
   return (await res.json()) as Status;
 }
 

@@ -25,8 +25,26 @@ interface StatusBody {
   lastUpdatedTime: string;
 }
 
+/** The public port: the app's HTTP functions. */
 function call(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${host.baseUrl}${path}`, init);
+}
+
+/** The loopback rpc listener DurableClient uses (`rpcBaseUrl`); `path` is relative to it. */
+function rpc(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${host.host.durable.rpcBaseUrl}${path}`, init);
+}
+
+/** The public webhooks with the system key (`code=`); `path` is relative to `/runtime/webhooks/durabletask/`. */
+function webhook(path: string, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(`${host.host.durable.webhookBaseUrl}/${path}`);
+  url.searchParams.set('code', host.host.durable.systemKey);
+  return fetch(url, init);
+}
+
+/** `code=<key>` as the binding's URLs carry it. */
+function code(): string {
+  return `code=${encodeURIComponent(host.host.durable.systemKey)}`;
 }
 
 /** Starts through the app's HTTP starter (DurableClient.startNew + createCheckStatusResponse). */
@@ -40,7 +58,7 @@ async function start(name: string, input?: unknown, instanceId?: string): Promis
 }
 
 async function webhookStatus(instanceId: string, query = ''): Promise<Response> {
-  return call(`/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}${query}`);
+  return webhook(`instances/${encodeURIComponent(instanceId)}${query}`);
 }
 
 async function runtimeStatus(instanceId: string): Promise<string> {
@@ -56,7 +74,7 @@ describe('starting instances', () => {
     expect(res.headers.get('location')).toBe(payload.statusQueryGetUri);
     expect(res.headers.get('retry-after')).toBe('10');
     expect(payload.statusQueryGetUri).toBe(
-      `${host.baseUrl}/runtime/webhooks/durabletask/instances/order-1?taskHub=FixtureHub&connection=Storage&code=local`,
+      `${host.baseUrl}/runtime/webhooks/durabletask/instances/order-1?taskHub=FixtureHub&connection=Storage&${code()}`,
     );
     // The URL works: it is the webhook status endpoint.
     const status = await fetch(payload.statusQueryGetUri ?? '');
@@ -68,7 +86,7 @@ describe('starting instances', () => {
     await host.waitForIdle();
     const viaClient = await call('/api/durable/orchestrators/waitForever/order-1', { method: 'POST' });
     expect(viaClient.status).toBe(409);
-    const direct = await call('/durabletask/orchestrators/waitForever/order-1', {
+    const direct = await rpc('orchestrators/waitForever/order-1', {
       method: 'POST',
       body: '"x"',
     });
@@ -77,7 +95,7 @@ describe('starting instances', () => {
 
   it('restarts a finished instance id as a new instance', async () => {
     const id = await start('stages', undefined, 'restartable');
-    await call(`/durabletask/instances/${id}/terminate?reason=done`, { method: 'POST' });
+    await rpc(`instances/${id}/terminate?reason=done`, { method: 'POST' });
     await host.waitForIdle();
     expect(await runtimeStatus(id)).toBe('Terminated');
     await start('stages', { again: true }, id);
@@ -87,12 +105,12 @@ describe('starting instances', () => {
   });
 
   it('answers 400 for a function that is not an orchestrator', async () => {
-    const res = await call('/durabletask/orchestrators/echoActivity', { method: 'POST' });
+    const res = await rpc('orchestrators/echoActivity', { method: 'POST' });
     expect(res.status).toBe(400);
   });
 
   it('waits for the outcome on the create-and-wait URI', async () => {
-    const res = await call('/runtime/webhooks/durabletask/orchestrators/passThrough?timeout=5&code=local', {
+    const res = await webhook('orchestrators/passThrough?timeout=5', {
       method: 'POST',
     });
     expect(res.status).toBe(200);
@@ -120,7 +138,7 @@ describe('status', () => {
     expect(body.lastUpdatedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(((await (await webhookStatus(id, '?showInput=false')).json()) as StatusBody).input).toBeNull();
 
-    await call(`/durabletask/instances/${id}/raiseEvent/Continue`, { method: 'POST', body: 'null' });
+    await rpc(`instances/${id}/raiseEvent/Continue`, { method: 'POST', body: 'null' });
     await host.waitForIdle();
     const done = await webhookStatus(id);
     expect(done.status).toBe(200);
@@ -165,7 +183,7 @@ describe('listing', () => {
     await host.waitForIdle();
 
     const listed = async (query: string): Promise<string[]> => {
-      const res = await call(`/durabletask/instances/?${query}`);
+      const res = await rpc(`instances/?${query}`);
       expect(res.status).toBe(200);
       return ((await res.json()) as StatusBody[]).map((s) => s.instanceId);
     };
@@ -174,11 +192,11 @@ describe('listing', () => {
     expect(await listed(`createdTimeFrom=${from}&runtimeStatus=Completed,Failed`)).toEqual(['list-3']);
     expect(await listed(`createdTimeTo=${from}&instanceIdPrefix=list-`)).toEqual(['list-1', 'list-2']);
 
-    const first = await call(`/durabletask/instances/?createdTimeFrom=${from}&top=2`);
+    const first = await rpc(`instances/?createdTimeFrom=${from}&top=2`);
     const token = first.headers.get('x-ms-continuation-token');
     expect(((await first.json()) as StatusBody[]).map((s) => s.instanceId)).toEqual(['list-1', 'list-2']);
     expect(token).toBeTruthy();
-    const second = await call(`/durabletask/instances/?createdTimeFrom=${from}&top=2`, {
+    const second = await rpc(`instances/?createdTimeFrom=${from}&top=2`, {
       headers: { 'x-ms-continuation-token': token ?? '' },
     });
     expect(second.headers.get('x-ms-continuation-token')).toBeNull();
@@ -204,7 +222,7 @@ describe('events, terminate, suspend and resume', () => {
     await host.waitForIdle();
     expect(await runtimeStatus(id)).toBe('Completed');
     const historyLength = (await host.inspect(id)).historyEventCount;
-    const late = await call(`/durabletask/instances/${id}/raiseEvent/Continue`, {
+    const late = await rpc(`instances/${id}/raiseEvent/Continue`, {
       method: 'POST',
       body: '2',
     });
@@ -215,9 +233,7 @@ describe('events, terminate, suspend and resume', () => {
     ).toBe(202);
     await host.waitForIdle();
     expect((await host.inspect(id)).historyEventCount).toBe(historyLength);
-    expect((await call('/durabletask/instances/ghost/raiseEvent/Continue', { method: 'POST' })).status).toBe(
-      404,
-    );
+    expect((await rpc('instances/ghost/raiseEvent/Continue', { method: 'POST' })).status).toBe(404);
     expect((await call('/api/durable/instances/ghost/events/Continue', { method: 'POST' })).status).toBe(404);
   });
 
@@ -237,27 +253,23 @@ describe('events, terminate, suspend and resume', () => {
     expect(snapshot.episodes).toBe(episodes);
     expect(snapshot.history.some((e) => e.EventType === HistoryEventType.ExecutionTerminated)).toBe(true);
     expect(host.clock.pending().length).toBe(timersBefore - 1);
-    expect((await call(`/durabletask/instances/${id}/terminate`, { method: 'POST' })).status).toBe(410);
-    expect((await call('/durabletask/instances/ghost/terminate', { method: 'POST' })).status).toBe(404);
+    expect((await rpc(`instances/${id}/terminate`, { method: 'POST' })).status).toBe(410);
+    expect((await rpc('instances/ghost/terminate', { method: 'POST' })).status).toBe(404);
   });
 
   it('holds events while suspended and runs them after resume', async () => {
     const id = await start('approval');
     await host.waitForIdle();
-    expect((await call(`/durabletask/instances/${id}/suspend?reason=audit`, { method: 'POST' })).status).toBe(
-      202,
-    );
+    expect((await rpc(`instances/${id}/suspend?reason=audit`, { method: 'POST' })).status).toBe(202);
     await host.waitForIdle();
     expect(await runtimeStatus(id)).toBe('Suspended');
-    await call(`/durabletask/instances/${id}/raiseEvent/Approved`, {
+    await rpc(`instances/${id}/raiseEvent/Approved`, {
       method: 'POST',
       body: '{"by":"carol"}',
     });
     await host.waitForIdle();
     expect(await runtimeStatus(id)).toBe('Suspended');
-    expect((await call(`/durabletask/instances/${id}/resume?reason=ok`, { method: 'POST' })).status).toBe(
-      202,
-    );
+    expect((await rpc(`instances/${id}/resume?reason=ok`, { method: 'POST' })).status).toBe(202);
     await host.waitForIdle();
     const body = (await (await webhookStatus(id)).json()) as StatusBody;
     expect(body).toMatchObject({ runtimeStatus: 'Completed', output: { approvedBy: 'carol' } });
@@ -266,8 +278,8 @@ describe('events, terminate, suspend and resume', () => {
   it('does not rewind (501) and does not run entities (501)', async () => {
     const id = await start('crash');
     await host.waitForIdle();
-    expect((await call(`/durabletask/instances/${id}/rewind?reason=x`, { method: 'POST' })).status).toBe(501);
-    expect((await call('/durabletask/entities/counter/one?op=add', { method: 'POST' })).status).toBe(501);
+    expect((await rpc(`instances/${id}/rewind?reason=x`, { method: 'POST' })).status).toBe(501);
+    expect((await rpc('entities/counter/one?op=add', { method: 'POST' })).status).toBe(501);
   });
 });
 
@@ -289,13 +301,13 @@ describe('purge', () => {
     await start('passThrough', undefined, 'purge-2');
     await start('waitForever', undefined, 'purge-3');
     await host.waitForIdle();
-    const res = await call(`/durabletask/instances/?createdTimeFrom=${from}&runtimeStatus=Completed`, {
+    const res = await rpc(`instances/?createdTimeFrom=${from}&runtimeStatus=Completed`, {
       method: 'DELETE',
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ instancesDeleted: 2 });
     expect(await runtimeStatus('purge-3')).toBe('Running');
-    const none = await call(`/durabletask/instances/?createdTimeFrom=${from}&runtimeStatus=Completed`, {
+    const none = await rpc(`instances/?createdTimeFrom=${from}&runtimeStatus=Completed`, {
       method: 'DELETE',
     });
     expect(none.status).toBe(404);
@@ -303,17 +315,152 @@ describe('purge', () => {
 });
 
 describe('the durableClient binding', () => {
-  it('gives createHttpManagementPayload working webhook URLs with the code placeholder', async () => {
+  it('gives createHttpManagementPayload working webhook URLs that carry the system key', async () => {
     const id = await start('waitForever');
     const res = await call(`/api/durable/payload/${id}`);
     const payload = (await res.json()) as Record<string, string>;
     expect(payload.id).toBe(id);
     expect(payload.sendEventPostUri).toBe(
-      `${host.baseUrl}/runtime/webhooks/durabletask/instances/${id}/raiseEvent/{eventName}?taskHub=FixtureHub&connection=Storage&code=local`,
+      `${host.baseUrl}/runtime/webhooks/durabletask/instances/${id}/raiseEvent/{eventName}?taskHub=FixtureHub&connection=Storage&${code()}`,
     );
     const terminate = (payload.terminatePostUri ?? '').replace('{text}', 'via%20payload');
     expect((await fetch(terminate, { method: 'POST' })).status).toBe(202);
     await host.waitForIdle();
     expect(await runtimeStatus(id)).toBe('Terminated');
+  });
+});
+
+describe('who may reach the management API', () => {
+  const refused = async (res: Response): Promise<[number, string]> => [res.status, await res.text()];
+
+  it('answers 401 with an empty body on the webhooks without the system key, and changes nothing', async () => {
+    const id = await start('stages', { order: 'guarded' });
+    await host.waitForIdle();
+    const before = await host.inspect(id);
+    const webhooks = host.host.durable.webhookBaseUrl;
+
+    expect(await refused(await fetch(`${webhooks}/instances/${id}`))).toEqual([401, '']);
+    expect(await refused(await fetch(`${webhooks}/instances/?showInput=true`))).toEqual([401, '']);
+    expect(
+      await refused(
+        await fetch(`${webhooks}/instances/${id}/raiseEvent/Continue?code=wrong`, {
+          method: 'POST',
+          body: '1',
+        }),
+      ),
+    ).toEqual([401, '']);
+    expect(
+      await refused(
+        await fetch(`${webhooks}/instances/${id}/terminate?reason=forged`, {
+          method: 'POST',
+          headers: { 'x-functions-key': 'wrong' },
+        }),
+      ),
+    ).toEqual([401, '']);
+    expect(
+      await refused(await fetch(`${webhooks}/orchestrators/stages?code=`, { method: 'POST', body: '{}' })),
+    ).toEqual([401, '']);
+    await host.waitForIdle();
+
+    // The event was not delivered and the instance was not terminated: same history, still waiting.
+    const after = await host.inspect(id);
+    expect(after.historyEventCount).toBe(before.historyEventCount);
+    expect(after.episodes).toBe(before.episodes);
+    const status = (await (await webhookStatus(id)).json()) as StatusBody;
+    expect(status).toMatchObject({ runtimeStatus: 'Running', customStatus: { stage: 'waiting-for-go' } });
+  });
+
+  it('serves the webhooks with the key, in the code parameter or the x-functions-key header', async () => {
+    const id = await start('stages');
+    await host.waitForIdle();
+    const { webhookBaseUrl, systemKey } = host.host.durable;
+    const byHeader = await fetch(`${webhookBaseUrl}/instances/${id}`, {
+      headers: { 'x-functions-key': systemKey },
+    });
+    expect(byHeader.status).toBe(202);
+    const raised = await fetch(`${webhookBaseUrl}/instances/${id}/raiseEvent/Continue?${code()}`, {
+      method: 'POST',
+      body: 'null',
+    });
+    expect(raised.status).toBe(202);
+    await host.waitForIdle();
+    expect(await runtimeStatus(id)).toBe('Completed');
+
+    const other = await start('waitForever');
+    await host.waitForIdle();
+    const terminated = await fetch(`${webhookBaseUrl}/instances/${other}/terminate?reason=keyed`, {
+      method: 'POST',
+      headers: { 'x-functions-key': systemKey },
+    });
+    expect(terminated.status).toBe(202);
+    await host.waitForIdle();
+    expect(await runtimeStatus(other)).toBe('Terminated');
+  });
+
+  it('does not serve the rpc paths on the public port (404), only on a loopback listener of its own', async () => {
+    const id = await start('stages');
+    await host.waitForIdle();
+    const before = await host.inspect(id);
+    expect(await refused(await call('/durabletask/instances/'))).toEqual([404, '']);
+    expect(await refused(await call(`/durabletask/instances/${id}`))).toEqual([404, '']);
+    expect(
+      await refused(
+        await call(`/durabletask/instances/${id}/raiseEvent/Continue`, { method: 'POST', body: '1' }),
+      ),
+    ).toEqual([404, '']);
+    expect(await refused(await call(`/durabletask/instances/${id}/terminate`, { method: 'POST' }))).toEqual([
+      404,
+      '',
+    ]);
+    expect(await refused(await call('/durabletask/orchestrators/stages', { method: 'POST' }))).toEqual([
+      404,
+      '',
+    ]);
+    await host.waitForIdle();
+    expect((await host.inspect(id)).historyEventCount).toBe(before.historyEventCount);
+    expect(await runtimeStatus(id)).toBe('Running');
+
+    const rpcUrl = new URL(host.host.durable.rpcBaseUrl);
+    expect(rpcUrl.hostname).toBe('127.0.0.1');
+    expect(rpcUrl.pathname).toBe('/durabletask/');
+    expect(Number(rpcUrl.port)).not.toBe(host.host.port);
+    expect((await rpc(`instances/${id}`)).status).toBe(202);
+    // The rpc listener carries nothing else: no app routes, no webhooks.
+    expect((await fetch(`${rpcUrl.origin}/api/durable/instances/${id}`)).status).toBe(404);
+    expect(
+      (await fetch(`${rpcUrl.origin}/runtime/webhooks/durabletask/instances/${id}?${code()}`)).status,
+    ).toBe(404);
+  });
+
+  it('uses a random key of at least 32 bytes, which the rpc payloads carry too', async () => {
+    const { systemKey } = host.host.durable;
+    expect(systemKey).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(Buffer.from(systemKey, 'base64url').length).toBeGreaterThanOrEqual(32);
+    // startNew over rpc answers with webhook URLs on the public port, with the key.
+    const res = await rpc('orchestrators/waitForever', { method: 'POST', body: '"x"' });
+    expect(res.status).toBe(202);
+    const payload = (await res.json()) as Record<string, string>;
+    expect(payload.statusQueryGetUri).toBe(
+      `${host.baseUrl}/runtime/webhooks/durabletask/instances/${payload.id}?taskHub=FixtureHub&connection=Storage&${code()}`,
+    );
+    expect((await fetch(payload.statusQueryGetUri ?? '')).status).toBe(202);
+  });
+
+  it("keeps the app's DurableClient working: start, status and events through the HTTP starters", async () => {
+    const id = await start('stages', { via: 'client' });
+    await host.waitForIdle();
+    const status = await call(`/api/durable/instances/${id}`);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ instanceId: id, runtimeStatus: 'Running' });
+    const raised = await call(`/api/durable/instances/${id}/events/Continue`, {
+      method: 'POST',
+      body: 'null',
+    });
+    expect(raised.status).toBe(202);
+    await host.waitForIdle();
+    expect(await (await call(`/api/durable/instances/${id}`)).json()).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: 'finished',
+    });
   });
 });

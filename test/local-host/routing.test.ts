@@ -149,7 +149,7 @@ describe('front door', () => {
     server?.closeAllConnections();
   });
 
-  it('sends durable management paths to the engine and everything else to the routes', async () => {
+  it('sends keyed durable webhooks to the engine, refuses them without the key, and keeps /durabletask/ off the public port', async () => {
     const seenByEngine: string[] = [];
     const fn = httpFunction('hello', 'hello');
     const invoker: FunctionInvoker = {
@@ -161,6 +161,7 @@ describe('front door', () => {
           returnValue: { http: { statusCode: '200', headers: {}, body: { string: 'from function' } } },
         }),
     };
+    const systemKey = 'the-system-key';
     const handler = createFrontDoor({
       invoker,
       routes: HttpRouteTable.fromFunctions([fn], 'api'),
@@ -168,7 +169,8 @@ describe('front door', () => {
       logger: silentLogger,
       fallbackHost: '127.0.0.1',
       durable: {
-        handleHttp: (_req, res, url) => {
+        systemKey,
+        handleWebhook: (_req, res, url) => {
           seenByEngine.push(url.pathname + url.search);
           if (url.pathname.endsWith('/unknown')) {
             return Promise.resolve(false);
@@ -182,17 +184,36 @@ describe('front door', () => {
     server = http.createServer(handler);
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const webhooks = `${base}/runtime/webhooks/durabletask`;
 
-    const webhook = await fetch(`${base}/runtime/webhooks/durabletask/instances/abc?taskHub=h`);
-    expect([webhook.status, await webhook.text()]).toEqual([202, 'engine']);
-    const rpc = await fetch(`${base}/durabletask/orchestrators/x`, { method: 'POST', body: '{}' });
-    expect([rpc.status, await rpc.text()]).toEqual([202, 'engine']);
-    const declined = await fetch(`${base}/durabletask/unknown`);
+    const keyed = await fetch(`${webhooks}/instances/abc?taskHub=h&code=${systemKey}`);
+    expect([keyed.status, await keyed.text()]).toEqual([202, 'engine']);
+    const byHeader = await fetch(`${webhooks}/instances/abc`, { headers: { 'x-functions-key': systemKey } });
+    expect([byHeader.status, await byHeader.text()]).toEqual([202, 'engine']);
+    const declined = await fetch(`${webhooks}/unknown?code=${systemKey}`);
     expect(declined.status).toBe(404);
+
+    // Without the right key nothing reaches the engine: 401 with an empty body, unknown routes included.
+    for (const [url, init] of [
+      [`${webhooks}/instances/abc`, {}],
+      [`${webhooks}/instances/abc?code=wrong`, {}],
+      [`${webhooks}/instances/abc/terminate?code=`, { method: 'POST' }],
+      // The header wins over the query, as on the real host.
+      [`${webhooks}/instances/abc?code=${systemKey}`, { headers: { 'x-functions-key': 'wrong' } }],
+      [`${webhooks}/unknown`, {}],
+      [`${base}/runtime/webhooks/durabletask`, {}],
+    ] as const) {
+      const refused = await fetch(url, init);
+      expect([url, refused.status, await refused.text()]).toEqual([url, 401, '']);
+    }
+    // The rpc paths live on the loopback rpc listener only: here they are an unknown route.
+    const rpc = await fetch(`${base}/durabletask/orchestrators/x`, { method: 'POST', body: '{}' });
+    expect([rpc.status, await rpc.text()]).toEqual([404, '']);
+    expect((await fetch(`${base}/durabletask/instances/`)).status).toBe(404);
     expect(seenByEngine).toEqual([
-      '/runtime/webhooks/durabletask/instances/abc?taskHub=h',
-      '/durabletask/orchestrators/x',
-      '/durabletask/unknown',
+      '/runtime/webhooks/durabletask/instances/abc?taskHub=h&code=the-system-key',
+      '/runtime/webhooks/durabletask/instances/abc',
+      '/runtime/webhooks/durabletask/unknown?code=the-system-key',
     ]);
 
     const hello = await fetch(`${base}/api/hello`);

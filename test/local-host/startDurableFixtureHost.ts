@@ -10,7 +10,7 @@ export interface DurableFixtureHost {
   clock: VirtualClock;
   waitForIdle(): Promise<void>;
   advance(ms: number): Promise<void>;
-  /** The raw DTFx history and counters of one instance, from the local host's `/durabletask/instances/{id}/history`. */
+  /** The raw DTFx history and counters of one instance, from the local host's `{rpcBaseUrl}instances/{id}/history`. */
   inspect(instanceId: string): Promise<DurableInstanceSnapshot>;
   stop(): Promise<void>;
 }
@@ -35,7 +35,9 @@ export async function startDurableFixtureHost(): Promise<DurableFixtureHost> {
     waitForIdle: () => host.waitForIdle(),
     advance: (ms) => host.advance(ms),
     async inspect(instanceId) {
-      const res = await fetch(`${host.url}/durabletask/instances/${encodeURIComponent(instanceId)}/history`);
+      const res = await fetch(
+        `${host.durable.rpcBaseUrl}instances/${encodeURIComponent(instanceId)}/history`,
+      );
       if (res.status !== 200) throw new Error(`no history for ${instanceId}: ${res.status}`);
       return (await res.json()) as DurableInstanceSnapshot;
     },
