@@ -114,7 +114,9 @@ describe('npm start (scripts/start.ts)', () => {
       const started = descendants(child.pid as number);
       expect(started.length).toBeGreaterThan(0);
       process.kill(-(child.pid as number), 'SIGINT');
-      expect(await exited).toBe(0);
+      // 0 from our handler, or 130 (the shell convention for SIGINT) when tsx's own relay of the signal wins the
+      // race on a loaded machine; what matters is that it ends and leaves nothing behind.
+      expect([0, 130]).toContain(await exited);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(started.filter(alive)).toEqual([]);
       expect(output).toContain('SIGINT: stopping');
