@@ -6,6 +6,8 @@ import { invitationDeadline, nextWakeUp } from '../../shared/domain/invitationSc
 import {
   azurePlanPurchaseOrchestration,
   type CloseInvitationInput,
+  type FindPlacedOrderInput,
+  type FindPlacedOrderResult,
   type InvitationProgress,
   type InviteCustomerInput,
   type PlaceOrderInput,
@@ -66,6 +68,11 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     placedAt: context.df.currentUtcDateTime.toISOString(),
   };
 
+  const release: ReleaseSlotInput = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+  };
   let result: PlaceOrderResult;
   try {
     result = (yield context.df.callActivityWithRetry(
@@ -74,13 +81,8 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
       placeOrder,
     )) as PlaceOrderResult;
   } catch {
-    result = {
-      outcome: 'rejected',
-      error: {
-        code: 'InternalError',
-        detail: 'The order could not be placed and nothing was bought; start the purchase again.',
-      },
-    };
+    // The retries ran out: the order may have been written by an attempt that failed afterwards. Ask the store.
+    result = yield* settleAfterFailedOrder(context, release);
   }
 
   if (result.outcome === 'placed') {
@@ -92,14 +94,49 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     showStep(context, { step: 'completed', mcaMethod, order: result.order });
     return outcome;
   }
-  const release: ReleaseSlotInput = {
-    purchaseId: input.purchaseId,
-    customerId: input.customerId,
-    correlationId: input.correlationId,
-  };
   yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
   return { status: 'failed', error: result.error, ...(invitation ? { invitation } : {}) };
 };
+
+/**
+ * What a purchase whose `placeOrder` kept failing has bought: its order if the Azure plan marker shows it was
+ * written (a later step failed), else nothing. The slot is freed either way (releasing is idempotent), so a
+ * summary write that never landed does not keep the customer blocked.
+ */
+function* settleAfterFailedOrder(
+  context: OrchestrationContext,
+  release: ReleaseSlotInput,
+): Generator<Task, PlaceOrderResult, unknown> {
+  let placed: FindPlacedOrderResult;
+  try {
+    placed = (yield context.df.callActivityWithRetry(
+      purchaseActivities.findPlacedOrder,
+      storeRetry,
+      release satisfies FindPlacedOrderInput,
+    )) as FindPlacedOrderResult;
+  } catch {
+    return {
+      outcome: 'rejected',
+      error: {
+        code: 'InternalError',
+        detail:
+          "The order could not be placed, and whether it was cannot be confirmed now; check the customer's " +
+          'Azure plan before starting the purchase again.',
+      },
+    };
+  }
+  if (placed !== null) {
+    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
+    return { outcome: 'placed', order: placed, alreadyPlaced: true };
+  }
+  return {
+    outcome: 'rejected',
+    error: {
+      code: 'InternalError',
+      detail: 'The order could not be placed: this purchase bought nothing. Start the purchase again.',
+    },
+  };
+}
 
 /**
  * Invites the customer, then waits for the signature: each round races the acceptance and a cancellation against

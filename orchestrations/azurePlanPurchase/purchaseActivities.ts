@@ -2,7 +2,7 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { getServices, type Services } from '../../shared/compositionRoot';
-import { placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
+import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
 import { type InvitationDocument } from '../../shared/domain/invitation';
 import { newPartnerAttestation } from '../../shared/domain/mcaAgreement';
 import { AppError } from '../../shared/errors';
@@ -11,6 +11,8 @@ import { type NotificationType, sendNotificationOnce } from '../../shared/notifi
 import { takeClaimedCustomer } from '../../shared/purchases/claimedCustomers';
 import {
   type CloseInvitationInput,
+  type FindPlacedOrderInput,
+  type FindPlacedOrderResult,
   type InviteCustomerInput,
   type PlaceOrderInput,
   type PlaceOrderResult,
@@ -107,6 +109,7 @@ export function createPurchaseActivities(services: Services) {
           })
         : undefined;
       const customerSnapshot = takeClaimedCustomer(input.purchaseId, services.clock.now().getTime());
+      services.faults.check('placeOrder.beforeWrite');
       try {
         const placed = await placeAzurePlanOrder(containers.customers, {
           customerId: input.customerId,
@@ -139,6 +142,18 @@ export function createPurchaseActivities(services: Services) {
       }
     },
 
+    /** A read: the order this purchase placed, if its Azure plan marker exists. */
+    async findPlacedOrder(
+      input: FindPlacedOrderInput,
+      log: InvocationContext,
+    ): Promise<FindPlacedOrderResult> {
+      const placed = await findAzurePlanOrder(containers.customers, input.customerId, input.purchaseId);
+      log.log(
+        `findPlacedOrder purchaseId=${input.purchaseId} orderId=${placed?.orderId ?? 'none'} correlationId=${input.correlationId}`,
+      );
+      return placed ?? null;
+    },
+
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
       await services.repositories.customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
         now: services.clock.now(),
@@ -165,4 +180,5 @@ register('inviteCustomer');
 register('remindCustomer');
 register('closeInvitation');
 register('placeOrder');
+register('findPlacedOrder');
 register('releaseSlot');

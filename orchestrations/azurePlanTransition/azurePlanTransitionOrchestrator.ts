@@ -9,6 +9,8 @@ import {
 } from '../../shared/domain/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
+  type FindPlanOrderInput,
+  type FindPlanOrderResult,
   type MoveSubscriptionInput,
   type MoveSubscriptionResult,
   type PlacePlanOrderInput,
@@ -79,10 +81,8 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
       placeOrder,
     )) as PlacePlanOrderResult;
   } catch {
-    placed = {
-      outcome: 'rejected',
-      error: { code: 'InternalError', detail: 'The Azure plan could not be bought; nothing was moved.' },
-    };
+    // The retries ran out: an attempt may have bought the plan and failed afterwards. Ask the store.
+    placed = yield* settleAfterFailedPlanOrder(context, step);
   }
   if (placed.outcome === 'rejected') return yield* fail(context, input, lineItems, placed.error);
 
@@ -101,6 +101,39 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   show(context, outcome);
   return outcome;
 };
+
+/** What a transition whose plan order kept failing has bought: the plan if its marker was written, else nothing. */
+function* settleAfterFailedPlanOrder(
+  context: OrchestrationContext,
+  step: FindPlanOrderInput,
+): Generator<Task, PlacePlanOrderResult, unknown> {
+  let placed: FindPlanOrderResult;
+  try {
+    placed = (yield context.df.callActivityWithRetry(
+      transitionActivities.findPlanOrder,
+      storeRetry,
+      step,
+    )) as FindPlanOrderResult;
+  } catch {
+    return {
+      outcome: 'rejected',
+      error: {
+        code: 'InternalError',
+        detail:
+          "The Azure plan order failed, and whether it was placed cannot be confirmed now; check the customer's " +
+          'Azure plan before starting again. No subscription was moved.',
+      },
+    };
+  }
+  if (placed !== null) return { outcome: 'placed', ...placed };
+  return {
+    outcome: 'rejected',
+    error: {
+      code: 'InternalError',
+      detail: 'The Azure plan order failed: this transition bought nothing and moved nothing.',
+    },
+  };
+}
 
 /** One legacy subscription: its Azure subscription goes under the plan, then its commerce subscription is suspended. */
 function* moveLine(

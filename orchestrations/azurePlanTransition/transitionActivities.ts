@@ -2,10 +2,12 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { getServices, type Services } from '../../shared/compositionRoot';
-import { placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
+import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
 import { planTransition } from '../../shared/domain/azurePlanTransition';
 import { AppError } from '../../shared/errors';
 import {
+  type FindPlanOrderInput,
+  type FindPlanOrderResult,
   type MoveSubscriptionInput,
   type MoveSubscriptionResult,
   type PlacePlanOrderInput,
@@ -88,6 +90,19 @@ export function createTransitionActivities(services: Services) {
       }
     },
 
+    /** A read: the plan this transition bought, if its Azure plan marker exists. */
+    async findPlanOrder(input: FindPlanOrderInput, log: InvocationContext): Promise<FindPlanOrderResult> {
+      const placed = await findAzurePlanOrder(
+        services.cosmos.containers.customers,
+        input.customerId,
+        input.transitionId,
+      );
+      log.log(
+        `findPlanOrder transitionId=${input.transitionId} orderId=${placed?.orderId ?? 'none'} correlationId=${input.correlationId}`,
+      );
+      return placed ? { orderId: placed.orderId, subscriptionId: placed.subscriptionId } : null;
+    },
+
     /** The legacy Azure subscription becomes an Azure entitlement under the plan, keeping its id. */
     async moveSubscription(
       input: MoveSubscriptionInput,
@@ -148,6 +163,7 @@ function register<K extends keyof TransitionActivities>(key: K): void {
 
 register('planTransition');
 register('placePlanOrder');
+register('findPlanOrder');
 register('moveSubscription');
 register('suspendLegacySubscription');
 register('releaseSlot');

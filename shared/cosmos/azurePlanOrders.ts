@@ -183,6 +183,19 @@ export async function placeAzurePlanOrder(
 
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
     customer ??= await readCustomer(container, customerId);
+    if (!request.agreement && !customer.mca.accepted) {
+      // A snapshot may predate the acceptance (an invited customer signs after the slot was claimed): only the
+      // stored customer may refuse. The summary Replace below is conditional on this document's ETag, so the
+      // order is written only while the customer read here, with its accepted MCA, is the current one.
+      if (customer === request.customerSnapshot) {
+        customer = undefined;
+        continue;
+      }
+      throw new AppError(
+        'McaNotAccepted',
+        `Customer ${customerId} has not accepted the Microsoft Customer Agreement; nothing was ordered.`,
+      );
+    }
     const next = customerWithAzurePlan(customer, { ...placed, purchaseId: request.purchaseId }, request);
     const operations: OperationInput[] = [
       { operationType: 'Create', resourceBody: toWritableDocument(documents.marker) },
@@ -286,4 +299,25 @@ async function settleExistingOrder(
     if (result.every(succeeded)) return settled;
   }
   throw new Error(`The customer ${customerId} kept changing while its Azure plan summary was written.`);
+}
+
+/**
+ * The Azure plan order this purchase (or transition) placed, from its marker, or undefined when it placed none.
+ * Asked after `placeAzurePlanOrder` kept failing: the marker is the batch's first write, so its presence tells
+ * whether the order was placed and a later step failed, or nothing was bought.
+ */
+export async function findAzurePlanOrder(
+  container: Container,
+  customerId: string,
+  purchaseId: string,
+): Promise<Omit<PlacedAzurePlanOrder, 'alreadyPlaced'> | undefined> {
+  const resource = await readOrUndefined(() => container.item(azurePlanMarkerId, customerId).read());
+  if (resource === undefined) return undefined;
+  const marker = azurePlanMarkerSchema.parse(resource);
+  if (marker.purchaseId !== purchaseId) return undefined;
+  return {
+    orderId: marker.orderId,
+    subscriptionId: marker.subscriptionId,
+    entitlementId: marker.entitlementId,
+  };
 }

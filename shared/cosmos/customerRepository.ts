@@ -76,11 +76,20 @@ export function createCustomerRepository(container: Container) {
      */
     claimPurchaseSlot(
       customer: CustomerDocument,
-      slot: { purchaseId: string; startedAt: string; correlationId: string },
+      slot: {
+        purchaseId: string;
+        startedAt: string;
+        correlationId: string;
+        kind?: 'purchase' | 'transition';
+      },
     ): Promise<CustomerDocument | 'changed'> {
       return replace({
         ...customer,
-        activePurchase: { purchaseId: slot.purchaseId, startedAt: slot.startedAt },
+        activePurchase: {
+          purchaseId: slot.purchaseId,
+          startedAt: slot.startedAt,
+          ...(slot.kind ? { kind: slot.kind } : {}),
+        },
         updatedAt: slot.startedAt,
         correlationId: slot.correlationId,
       });

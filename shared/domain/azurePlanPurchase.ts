@@ -175,9 +175,23 @@ export function isSlotStale(
   return now.getTime() - Date.parse(slot.startedAt) > unstartedSlotGraceMs;
 }
 
-export function orderInProgress(customerId: string, purchaseId: string): AppError {
-  return new AppError(
-    'OrderInProgress',
-    `Purchase ${purchaseId} of customer ${customerId} is still running; wait for it or cancel it.`,
-  );
+type CustomerSlot = NonNullable<CustomerDocument['activePurchase']>;
+
+/** The customer's slot is held: says by what (a purchase, a transition), or that the claim kept losing. */
+export function orderInProgress(
+  customerId: string,
+  holder: Pick<CustomerSlot, 'purchaseId' | 'kind'> | undefined,
+): AppError {
+  if (holder === undefined) {
+    return new AppError(
+      'OrderInProgress',
+      `Another purchase or transition of customer ${customerId} started at the same time; try again once it ends.`,
+    );
+  }
+  const detail = {
+    purchase: `Purchase ${holder.purchaseId} of customer ${customerId} is still running; wait for it or cancel it.`,
+    transition: `Transition ${holder.purchaseId} of customer ${customerId} to the Azure plan is still running; wait for it to end.`,
+    unknown: `Purchase or transition ${holder.purchaseId} of customer ${customerId} is still running; wait for it to end.`,
+  };
+  return new AppError('OrderInProgress', detail[holder.kind ?? 'unknown']);
 }

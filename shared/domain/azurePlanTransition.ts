@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { AppError } from '../errors';
+import { orderInProgress } from './azurePlanPurchase';
 import { type CustomerDocument, legacyAzureOffer, type SubscriptionDocument } from './documents';
 
 /**
@@ -87,10 +88,7 @@ export function planTransition(input: {
     );
   }
   if (customer.activePurchase !== null && customer.activePurchase.purchaseId !== input.heldBy) {
-    throw new AppError(
-      'OrderInProgress',
-      `Purchase ${customer.activePurchase.purchaseId} of customer ${customer.customerId} is still running.`,
-    );
+    throw orderInProgress(customer.customerId, customer.activePurchase);
   }
   if (!customer.mca.accepted) {
     throw new AppError(

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 
+import { countryCodeSchema } from './countryCode';
 import { contactSchema, type CustomerDocument, relationshipSchema, segmentSchema } from './documents';
 
 /** The body of `PUT /api/customers/{customerId}`. */
 export const customerRequestSchema = z
   .strictObject({
     companyName: z.string().trim().min(1).max(200),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
-      .transform((code) => code.toUpperCase())
-      .meta({ description: 'ISO 3166-1 alpha-2 country code.', example: 'DE' }),
+    country: countryCodeSchema,
     segment: segmentSchema.default('commercial'),
     relationship: relationshipSchema
       .default('direct')
@@ -33,10 +30,10 @@ export const customerSchema = z
     tenantId: z.string().optional(),
     mcaAccepted: z.boolean(),
     azurePlan: z.object({ subscriptionId: z.string(), status: z.enum(['active', 'suspended']) }).nullable(),
-    activePurchase: z
-      .object({ purchaseId: z.string(), statusUrl: z.string() })
-      .nullable()
-      .meta({ description: 'The purchase of this customer that is running, if any.' }),
+    activePurchase: z.object({ purchaseId: z.string(), statusUrl: z.string() }).nullable().meta({
+      description:
+        'The purchase (or 0145P transition) of this customer that is running, if any, and where to follow it.',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -63,7 +60,10 @@ export function toCustomer(document: CustomerDocument): Customer {
     activePurchase: document.activePurchase
       ? {
           purchaseId: document.activePurchase.purchaseId,
-          statusUrl: purchaseStatusUrl(document.activePurchase.purchaseId),
+          statusUrl:
+            document.activePurchase.kind === 'transition'
+              ? `/api/transitions/${document.activePurchase.purchaseId}`
+              : purchaseStatusUrl(document.activePurchase.purchaseId),
         }
       : null,
     createdAt: document.createdAt,

@@ -76,7 +76,14 @@ export const customerDocumentSchema = z.object({
   /** Ids of the customer's Microsoft Azure (0145P) subscriptions that are not deleted. */
   legacySubscriptionIds: z.array(z.string()),
   /** The purchase (or transition) that holds this customer's one-at-a-time slot. */
-  activePurchase: z.object({ purchaseId: z.string(), startedAt: isoDateTime }).nullable(),
+  activePurchase: z
+    .object({
+      purchaseId: z.string(),
+      startedAt: isoDateTime,
+      /** What holds the slot (absent on slots claimed before it was recorded): for messages and status links. */
+      kind: z.enum(['purchase', 'transition']).optional(),
+    })
+    .nullable(),
 });
 export type CustomerDocument = z.infer<typeof customerDocumentSchema>;
 

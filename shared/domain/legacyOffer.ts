@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { AppError } from '../errors';
+import { orderInProgress } from './azurePlanPurchase';
 import {
   type CustomerDocument,
   legacyAzureOffer,
@@ -44,10 +45,7 @@ export function assertLegacyOfferPurchasable(customer: CustomerDocument): void {
     );
   }
   if (customer.activePurchase !== null) {
-    throw new AppError(
-      'OrderInProgress',
-      `Purchase ${customer.activePurchase.purchaseId} of customer ${customer.customerId} is still running.`,
-    );
+    throw orderInProgress(customer.customerId, customer.activePurchase);
   }
 }
 

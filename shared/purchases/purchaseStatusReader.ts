@@ -52,7 +52,8 @@ export async function slotHolderState(
 
 const failedUnexpectedly: PurchaseError = {
   code: 'InternalError',
-  detail: 'The purchase stopped on an unexpected error; no order was placed. Start a new purchase.',
+  detail:
+    "The purchase stopped on an unexpected error. Check the customer's Azure plan before starting a new purchase.",
 };
 
 /**

@@ -21,6 +21,7 @@ export const purchaseActivities = {
   remindCustomer: 'azurePlanPurchase-remindCustomer',
   closeInvitation: 'azurePlanPurchase-closeInvitation',
   placeOrder: 'azurePlanPurchase-placeOrder',
+  findPlacedOrder: 'azurePlanPurchase-findPlacedOrder',
   releaseSlot: 'azurePlanPurchase-releaseSlot',
 } as const;
 
@@ -110,3 +111,9 @@ export interface ReleaseSlotInput {
   customerId: string;
   correlationId: string;
 }
+
+/** Asks, once `placeOrder` gave up, whether this purchase's order was placed anyway (written, then a step failed). */
+export type FindPlacedOrderInput = ReleaseSlotInput;
+
+/** The order this purchase placed, or null when it placed none. */
+export type FindPlacedOrderResult = PlacedOrderIds | null;

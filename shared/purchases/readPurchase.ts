@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { readOrUndefined } from '../cosmos/cosmosStatus';
 import { purchaseStatusSchema } from '../domain/azurePlanPurchase';
-import { orderDocumentSchema, subscriptionDocumentSchema } from '../domain/documents';
+import { customerDocumentSchema, orderDocumentSchema, subscriptionDocumentSchema } from '../domain/documents';
 import { orderSchema, toOrder } from '../domain/order';
 import { subscriptionSchema, toSubscription } from '../domain/subscription';
 import { AppError } from '../errors';
@@ -53,6 +53,12 @@ export async function readPurchase(
 ): Promise<Purchase> {
   const state = await readPurchaseState(stores.durable, purchaseId);
   if (state === undefined) throw new AppError('PurchaseNotFound', `There is no purchase ${purchaseId}.`);
+  const mcaAccepted =
+    state.mcaMethod === 'alreadyAccepted' ||
+    mcaSettledStatuses.includes(state.status) ||
+    // A failed purchase may have recorded the attestation (or the customer signed) before its order failed:
+    // what the store holds is the answer (one point read, for failed purchases only).
+    (state.status === 'failed' && (await storedMcaAccepted(stores.customers, state.customerId)));
 
   const purchase: Purchase = {
     purchaseId: state.purchaseId,
@@ -64,7 +70,7 @@ export async function readPurchase(
       ? {
           mca: {
             method: state.mcaMethod,
-            accepted: state.mcaMethod === 'alreadyAccepted' || mcaSettledStatuses.includes(state.status),
+            accepted: mcaAccepted,
           },
         }
       : {}),
@@ -84,4 +90,10 @@ export async function readPurchase(
     ...(subscription ? { subscription: toSubscription(subscriptionDocumentSchema.parse(subscription)) } : {}),
     entitlementId,
   };
+}
+
+async function storedMcaAccepted(customers: Container, customerId: string): Promise<boolean> {
+  const resource = await readOrUndefined(() => customers.item(customerId, customerId).read());
+  const customer = customerDocumentSchema.safeParse(resource);
+  return customer.success && customer.data.mca.accepted;
 }

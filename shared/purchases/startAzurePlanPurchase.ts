@@ -78,7 +78,7 @@ export async function startAzurePlanPurchase(
     const slot = customer.activePurchase;
     if (slot !== null && slot.purchaseId !== purchaseId) {
       const holder = await slotHolderState(durableClient, slot.purchaseId);
-      if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot.purchaseId);
+      if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
     }
     const mca = decideMcaPlan(customer, mcaOption, now);
     input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
@@ -91,12 +91,13 @@ export async function startAzurePlanPurchase(
         purchaseId,
         startedAt: now.toISOString(),
         correlationId,
+        kind: 'purchase',
       });
       if (written !== 'changed') claimed = written;
     }
   }
   if (claimed === undefined || input === undefined) {
-    throw orderInProgress(customerId, 'another purchase');
+    throw orderInProgress(customerId, undefined);
   }
 
   if (input.mca.method !== 'invite') {

@@ -53,10 +53,11 @@ export async function startAzurePlanTransition(
       purchaseId: transitionId,
       startedAt: now.toISOString(),
       correlationId,
+      kind: 'transition',
     });
     claimed = written !== 'changed';
   }
-  if (!claimed) throw orderInProgress(customerId, 'another purchase');
+  if (!claimed) throw orderInProgress(customerId, undefined);
 
   const input: TransitionInput = {
     transitionId,

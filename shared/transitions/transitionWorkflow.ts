@@ -11,6 +11,7 @@ export const azurePlanTransitionOrchestration = 'azurePlanTransition';
 export const transitionActivities = {
   planTransition: 'azurePlanTransition-plan',
   placePlanOrder: 'azurePlanTransition-placePlanOrder',
+  findPlanOrder: 'azurePlanTransition-findPlanOrder',
   moveSubscription: 'azurePlanTransition-moveSubscription',
   suspendLegacySubscription: 'azurePlanTransition-suspendLegacySubscription',
   releaseSlot: 'azurePlanTransition-releaseSlot',
@@ -57,6 +58,12 @@ export interface PlacePlanOrderInput extends TransitionStep {
 export type PlacePlanOrderResult =
   | { outcome: 'placed'; orderId: string; subscriptionId: string }
   | { outcome: 'rejected'; error: { code: string; detail: string } };
+
+/** Asks, once `placePlanOrder` gave up, whether the plan was bought anyway (written, then a step failed). */
+export type FindPlanOrderInput = TransitionStep;
+
+/** The plan this transition bought, or null when it bought none. */
+export type FindPlanOrderResult = { orderId: string; subscriptionId: string } | null;
 
 export interface MoveSubscriptionInput extends TransitionStep {
   source: TransitionSource;

@@ -329,6 +329,29 @@ describe('the transition from 0145P to the Azure plan', () => {
     expect((response.body as unknown as Problem).code).toBe('OrderInProgress');
   });
 
+  it('names the transition that holds the customer when a second one is refused, and links to it', async () => {
+    const customerId = await aRegisteredCustomer(service, 'transition-twice');
+    await aLegacyOrder(service, customerId);
+    await mcaAttested(service, customerId);
+    // A transition that has just claimed the customer and is starting (its orchestration not visible yet).
+    await service.cosmos.containers.customers.item(customerId, customerId).patch([
+      {
+        op: 'set',
+        path: '/activePurchase',
+        value: { purchaseId: 'first-transition', startedAt: new Date().toISOString(), kind: 'transition' },
+      },
+    ]);
+    const response = await aTransitionStarted(service, customerId);
+    expect(response.status).toBe(409);
+    const problem = response.body as unknown as Problem;
+    expect(problem.code).toBe('OrderInProgress');
+    expect(problem.detail).toContain('Transition first-transition');
+    const customer = await service.call('GET', `/api/customers/${customerId}`, { as: salesAgent });
+    expect(customer.body).toMatchObject({
+      activePurchase: { purchaseId: 'first-transition', statusUrl: '/api/transitions/first-transition' },
+    });
+  });
+
   it('is reported 404 TransitionNotFound for an unknown id', async () => {
     const response = await service.call<Problem>('GET', '/api/transitions/no-such-transition', {
       as: salesAgent,

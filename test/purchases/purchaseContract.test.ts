@@ -96,6 +96,20 @@ describe('customers', () => {
     });
   });
 
+  it('refuses a code that is not an ISO 3166-1 country (400 naming /country) but registers a country without the plan', async () => {
+    const refused = await service.call('PUT', '/api/customers/not-a-country', {
+      as: salesAgent,
+      body: aCustomerRequest({ country: 'XX' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(problemOf(refused)).toMatchObject({ code: 'InvalidRequest', errors: [{ pointer: '/country' }] });
+
+    // North Korea is a country where the Azure plan is not sold: registered, refused at purchase time.
+    const customerId = await scenario.aRegisteredCustomer({ country: 'KP' });
+    const purchase = await scenario.startPurchase(customerId, {});
+    expect(problemOf(purchase)).toMatchObject({ code: 'CountryNotAvailable' });
+  });
+
   it('answers 404 CustomerNotFound for an unknown customer', async () => {
     const response = await service.call('GET', '/api/customers/nobody-here', { as: salesAgent });
     expect(response.status).toBe(404);

@@ -1,7 +1,11 @@
 import { type ItemDefinition } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AzurePlanOrderRequest, placeAzurePlanOrder } from '../../../shared/cosmos/azurePlanOrders';
+import {
+  type AzurePlanOrderRequest,
+  findAzurePlanOrder,
+  placeAzurePlanOrder,
+} from '../../../shared/cosmos/azurePlanOrders';
 import { createCustomerRepository } from '../../../shared/cosmos/customerRepository';
 import { type CustomerDocument } from '../../../shared/domain/documents';
 import { newPartnerAttestation } from '../../../shared/domain/mcaAgreement';
@@ -211,9 +215,66 @@ describe('placeAzurePlanOrder', () => {
     expect(countByType(await documentsOf(customer.customerId)).agreement).toBe(1);
   });
 
+  it('refuses with McaNotAccepted, writing nothing, when the stored customer has not accepted the MCA', async () => {
+    const customer = await aStoredCustomerBuying('purchase-h', { mca: { accepted: false } });
+
+    await expect(
+      placeAzurePlanOrder(cosmos.containers.customers, anOrderRequest(customer.customerId, 'purchase-h')),
+    ).rejects.toMatchObject({ code: 'McaNotAccepted' });
+    // The transition's plan order (it keeps the slot) is refused the same way.
+    await expect(
+      placeAzurePlanOrder(cosmos.containers.customers, {
+        ...anOrderRequest(customer.customerId, 'purchase-h'),
+        releaseSlot: false,
+      }),
+    ).rejects.toMatchObject({ code: 'McaNotAccepted' });
+
+    expect(countByType(await documentsOf(customer.customerId))).toEqual({ customer: 1 });
+  });
+
+  it('trusts the stored customer over a snapshot taken before the customer accepted the MCA', async () => {
+    const unsigned = await aStoredCustomerBuying('purchase-i', { mca: { accepted: false } });
+    const repository = createCustomerRepository(cosmos.containers.customers);
+    const signed = await repository.replace({
+      ...unsigned,
+      mca: { accepted: true, agreementId: 'agreement-i', dateAgreed: now.toISOString() },
+    });
+    expect(signed).not.toBe('changed');
+
+    const placed = await placeAzurePlanOrder(cosmos.containers.customers, {
+      ...anOrderRequest(unsigned.customerId, 'purchase-i'),
+      customerSnapshot: unsigned,
+    });
+
+    expect(placed).toMatchObject({ orderId: 'order-purchase-i', alreadyPlaced: false });
+    expect((await repository.get(unsigned.customerId))?.azurePlan?.subscriptionId).toBe(
+      'subscription-purchase-i',
+    );
+  });
+
   it('answers CustomerNotFound for a customer that does not exist', async () => {
     await expect(
       placeAzurePlanOrder(cosmos.containers.customers, anOrderRequest('nobody', 'purchase-g')),
     ).rejects.toMatchObject({ code: 'CustomerNotFound' });
+  });
+});
+
+describe('findAzurePlanOrder', () => {
+  it('finds the order a purchase placed, and nothing for another purchase or a customer without a plan', async () => {
+    const customer = await aStoredCustomerBuying('purchase-j');
+    expect(
+      await findAzurePlanOrder(cosmos.containers.customers, customer.customerId, 'purchase-j'),
+    ).toBeUndefined();
+
+    await placeAzurePlanOrder(cosmos.containers.customers, anOrderRequest(customer.customerId, 'purchase-j'));
+
+    expect(await findAzurePlanOrder(cosmos.containers.customers, customer.customerId, 'purchase-j')).toEqual({
+      orderId: 'order-purchase-j',
+      subscriptionId: 'subscription-purchase-j',
+      entitlementId: 'entitlement-purchase-j',
+    });
+    expect(
+      await findAzurePlanOrder(cosmos.containers.customers, customer.customerId, 'purchase-other'),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { planTransition, transitionOutcome } from '../../../shared/domain/azurePlanTransition';
+import { AppError } from '../../../shared/errors';
 import { aCustomer, aLegacySubscription } from '../../support/documentFixtures';
 import { refusalCode } from '../../support/refusalCode';
 
@@ -88,6 +89,24 @@ describe('planning a transition from 0145P to the Azure plan', () => {
     const input = { customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets };
     expect(refusalCode(() => planTransition(input))).toBe('OrderInProgress');
     expect(refusalCode(() => planTransition({ ...input, heldBy: 'transition-1' }))).toBeUndefined();
+  });
+
+  it('says what holds the customer: a purchase or a transition', () => {
+    const detailWhenHeldBy = (kind: 'purchase' | 'transition'): string | undefined => {
+      const activePurchase = { purchaseId: `${kind}-1`, startedAt: '2026-01-05T09:00:00.000Z', kind };
+      try {
+        planTransition({
+          customer: { ...aLegacyCustomer, activePurchase },
+          legacySubscriptions: twoLegacySubscriptions,
+          azurePlanMarkets,
+        });
+        return undefined;
+      } catch (error) {
+        return error instanceof AppError ? error.detail : undefined;
+      }
+    };
+    expect(detailWhenHeldBy('transition')).toMatch(/^Transition transition-1 .*still running/);
+    expect(detailWhenHeldBy('purchase')).toMatch(/^Purchase purchase-1 .*still running/);
   });
 });
 

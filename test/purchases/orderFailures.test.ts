@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { transitionFaultPoints } from '../../shared/transitions/transitionWorkflow';
+import {
+  aLegacyOrder,
+  aRegisteredCustomer,
+  aTransitionStarted,
+  mcaAttested,
+  settledTransition,
+  storedDocumentCounts,
+} from '../support/customerJourney';
+import { type RunningService, startService } from '../support/service';
+import { anAttestation, purchaseScenario } from './purchaseScenario';
+
+let service: RunningService;
+let scenario: ReturnType<typeof purchaseScenario>;
+
+/**
+ * `placeOrder` runs at most 5 times (the orchestrator's retry policy). The faults below are real throws inside the
+ * activity and are used up in order, so the tests run in this order: first five attempts that fail before the
+ * write, then five that fail right after it, then none.
+ */
+const placeOrderAttempts = 5;
+/**
+ * Virtual time for every retry of one activity: 500 ms doubling between attempts (0.5 + 1 + 2 + 4 s), and the
+ * SDK waits once more (8 s) after the last attempt before it gives up, so 15.5 s; and then some.
+ */
+const allRetriesMs = 20_000;
+
+beforeAll(async () => {
+  service = await startService({
+    env: {
+      FAULT_INJECTION: [
+        `placeOrder.beforeWrite:${placeOrderAttempts}`,
+        `placeOrder.afterWrite:${placeOrderAttempts}`,
+        `${transitionFaultPoints.afterPlanOrder}:${placeOrderAttempts}`,
+      ].join(','),
+    },
+  });
+  scenario = purchaseScenario(service);
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+/**
+ * The durable management API, as an operator (or an intruder with the system key) would call it. The key is the
+ * one the local host exposes, if it exposes one (`host.durable.systemKey`); else the placeholder it accepts.
+ */
+async function raiseEventThroughManagementApi(instanceId: string, eventName: string): Promise<number> {
+  const durable = (service.host as unknown as { durable?: { systemKey?: unknown } }).durable;
+  const systemKey = typeof durable?.systemKey === 'string' ? durable.systemKey : 'local';
+  const url = new URL(
+    `/runtime/webhooks/durabletask/instances/${instanceId}/raiseEvent/${eventName}`,
+    service.url,
+  );
+  url.searchParams.set('code', systemKey);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  return response.status;
+}
+
+describe('a purchase whose order keeps failing', () => {
+  it('fails saying this purchase bought nothing when no attempt wrote the order, and frees the customer', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    const purchaseId = scenario.purchaseIdOf(
+      await scenario.startPurchase(customerId, { mca: anAttestation() }),
+    );
+    await service.host.waitForIdle();
+    await service.host.advance(allRetriesMs);
+
+    const purchase = await scenario.settledPurchase(purchaseId);
+    expect(purchase).toMatchObject({
+      status: 'failed',
+      mca: { method: 'attest', accepted: false },
+      error: { code: 'InternalError' },
+    });
+    expect(purchase.error?.detail).toContain('bought nothing');
+    expect(await scenario.storedDocuments(customerId)).not.toHaveProperty('azurePlanMarker');
+    expect(await scenario.customer(customerId)).toMatchObject({ activePurchase: null, azurePlan: null });
+  });
+
+  it('completes with its order when an attempt wrote it and only a later step failed', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    const purchaseId = scenario.purchaseIdOf(
+      await scenario.startPurchase(customerId, { mca: anAttestation() }),
+    );
+    await service.host.waitForIdle();
+    await service.host.advance(allRetriesMs);
+
+    const purchase = await scenario.settledPurchase(purchaseId);
+    expect(purchase).toMatchObject({
+      status: 'completed',
+      mca: { method: 'attest', accepted: true },
+      order: { status: 'completed' },
+      subscription: { status: 'active' },
+    });
+    expect(purchase.error).toBeUndefined();
+    expect(await scenario.customer(customerId)).toMatchObject({
+      mcaAccepted: true,
+      activePurchase: null,
+      azurePlan: { subscriptionId: purchase.subscription?.id, status: 'active' },
+    });
+    expect(await scenario.storedDocuments(customerId)).toMatchObject({
+      azurePlanMarker: 1,
+      order: 1,
+      subscription: 1,
+      azureEntitlement: 1,
+      agreement: 1,
+    });
+  });
+});
+
+describe('a transition whose plan order keeps failing after its write', () => {
+  it('goes on with the plan it bought: the subscriptions move under it', async () => {
+    const customerId = await aRegisteredCustomer(service, 'transition-order-fails');
+    await aLegacyOrder(service, customerId, ['Production', 'Test']);
+    await mcaAttested(service, customerId);
+    const { transitionId } = (await aTransitionStarted(service, customerId)).body;
+    await service.host.waitForIdle();
+    await service.host.advance(allRetriesMs);
+
+    const transition = await settledTransition(service, transitionId);
+    expect(transition.status).toBe('completed');
+    expect(transition.lineItems.map((line) => line.status)).toEqual(['completed', 'completed']);
+    expect(await storedDocumentCounts(service, customerId)).toMatchObject({ azurePlanMarker: 1 });
+    expect(await scenario.customer(customerId)).toMatchObject({
+      activePurchase: null,
+      azurePlan: { subscriptionId: transition.azurePlan?.subscriptionId, status: 'active' },
+    });
+  });
+});
+
+describe('an acceptance event without a stored acceptance', () => {
+  it('does not buy the plan: the purchase fails with McaNotAccepted and frees the customer', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    const purchaseId = scenario.purchaseIdOf(
+      await scenario.startPurchase(customerId, { mca: { method: 'invite' } }),
+    );
+    await service.host.waitForIdle();
+    expect((await scenario.purchase(purchaseId)).status).toBe('awaitingCustomerSignature');
+
+    // Nobody signed: the event is raised straight at the orchestration, around the invitation link.
+    expect(await raiseEventThroughManagementApi(purchaseId, 'McaAccepted')).toBe(202);
+
+    expect(await scenario.settledPurchase(purchaseId)).toMatchObject({
+      status: 'failed',
+      mca: { method: 'invite', accepted: false },
+      error: { code: 'McaNotAccepted' },
+    });
+    const stored = await scenario.storedDocuments(customerId);
+    expect(stored).not.toHaveProperty('azurePlanMarker');
+    expect(stored).not.toHaveProperty('order');
+    expect(stored).not.toHaveProperty('subscription');
+    expect(await scenario.customer(customerId)).toMatchObject({
+      mcaAccepted: false,
+      activePurchase: null,
+      azurePlan: null,
+    });
+  });
+});
