@@ -44,21 +44,12 @@ afterAll(async () => {
   await service?.stop();
 });
 
-/**
- * The durable management API, as an operator (or an intruder with the system key) would call it. The key is the
- * one the local host exposes, if it exposes one (`host.durable.systemKey`); else the placeholder it accepts.
- */
+/** The durable management API, as an operator (or an intruder holding the system key) would call it. */
 async function raiseEventThroughManagementApi(instanceId: string, eventName: string): Promise<number> {
-  const durable = (service.host as unknown as { durable?: { systemKey?: unknown } }).durable;
-  const systemKey = typeof durable?.systemKey === 'string' ? durable.systemKey : 'local';
-  const url = new URL(
-    `/runtime/webhooks/durabletask/instances/${instanceId}/raiseEvent/${eventName}`,
-    service.url,
-  );
-  url.searchParams.set('code', systemKey);
-  const response = await fetch(url, {
+  const { webhookBaseUrl, systemKey } = service.host.durable;
+  const response = await fetch(`${webhookBaseUrl}/instances/${instanceId}/raiseEvent/${eventName}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-functions-key': systemKey },
     body: '{}',
   });
   return response.status;
