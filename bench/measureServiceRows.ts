@@ -124,14 +124,16 @@ async function startLatencyRound(
 
 /** The history the durable store holds for an instance (management API, `showHistory=true`). */
 async function historyEventCount(service: BenchService, instanceId: string): Promise<number> {
-  // The loopback rpc listener needs no key (the public webhooks do); same route, same history.
+  // The raw history as the durable store holds it (OrchestratorStarted/Completed and TaskScheduled included, as
+  // Azure Storage's history table would), from the local host's loopback rpc listener.
   const response = await fetch(
-    `${service.host.durable.rpcBaseUrl}instances/${encodeURIComponent(instanceId)}?showHistory=true&showHistoryOutput=false`,
+    `${service.host.durable.rpcBaseUrl}instances/${encodeURIComponent(instanceId)}/history`,
   );
-  const body = (await response.json()) as { historyEvents?: unknown[]; historyevents?: unknown[] };
-  const history = body.historyEvents ?? body.historyevents;
-  if (!Array.isArray(history)) throw new Error(`No history for ${instanceId} (HTTP ${response.status}).`);
-  return history.length;
+  const body = (await response.json()) as { historyEventCount?: unknown };
+  if (typeof body.historyEventCount !== 'number') {
+    throw new Error(`No history for ${instanceId} (HTTP ${response.status}).`);
+  }
+  return body.historyEventCount;
 }
 
 /** An invited purchase, signed by the partner's attestation while it waits, run to completion. */
