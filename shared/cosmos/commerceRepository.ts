@@ -1,6 +1,7 @@
 import { type Container, type ItemDefinition, type OperationInput } from '@azure/cosmos';
 import { type z } from 'zod';
 
+import { newAzureEntitlement } from '../domain/azureEntitlement';
 import {
   type CustomerDocument,
   type EntitlementDocument,
@@ -210,14 +211,7 @@ export function createCommerceRepository(customers: Container) {
       now: Date;
     }): Promise<{ entitlementId: string; created: boolean }> {
       const entitlement: EntitlementDocument = {
-        id: input.azureSubscriptionId,
-        customerId: input.customerId,
-        correlationId: input.correlationId,
-        docType: 'azureEntitlement',
-        friendlyName: input.friendlyName,
-        status: 'active',
-        subscriptionId: input.planSubscriptionId,
-        createdAt: input.now.toISOString(),
+        ...newAzureEntitlement(input),
         movedFromSubscriptionId: input.sourceSubscriptionId,
       };
       try {
