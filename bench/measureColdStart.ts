@@ -17,7 +17,7 @@ export interface ColdStartRound {
  * What the Functions worker provides as `@azure/functions-core`, reduced to what registration needs, so the app
  * registers its functions as it does under the real worker (instead of switching to its "test mode").
  */
-const coreModuleStandIn = `
+export const coreModuleStandIn = `
 const Module = require('node:module');
 const registered = [];
 const core = {
