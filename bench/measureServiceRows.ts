@@ -317,7 +317,7 @@ export async function measureServiceRows(
             label: serviceRowLabels['historyEvents.attested'] ?? '',
             unit: 'events',
             values: rounds,
-            note: 'status API showHistory=true (the extension view: no OrchestratorStarted/Completed, TaskScheduled folded)',
+            note: 'raw history as the store holds it (OrchestratorStarted/Completed and TaskScheduled included)',
           },
           (median) => atMost(24, median),
         ),
