@@ -4,6 +4,7 @@ import { type Customer } from '../../shared/domain/customer';
 import { type Role } from '../../shared/domain/roles';
 import { type Problem } from '../../shared/http/problem';
 import { type Purchase } from '../../shared/purchases/readPurchase';
+import { storedDocumentCounts } from '../support/customerJourney';
 import { type RunningService, type ServiceResponse } from '../support/service';
 
 /** Roles as tests name them. */
@@ -118,19 +119,8 @@ export function purchaseScenario(service: RunningService) {
     },
 
     /** The documents of a customer's partition, by type. */
-    async storedDocuments(customerId: string): Promise<Record<string, number>> {
-      const { resources } = await service.cosmos.containers.customers.items
-        .query<{ docType: string }>(
-          {
-            query: 'SELECT c.docType FROM c WHERE c.customerId = @customerId',
-            parameters: [{ name: '@customerId', value: customerId }],
-          },
-          { partitionKey: customerId },
-        )
-        .fetchAll();
-      const counts: Record<string, number> = {};
-      for (const { docType } of resources) counts[docType] = (counts[docType] ?? 0) + 1;
-      return counts;
+    storedDocuments(customerId: string): Promise<Record<string, number>> {
+      return storedDocumentCounts(service, customerId);
     },
   };
 }
