@@ -21,11 +21,7 @@ import {
   type ReleaseSlotInput,
   type RemindCustomerInput,
 } from '../../shared/purchases/purchaseWorkflow';
-
-/** Activities retry only what can be transient (store or queue errors); business outcomes come back as values. */
-const storeRetry = new df.RetryOptions(500, 5);
-storeRetry.backoffCoefficient = 2;
-storeRetry.maxRetryIntervalInMilliseconds = 10_000;
+import { storeRetry } from '../storeRetry';
 
 type InviteMca = Extract<McaPlan, { method: 'invite' }>;
 type SignatureOutcome =

@@ -22,11 +22,7 @@ import {
   type TransitionInput,
   transitionInputSchema,
 } from '../../shared/transitions/transitionWorkflow';
-
-/** Activities retry what can be transient (store errors, a crash after a write); they are idempotent. */
-const storeRetry = new df.RetryOptions(500, 5);
-storeRetry.backoffCoefficient = 2;
-storeRetry.maxRetryIntervalInMilliseconds = 10_000;
+import { storeRetry } from '../storeRetry';
 
 /**
  * The transition from Microsoft Azure (0145P) to the Azure plan, as Partner Center's product upgrade runs it: check
