@@ -6,6 +6,9 @@ import { assertDateAgreedNotInFuture, dateAgreedSchema } from './mcaAgreement';
 
 export const invitationDefaults = { reminderEveryHours: 24, expiresInDays: 30 } as const;
 
+/** Hourly for the longest invitation (90 days); every reminder is a round of the workflow and a message. */
+const maxReminders = 90 * 24;
+
 const attestOptionSchema = z
   .strictObject({
     method: z.literal('attest'),
@@ -26,10 +29,11 @@ const inviteOptionSchema = z
       .max(254)
       .optional()
       .meta({ description: "Where the invitation goes; the customer's primary contact when omitted." }),
+    // Fractions are allowed down to one minute, so a sandbox or an end-to-end test can watch reminders and the
+    // expiry happen in real time; Partner Center's own cadence is whole hours and days.
     reminderEveryHours: z
       .number()
-      .int()
-      .min(1)
+      .min(1 / 60)
       .max(720)
       .optional()
       .meta({
@@ -37,8 +41,7 @@ const inviteOptionSchema = z
       }),
     expiresInDays: z
       .number()
-      .int()
-      .min(1)
+      .min(1 / 1440)
       .max(90)
       .optional()
       .meta({
@@ -50,6 +53,13 @@ const inviteOptionSchema = z
       (invite.reminderEveryHours ?? invitationDefaults.reminderEveryHours) <
       (invite.expiresInDays ?? invitationDefaults.expiresInDays) * 24,
     { message: 'reminderEveryHours must be shorter than expiresInDays', path: ['reminderEveryHours'] },
+  )
+  .refine(
+    (invite) =>
+      ((invite.expiresInDays ?? invitationDefaults.expiresInDays) * 24) /
+        (invite.reminderEveryHours ?? invitationDefaults.reminderEveryHours) <=
+      maxReminders,
+    { message: `at most ${maxReminders} reminders: remind less often`, path: ['reminderEveryHours'] },
   )
   .meta({
     id: 'McaInviteOption',
@@ -89,8 +99,8 @@ export const mcaPlanSchema = z.discriminatedUnion('method', [
   z.object({
     method: z.literal('invite'),
     email: z.string(),
-    reminderEveryHours: z.number().int().positive(),
-    expiresInDays: z.number().int().positive(),
+    reminderEveryHours: z.number().positive(),
+    expiresInDays: z.number().positive(),
   }),
 ]);
 export type McaPlan = z.infer<typeof mcaPlanSchema>;

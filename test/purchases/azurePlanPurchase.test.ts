@@ -188,6 +188,24 @@ describe('an invited purchase', () => {
     expect((await scenario.customer(customerId)).activePurchase).toBeNull();
   });
 
+  it('runs on a minutes-long schedule too (fractional hours and days)', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    const started = await scenario.startPurchase(customerId, {
+      mca: { method: 'invite', reminderEveryHours: 1 / 60, expiresInDays: 3 / 1440 },
+    });
+    const purchaseId = scenario.purchaseIdOf(started);
+    await service.host.waitForIdle();
+
+    await service.host.advance(3 * 60_000);
+
+    expect(await scenario.settledPurchase(purchaseId)).toMatchObject({
+      status: 'expired',
+      invitation: { remindersSent: 2 },
+    });
+    const types = (await scenario.notificationsOf(purchaseId)).map((notification) => notification.type);
+    expect(types).toEqual(['mcaInvitation', 'mcaReminder', 'mcaReminder', 'mcaExpired']);
+  });
+
   it('is cancelled while it waits, and is not cancellable afterwards', async () => {
     const customerId = await scenario.aRegisteredCustomer();
     const started = await scenario.startPurchase(customerId, { mca: { method: 'invite' } });

@@ -113,12 +113,20 @@ describe('deciding how the purchase gets the MCA', () => {
     });
   });
 
+  it('accepts fractions down to one minute, so reminders and expiry can be watched in real time', () => {
+    const option = { method: 'invite', reminderEveryHours: 1 / 60, expiresInDays: 3 / 1440 };
+    expect(mcaOptionSchema.safeParse(option).success).toBe(true);
+  });
+
   it.each([
     [{ reminderEveryHours: 0 }],
     [{ reminderEveryHours: 721 }],
     [{ expiresInDays: 91 }],
     [{ reminderEveryHours: 48, expiresInDays: 2 }],
-    [{ reminderEveryHours: 1.5 }],
+    [{ reminderEveryHours: 0.01 }],
+    [{ expiresInDays: 0.0001 }],
+    [{ reminderEveryHours: -1 }],
+    [{ reminderEveryHours: 1 / 60, expiresInDays: 30 }],
     [{ email: 'not-an-email' }],
     [{ extra: true }],
   ])('refuses the invite option %j', (fields) => {
