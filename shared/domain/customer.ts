@@ -22,6 +22,8 @@ export type CustomerRequest = z.infer<typeof customerRequestSchema>;
 export const customerSchema = z
   .object({
     id: z.string(),
+    /** The same as `id`, under the name the URL and every other document use. */
+    customerId: z.string(),
     companyName: z.string(),
     country: z.string(),
     segment: segmentSchema,
@@ -47,6 +49,7 @@ export function purchaseStatusUrl(purchaseId: string): string {
 export function toCustomer(document: CustomerDocument): Customer {
   return {
     id: document.id,
+    customerId: document.customerId,
     companyName: document.companyName,
     country: document.country,
     segment: document.segment,

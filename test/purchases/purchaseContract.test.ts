@@ -80,6 +80,7 @@ describe('customers', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id: 'northwind',
+      customerId: 'northwind',
       segment: 'commercial',
       mcaAccepted: false,
       azurePlan: null,
