@@ -26,7 +26,8 @@ endpoint({
     'Send `{}` when the customer has accepted the MCA; `{ "mca": { "method": "attest", … } }` to confirm the ' +
     'acceptance with the purchase (needs the AdminAgent or SalesAgent role, not for customers of an indirect ' +
     'reseller); `{ "mca": { "method": "invite", … } }` to invite the customer and wait for the signature (reminders ' +
-    'every `reminderEveryHours`, default 24, 1-720; expiry after `expiresInDays`, default 30, 1-90). A customer ' +
+    'every `reminderEveryHours`, default 24, one minute to 720 hours; expiry after `expiresInDays`, default 30, one ' +
+    'minute to 90 days; fractions allowed, at most 2,160 reminders). A customer ' +
     'that has accepted already needs no invitation: the purchase goes straight to the order. Everything is checked ' +
     'before the workflow starts; one purchase per customer runs at a time. Follow `statusUrl` (also `Location`).',
   tags: ['Azure plan purchase'],
