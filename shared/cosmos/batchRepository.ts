@@ -10,6 +10,7 @@ import {
   lineDocumentId,
 } from '../domain/purchaseBatch';
 import { mapWithConcurrency } from '../mapWithConcurrency';
+import { isCosmosStatus } from './cosmosStatus';
 
 /** Cosmos DB takes at most 100 operations in one transactional batch. */
 const operationsPerBatch = 100;
@@ -32,11 +33,6 @@ export interface LineTransition {
   now: Date;
 }
 
-/** A Cosmos failure with this HTTP status; read structurally so the SDK stays a lazily loaded, type-only import. */
-function hasStatus(error: unknown, status: number): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === status;
-}
-
 function withoutSystemFields<T extends object>(document: T): T {
   const copy = { ...document } as Record<string, unknown>;
   for (const key of Object.keys(copy)) if (key.startsWith('_')) delete copy[key];
@@ -53,7 +49,7 @@ export function createBatchRepository(container: Container) {
     try {
       await container.items.create(document);
     } catch (error) {
-      if (!hasStatus(error, 409)) throw error;
+      if (!isCosmosStatus(error, 409)) throw error;
     }
   }
 
@@ -72,7 +68,7 @@ export function createBatchRepository(container: Container) {
       const response = await container.items.batch(operations, batchId);
       allCreated = response.result?.every((result) => result.statusCode === 201) ?? false;
     } catch (error) {
-      if (!hasStatus(error, 409)) throw error;
+      if (!isCosmosStatus(error, 409)) throw error;
     }
     if (!allCreated) {
       await mapWithConcurrency(lines, createConcurrency, (line) => createIfAbsent(line));
@@ -84,7 +80,7 @@ export function createBatchRepository(container: Container) {
       const { resource } = await container.item(lineDocumentId(lineId), batchId).read<ItemDefinition>();
       return resource === undefined ? undefined : batchLineDocumentSchema.parse(resource);
     } catch (error) {
-      if (hasStatus(error, 404)) return undefined;
+      if (isCosmosStatus(error, 404)) return undefined;
       throw error;
     }
   }
@@ -101,7 +97,7 @@ export function createBatchRepository(container: Container) {
         await container.items.create(header);
         return { claimed: true };
       } catch (error) {
-        if (!hasStatus(error, 409)) throw error;
+        if (!isCosmosStatus(error, 409)) throw error;
         const { resource } = await container
           .item(batchHeaderDocumentId, header.batchId)
           .read<ItemDefinition>();
@@ -155,7 +151,7 @@ export function createBatchRepository(container: Container) {
           const { resource } = await container.items.create<BatchLine>(line);
           return batchLineDocumentSchema.parse(resource);
         } catch (error) {
-          if (!hasStatus(error, 409) || attempt >= maxConditionalAttempts) throw error;
+          if (!isCosmosStatus(error, 409) || attempt >= maxConditionalAttempts) throw error;
         }
       }
     },
@@ -190,7 +186,7 @@ export function createBatchRepository(container: Container) {
           });
           return batchLineDocumentSchema.parse(resource);
         } catch (error) {
-          if (!hasStatus(error, 412) || attempt >= maxConditionalAttempts) throw error;
+          if (!isCosmosStatus(error, 412) || attempt >= maxConditionalAttempts) throw error;
         }
       }
     },

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { type Container } from '@azure/cosmos';
 import { z } from 'zod';
 
+import { isCosmosStatus } from '../cosmos/cosmosStatus';
 import { AppError } from '../errors';
 import { type EndpointResult } from './endpoint';
 
@@ -48,10 +49,6 @@ function sha256(text: string): string {
  * The SDK's `ErrorResponse` carries the HTTP status as a numeric `code`. Checking the shape rather than `instanceof`
  * keeps `@azure/cosmos` out of the modules every function loads at start (the SDK is imported on first use).
  */
-function isStatus(error: unknown, status: number): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === status;
-}
-
 /**
  * Runs a state-changing request at most once per Idempotency-Key (Partner Center's MS-RequestId): the key is
  * claimed with a create, which only one concurrent request can win; the first successful response is stored and
@@ -85,7 +82,7 @@ export async function withIdempotency(
     const created = await container.items.create(claim);
     etag = created.etag;
   } catch (error) {
-    if (!isStatus(error, 409)) throw error;
+    if (!isCosmosStatus(error, 409)) throw error;
     const existing = recordSchema.parse((await container.item(id, id).read<IdempotencyRecord>()).resource);
     if (existing.fingerprint !== fingerprint) {
       throw new AppError(
@@ -110,7 +107,7 @@ export async function withIdempotency(
       .item(id, id)
       .replace(claim, { accessCondition: { type: 'IfMatch', condition: existing._etag ?? '' } })
       .catch((replaceError: unknown) => {
-        if (isStatus(replaceError, 412)) {
+        if (isCosmosStatus(replaceError, 412)) {
           throw new AppError(
             'IdempotentRequestInProgress',
             'Another request with this Idempotency-Key is running.',
