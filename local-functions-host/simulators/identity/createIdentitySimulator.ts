@@ -81,7 +81,8 @@ export const defaultIdentitySimulatorOptions: IdentitySimulatorOptions = {
 };
 
 /** The claims the simulated APIs rely on. */
-export interface AccessTokenClaims {
+// A type, not an interface: it must fit verifiers typed with `Record<string, unknown>` claims.
+export type AccessTokenClaims = {
   aud: string;
   iss: string;
   tid: string;
@@ -95,7 +96,7 @@ export interface AccessTokenClaims {
   upn?: string;
   scp?: string;
   amr?: string[];
-}
+};
 
 export type VerifyAccessTokenResult =
   | { ok: true; claims: AccessTokenClaims }
@@ -130,6 +131,8 @@ export interface IdentityControls {
     upn: string;
     mfa: boolean;
   };
+  /** Whether the identity simulator would accept this refresh token now (it is not redeemed by asking). */
+  isRefreshTokenUsable(refreshToken: string): boolean;
   /** Revokes every consent: every refresh token now answers `invalid_grant` AADSTS65001. */
   revokeConsent(): void;
   /** Access tokens issued so far fail verification as expired. */
@@ -504,6 +507,9 @@ export function createIdentitySimulator(
         clock().getTime(),
       );
       return { refreshToken, oid: consent.oid, upn: consent.upn, mfa: consent.mfa };
+    },
+    isRefreshTokenUsable(refreshToken) {
+      return consents.check(refreshToken, undefined, clock().getTime()).ok;
     },
     revokeConsent() {
       consents.revokeAll(clock().getTime());
