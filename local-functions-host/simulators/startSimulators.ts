@@ -49,6 +49,11 @@ export interface RunningSimulators {
   refreshTokenFile: string;
   /** The app settings that point the gateways at these simulators. */
   settings: Record<string, string>;
+  /**
+   * Moves the three simulators' time forward together (on top of the given clock); use this rather than the
+   * Partner Center simulator's own `advanceClock`, which moves only its time.
+   */
+  advanceClock(ms: number): Date;
   stop(): Promise<void>;
 }
 
@@ -59,7 +64,10 @@ export interface RunningSimulators {
  * plan. One clock for all three.
  */
 export async function startSimulators(options: StartSimulatorsOptions = {}): Promise<RunningSimulators> {
-  const clock = options.clock ?? (() => new Date());
+  const baseClock = options.clock ?? (() => new Date());
+  // One offset for all three, so moving time never lets one simulator run ahead of the others.
+  let clockOffsetMs = 0;
+  const clock: SimulatorClock = () => new Date(baseClock().getTime() + clockOffsetMs);
   const { stateDirectory } = options;
   if (stateDirectory) mkdirSync(stateDirectory, { recursive: true });
 
@@ -142,6 +150,11 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
         PARTNER_CENTER_CLIENT_ID: client.clientId,
         PARTNER_CENTER_CLIENT_SECRET: client.clientSecret,
         PARTNER_CENTER_REFRESH_TOKEN_FILE: refreshTokenFile,
+      },
+      advanceClock(ms) {
+        clockOffsetMs += ms;
+        azureResourceManager.controls.settle();
+        return clock();
       },
       async stop() {
         // Reverse order: ARM calls into Partner Center; nothing may call a stopped simulator.

@@ -121,7 +121,7 @@ describe('startSimulators', () => {
     expect(created.status).toBe(201);
     const subscriptionId = (created.body.properties as { subscriptionId: string }).subscriptionId;
 
-    now += 121_000;
+    simulators.advanceClock(121_000);
     const polled = await call(simulators.urls.azureResourceManager, aliasPath, armToken);
     expect(polled.body).toMatchObject({ properties: { provisioningState: 'Succeeded', subscriptionId } });
     const entitlements = await call(

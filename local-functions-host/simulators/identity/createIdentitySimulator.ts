@@ -137,6 +137,8 @@ export interface IdentityControls {
   revokeConsent(): void;
   /** Access tokens issued so far fail verification as expired. */
   expireAccessTokens(): void;
+  /** The next `count` token requests answer `status` (an Entra outage), without issuing anything. */
+  failTokenRequests(count: number, status?: number): void;
   stats(): { calls: Record<string, number>; tokensIssued: { app: number; user: number } };
   resetStats(): void;
 }
@@ -155,6 +157,10 @@ const issueRefreshTokenBody = z
     mfa: z.boolean().optional(),
     clientId: z.string().min(1).optional(),
   })
+  .strict();
+
+const tokenFaultBody = z
+  .object({ count: z.number().int().min(1), status: z.number().int().min(500).max(599).default(503) })
   .strict();
 
 export function createIdentitySimulator(
@@ -180,6 +186,7 @@ export function createIdentitySimulator(
   });
   const calls = createCallCounter();
   let tokensIssued = { app: 0, user: 0 };
+  let tokenFaults: { count: number; status: number } = { count: 0, status: 503 };
 
   const signingJwk = JSON.parse(readFileSync(signingKeyFile, 'utf8')) as JWK & { kid: string };
   const signingKey = importJWK(signingJwk, 'RS256');
@@ -329,6 +336,14 @@ export function createIdentitySimulator(
       sendJson(response, refusal.status, entraErrorBody(refusal, now), {
         'cache-control': 'no-store, no-cache',
       });
+    if (tokenFaults.count > 0) {
+      tokenFaults.count--;
+      return sendJson(response, tokenFaults.status, {
+        error: 'temporarily_unavailable',
+        error_description: 'AADSTS90033: A transient error has occurred. Please try again. (simulator fault)',
+        error_codes: [90033],
+      });
+    }
     if (!knownTenant(tenant)) return refuse(entraErrors.tenantNotFound(tenant));
     const form = new URLSearchParams(await readRequestBody(request));
     const grantType = form.get('grant_type');
@@ -517,6 +532,9 @@ export function createIdentitySimulator(
     expireAccessTokens() {
       consents.expireAccessTokens(clock().getTime());
     },
+    failTokenRequests(count, status = 503) {
+      tokenFaults = { count, status };
+    },
     stats() {
       return { calls: calls.snapshot(), tokensIssued: { ...tokensIssued } };
     },
@@ -542,6 +560,14 @@ export function createIdentitySimulator(
     if (route === 'POST /_sim/expire-access-tokens') {
       controls.expireAccessTokens();
       return sendJson(response, 200, { expired: true });
+    }
+    if (route === 'POST /_sim/faults') {
+      const parsed = tokenFaultBody.safeParse(parseJsonBody(await readRequestBody(request)) ?? {});
+      if (!parsed.success) {
+        return sendJson(response, 400, { error: 'invalid_request', error_description: parsed.error.message });
+      }
+      controls.failTokenRequests(parsed.data.count, parsed.data.status);
+      return sendJson(response, 200, parsed.data);
     }
     if (route === 'GET /_sim/stats') return sendJson(response, 200, controls.stats());
     if (route === 'DELETE /_sim/stats') {
