@@ -178,3 +178,25 @@ export const planLine = (availabilityId = 'DZH318Z0BML6') => ({
     { id: 0, catalogItemId: `DZH318Z0BPS6:0001:${availabilityId}`, quantity: 1, billingCycle: 'one_time' },
   ],
 });
+
+/** Seeds a customer, attests the MCA, buys the Azure plan and lets it provision: returns the ids. */
+export async function buyPlan(
+  pc: SimulatorFixture,
+  country: 'US' | 'GB' = 'US',
+): Promise<{ customerId: string; planId: string; entitlementId: string; orderId: string }> {
+  const customerId = pc.simulator.controls.seedCustomer({ country }).id as string;
+  await pc.call('POST', `/v1/customers/${customerId}/agreements`, { body: mcaAttestation() });
+  const cart = await pc.call('POST', `/v1/customers/${customerId}/carts`, {
+    body: planLine(country === 'US' ? 'DZH318Z0BML6' : 'DZH318Z0BMGV'),
+  });
+  const checkout = await pc.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`);
+  const orderId = checkout.body.orders[0]!.id;
+  pc.advance(pc.simulator.controls.setBehaviour({}).provisioningDelayMs);
+  const order = await pc.call('GET', `/v1/customers/${customerId}/orders/${orderId}`);
+  const planId = order.body.lineItems[0]!.subscriptionId;
+  const entitlements = await pc.call(
+    'GET',
+    `/v1/customers/${customerId}/subscriptions/${planId}/azureEntitlements`,
+  );
+  return { customerId, planId, entitlementId: entitlements.body.items[0]!.id, orderId };
+}
