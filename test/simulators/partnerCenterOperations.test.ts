@@ -240,6 +240,12 @@ describe('Partner Center simulator: throttling, faults, persistence, sandbox', (
       });
       const checkout = await first.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`);
       expect(checkout.status).toBe(201);
+      // A second process reading the journal before any compaction sees what a crash would leave.
+      const afterCrash = await startSimulator({ provisioningDelayMs: 60_000 }, directory, tokens);
+      expect(
+        (await afterCrash.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`)).body,
+      ).toEqual(checkout.body);
+      await afterCrash.stop();
       await first.stop();
 
       const second = await startSimulator({ provisioningDelayMs: 60_000 }, directory, tokens);

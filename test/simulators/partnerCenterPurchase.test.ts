@@ -290,18 +290,29 @@ describe('Partner Center simulator: the purchase path', () => {
       `/v1/customers/${customerId}/products/DZH318Z0BPS6/skus/0001/availabilities`,
     );
     const currentId = current.body.items[0]!.id;
+    // The stale cart is rebuilt (PUT) with the current availability and then checks out.
+    const rebuilt = await pc.call('PUT', `/v1/customers/${customerId}/carts/${stale.body.id}`, {
+      body: planLine(currentId),
+    });
+    expect(rebuilt.status).toBe(200);
+    expect(rebuilt.body.lineItems[0]!.catalogItemId).toBe(`DZH318Z0BPS6:0001:${currentId}`);
+    expect(
+      (await pc.call('POST', `/v1/customers/${customerId}/carts/${stale.body.id}/checkout`)).status,
+    ).toBe(201);
     expect(currentId).not.toBe('DZH318Z0BML6');
-    const expiring = await pc.call('POST', `/v1/customers/${customerId}/carts`, {
+    const other = await newCustomer('US');
+    await pc.call('POST', `/v1/customers/${other}/agreements`, { body: mcaAttestation() });
+    const expiring = await pc.call('POST', `/v1/customers/${other}/carts`, {
       body: planLine(currentId),
     });
     pc.advance(7 * 24 * 3_600_000);
-    const expired = await pc.call('POST', `/v1/customers/${customerId}/carts/${expiring.body.id}/checkout`);
+    const expired = await pc.call('POST', `/v1/customers/${other}/carts/${expiring.body.id}/checkout`);
     expect(expired.status).toBe(404);
     expect(expired.body).toMatchObject({ code: 800008 });
 
     pc.simulator.controls.setBehaviour({ checkoutInProgressMs: 5_000 });
-    const fresh = await pc.call('POST', `/v1/customers/${customerId}/carts`, { body: planLine(currentId) });
-    const path = `/v1/customers/${customerId}/carts/${fresh.body.id}/checkout`;
+    const fresh = await pc.call('POST', `/v1/customers/${other}/carts`, { body: planLine(currentId) });
+    const path = `/v1/customers/${other}/carts/${fresh.body.id}/checkout`;
     expect((await pc.call('POST', path)).status).toBe(201);
     expect((await pc.call('POST', path)).body).toMatchObject({ code: 800064 });
     pc.advance(5_000);
