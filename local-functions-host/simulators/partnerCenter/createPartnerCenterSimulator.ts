@@ -258,8 +258,7 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
     const parts = url.pathname.split('/').filter(Boolean);
     const rawBody = await readBody(request);
 
-    if (parts[0] === '_sim')
-      return { response: control(method, parts.slice(1), rawBody, url), routeName: '_sim' };
+    if (parts[0] === '_sim') return { response: control(method, parts.slice(1), rawBody), routeName: '_sim' };
 
     let route: CompiledRoute | undefined;
     let params: Record<string, string> | undefined;
@@ -308,7 +307,7 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
         return { response: invalidInput('The request body is not valid JSON.'), routeName: route.name };
       }
     }
-    model.settle(at);
+    state.atomically(() => model.settle(at));
     const call: CallContext = {
       params,
       query: url.searchParams,
@@ -317,11 +316,12 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
       userId: typeof auth.claims.oid === 'string' ? auth.claims.oid : undefined,
       now: at,
     };
-    const response = route.handle(call);
+    // One journal record per call: a crash never keeps half of what one call did.
+    const response = state.atomically(() => route.handle(call));
     return { response: fault?.kind === 'dropAfterCommit' ? 'drop' : response, routeName: route.name };
   }
 
-  function control(method: string, parts: string[], rawBody: string, url: URL): SimResponse {
+  function control(method: string, parts: string[], rawBody: string): SimResponse {
     let body: unknown = {};
     try {
       body = rawBody.trim() === '' ? {} : JSON.parse(rawBody);
@@ -408,7 +408,6 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
       if (error instanceof z.ZodError) return invalidInput(describeZodError(error));
       throw error;
     }
-    void url;
     return errorA(404, 0, `No simulator control ${path}.`);
   }
 

@@ -181,11 +181,14 @@ const schemas = {
 export type CollectionName = keyof typeof schemas;
 type Entities = { [K in CollectionName]: z.infer<(typeof schemas)[K]> };
 
+const putRecordSchema = z.object({
+  put: z.enum(Object.keys(schemas) as [CollectionName, ...CollectionName[]]),
+  value: z.unknown(),
+});
 const journalRecordSchema = z.union([
-  z.object({
-    put: z.enum(Object.keys(schemas) as [CollectionName, ...CollectionName[]]),
-    value: z.unknown(),
-  }),
+  putRecordSchema,
+  // Several puts that must survive together or not at all (a checkout's orders and its cart).
+  z.object({ batch: z.array(putRecordSchema) }),
   z.object({ reset: z.literal(true) }),
 ]);
 type JournalRecord = z.infer<typeof journalRecordSchema>;
@@ -194,6 +197,8 @@ export interface SimulatorState {
   all<K extends CollectionName>(collection: K): Entities[K][];
   get<K extends CollectionName>(collection: K, id: string): Entities[K] | undefined;
   put<K extends CollectionName>(collection: K, value: Entities[K]): void;
+  /** Runs `work` so that all its puts are journaled as one record: after a crash, all or none are there. */
+  atomically<T>(work: () => T): T;
   clear(): void;
   /** Compacts the journal and closes it. */
   close(): void;
@@ -209,20 +214,35 @@ export function openState(directory: string | undefined): SimulatorState {
       })
     : undefined;
 
+  const apply = (record: z.infer<typeof putRecordSchema>) => {
+    const value = schemas[record.put].parse(record.value) as { id: string };
+    (maps[record.put] as Map<string, unknown>).set(value.id, value);
+  };
   for (const record of journal?.recovered ?? []) {
     if ('reset' in record) for (const map of Object.values(maps)) map.clear();
-    else {
-      const value = schemas[record.put].parse(record.value) as { id: string };
-      (maps[record.put] as Map<string, unknown>).set(value.id, value);
-    }
+    else if ('batch' in record) record.batch.forEach(apply);
+    else apply(record);
   }
+  let pending: z.infer<typeof putRecordSchema>[] | undefined;
 
   return {
     all: (collection) => [...maps[collection].values()],
     get: (collection, id) => maps[collection].get(id),
     put(collection, value) {
-      journal?.append({ put: collection, value });
+      if (pending) pending.push({ put: collection, value });
+      else journal?.append({ put: collection, value });
       maps[collection].set((value as { id: string }).id, value);
+    },
+    atomically(work) {
+      if (pending) return work();
+      pending = [];
+      try {
+        const result = work();
+        if (pending.length > 0) journal?.append({ batch: pending });
+        return result;
+      } finally {
+        pending = undefined;
+      }
     },
     clear() {
       journal?.rewrite([]);
