@@ -1327,6 +1327,9 @@ export function createPartnerCenterModel(
       const plan = liveSubscriptions(customerId.toLowerCase(), 'azurePlan')[0];
       if (!plan)
         return { ok: false, response: notFound(900318, `Customer ${customerId} has no Azure plan.`) };
+      // Callers (the ARM simulator) may report the same Azure subscription more than once.
+      const known = input.id ? state.get('entitlements', input.id.toLowerCase()) : undefined;
+      if (known?.subscriptionId === plan.id) return { ok: true, entitlement: entitlementView(known) };
       const count = state.all('entitlements').filter((e) => e.subscriptionId === plan.id).length;
       if (behaviour.sandbox && count >= 3) {
         return {
