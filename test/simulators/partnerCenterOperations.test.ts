@@ -297,7 +297,10 @@ describe('Partner Center simulator: throttling, faults, persistence, sandbox', (
       expect(refused.status).toBe(400);
       expect(refused.body).toMatchObject({ code: 900116 });
 
-      expect(pc.simulator.controls.addAzureEntitlement(last.customerId).ok).toBe(true);
+      const second = { id: '5b76b8c3-dd85-4096-bb2e-9804b1d7b383' };
+      expect(pc.simulator.controls.addAzureEntitlement(last.customerId, second).ok).toBe(true);
+      // Reported again (at least once delivery): the same entitlement, not a new one.
+      expect(pc.simulator.controls.addAzureEntitlement(last.customerId, second).ok).toBe(true);
       expect(pc.simulator.controls.addAzureEntitlement(last.customerId).ok).toBe(true);
       expect(pc.simulator.controls.addAzureEntitlement(last.customerId)).toMatchObject({
         ok: false,

@@ -46,6 +46,15 @@ import type {
   Subscription,
   Upgrade,
 } from './state';
+import {
+  agreementView,
+  cartView,
+  customerView,
+  entitlementView,
+  etag,
+  orderView,
+  subscriptionView,
+} from './views';
 
 export const MCA_TEMPLATE_ID = '117a77b0-9360-443b-8795-c6dedc750cf9';
 export const CLOUD_AGREEMENT_TEMPLATE_ID = '998b88de-aa99-4388-a42c-1b3517d49490';
@@ -159,150 +168,10 @@ function addMs(date: Date, ms: number): string {
   return new Date(date.getTime() + ms).toISOString();
 }
 
-function etag(subscription: Subscription): string {
-  return Buffer.from(JSON.stringify({ id: subscription.id, version: subscription.version })).toString(
-    'base64',
-  );
-}
-
 export function createPartnerCenterModel(
   state: SimulatorState,
   behaviour: PartnerCenterBehaviour,
 ): PartnerCenterModel {
-  // ---- views -------------------------------------------------------------------------------------------------
-
-  function customerView(customer: Customer): Record<string, unknown> {
-    return {
-      id: customer.id,
-      commerceId: customer.commerceId,
-      companyProfile: {
-        tenantId: customer.id,
-        domain: customer.domain,
-        companyName: customer.companyName,
-        address: { ...customer.address, country: customer.country },
-        email: customer.email,
-        links: { self: link(`/customers/${customer.id}/profiles/company`) },
-        attributes: { objectType: 'CustomerCompanyProfile' },
-      },
-      billingProfile: {
-        id: customer.billingProfileId,
-        firstName: customer.firstName,
-        lastName: customer.lastName,
-        email: customer.email,
-        culture: customer.culture,
-        language: customer.language,
-        companyName: customer.companyName,
-        defaultAddress: { ...customer.address, country: customer.country },
-        links: { self: link(`/customers/${customer.id}/profiles/billing`) },
-        attributes: { etag: String(customer.commerceId.length), objectType: 'CustomerBillingProfile' },
-      },
-      relationshipToPartner: customer.relationshipToPartner,
-      allowDelegatedAccess: true,
-      customDomains: [customer.domain],
-      links: { self: link(`/customers/${customer.id}`) },
-      attributes: { objectType: 'Customer' },
-    };
-  }
-
-  function agreementView(agreement: Agreement, withUserId: boolean): Record<string, unknown> {
-    return {
-      ...(withUserId ? { userId: agreement.userId } : {}),
-      primaryContact: agreement.primaryContact,
-      templateId: agreement.templateId,
-      dateAgreed: agreement.dateAgreed,
-      type: agreement.type,
-      agreementLink:
-        agreement.type === MCA
-          ? 'https://aka.ms/customeragreement'
-          : 'https://aka.ms/microsoftcloudagreement',
-    };
-  }
-
-  function cartView(cart: Cart): Record<string, unknown> {
-    return {
-      id: cart.id,
-      creationTimestamp: cart.creationTimestamp,
-      lastModifiedTimestamp: cart.lastModifiedTimestamp,
-      expirationTimestamp: cart.expirationTimestamp,
-      lastModifiedUser: cart.lastModifiedUser,
-      status: cart.status,
-      lineItems: cart.lineItems,
-      links: { self: link(`/customers/${cart.customerId}/carts/${cart.id}`) },
-      attributes: { objectType: 'Cart' },
-    };
-  }
-
-  function orderView(order: Order): Record<string, unknown> {
-    const base = `/customers/${order.customerId}/orders/${order.id}`;
-    return {
-      id: order.id,
-      alternateId: order.alternateId,
-      referenceCustomerId: order.customerId,
-      billingCycle: order.billingCycle,
-      currencyCode: order.currencyCode,
-      currencySymbol: order.currencyCode === 'GBP' ? '£' : '$',
-      lineItems: order.lineItems.map((line) => ({
-        lineItemNumber: line.lineItemNumber,
-        offerId: line.offerId,
-        ...(line.subscriptionId ? { subscriptionId: line.subscriptionId } : {}),
-        ...(line.termDuration ? { termDuration: line.termDuration } : {}),
-        transactionType: 'New',
-        friendlyName: line.friendlyName,
-        quantity: line.quantity,
-        ...(line.provisioningContext ? { provisioningContext: line.provisioningContext } : {}),
-        links: {},
-      })),
-      creationDate: order.creationDate,
-      status: order.status,
-      transactionType: 'UserPurchase',
-      links: { provisioningStatus: link(`${base}/provisioningstatus`), self: link(base) },
-      attributes: { objectType: 'Order' },
-    };
-  }
-
-  function subscriptionView(subscription: Subscription): Record<string, unknown> {
-    const base = `/customers/${subscription.customerId}/subscriptions/${subscription.id}`;
-    return {
-      id: subscription.id,
-      offerId: subscription.offerId,
-      offerName: subscription.offerName,
-      friendlyName: subscription.friendlyName,
-      quantity: subscription.quantity,
-      unitType: subscription.unitType,
-      creationDate: subscription.creationDate,
-      effectiveStartDate: subscription.effectiveStartDate,
-      commitmentEndDate: subscription.commitmentEndDate,
-      status: subscription.status,
-      autoRenewEnabled: subscription.autoRenewEnabled,
-      billingType: subscription.billingType,
-      billingCycle: subscription.billingCycle,
-      termDuration: subscription.termDuration,
-      contractType: 'subscription',
-      orderId: subscription.orderId,
-      links: {
-        self: link(base),
-        ...(subscription.kind === 'azurePlan'
-          ? { azureEntitlements: link(`${base}/azureEntitlements`) }
-          : {}),
-      },
-      attributes: { etag: etag(subscription), objectType: 'Subscription' },
-    };
-  }
-
-  function entitlementView(entitlement: Entitlement): Record<string, unknown> {
-    return {
-      id: entitlement.id,
-      friendlyName: entitlement.friendlyName,
-      status: entitlement.status,
-      subscriptionId: entitlement.subscriptionId,
-      links: {
-        self: link(
-          `/customers/${entitlement.customerId}/subscriptions/${entitlement.subscriptionId}/azureEntitlements/${entitlement.id}`,
-        ),
-      },
-    };
-  }
-
   // ---- lookups -----------------------------------------------------------------------------------------------
 
   function customerOr404(id: string | undefined): Customer | SimResponse {
@@ -1458,6 +1327,9 @@ export function createPartnerCenterModel(
       const plan = liveSubscriptions(customerId.toLowerCase(), 'azurePlan')[0];
       if (!plan)
         return { ok: false, response: notFound(900318, `Customer ${customerId} has no Azure plan.`) };
+      // Callers (the ARM simulator) may report the same Azure subscription more than once.
+      const known = input.id ? state.get('entitlements', input.id.toLowerCase()) : undefined;
+      if (known?.subscriptionId === plan.id) return { ok: true, entitlement: entitlementView(known) };
       const count = state.all('entitlements').filter((e) => e.subscriptionId === plan.id).length;
       if (behaviour.sandbox && count >= 3) {
         return {
