@@ -1,21 +1,21 @@
 import { z } from 'zod';
 
-import { collectionSchema, toCollection } from '../shared/domain/collection';
-import { mcaAgreement } from '../shared/domain/documents';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
+import { mcaAgreement } from '../shared/domain/documents/documents';
+import { AppError } from '../shared/domain/errors';
 import {
   agreementSchema,
   assertDateAgreedNotInFuture,
   attestationRequestSchema,
   newPartnerAttestation,
   toAgreement,
-} from '../shared/domain/mcaAgreement';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/rules/mcaAgreement';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
-endpoint({
+export const attestAgreementEndpoint = endpoint({
   name: 'attestAgreement',
   method: 'POST',
   route: 'customers/{customerId}/agreements',
@@ -74,7 +74,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const listAgreementsEndpoint = endpoint({
   name: 'listAgreements',
   method: 'GET',
   route: 'customers/{customerId}/agreements',

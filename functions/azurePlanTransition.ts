@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
-import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/azurePlanTransition';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+import { startTransitionDependencies } from '../shared/compositionRoot';
+import { AppError } from '../shared/domain/errors';
+import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/rules/azurePlanTransition';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { startAzurePlanTransition } from '../shared/transitions/startAzurePlanTransition';
 import { readTransitionState } from '../shared/transitions/transitionStatusReader';
 
@@ -38,7 +39,7 @@ const transitionSchema = z
   })
   .meta({ id: 'Transition' });
 
-endpoint({
+export const startAzurePlanTransitionEndpoint = endpoint({
   name: 'startAzurePlanTransition',
   method: 'POST',
   route: 'customers/{customerId}/azure-plan/transition',
@@ -66,17 +67,21 @@ endpoint({
     'McaNotAccepted',
   ],
   handler: async ({ params, caller, correlationId, services, durable }) => {
-    const { transitionId, status } = await startAzurePlanTransition(services, durable, {
-      customerId: params.customerId,
-      requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
-      correlationId,
-    });
+    const { transitionId, status } = await startAzurePlanTransition(
+      startTransitionDependencies(services),
+      durable,
+      {
+        customerId: params.customerId,
+        requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
+        correlationId,
+      },
+    );
     const statusUrl = transitionStatusUrl(transitionId);
     return { status: 202, body: { transitionId, status, statusUrl }, headers: { location: statusUrl } };
   },
 });
 
-endpoint({
+export const getAzurePlanTransitionEndpoint = endpoint({
   name: 'getAzurePlanTransition',
   method: 'GET',
   route: 'transitions/{transitionId}',

@@ -1,9 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 
-import { AppError } from '../shared/errors';
-import { correlationIdOf, endpointRegistry, type HttpMethod } from '../shared/http/endpoint';
-import { toProblem } from '../shared/http/problem';
-import { routeMatcher } from '../shared/http/routeMatcher';
+import { AppError } from '../shared/domain/errors';
+import { correlationIdOf, endpointRegistry, type HttpMethod } from '../shared/platform/http/endpoint';
+import { toProblem } from '../shared/platform/http/problem';
+import { routeMatcher } from '../shared/platform/http/routeMatcher';
 
 const allMethods: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
@@ -40,9 +40,11 @@ export function answerUnmatchedRequest(request: HttpRequest): HttpResponseInit {
   return response;
 }
 
-app.http('unmatchedRoute', {
-  route: '{*path}',
-  methods: allMethods,
-  authLevel: 'anonymous',
-  handler: (request) => Promise.resolve(answerUnmatchedRequest(request)),
-});
+export function registerUnmatchedRoute(): void {
+  app.http('unmatchedRoute', {
+    route: '{*path}',
+    methods: allMethods,
+    authLevel: 'anonymous',
+    handler: (request) => Promise.resolve(answerUnmatchedRequest(request)),
+  });
+}

@@ -3,9 +3,9 @@ import { type QueueServiceClient } from '@azure/storage-queue';
 import { z } from 'zod';
 
 import { getConfig } from '../shared/compositionRoot';
-import { createCosmosClient } from '../shared/cosmos/cosmosClient';
-import { endpoint } from '../shared/http/endpoint';
-import { createQueueServiceClient } from '../shared/queues';
+import { createCosmosClient } from '../shared/platform/cosmos/cosmosClient';
+import { endpoint } from '../shared/platform/http/endpoint';
+import { createQueueServiceClient } from '../shared/platform/queues/queues';
 
 const checkTimeoutMs = 3_000;
 
@@ -29,7 +29,7 @@ async function probe(check: (signal: AbortSignal) => Promise<unknown>): Promise<
   }
 }
 
-endpoint({
+export const healthEndpoint = endpoint({
   name: 'health',
   method: 'GET',
   route: 'health',

@@ -1,9 +1,9 @@
-import { endpoint } from '../shared/http/endpoint';
-import { buildOpenApiDocument } from '../shared/http/openApiDocument';
+import { endpoint } from '../shared/platform/http/endpoint';
+import { buildOpenApiDocument } from '../shared/platform/http/openApiDocument';
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-endpoint({
+export const openApiEndpoint = endpoint({
   name: 'openApi',
   method: 'GET',
   route: 'openapi.json',

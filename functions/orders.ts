@@ -2,23 +2,21 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/cosmos/requireCustomer';
-import { collectionSchema, toCollection } from '../shared/domain/collection';
+import { requireCustomer } from '../shared/customers/requireCustomer';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
+import { orderSchema, toOrder } from '../shared/domain/api/order';
+import { AppError } from '../shared/domain/errors';
 import {
   assertLegacyOfferPurchasable,
   legacyOrder,
   legacyOrderRequestSchema,
-} from '../shared/domain/legacyOffer';
-import { orderSchema, toOrder } from '../shared/domain/order';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/rules/legacyOffer';
+import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
-/** Conditional writes lost to a concurrent change of the customer before giving up with OrderInProgress. */
-const maxAttempts = 3;
-
-endpoint({
+export const placeLegacyOrderEndpoint = endpoint({
   name: 'placeLegacyOrder',
   method: 'POST',
   route: 'customers/{customerId}/orders',
@@ -36,34 +34,42 @@ endpoint({
   errors: ['CustomerNotFound', 'LegacyOfferNotEligibleForPurchase', 'OrderInProgress'],
   handler: async ({ params, body, correlationId, services }) => {
     const { customers, commerce } = services.repositories;
-    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-      const customer = await requireCustomer(customers, params.customerId);
-      assertLegacyOfferPurchasable(customer);
-      const placed = legacyOrder({
-        customer,
-        request: body,
-        orderId: randomUUID(),
-        lines: body.lineItems.map(() => ({
-          subscriptionId: randomUUID(),
-          azureSubscriptionId: randomUUID(),
-        })),
-        correlationId,
-        now: services.clock.now(),
-      });
-      // Conditional on the customer as checked: a purchase that claimed it or a plan bought since wins.
-      if ((await commerce.placeLegacyOrder(placed)) === 'placed') {
-        return {
-          status: 201,
-          body: toOrder(placed.order),
-          headers: { location: `/api/customers/${customer.customerId}/orders/${placed.order.id}` },
-        };
-      }
-    }
-    throw new AppError('OrderInProgress', `Customer ${params.customerId} kept changing; retry the order.`);
+    // A lost race means a purchase claimed the customer or a plan was bought meanwhile: OrderInProgress.
+    return retryOnConflict(
+      `Customer ${params.customerId}`,
+      async () => {
+        const customer = await requireCustomer(customers, params.customerId);
+        assertLegacyOfferPurchasable(customer);
+        const placed = legacyOrder({
+          customer,
+          request: body,
+          orderId: randomUUID(),
+          lines: body.lineItems.map(() => ({
+            subscriptionId: randomUUID(),
+            azureSubscriptionId: randomUUID(),
+          })),
+          correlationId,
+          now: services.clock.now(),
+        });
+        // Conditional on the customer as checked: a purchase that claimed it or a plan bought since wins.
+        if ((await commerce.placeLegacyOrder(placed)) === 'placed') {
+          return {
+            status: 201,
+            body: toOrder(placed.order),
+            headers: { location: `/api/customers/${customer.customerId}/orders/${placed.order.id}` },
+          };
+        }
+        return lostRace;
+      },
+      {
+        giveUp: () =>
+          new AppError('OrderInProgress', `Customer ${params.customerId} kept changing; retry the order.`),
+      },
+    );
   },
 });
 
-endpoint({
+export const listOrdersEndpoint = endpoint({
   name: 'listOrders',
   method: 'GET',
   route: 'customers/{customerId}/orders',
@@ -81,7 +87,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const getOrderEndpoint = endpoint({
   name: 'getOrder',
   method: 'GET',
   route: 'customers/{customerId}/orders/{orderId}',

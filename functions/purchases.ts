@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
-import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/azurePlanPurchase';
-import { purchaseStatusUrl } from '../shared/domain/customer';
-import { mayPerform, permissions } from '../shared/domain/roles';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+import { startPurchaseDependencies } from '../shared/compositionRoot';
+import { purchaseStatusUrl } from '../shared/domain/api/customer';
+import { AppError } from '../shared/domain/errors';
+import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/rules/azurePlanPurchase';
+import { mayPerform, permissions } from '../shared/domain/rules/roles';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';
 import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
 import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
@@ -17,7 +18,7 @@ const purchaseAcceptedSchema = z
   })
   .meta({ id: 'PurchaseAccepted' });
 
-endpoint({
+export const startAzurePlanPurchaseEndpoint = endpoint({
   name: 'startAzurePlanPurchase',
   method: 'POST',
   route: 'customers/{customerId}/azure-plan/purchases',
@@ -53,7 +54,7 @@ endpoint({
         `Confirming the MCA needs one of the roles ${permissions.attestMca.join(', ')}; invite the customer instead.`,
       );
     }
-    const started = await startAzurePlanPurchase(services, durable, {
+    const started = await startAzurePlanPurchase(startPurchaseDependencies(services), durable, {
       customerId: params.customerId,
       mca: body.mca,
       requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
@@ -66,7 +67,7 @@ endpoint({
 
 const purchaseParams = z.strictObject({ purchaseId: idParameter });
 
-endpoint({
+export const getPurchaseEndpoint = endpoint({
   name: 'getPurchase',
   method: 'GET',
   route: 'purchases/{purchaseId}',
@@ -83,12 +84,15 @@ endpoint({
   errors: ['PurchaseNotFound'],
   handler: async ({ params, services, durable }) => ({
     status: 200,
-    body: await readPurchase({ durable, customers: services.cosmos.containers.customers }, params.purchaseId),
+    body: await readPurchase(
+      { durable, customers: services.repositories.customers, commerce: services.repositories.commerce },
+      params.purchaseId,
+    ),
     headers: { 'cache-control': 'no-store' },
   }),
 });
 
-endpoint({
+export const cancelPurchaseEndpoint = endpoint({
   name: 'cancelPurchase',
   method: 'POST',
   route: 'purchases/{purchaseId}/cancel',

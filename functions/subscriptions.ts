@@ -2,24 +2,28 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/cosmos/requireCustomer';
-import { assertActiveAzurePlan } from '../shared/domain/assertActiveAzurePlan';
+import { requireCustomer } from '../shared/customers/requireCustomer';
 import {
   azureEntitlementRequestSchema,
   azureEntitlementSchema,
   newAzureEntitlement,
   toAzureEntitlement,
-} from '../shared/domain/azureEntitlement';
-import { collectionSchema, toCollection } from '../shared/domain/collection';
-import { legacySubscriptionUpdateSchema, updatedLegacySubscription } from '../shared/domain/legacyOffer';
-import { subscriptionSchema, toSubscription } from '../shared/domain/subscription';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/api/azureEntitlement';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
+import { subscriptionSchema, toSubscription } from '../shared/domain/api/subscription';
+import { AppError } from '../shared/domain/errors';
+import { assertActiveAzurePlan } from '../shared/domain/rules/assertActiveAzurePlan';
+import {
+  legacySubscriptionUpdateSchema,
+  updatedLegacySubscription,
+} from '../shared/domain/rules/legacyOffer';
+import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 const subscriptionParams = z.strictObject({ customerId: idParameter, subscriptionId: idParameter });
 
-endpoint({
+export const listSubscriptionsEndpoint = endpoint({
   name: 'listSubscriptions',
   method: 'GET',
   route: 'customers/{customerId}/subscriptions',
@@ -42,7 +46,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const listAzureEntitlementsEndpoint = endpoint({
   name: 'listAzureEntitlements',
   method: 'GET',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
@@ -73,7 +77,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const addAzureEntitlementEndpoint = endpoint({
   name: 'addAzureEntitlement',
   method: 'POST',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
@@ -106,10 +110,7 @@ endpoint({
   },
 });
 
-/** Conditional writes lost to a concurrent change before giving up. */
-const maxUpdateAttempts = 3;
-
-endpoint({
+export const updateSubscriptionEndpoint = endpoint({
   name: 'updateSubscription',
   method: 'PATCH',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}',
@@ -132,23 +133,29 @@ endpoint({
   ],
   handler: async ({ params, body, services }) => {
     const { customers, commerce } = services.repositories;
-    for (let attempt = 0; attempt < maxUpdateAttempts; attempt += 1) {
-      const customer = await requireCustomer(customers, params.customerId);
-      const subscription = await commerce.readSubscription(params.customerId, params.subscriptionId);
-      if (subscription === undefined) {
-        throw new AppError(
-          'SubscriptionNotFound',
-          `Customer ${params.customerId} has no subscription ${params.subscriptionId}.`,
+    return retryOnConflict(
+      `Subscription ${params.subscriptionId}`,
+      async () => {
+        const customer = await requireCustomer(customers, params.customerId);
+        const subscription = await commerce.readSubscription(params.customerId, params.subscriptionId);
+        if (subscription === undefined) {
+          throw new AppError(
+            'SubscriptionNotFound',
+            `Customer ${params.customerId} has no subscription ${params.subscriptionId}.`,
+          );
+        }
+        const written = await commerce.replaceSubscription(
+          updatedLegacySubscription(customer, subscription, body),
         );
-      }
-      const written = await commerce.replaceSubscription(
-        updatedLegacySubscription(customer, subscription, body),
-      );
-      if (written !== 'changed') return { status: 200, body: toSubscription(written) };
-    }
-    throw new AppError(
-      'OrderInProgress',
-      `Subscription ${params.subscriptionId} kept changing; retry the update.`,
+        return written === 'changed' ? lostRace : { status: 200, body: toSubscription(written) };
+      },
+      {
+        giveUp: () =>
+          new AppError(
+            'OrderInProgress',
+            `Subscription ${params.subscriptionId} kept changing; retry the update.`,
+          ),
+      },
     );
   },
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AzureEntitlement } from '../../shared/domain/azureEntitlement';
-import { type Collection } from '../../shared/domain/collection';
-import { type Order } from '../../shared/domain/order';
-import { type Role } from '../../shared/domain/roles';
-import { type Subscription } from '../../shared/domain/subscription';
-import { type Problem } from '../../shared/http/problem';
+import { type AzureEntitlement } from '../../shared/domain/api/azureEntitlement';
+import { type Collection } from '../../shared/domain/api/collection';
+import { type Order } from '../../shared/domain/api/order';
+import { type Subscription } from '../../shared/domain/api/subscription';
+import { type Role } from '../../shared/domain/rules/roles';
+import { type Problem } from '../../shared/platform/http/problem';
 import {
   aLegacyOrder,
   anAzurePlanBought,
@@ -347,8 +347,14 @@ describe('the transition from 0145P to the Azure plan', () => {
     expect(problem.code).toBe('OrderInProgress');
     expect(problem.detail).toContain('Transition first-transition');
     const customer = await service.call('GET', `/api/customers/${customerId}`, { as: salesAgent });
+    // The slot shows what holds it; a transition id never appears as a purchase id.
     expect(customer.body).toMatchObject({
-      activePurchase: { purchaseId: 'first-transition', statusUrl: '/api/transitions/first-transition' },
+      activePurchase: null,
+      workInProgress: {
+        kind: 'transition',
+        id: 'first-transition',
+        statusUrl: '/api/transitions/first-transition',
+      },
     });
   });
 
