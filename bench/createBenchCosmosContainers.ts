@@ -1,6 +1,10 @@
 import { type Container, CosmosClient } from '@azure/cosmos';
 
-import { containerDefinitions, type ContainerName, ensureDatabase } from '../shared/cosmos/cosmosClient';
+import {
+  containerDefinitions,
+  type ContainerName,
+  ensureDatabase,
+} from '../shared/platform/cosmos/cosmosClient';
 import { wellKnownEmulatorKey } from './startCountingCosmosServer';
 
 export const benchDatabaseId = 'azure-plan';

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import { type Container, type OperationInput } from '@azure/cosmos';
 
-import { azurePlanOrderDocuments, customerWithAzurePlan } from '../shared/cosmos/azurePlanOrders';
-import { toWritableDocument } from '../shared/cosmos/cosmosStatus';
-import { type CustomerDocument } from '../shared/domain/documents';
-import { newPartnerAttestation } from '../shared/domain/mcaAgreement';
-import { mapWithConcurrency } from '../shared/mapWithConcurrency';
+import { azurePlanOrderDocuments, customerWithAzurePlan } from '../shared/commerce/azurePlanOrders';
+import { type CustomerDocument } from '../shared/domain/documents/documents';
+import { newPartnerAttestation } from '../shared/domain/rules/mcaAgreement';
+import { toWritableDocument } from '../shared/platform/cosmos/cosmosStatus';
+import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
 import { elapsedMs } from './statistics';
 
 export interface RawWriteRound {

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../shared/mapWithConcurrency';
+import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
 import {
   aContact,
   aDevelopmentToken,

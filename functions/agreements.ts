@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
-import { collectionSchema, toCollection } from '../shared/domain/collection';
-import { mcaAgreement } from '../shared/domain/documents';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
+import { mcaAgreement } from '../shared/domain/documents/documents';
+import { AppError } from '../shared/domain/errors';
 import {
   agreementSchema,
   assertDateAgreedNotInFuture,
   attestationRequestSchema,
   newPartnerAttestation,
   toAgreement,
-} from '../shared/domain/mcaAgreement';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/rules/mcaAgreement';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
 const customerParams = z.strictObject({ customerId: idParameter });

@@ -6,9 +6,9 @@ import {
   newCustomerDocument,
   toCustomer,
   updatedCustomerDocument,
-} from '../shared/domain/customer';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/api/customer';
+import { AppError } from '../shared/domain/errors';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 

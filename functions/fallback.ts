@@ -1,9 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 
-import { AppError } from '../shared/errors';
-import { correlationIdOf, endpointRegistry, type HttpMethod } from '../shared/http/endpoint';
-import { toProblem } from '../shared/http/problem';
-import { routeMatcher } from '../shared/http/routeMatcher';
+import { AppError } from '../shared/domain/errors';
+import { correlationIdOf, endpointRegistry, type HttpMethod } from '../shared/platform/http/endpoint';
+import { toProblem } from '../shared/platform/http/problem';
+import { routeMatcher } from '../shared/platform/http/routeMatcher';
 
 const allMethods: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 

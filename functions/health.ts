@@ -3,9 +3,9 @@ import { type QueueServiceClient } from '@azure/storage-queue';
 import { z } from 'zod';
 
 import { getConfig } from '../shared/compositionRoot';
-import { createCosmosClient } from '../shared/cosmos/cosmosClient';
-import { endpoint } from '../shared/http/endpoint';
-import { createQueueServiceClient } from '../shared/queues';
+import { createCosmosClient } from '../shared/platform/cosmos/cosmosClient';
+import { endpoint } from '../shared/platform/http/endpoint';
+import { createQueueServiceClient } from '../shared/platform/queues/queues';
 
 const checkTimeoutMs = 3_000;
 

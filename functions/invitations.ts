@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-import { contactSchema } from '../shared/domain/documents';
-import { isInvitationOpen } from '../shared/domain/invitation';
-import { agreementSchema, newDirectAcceptance, toAgreement } from '../shared/domain/mcaAgreement';
-import { AppError } from '../shared/errors';
-import { endpoint } from '../shared/http/endpoint';
+import { contactSchema } from '../shared/domain/documents/documents';
+import { isInvitationOpen } from '../shared/domain/documents/invitation';
+import { AppError } from '../shared/domain/errors';
+import { agreementSchema, newDirectAcceptance, toAgreement } from '../shared/domain/rules/mcaAgreement';
 import { invitationIdOf, invitationTokenPattern } from '../shared/invitations/invitationToken';
+import { endpoint } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
 endpoint({

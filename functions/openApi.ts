@@ -1,5 +1,5 @@
-import { endpoint } from '../shared/http/endpoint';
-import { buildOpenApiDocument } from '../shared/http/openApiDocument';
+import { endpoint } from '../shared/platform/http/endpoint';
+import { buildOpenApiDocument } from '../shared/platform/http/openApiDocument';
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 

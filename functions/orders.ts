@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/cosmos/requireCustomer';
-import { collectionSchema, toCollection } from '../shared/domain/collection';
+import { requireCustomer } from '../shared/customers/requireCustomer';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
+import { orderSchema, toOrder } from '../shared/domain/api/order';
+import { AppError } from '../shared/domain/errors';
 import {
   assertLegacyOfferPurchasable,
   legacyOrder,
   legacyOrderRequestSchema,
-} from '../shared/domain/legacyOffer';
-import { orderSchema, toOrder } from '../shared/domain/order';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/rules/legacyOffer';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 

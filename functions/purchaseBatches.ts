@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { mcaOptionSchema } from '../shared/domain/azurePlanPurchase';
-import { assertDateAgreedNotInFuture } from '../shared/domain/mcaAgreement';
+import { AppError } from '../shared/domain/errors';
+import { mcaOptionSchema } from '../shared/domain/rules/azurePlanPurchase';
+import { assertDateAgreedNotInFuture } from '../shared/domain/rules/mcaAgreement';
 import {
   batchIdForIdempotencyKey,
   batchLineStatusSchema,
@@ -11,10 +12,9 @@ import {
   lineIdSchema,
   maxBatchItems,
   repeatedLineIds,
-} from '../shared/domain/purchaseBatch';
-import { mayPerform, permissions } from '../shared/domain/roles';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/rules/purchaseBatch';
+import { mayPerform, permissions } from '../shared/domain/rules/roles';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { readPurchaseBatch } from '../shared/purchaseBatches/readPurchaseBatch';
 import { submitPurchaseBatch } from '../shared/purchaseBatches/submitPurchaseBatch';
 import { purchaseStatusReader } from '../shared/purchases/purchaseStatusReader';

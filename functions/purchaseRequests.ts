@@ -2,11 +2,11 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { getServices } from '../shared/compositionRoot';
+import { queueNames } from '../shared/platform/queues/queues';
 import { handlePoisonedPurchaseRequest } from '../shared/purchaseBatches/handlePoisonedPurchaseRequest';
 import { handlePurchaseRequest } from '../shared/purchaseBatches/handlePurchaseRequest';
 import { purchaseExists } from '../shared/purchases/purchaseStatusReader';
 import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
-import { queueNames } from '../shared/queues';
 
 /**
  * The queue side of batch purchases. `purchase-requests` starts one purchase per message; the host retries a

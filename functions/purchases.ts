@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/azurePlanPurchase';
-import { purchaseStatusUrl } from '../shared/domain/customer';
-import { mayPerform, permissions } from '../shared/domain/roles';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+import { purchaseStatusUrl } from '../shared/domain/api/customer';
+import { AppError } from '../shared/domain/errors';
+import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/rules/azurePlanPurchase';
+import { mayPerform, permissions } from '../shared/domain/rules/roles';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';
 import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
 import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';

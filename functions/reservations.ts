@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/cosmos/requireCustomer';
-import { orderSchema, toOrder } from '../shared/domain/order';
-import { checkReservation, reservationOrder, reservationRequestSchema } from '../shared/domain/reservations';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+import { requireCustomer } from '../shared/customers/requireCustomer';
+import { orderSchema, toOrder } from '../shared/domain/api/order';
+import {
+  checkReservation,
+  reservationOrder,
+  reservationRequestSchema,
+} from '../shared/domain/rules/reservations';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 endpoint({
   name: 'buyReservation',

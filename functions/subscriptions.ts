@@ -2,19 +2,22 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/cosmos/requireCustomer';
-import { assertActiveAzurePlan } from '../shared/domain/assertActiveAzurePlan';
+import { requireCustomer } from '../shared/customers/requireCustomer';
 import {
   azureEntitlementRequestSchema,
   azureEntitlementSchema,
   newAzureEntitlement,
   toAzureEntitlement,
-} from '../shared/domain/azureEntitlement';
-import { collectionSchema, toCollection } from '../shared/domain/collection';
-import { legacySubscriptionUpdateSchema, updatedLegacySubscription } from '../shared/domain/legacyOffer';
-import { subscriptionSchema, toSubscription } from '../shared/domain/subscription';
-import { AppError } from '../shared/errors';
-import { endpoint, idParameter } from '../shared/http/endpoint';
+} from '../shared/domain/api/azureEntitlement';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
+import { subscriptionSchema, toSubscription } from '../shared/domain/api/subscription';
+import { AppError } from '../shared/domain/errors';
+import { assertActiveAzurePlan } from '../shared/domain/rules/assertActiveAzurePlan';
+import {
+  legacySubscriptionUpdateSchema,
+  updatedLegacySubscription,
+} from '../shared/domain/rules/legacyOffer';
+import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 const subscriptionParams = z.strictObject({ customerId: idParameter, subscriptionId: idParameter });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { createQueueServiceClient, queueNames } from '../shared/queues';
+import { createQueueServiceClient, queueNames } from '../shared/platform/queues/queues';
 
 const { values } = parseArgs({ options: { purchase: { type: 'string' } } });
 const settings = (

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 
 import { importJWK, type JWK, SignJWT } from 'jose';
 
-import { allRoles, roleSchema } from '../shared/domain/roles';
+import { allRoles, roleSchema } from '../shared/domain/rules/roles';
 
 const settings = (
   JSON.parse(readFileSync(join(__dirname, '..', 'local.settings.sample.json'), 'utf8')) as {

@@ -1,19 +1,19 @@
 import { type Container, type CosmosClient, type Database } from '@azure/cosmos';
 import { type QueueClient } from '@azure/storage-queue';
 
-import { type Clock, systemClock } from './clock';
-import { type AppConfig, loadConfig } from './config';
+import { type Clock, systemClock } from './platform/clock';
+import { type AppConfig, loadConfig } from './platform/config';
 import {
   containerDefinitions,
   type ContainerName,
   createCosmosClient,
   ensureDatabase,
-} from './cosmos/cosmosClient';
-import { createRepositories, type Repositories } from './cosmos/repositories';
-import { createFaultInjector, type FaultInjector } from './faultInjection';
-import { type Authenticator, createAuthenticator } from './http/authenticate';
-import { loadMarketCatalogue, type MarketCatalogue } from './markets';
-import { createQueueServiceClient, queueNames } from './queues';
+} from './platform/cosmos/cosmosClient';
+import { createFaultInjector, type FaultInjector } from './platform/faultInjection';
+import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
+import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
+import { createQueueServiceClient, queueNames } from './platform/queues/queues';
+import { createRepositories, type Repositories } from './repositories';
 
 /** Everything the functions need, wired once per process. */
 export interface Services {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 
 import { app } from '@azure/functions';
 
-import { loadConfig } from '../../shared/config';
+import { loadConfig } from '../../shared/platform/config';
 import type { capturedHandlers, FunctionRegistration } from './capturingApp';
 
 declare const FUNCTIONS_MANIFEST: readonly FunctionRegistration[];

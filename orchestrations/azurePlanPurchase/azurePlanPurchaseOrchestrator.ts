@@ -1,8 +1,8 @@
 import * as df from 'durable-functions';
 import { type OrchestrationContext, type OrchestrationHandler, type Task } from 'durable-functions';
 
-import { type McaPlan } from '../../shared/domain/azurePlanPurchase';
-import { invitationDeadline, nextWakeUp } from '../../shared/domain/invitationSchedule';
+import { type McaPlan } from '../../shared/domain/rules/azurePlanPurchase';
+import { invitationDeadline, nextWakeUp } from '../../shared/domain/rules/invitationSchedule';
 import {
   azurePlanPurchaseOrchestration,
   type CloseInvitationInput,
@@ -20,8 +20,8 @@ import {
   type PurchaseOutcome,
   type ReleaseSlotInput,
   type RemindCustomerInput,
-} from '../../shared/purchases/purchaseWorkflow';
-import { storeRetry } from '../storeRetry';
+} from '../../shared/purchases/purchaseWorkflowContract';
+import { storeRetry } from '../retryPolicy';
 
 type InviteMca = Extract<McaPlan, { method: 'invite' }>;
 type SignatureOutcome =

@@ -1,13 +1,13 @@
 import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/commerce/azurePlanOrders';
 import { getServices, type Services } from '../../shared/compositionRoot';
-import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
-import { type InvitationDocument } from '../../shared/domain/invitation';
-import { newPartnerAttestation } from '../../shared/domain/mcaAgreement';
-import { AppError } from '../../shared/errors';
+import { type InvitationDocument } from '../../shared/domain/documents/invitation';
+import { AppError } from '../../shared/domain/errors';
+import { newPartnerAttestation } from '../../shared/domain/rules/mcaAgreement';
 import { acceptUrl, invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
-import { type NotificationType, sendNotificationOnce } from '../../shared/notifications/notificationOutbox';
+import { type NotificationType, sendNotificationOnce } from '../../shared/notifications/notificationSender';
 import { takeClaimedCustomer } from '../../shared/purchases/claimedCustomers';
 import {
   type CloseInvitationInput,
@@ -19,7 +19,7 @@ import {
   purchaseActivities,
   type ReleaseSlotInput,
   type RemindCustomerInput,
-} from '../../shared/purchases/purchaseWorkflow';
+} from '../../shared/purchases/purchaseWorkflowContract';
 
 /**
  * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They

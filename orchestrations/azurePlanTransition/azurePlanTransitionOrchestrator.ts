@@ -6,7 +6,7 @@ import {
   transitionOutcome,
   type TransitionProgress,
   type TransitionSource,
-} from '../../shared/domain/azurePlanTransition';
+} from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
   type FindPlanOrderInput,
@@ -21,8 +21,8 @@ import {
   transitionActivities,
   type TransitionInput,
   transitionInputSchema,
-} from '../../shared/transitions/transitionWorkflow';
-import { storeRetry } from '../storeRetry';
+} from '../../shared/transitions/transitionWorkflowContract';
+import { storeRetry } from '../retryPolicy';
 
 /**
  * The transition from Microsoft Azure (0145P) to the Azure plan, as Partner Center's product upgrade runs it: check

@@ -1,10 +1,10 @@
 import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/commerce/azurePlanOrders';
 import { getServices, type Services } from '../../shared/compositionRoot';
-import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/cosmos/azurePlanOrders';
-import { planTransition } from '../../shared/domain/azurePlanTransition';
-import { AppError } from '../../shared/errors';
+import { AppError } from '../../shared/domain/errors';
+import { planTransition } from '../../shared/domain/rules/azurePlanTransition';
 import {
   type FindPlanOrderInput,
   type FindPlanOrderResult,
@@ -18,7 +18,7 @@ import {
   type SuspendLegacySubscriptionInput,
   transitionActivities,
   transitionFaultPoints,
-} from '../../shared/transitions/transitionWorkflow';
+} from '../../shared/transitions/transitionWorkflowContract';
 
 /**
  * The transition's activities: thin and idempotent, because the durable runtime may run each more than once (a

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
-import { type Clock } from '../clock';
-import { type BatchRepository } from '../cosmos/batchRepository';
 import {
   lineDocumentId,
   lineIdSchema,
   purchaseIdForLine,
   purchaseRequestMessageSchema,
-} from '../domain/purchaseBatch';
+} from '../domain/rules/purchaseBatch';
+import { type Clock } from '../platform/clock';
+import { type BatchRepository } from './batchRepository';
 import { type QueueLogger, readQueueMessage } from './handlePurchaseRequest';
 
 /** Enough of a message to tell which line it was: a message missing even these cannot be attributed. */

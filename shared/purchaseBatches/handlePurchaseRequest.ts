@@ -1,12 +1,12 @@
-import { type Clock } from '../clock';
-import { type BatchRepository } from '../cosmos/batchRepository';
+import { AppError, errorCatalogue } from '../domain/errors';
 import {
   lineDocumentId,
   purchaseIdForLine,
   type PurchaseRequestMessage,
   purchaseRequestMessageSchema,
-} from '../domain/purchaseBatch';
-import { AppError, errorCatalogue } from '../errors';
+} from '../domain/rules/purchaseBatch';
+import { type Clock } from '../platform/clock';
+import { type BatchRepository } from './batchRepository';
 
 /** Starts one purchase with an explicit id; throws AppError with the contract's code when a check refuses it. */
 export type PurchaseStarter = (request: {

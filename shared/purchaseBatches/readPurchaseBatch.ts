@@ -1,5 +1,4 @@
-import { type Clock } from '../clock';
-import { type BatchRepository } from '../cosmos/batchRepository';
+import { AppError } from '../domain/errors';
 import {
   type BatchCounts,
   type BatchLineDocument,
@@ -8,9 +7,10 @@ import {
   type LineError,
   lineStatusForPurchase,
   runningLineStatuses,
-} from '../domain/purchaseBatch';
-import { AppError } from '../errors';
-import { mapWithConcurrency } from '../mapWithConcurrency';
+} from '../domain/rules/purchaseBatch';
+import { type Clock } from '../platform/clock';
+import { mapWithConcurrency } from '../platform/mapWithConcurrency';
+import { type BatchRepository } from './batchRepository';
 
 /** Status reads of running purchases in flight at once while a batch is read. */
 const statusReadConcurrency = 16;

@@ -2,17 +2,17 @@ import { createHash } from 'node:crypto';
 
 import { type QueueClient } from '@azure/storage-queue';
 
-import { type BatchLine, type BatchRepository } from '../cosmos/batchRepository';
+import { AppError } from '../domain/errors';
 import {
   batchHeaderDocumentId,
   lineDocumentId,
   lineIdAt,
   type PurchaseRequestMessage,
   type RequestedBy,
-} from '../domain/purchaseBatch';
-import { AppError } from '../errors';
-import { mapWithConcurrency } from '../mapWithConcurrency';
-import { encodeQueueMessage } from '../queues';
+} from '../domain/rules/purchaseBatch';
+import { mapWithConcurrency } from '../platform/mapWithConcurrency';
+import { encodeQueueMessage } from '../platform/queues/queues';
+import { type BatchLine, type BatchRepository } from './batchRepository';
 
 /** Messages sent to the queue at once: enough to hide the round-trip time, few enough not to swamp the account. */
 const enqueueConcurrency = 32;

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type * as df from 'durable-functions';
 
-import { AppError } from '../errors';
+import { AppError } from '../domain/errors';
 import { type PurchaseState, readPurchaseState } from './purchaseStatusReader';
-import { purchaseEvents } from './purchaseWorkflow';
+import { purchaseEvents } from './purchaseWorkflowContract';
 
 /** How long the cancel request waits to report the outcome; the cancellation itself does not depend on it. */
 const settleChecks = 30;

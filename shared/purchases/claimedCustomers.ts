@@ -1,4 +1,4 @@
-import { type CustomerDocument } from '../domain/documents';
+import { type CustomerDocument } from '../domain/documents/documents';
 
 const maxEntries = 1_000;
 const keptForMs = 60_000;

@@ -1,8 +1,8 @@
 import { type InvocationContext } from '@azure/functions';
 import type * as df from 'durable-functions';
 
-import { type AgreementDocument } from '../domain/documents';
-import { purchaseEvents } from './purchaseWorkflow';
+import { type AgreementDocument } from '../domain/documents/documents';
+import { purchaseEvents } from './purchaseWorkflowContract';
 
 /**
  * Tells the customer's running purchase that the MCA is accepted (an invitation accepted, a partner attestation).

@@ -1,6 +1,6 @@
 import type * as df from 'durable-functions';
 
-import { type PurchaseStatus, type SlotHolderState } from '../domain/azurePlanPurchase';
+import { type PurchaseStatus, type SlotHolderState } from '../domain/rules/azurePlanPurchase';
 import {
   azurePlanPurchaseOrchestration,
   type InvitationProgress,
@@ -9,7 +9,7 @@ import {
   type PurchaseError,
   purchaseInputSchema,
   purchaseOutcomeSchema,
-} from './purchaseWorkflow';
+} from './purchaseWorkflowContract';
 
 /** What the durable store knows about a purchase. */
 export interface PurchaseState {

@@ -2,14 +2,18 @@ import { type Container } from '@azure/cosmos';
 import type * as df from 'durable-functions';
 import { z } from 'zod';
 
-import { readOrUndefined } from '../cosmos/cosmosStatus';
-import { purchaseStatusSchema } from '../domain/azurePlanPurchase';
-import { customerDocumentSchema, orderDocumentSchema, subscriptionDocumentSchema } from '../domain/documents';
-import { orderSchema, toOrder } from '../domain/order';
-import { subscriptionSchema, toSubscription } from '../domain/subscription';
-import { AppError } from '../errors';
+import { orderSchema, toOrder } from '../domain/api/order';
+import { subscriptionSchema, toSubscription } from '../domain/api/subscription';
+import {
+  customerDocumentSchema,
+  orderDocumentSchema,
+  subscriptionDocumentSchema,
+} from '../domain/documents/documents';
+import { AppError } from '../domain/errors';
+import { purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
+import { readOrUndefined } from '../platform/cosmos/cosmosStatus';
 import { readPurchaseState } from './purchaseStatusReader';
-import { invitationProgressSchema, purchaseErrorSchema } from './purchaseWorkflow';
+import { invitationProgressSchema, purchaseErrorSchema } from './purchaseWorkflowContract';
 
 /** `GET /api/purchases/{purchaseId}`: the purchase as Partner Center's screens show it. */
 export const purchaseSchema = z

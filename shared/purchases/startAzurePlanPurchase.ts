@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type * as df from 'durable-functions';
 
 import { type Services } from '../compositionRoot';
+import { type CustomerDocument } from '../domain/documents/documents';
+import { AppError } from '../domain/errors';
 import {
   assertCustomerMayBuyAzurePlan,
   decideMcaPlan,
@@ -11,13 +13,11 @@ import {
   mcaOptionSchema,
   orderInProgress,
   type PurchaseStatus,
-} from '../domain/azurePlanPurchase';
-import { type CustomerDocument } from '../domain/documents';
-import { AppError } from '../errors';
-import { fieldErrorsFromZod } from '../http/problem';
+} from '../domain/rules/azurePlanPurchase';
+import { fieldErrorsFromZod } from '../platform/http/problem';
 import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
 import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
-import { azurePlanPurchaseOrchestration, type PurchaseInput } from './purchaseWorkflow';
+import { azurePlanPurchaseOrchestration, type PurchaseInput } from './purchaseWorkflowContract';
 
 export interface StartAzurePlanPurchaseRequest {
   customerId: string;

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type * as df from 'durable-functions';
 
 import { type Services } from '../compositionRoot';
-import { isSlotStale, orderInProgress } from '../domain/azurePlanPurchase';
-import { planTransition } from '../domain/azurePlanTransition';
-import { AppError } from '../errors';
+import { AppError } from '../domain/errors';
+import { isSlotStale, orderInProgress } from '../domain/rules/azurePlanPurchase';
+import { planTransition } from '../domain/rules/azurePlanTransition';
 import { slotHolderState } from '../purchases/purchaseStatusReader';
-import { azurePlanTransitionOrchestration, type TransitionInput } from './transitionWorkflow';
+import { azurePlanTransitionOrchestration, type TransitionInput } from './transitionWorkflowContract';
 
 export interface StartAzurePlanTransitionRequest {
   customerId: string;

@@ -4,9 +4,9 @@ import {
   type TransitionLine,
   transitionProgressSchema,
   type TransitionStatus,
-} from '../domain/azurePlanTransition';
+} from '../domain/rules/azurePlanTransition';
 import { getDurableStatus } from '../purchases/purchaseStatusReader';
-import { azurePlanTransitionOrchestration, transitionInputSchema } from './transitionWorkflow';
+import { azurePlanTransitionOrchestration, transitionInputSchema } from './transitionWorkflowContract';
 
 /** A transition as `GET /api/transitions/{transitionId}` reports it. */
 export interface TransitionState {

@@ -1,16 +1,16 @@
 import { type QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createBatchRepository } from '../../shared/cosmos/batchRepository';
-import { type CustomerDocument } from '../../shared/domain/documents';
+import { type CustomerDocument } from '../../shared/domain/documents/documents';
 import {
   batchIdForIdempotencyKey,
   type BatchLineStatus,
   purchaseIdForLine,
-} from '../../shared/domain/purchaseBatch';
-import { type Role } from '../../shared/domain/roles';
+} from '../../shared/domain/rules/purchaseBatch';
+import { type Role } from '../../shared/domain/rules/roles';
+import { encodeQueueMessage } from '../../shared/platform/queues/queues';
+import { createBatchRepository } from '../../shared/purchaseBatches/batchRepository';
 import { submitPurchaseBatch } from '../../shared/purchaseBatches/submitPurchaseBatch';
-import { encodeQueueMessage } from '../../shared/queues';
 import { aCustomer } from '../support/documentFixtures';
 import { type RunningService, startService } from '../support/service';
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { transitionActivities, transitionFaultPoints } from '../../shared/transitions/transitionWorkflow';
+import {
+  transitionActivities,
+  transitionFaultPoints,
+} from '../../shared/transitions/transitionWorkflowContract';
 import {
   aLegacyOrder,
   aRegisteredCustomer,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { routeMatcher } from '../../shared/http/routeMatcher';
+import { routeMatcher } from '../../shared/platform/http/routeMatcher';
 import { startService, type TestService } from '../support/service';
 
 describe('operations and unmatched routes', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { transitionFaultPoints } from '../../shared/transitions/transitionWorkflow';
+import { transitionFaultPoints } from '../../shared/transitions/transitionWorkflowContract';
 import {
   aLegacyOrder,
   aRegisteredCustomer,

@@ -1,8 +1,8 @@
 import { QueueClient } from '@azure/storage-queue';
 
-import { type Customer } from '../../shared/domain/customer';
-import { type Role } from '../../shared/domain/roles';
-import { type Problem } from '../../shared/http/problem';
+import { type Customer } from '../../shared/domain/api/customer';
+import { type Role } from '../../shared/domain/rules/roles';
+import { type Problem } from '../../shared/platform/http/problem';
 import { type Purchase } from '../../shared/purchases/readPurchase';
 import { storedDocumentCounts } from '../support/customerJourney';
 import { type RunningService, type ServiceResponse } from '../support/service';

@@ -3,7 +3,7 @@ import {
   type CustomerDocument,
   legacyAzureOffer,
   type SubscriptionDocument,
-} from '../../shared/domain/documents';
+} from '../../shared/domain/documents/documents';
 
 /** Documents of a customer's partition, as tests need them; override what the test is about. */
 

@@ -3,7 +3,11 @@ import { type AddressInfo } from 'node:net';
 import { type Container, CosmosClient } from '@azure/cosmos';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 
-import { containerDefinitions, type ContainerName, ensureDatabase } from '../../shared/cosmos/cosmosClient';
+import {
+  containerDefinitions,
+  type ContainerName,
+  ensureDatabase,
+} from '../../shared/platform/cosmos/cosmosClient';
 
 export interface LocalCosmos {
   endpoint: string;

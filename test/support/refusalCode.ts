@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from '../../shared/errors';
+import { AppError, type ErrorCode } from '../../shared/domain/errors';
 
 /** The contract code a domain rule refuses with, or undefined when it lets the input pass. Other errors propagate. */
 export function refusalCode(run: () => unknown): ErrorCode | undefined {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { importJWK, type JWK, SignJWT } from 'jose';
 
 import { type LocalHost, silentLogger, startLocalHost } from '../../local-functions-host/index';
-import { type Role } from '../../shared/domain/roles';
+import { type Role } from '../../shared/domain/rules/roles';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
 
 /**

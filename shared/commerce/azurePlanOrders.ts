@@ -1,0 +1,323 @@
+import { type Container, type OperationInput, type OperationResponse } from '@azure/cosmos';
+
+import {
+  type AgreementDocument,
+  type AzurePlanMarker,
+  azurePlanMarkerId,
+  azurePlanMarkerSchema,
+  azurePlanProduct,
+  type CustomerDocument,
+  customerDocumentSchema,
+  type EntitlementDocument,
+  entitlementDocumentSchema,
+  type OrderDocument,
+  orderDocumentSchema,
+  type SubscriptionDocument,
+  subscriptionDocumentSchema,
+} from '../domain/documents/documents';
+import { AppError } from '../domain/errors';
+import { mcaSummaryOf } from '../domain/rules/mcaAgreement';
+import { readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
+
+export interface AzurePlanOrderRequest {
+  customerId: string;
+  /** The purchase (or transition) placing the order; a retry by the same purchase is recognised by it. */
+  purchaseId: string;
+  /** Ids chosen by the orchestrator (`context.df.newGuid`), so a retried activity writes the same ids. */
+  orderId: string;
+  subscriptionId: string;
+  entitlementId: string;
+  /** Name of the first Azure subscription under the plan. */
+  friendlyName?: string;
+  /** An agreement to record with the order (a partner attestation given with the purchase). */
+  agreement?: AgreementDocument;
+  /** Whether the order frees the customer's purchase slot held by `purchaseId` (default true). */
+  releaseSlot?: boolean;
+  /**
+   * The customer document as the caller last wrote it, with its ETag. When it is still current it saves the
+   * read; when it is not, the write is refused (412) and the function reads the customer and tries again.
+   */
+  customerSnapshot?: CustomerDocument;
+  correlationId: string;
+  now: Date;
+}
+
+export interface PlacedAzurePlanOrder {
+  orderId: string;
+  subscriptionId: string;
+  entitlementId: string;
+  /** True when this purchase had placed the order before (a retry); nothing was written twice. */
+  alreadyPlaced: boolean;
+}
+
+export const defaultEntitlementName = 'Azure subscription 1';
+
+const maxAttempts = 4;
+
+/** The documents one Azure plan order consists of, all in the customer's partition. */
+export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
+  marker: AzurePlanMarker;
+  order: OrderDocument;
+  subscription: SubscriptionDocument;
+  entitlement: EntitlementDocument;
+} {
+  const { customerId, purchaseId, orderId, subscriptionId, entitlementId, correlationId } = request;
+  const now = request.now.toISOString();
+  return {
+    marker: azurePlanMarkerSchema.parse({
+      id: azurePlanMarkerId,
+      customerId,
+      docType: 'azurePlanMarker',
+      subscriptionId,
+      orderId,
+      entitlementId,
+      purchaseId,
+      createdAt: now,
+      correlationId,
+    }),
+    order: orderDocumentSchema.parse({
+      id: orderId,
+      customerId,
+      docType: 'order',
+      referenceCustomerId: customerId,
+      billingCycle: azurePlanProduct.billingCycle,
+      lineItems: [
+        {
+          lineItemNumber: 0,
+          offerId: azurePlanProduct.catalogItemId,
+          productId: azurePlanProduct.productId,
+          skuId: azurePlanProduct.skuId,
+          subscriptionId,
+          quantity: 1,
+        },
+      ],
+      creationDate: now,
+      status: 'completed',
+      purchaseId,
+      correlationId,
+    }),
+    subscription: subscriptionDocumentSchema.parse({
+      id: subscriptionId,
+      customerId,
+      docType: 'subscription',
+      offerId: azurePlanProduct.offerId,
+      offerName: azurePlanProduct.title,
+      friendlyName: azurePlanProduct.title,
+      quantity: 1,
+      unitType: 'Usage-based',
+      billingType: 'usage',
+      billingCycle: azurePlanProduct.billingCycle,
+      status: 'active',
+      orderId,
+      creationDate: now,
+      correlationId,
+    }),
+    entitlement: entitlementDocumentSchema.parse({
+      id: entitlementId,
+      customerId,
+      docType: 'azureEntitlement',
+      friendlyName: request.friendlyName ?? defaultEntitlementName,
+      status: 'active',
+      subscriptionId,
+      createdAt: now,
+      correlationId,
+    }),
+  };
+}
+
+/** The customer's summary once the plan is placed: the plan, the MCA if it came with the order, the slot freed. */
+export function customerWithAzurePlan(
+  customer: CustomerDocument,
+  placed: { purchaseId: string; orderId: string; subscriptionId: string },
+  request: Pick<AzurePlanOrderRequest, 'agreement' | 'releaseSlot' | 'correlationId' | 'now'>,
+): CustomerDocument {
+  const freeSlot = (request.releaseSlot ?? true) && customer.activePurchase?.purchaseId === placed.purchaseId;
+  return {
+    ...customer,
+    azurePlan: { subscriptionId: placed.subscriptionId, orderId: placed.orderId, status: 'active' },
+    mca: request.agreement ? mcaSummaryOf(request.agreement) : customer.mca,
+    activePurchase: freeSlot ? null : customer.activePurchase,
+    updatedAt: request.now.toISOString(),
+    correlationId: request.correlationId,
+  };
+}
+
+function summaryIsCurrent(
+  customer: CustomerDocument,
+  marker: AzurePlanMarker,
+  request: Pick<AzurePlanOrderRequest, 'agreement' | 'releaseSlot'>,
+): boolean {
+  const slotHeld = (request.releaseSlot ?? true) && customer.activePurchase?.purchaseId === marker.purchaseId;
+  const agreementRecorded = !request.agreement || customer.mca.accepted;
+  return customer.azurePlan?.subscriptionId === marker.subscriptionId && !slotHeld && agreementRecorded;
+}
+
+/**
+ * Places the Azure plan order: the Azure plan marker, the order, the Azure plan subscription, its first Azure
+ * entitlement, the agreement given with the purchase (if any) and the customer's summary, in ONE transactional
+ * batch in the customer's partition.
+ *
+ * The marker has a fixed id and comes first, so a second Azure plan for a customer is impossible by construction:
+ * its create conflicts, and the batch writes nothing (real Cosmos DB rolls the batch back; the local server, whose
+ * batches are not atomic, stops at the first failed operation, which is the first one). A retry by the same
+ * purchase finds its own marker and returns the same ids (`alreadyPlaced`) without writing anything twice; the
+ * marker of another purchase is `AzurePlanAlreadyExists`.
+ *
+ * The customer's summary is a Replace conditional on its ETag (the local server has no Patch in batches). When
+ * the customer changed since it was read, that operation fails: Cosmos DB rolls everything back and the next
+ * attempt starts again from a fresh read; the local server has written the other documents, so the next attempt
+ * finds its own marker and brings the summary up to date.
+ */
+export async function placeAzurePlanOrder(
+  container: Container,
+  request: AzurePlanOrderRequest,
+): Promise<PlacedAzurePlanOrder> {
+  const { customerId } = request;
+  const documents = azurePlanOrderDocuments(request);
+  const placed = {
+    orderId: request.orderId,
+    subscriptionId: request.subscriptionId,
+    entitlementId: request.entitlementId,
+  };
+  let customer = request.customerSnapshot;
+
+  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+    customer ??= await readCustomer(container, customerId);
+    if (!request.agreement && !customer.mca.accepted) {
+      // A snapshot may predate the acceptance (an invited customer signs after the slot was claimed): only the
+      // stored customer may refuse. The summary Replace below is conditional on this document's ETag, so the
+      // order is written only while the customer read here, with its accepted MCA, is the current one.
+      if (customer === request.customerSnapshot) {
+        customer = undefined;
+        continue;
+      }
+      throw new AppError(
+        'McaNotAccepted',
+        `Customer ${customerId} has not accepted the Microsoft Customer Agreement; nothing was ordered.`,
+      );
+    }
+    const next = customerWithAzurePlan(customer, { ...placed, purchaseId: request.purchaseId }, request);
+    const operations: OperationInput[] = [
+      { operationType: 'Create', resourceBody: toWritableDocument(documents.marker) },
+      ...(request.agreement
+        ? // Upsert: confirming a contact that already has an agreement is not an error during a purchase.
+          [
+            {
+              operationType: 'Upsert' as const,
+              partitionKey: customerId,
+              resourceBody: toWritableDocument(request.agreement),
+            },
+          ]
+        : []),
+      { operationType: 'Create', resourceBody: toWritableDocument(documents.order) },
+      { operationType: 'Create', resourceBody: toWritableDocument(documents.subscription) },
+      { operationType: 'Create', resourceBody: toWritableDocument(documents.entitlement) },
+      {
+        operationType: 'Replace',
+        id: customerId,
+        partitionKey: customerId,
+        ...(customer._etag ? { ifMatch: customer._etag } : {}),
+        resourceBody: toWritableDocument(next),
+      },
+    ];
+    const { result = [] } = await container.items.batch(operations, customerId);
+    const [markerResult] = result;
+    if (result.length === operations.length && result.every(succeeded)) {
+      return { ...placed, alreadyPlaced: false };
+    }
+    if (markerResult?.statusCode === 409) {
+      return settleExistingOrder(container, request);
+    }
+    if (result.at(-1)?.statusCode === 412) {
+      customer = undefined;
+      continue;
+    }
+    throw new Error(
+      `The Azure plan batch of customer ${customerId} failed: ${result.map((entry) => entry.statusCode).join(', ')}.`,
+    );
+  }
+  throw new Error(`The customer ${customerId} kept changing while its Azure plan order was placed.`);
+}
+
+function succeeded(entry: OperationResponse): boolean {
+  return entry.statusCode >= 200 && entry.statusCode < 300;
+}
+
+async function readCustomer(container: Container, customerId: string): Promise<CustomerDocument> {
+  const resource = await readOrUndefined(() => container.item(customerId, customerId).read());
+  if (resource === undefined)
+    throw new AppError('CustomerNotFound', `Customer ${customerId} does not exist.`);
+  return customerDocumentSchema.parse(resource);
+}
+
+/** The marker exists: ours (a retry, so make sure the summary is written) or another purchase's plan. */
+async function settleExistingOrder(
+  container: Container,
+  request: AzurePlanOrderRequest,
+): Promise<PlacedAzurePlanOrder> {
+  const { customerId } = request;
+  const resource = await readOrUndefined(() => container.item(azurePlanMarkerId, customerId).read());
+  if (resource === undefined) throw new Error(`The Azure plan marker of ${customerId} vanished.`);
+  const marker = azurePlanMarkerSchema.parse(resource);
+  if (marker.purchaseId !== request.purchaseId) {
+    throw new AppError(
+      'AzurePlanAlreadyExists',
+      `Customer ${customerId} already has the Azure plan ${marker.subscriptionId}.`,
+    );
+  }
+  const settled = {
+    orderId: marker.orderId,
+    subscriptionId: marker.subscriptionId,
+    entitlementId: marker.entitlementId,
+    alreadyPlaced: true,
+  };
+  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+    const customer = await readCustomer(container, customerId);
+    if (summaryIsCurrent(customer, marker, request)) return settled;
+    const next = customerWithAzurePlan(customer, marker, request);
+    const { result = [] } = await container.items.batch(
+      [
+        ...(request.agreement
+          ? [
+              {
+                operationType: 'Upsert' as const,
+                partitionKey: customerId,
+                resourceBody: toWritableDocument(request.agreement),
+              },
+            ]
+          : []),
+        {
+          operationType: 'Replace',
+          id: customerId,
+          partitionKey: customerId,
+          ...(customer._etag ? { ifMatch: customer._etag } : {}),
+          resourceBody: toWritableDocument(next),
+        },
+      ],
+      customerId,
+    );
+    if (result.every(succeeded)) return settled;
+  }
+  throw new Error(`The customer ${customerId} kept changing while its Azure plan summary was written.`);
+}
+
+/**
+ * The Azure plan order this purchase (or transition) placed, from its marker, or undefined when it placed none.
+ * Asked after `placeAzurePlanOrder` kept failing: the marker is the batch's first write, so its presence tells
+ * whether the order was placed and a later step failed, or nothing was bought.
+ */
+export async function findAzurePlanOrder(
+  container: Container,
+  customerId: string,
+  purchaseId: string,
+): Promise<Omit<PlacedAzurePlanOrder, 'alreadyPlaced'> | undefined> {
+  const resource = await readOrUndefined(() => container.item(azurePlanMarkerId, customerId).read());
+  if (resource === undefined) return undefined;
+  const marker = azurePlanMarkerSchema.parse(resource);
+  if (marker.purchaseId !== purchaseId) return undefined;
+  return {
+    orderId: marker.orderId,
+    subscriptionId: marker.subscriptionId,
+    entitlementId: marker.entitlementId,
+  };
+}

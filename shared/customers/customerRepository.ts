@@ -1,0 +1,135 @@
+import { type Container } from '@azure/cosmos';
+
+import {
+  type AgreementDocument,
+  type CustomerDocument,
+  customerDocumentSchema,
+} from '../domain/documents/documents';
+import { mcaSummaryOf } from '../domain/rules/mcaAgreement';
+import { isCosmosStatus, readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
+
+/** Bounded retries of read-modify-write cycles that lost an ETag race. */
+const maxConditionalAttempts = 5;
+
+/**
+ * The customer anchor document (`customers` container, id = partition key = customerId). Every write that depends
+ * on what was read is conditional on its ETag, so concurrent writers never overwrite each other's changes.
+ */
+export function createCustomerRepository(container: Container) {
+  const item = (customerId: string) => container.item(customerId, customerId);
+
+  async function get(customerId: string): Promise<CustomerDocument | undefined> {
+    const resource = await readOrUndefined(() => item(customerId).read());
+    return resource === undefined ? undefined : customerDocumentSchema.parse(resource);
+  }
+
+  /** Creates the customer; `'exists'` when a customer with this id is already there. */
+  async function create(document: CustomerDocument): Promise<CustomerDocument | 'exists'> {
+    try {
+      const { resource } = await container.items.create(toWritableDocument(document));
+      return customerDocumentSchema.parse(resource);
+    } catch (error) {
+      if (isCosmosStatus(error, 409)) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Replaces the customer if nobody changed it since it was read; `'changed'` otherwise. */
+  async function replace(document: CustomerDocument): Promise<CustomerDocument | 'changed'> {
+    try {
+      const { resource } = await item(document.customerId).replace(toWritableDocument(document), {
+        accessCondition: { type: 'IfMatch', condition: document._etag ?? '' },
+      });
+      return customerDocumentSchema.parse(resource);
+    } catch (error) {
+      if (isCosmosStatus(error, 412) || isCosmosStatus(error, 404)) return 'changed';
+      throw error;
+    }
+  }
+
+  /**
+   * Read, change, write back conditionally, and start over when someone else wrote in between. `change` returns
+   * `undefined` when there is nothing to write.
+   */
+  async function update(
+    customerId: string,
+    change: (customer: CustomerDocument) => CustomerDocument | undefined,
+  ): Promise<CustomerDocument | undefined> {
+    for (let attempt = 0; attempt < maxConditionalAttempts; attempt += 1) {
+      const current = await get(customerId);
+      if (current === undefined) return undefined;
+      const next = change(current);
+      if (next === undefined) return current;
+      const written = await replace(next);
+      if (written !== 'changed') return written;
+    }
+    throw new Error(
+      `Customer ${customerId} kept changing; giving up after ${maxConditionalAttempts} attempts.`,
+    );
+  }
+
+  return {
+    get,
+    create,
+    replace,
+    update,
+
+    /**
+     * Takes the customer's one-purchase-at-a-time slot, conditional on the customer being as it was read: of many
+     * concurrent claims exactly one wins, the others get `'changed'` and look again.
+     */
+    claimPurchaseSlot(
+      customer: CustomerDocument,
+      slot: {
+        purchaseId: string;
+        startedAt: string;
+        correlationId: string;
+        kind?: 'purchase' | 'transition';
+      },
+    ): Promise<CustomerDocument | 'changed'> {
+      return replace({
+        ...customer,
+        activePurchase: {
+          purchaseId: slot.purchaseId,
+          startedAt: slot.startedAt,
+          ...(slot.kind ? { kind: slot.kind } : {}),
+        },
+        updatedAt: slot.startedAt,
+        correlationId: slot.correlationId,
+      });
+    },
+
+    /** Frees the slot if (and only if) this purchase still holds it. Safe to repeat. */
+    async releasePurchaseSlot(
+      customerId: string,
+      purchaseId: string,
+      stamp: { now: Date; correlationId: string },
+    ): Promise<void> {
+      await update(customerId, (customer) =>
+        customer.activePurchase?.purchaseId === purchaseId
+          ? {
+              ...customer,
+              activePurchase: null,
+              updatedAt: stamp.now.toISOString(),
+              correlationId: stamp.correlationId,
+            }
+          : undefined,
+      );
+    },
+
+    /** Points the customer's MCA summary at this agreement (the latest accepted one). */
+    recordMcaAcceptance(
+      agreement: AgreementDocument,
+      stamp: { now: Date; correlationId: string },
+    ): Promise<CustomerDocument | undefined> {
+      return update(agreement.customerId, (customer) => ({
+        ...customer,
+        mca: mcaSummaryOf(agreement),
+        updatedAt: stamp.now.toISOString(),
+        correlationId: stamp.correlationId,
+      }));
+    },
+  };
+}
+
+export type CustomerRepository = ReturnType<typeof createCustomerRepository>;

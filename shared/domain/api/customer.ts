@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+import {
+  contactSchema,
+  type CustomerDocument,
+  relationshipSchema,
+  segmentSchema,
+} from '../documents/documents';
+import { countryCodeSchema } from '../rules/countryCode';
+
+/** The body of `PUT /api/customers/{customerId}`. */
+export const customerRequestSchema = z
+  .strictObject({
+    companyName: z.string().trim().min(1).max(200),
+    country: countryCodeSchema,
+    segment: segmentSchema.default('commercial'),
+    relationship: relationshipSchema
+      .default('direct')
+      .meta({ description: 'How the partner sells to this customer; `direct` when omitted.' }),
+    primaryContact: contactSchema,
+    tenantId: z.uuid().optional().meta({ description: "The customer's Entra ID tenant." }),
+  })
+  .meta({ id: 'CustomerRequest' });
+export type CustomerRequest = z.infer<typeof customerRequestSchema>;
+
+/** A customer as the API shows it: what was registered, plus whether it can buy and what it has. */
+export const customerSchema = z
+  .object({
+    id: z.string(),
+    /** The same as `id`, under the name the URL and every other document use. */
+    customerId: z.string(),
+    companyName: z.string(),
+    country: z.string(),
+    segment: segmentSchema,
+    relationship: relationshipSchema,
+    primaryContact: contactSchema,
+    tenantId: z.string().optional(),
+    mcaAccepted: z.boolean(),
+    azurePlan: z.object({ subscriptionId: z.string(), status: z.enum(['active', 'suspended']) }).nullable(),
+    activePurchase: z.object({ purchaseId: z.string(), statusUrl: z.string() }).nullable().meta({
+      description:
+        'The purchase (or 0145P transition) of this customer that is running, if any, and where to follow it.',
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Customer' });
+export type Customer = z.infer<typeof customerSchema>;
+
+export function purchaseStatusUrl(purchaseId: string): string {
+  return `/api/purchases/${purchaseId}`;
+}
+
+export function toCustomer(document: CustomerDocument): Customer {
+  return {
+    id: document.id,
+    customerId: document.customerId,
+    companyName: document.companyName,
+    country: document.country,
+    segment: document.segment,
+    relationship: document.relationship,
+    primaryContact: document.primaryContact,
+    ...(document.tenantId ? { tenantId: document.tenantId } : {}),
+    mcaAccepted: document.mca.accepted,
+    azurePlan: document.azurePlan
+      ? { subscriptionId: document.azurePlan.subscriptionId, status: document.azurePlan.status }
+      : null,
+    activePurchase: document.activePurchase
+      ? {
+          purchaseId: document.activePurchase.purchaseId,
+          statusUrl:
+            document.activePurchase.kind === 'transition'
+              ? `/api/transitions/${document.activePurchase.purchaseId}`
+              : purchaseStatusUrl(document.activePurchase.purchaseId),
+        }
+      : null,
+    createdAt: document.createdAt,
+    updatedAt: document.updatedAt,
+  };
+}
+
+interface Stamp {
+  now: Date;
+  correlationId: string;
+}
+
+/** A newly registered customer: no MCA, no plan, nothing running. */
+export function newCustomerDocument(
+  customerId: string,
+  request: CustomerRequest,
+  { now, correlationId }: Stamp,
+): CustomerDocument {
+  return {
+    id: customerId,
+    customerId,
+    docType: 'customer',
+    ...registeredFields(request),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    mca: { accepted: false },
+    azurePlan: null,
+    legacySubscriptionIds: [],
+    activePurchase: null,
+    correlationId,
+  };
+}
+
+/** An update changes what the partner registers and keeps what the service derived (MCA, plan, slot). */
+export function updatedCustomerDocument(
+  existing: CustomerDocument,
+  request: CustomerRequest,
+  { now, correlationId }: Stamp,
+): CustomerDocument {
+  const { tenantId: _previousTenant, ...kept } = existing;
+  return { ...kept, ...registeredFields(request), updatedAt: now.toISOString(), correlationId };
+}
+
+function registeredFields(request: CustomerRequest) {
+  return {
+    companyName: request.companyName,
+    country: request.country,
+    segment: request.segment,
+    relationship: request.relationship,
+    primaryContact: request.primaryContact,
+    ...(request.tenantId ? { tenantId: request.tenantId } : {}),
+  };
+}

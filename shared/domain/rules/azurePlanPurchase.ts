@@ -1,0 +1,207 @@
+import { z } from 'zod';
+
+import { contactSchema, type CustomerDocument } from '../documents/documents';
+import { AppError } from '../errors';
+import { assertDateAgreedNotInFuture, dateAgreedSchema } from './mcaAgreement';
+
+export const invitationDefaults = { reminderEveryHours: 24, expiresInDays: 30 } as const;
+
+/** Hourly for the longest invitation (90 days); every reminder is a round of the workflow and a message. */
+const maxReminders = 90 * 24;
+
+const attestOptionSchema = z
+  .strictObject({
+    method: z.literal('attest'),
+    primaryContact: contactSchema,
+    dateAgreed: dateAgreedSchema,
+  })
+  .meta({
+    id: 'McaAttestOption',
+    description:
+      "Confirm the customer's acceptance digitally as part of the purchase (Admin agents and Sales agents).",
+  });
+
+const inviteOptionSchema = z
+  .strictObject({
+    method: z.literal('invite'),
+    email: z
+      .email()
+      .max(254)
+      .optional()
+      .meta({ description: "Where the invitation goes; the customer's primary contact when omitted." }),
+    // Fractions are allowed down to one minute, so a sandbox or an end-to-end test can watch reminders and the
+    // expiry happen in real time; Partner Center's own cadence is whole hours and days.
+    reminderEveryHours: z
+      .number()
+      .min(1 / 60)
+      .max(720)
+      .optional()
+      .meta({
+        description: `Hours between reminders; ${invitationDefaults.reminderEveryHours} when omitted.`,
+      }),
+    expiresInDays: z
+      .number()
+      .min(1 / 1440)
+      .max(90)
+      .optional()
+      .meta({
+        description: `Days until the invitation and the purchase expire; ${invitationDefaults.expiresInDays} when omitted.`,
+      }),
+  })
+  .refine(
+    (invite) =>
+      (invite.reminderEveryHours ?? invitationDefaults.reminderEveryHours) <
+      (invite.expiresInDays ?? invitationDefaults.expiresInDays) * 24,
+    { message: 'reminderEveryHours must be shorter than expiresInDays', path: ['reminderEveryHours'] },
+  )
+  .refine(
+    (invite) =>
+      ((invite.expiresInDays ?? invitationDefaults.expiresInDays) * 24) /
+        (invite.reminderEveryHours ?? invitationDefaults.reminderEveryHours) <=
+      maxReminders,
+    { message: `at most ${maxReminders} reminders: remind less often`, path: ['reminderEveryHours'] },
+  )
+  .meta({
+    id: 'McaInviteOption',
+    description: 'Invite the customer to accept the MCA; the purchase waits for the signature.',
+  });
+
+/** How a purchase gets the MCA accepted when the customer has not accepted it yet. */
+export const mcaOptionSchema = z
+  .discriminatedUnion('method', [attestOptionSchema, inviteOptionSchema])
+  .meta({ id: 'McaOption' });
+export type McaOption = z.output<typeof mcaOptionSchema>;
+/** What callers may pass (dates not yet normalised). */
+export type McaOptionInput = z.input<typeof mcaOptionSchema>;
+
+/** The body of `POST /api/customers/{customerId}/azure-plan/purchases`. */
+export const purchaseRequestSchema = z
+  .strictObject({ mca: mcaOptionSchema.optional() })
+  .meta({ id: 'AzurePlanPurchaseRequest' });
+
+export const purchaseStatusSchema = z
+  .enum([
+    'validating',
+    'awaitingCustomerSignature',
+    'placingOrder',
+    'completed',
+    'failed',
+    'expired',
+    'cancelled',
+  ])
+  .meta({ id: 'PurchaseStatus' });
+export type PurchaseStatus = z.infer<typeof purchaseStatusSchema>;
+
+/** What the purchase will do about the MCA, decided before it starts. */
+export const mcaPlanSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('alreadyAccepted') }),
+  z.object({ method: z.literal('attest'), primaryContact: contactSchema, dateAgreed: z.string() }),
+  z.object({
+    method: z.literal('invite'),
+    email: z.string(),
+    reminderEveryHours: z.number().positive(),
+    expiresInDays: z.number().positive(),
+  }),
+]);
+export type McaPlan = z.infer<typeof mcaPlanSchema>;
+
+/**
+ * The checks on the customer, in the contract's order: country (800070), no Azure plan yet, no 0145P
+ * subscription (those customers transition instead).
+ */
+export function assertCustomerMayBuyAzurePlan(
+  customer: CustomerDocument,
+  azurePlanMarkets: ReadonlySet<string>,
+): void {
+  if (!azurePlanMarkets.has(customer.country)) {
+    throw new AppError(
+      'CountryNotAvailable',
+      `The Azure plan is not sold in ${customer.country}, the country of customer ${customer.customerId}.`,
+    );
+  }
+  if (customer.azurePlan !== null) {
+    throw new AppError(
+      'AzurePlanAlreadyExists',
+      `Customer ${customer.customerId} already has the Azure plan ${customer.azurePlan.subscriptionId}.`,
+    );
+  }
+  if (customer.legacySubscriptionIds.length > 0) {
+    throw new AppError(
+      'LegacySubscriptionRequiresTransition',
+      `Customer ${customer.customerId} has Microsoft Azure (0145P) subscriptions; transition them to the Azure plan instead.`,
+    );
+  }
+}
+
+/**
+ * The MCA must be accepted already, or the request says how to get it: attest (not for an indirect reseller's
+ * customer: its indirect provider attests) or invite. An invitation to a customer that has accepted already is
+ * not needed, so that purchase goes straight to the order.
+ */
+export function decideMcaPlan(customer: CustomerDocument, mca: McaOption | undefined, now: Date): McaPlan {
+  if (mca?.method === 'attest') {
+    if (customer.relationship === 'indirectReseller') {
+      throw new AppError(
+        'ResellerCannotAttest',
+        `Customer ${customer.customerId} is served by an indirect reseller; its indirect provider must confirm the acceptance.`,
+      );
+    }
+    assertDateAgreedNotInFuture(mca.dateAgreed, now, '/mca/dateAgreed');
+    return { method: 'attest', primaryContact: mca.primaryContact, dateAgreed: mca.dateAgreed };
+  }
+  if (customer.mca.accepted) return { method: 'alreadyAccepted' };
+  if (mca?.method === 'invite') {
+    return {
+      method: 'invite',
+      email: mca.email ?? customer.primaryContact.email,
+      reminderEveryHours: mca.reminderEveryHours ?? invitationDefaults.reminderEveryHours,
+      expiresInDays: mca.expiresInDays ?? invitationDefaults.expiresInDays,
+    };
+  }
+  throw new AppError(
+    'McaNotAccepted',
+    `Customer ${customer.customerId} has not accepted the Microsoft Customer Agreement: attest it or invite the customer (mca option).`,
+  );
+}
+
+/** What the durable client knows about the purchase that holds a customer's slot. */
+export type SlotHolderState = 'running' | 'finished' | 'unknown';
+
+/** A slot whose holder has not appeared in the durable store after this long was never started (a crash). */
+export const unstartedSlotGraceMs = 2 * 60_000;
+
+/**
+ * Whether another purchase's hold on the customer's one-at-a-time slot may be taken over: its orchestration
+ * ended without releasing it (terminated, crashed), or it never started. A holder unknown to the durable client
+ * is given a grace period, because the starter claims the slot just before it starts the orchestration.
+ */
+export function isSlotStale(
+  slot: NonNullable<CustomerDocument['activePurchase']>,
+  holder: SlotHolderState,
+  now: Date,
+): boolean {
+  if (holder === 'finished') return true;
+  if (holder === 'running') return false;
+  return now.getTime() - Date.parse(slot.startedAt) > unstartedSlotGraceMs;
+}
+
+type CustomerSlot = NonNullable<CustomerDocument['activePurchase']>;
+
+/** The customer's slot is held: says by what (a purchase, a transition), or that the claim kept losing. */
+export function orderInProgress(
+  customerId: string,
+  holder: Pick<CustomerSlot, 'purchaseId' | 'kind'> | undefined,
+): AppError {
+  if (holder === undefined) {
+    return new AppError(
+      'OrderInProgress',
+      `Another purchase or transition of customer ${customerId} started at the same time; try again once it ends.`,
+    );
+  }
+  const detail = {
+    purchase: `Purchase ${holder.purchaseId} of customer ${customerId} is still running; wait for it or cancel it.`,
+    transition: `Transition ${holder.purchaseId} of customer ${customerId} to the Azure plan is still running; wait for it to end.`,
+    unknown: `Purchase or transition ${holder.purchaseId} of customer ${customerId} is still running; wait for it to end.`,
+  };
+  return new AppError('OrderInProgress', detail[holder.kind ?? 'unknown']);
+}

@@ -1,0 +1,56 @@
+import { type Container } from '@azure/cosmos';
+
+import { type InvitationDocument, invitationDocumentSchema } from '../domain/documents/invitation';
+import { isCosmosStatus, readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
+
+/** MCA invitations, one per purchase, keyed by the hash of their token (`invitations` container, pk = id). */
+export function createInvitationRepository(container: Container) {
+  const item = (id: string) => container.item(id, id);
+
+  async function get(id: string): Promise<InvitationDocument | undefined> {
+    const resource = await readOrUndefined(() => item(id).read());
+    return resource === undefined ? undefined : invitationDocumentSchema.parse(resource);
+  }
+
+  /** Replaces it if unchanged since read; `'changed'` when another writer was first. */
+  async function replace(invitation: InvitationDocument): Promise<InvitationDocument | 'changed'> {
+    try {
+      const { resource } = await item(invitation.id).replace(toWritableDocument(invitation), {
+        accessCondition: { type: 'IfMatch', condition: invitation._etag ?? '' },
+      });
+      return invitationDocumentSchema.parse(resource);
+    } catch (error) {
+      if (isCosmosStatus(error, 412)) return 'changed';
+      throw error;
+    }
+  }
+
+  return {
+    get,
+    replace,
+
+    /** Creates the invitation, or returns the one a previous attempt created (its id derives from the purchase). */
+    async createOnce(invitation: InvitationDocument): Promise<InvitationDocument> {
+      try {
+        const { resource } = await container.items.create(toWritableDocument(invitation));
+        return invitationDocumentSchema.parse(resource);
+      } catch (error) {
+        if (!isCosmosStatus(error, 409)) throw error;
+        const existing = await get(invitation.id);
+        if (existing === undefined) throw error;
+        return existing;
+      }
+    },
+
+    /** Ends a pending invitation (expired or cancelled); an accepted one stays accepted. Safe to repeat. */
+    async close(id: string, status: 'expired' | 'cancelled', correlationId: string): Promise<void> {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const invitation = await get(id);
+        if (invitation === undefined || invitation.status !== 'pending') return;
+        if ((await replace({ ...invitation, status, correlationId })) !== 'changed') return;
+      }
+    },
+  };
+}
+
+export type InvitationRepository = ReturnType<typeof createInvitationRepository>;

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+
+import { getServices, type Services } from '../../compositionRoot';
+import { AppError, type ErrorCode } from '../../domain/errors';
+import { type Action, type Caller, mayPerform, permissions } from '../../domain/rules/roles';
+import { withIdempotency } from './idempotency';
+import { fieldErrorsFromZod, toProblem } from './problem';
+
+/** Bodies larger than this are refused before parsing; every field also has its own length limit. */
+const maxBodyBytes = 256 * 1024;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/** Who may call an endpoint: a partner user allowed to do `action`, or anyone (health, OpenAPI, invitation links). */
+export type Access = { action: Action } | 'anonymous';
+
+export interface EndpointResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+}
+
+type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface EndpointInput<P, Q, B, A extends Access> {
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+  /** The signed-in partner user (null only on anonymous endpoints). */
+  caller: A extends 'anonymous' ? null : Caller;
+  correlationId: string;
+  request: HttpRequest;
+  context: InvocationContext;
+  services: Services;
+  /** The durable client; present when the endpoint declares `durableClient: true`. */
+  durable: df.DurableClient;
+}
+
+export interface EndpointDefinition<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  A extends Access = Access,
+> {
+  /** Function name; also the OpenAPI operationId. */
+  name: string;
+  method: HttpMethod;
+  /** Route below the `/api` prefix, Functions syntax: `customers/{customerId}`. */
+  route: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  access: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Honours the Idempotency-Key header (state-changing requests). */
+  idempotent?: boolean;
+  /** Largest accepted body in bytes, for endpoints that take lists (default 256 KiB). */
+  maxBodyBytes?: number;
+  durableClient?: boolean;
+  /** Successful responses, for the OpenAPI document. */
+  responses: Record<number, ResponseDoc>;
+  /** Error codes this endpoint can answer with besides the generic ones (auth, validation, 500). */
+  errors?: ErrorCode[];
+  handler(input: EndpointInput<P, Q, B, A>): Promise<EndpointResult>;
+}
+
+/** What the OpenAPI generator reads; filled as endpoints register. */
+export const endpointRegistry: EndpointDefinition<
+  z.ZodType | undefined,
+  z.ZodType | undefined,
+  z.ZodType | undefined
+>[] = [];
+
+const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's `x-correlation-id` when it is a sensible token, otherwise a new one. */
+export function correlationIdOf(request: HttpRequest): string {
+  const given = request.headers.get('x-correlation-id')?.trim();
+  return given && correlationIdPattern.test(given) ? given : randomUUID();
+}
+
+function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: 'path' | 'query' | 'body',
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const what = where === 'body' ? 'The request body' : where === 'path' ? 'The URL' : 'The query string';
+  throw new AppError(
+    'InvalidRequest',
+    `${what} is not valid.`,
+    fieldErrorsFromZod(result.error, where === 'body' ? '' : `#${where}`),
+  );
+}
+
+async function readJsonBody(
+  request: HttpRequest,
+  limitBytes: number,
+): Promise<{ raw: string; value: unknown }> {
+  const raw = await request.text();
+  if (Buffer.byteLength(raw, 'utf8') > limitBytes) {
+    throw new AppError('InvalidRequest', `The request body exceeds ${limitBytes} bytes.`);
+  }
+  // An empty body is an empty object: `POST …/purchases` with nothing to say is a valid request.
+  if (raw.trim() === '') return { raw, value: {} };
+  try {
+    return { raw, value: JSON.parse(raw) as unknown };
+  } catch {
+    throw new AppError('InvalidRequest', 'The request body is not valid JSON.');
+  }
+}
+
+function toHttpResponse(result: EndpointResult, correlationId: string): HttpResponseInit {
+  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...result.headers };
+  if (result.body === undefined) return { status: result.status, headers };
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  return { status: result.status, headers, body: JSON.stringify(result.body) };
+}
+
+/**
+ * Declares an HTTP endpoint: registers the function with the Functions runtime and the OpenAPI registry, and runs
+ * every request through the same steps: correlation id, authentication, role check, validation, idempotency, the
+ * handler, and one error mapping to problem+json.
+ */
+export function endpoint<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  A extends Access = Access,
+>(definition: EndpointDefinition<P, Q, B, A>): void {
+  endpointRegistry.push(definition);
+
+  const handler = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const correlationId = correlationIdOf(request);
+    const instance = new URL(request.url).pathname;
+    try {
+      const services = await getServices();
+      let caller: Caller | null = null;
+      if (definition.access !== 'anonymous') {
+        caller = await services.authenticate(request);
+        if (!mayPerform(caller, definition.access.action)) {
+          throw new AppError(
+            'Forbidden',
+            `This needs one of the roles ${permissions[definition.access.action].join(', ')}.`,
+          );
+        }
+      }
+      const params = (
+        definition.params ? parseOrThrow(definition.params, request.params, 'path') : undefined
+      ) as Parsed<P>;
+      const query = (
+        definition.query
+          ? parseOrThrow(definition.query, Object.fromEntries(request.query.entries()), 'query')
+          : undefined
+      ) as Parsed<Q>;
+      const rawBody = definition.body
+        ? await readJsonBody(request, definition.maxBodyBytes ?? maxBodyBytes)
+        : undefined;
+      const body = (
+        definition.body && rawBody ? parseOrThrow(definition.body, rawBody.value, 'body') : undefined
+      ) as Parsed<B>;
+
+      const run = async (): Promise<EndpointResult> => {
+        context.log(
+          `${definition.name} correlationId=${correlationId} caller=${caller?.userId ?? 'anonymous'}`,
+        );
+        return definition.handler({
+          params,
+          query,
+          body,
+          caller: caller as EndpointInput<P, Q, B, A>['caller'],
+          correlationId,
+          request,
+          context,
+          services,
+          durable: (definition.durableClient ? df.getClient(context) : undefined) as df.DurableClient,
+        });
+      };
+
+      const idempotencyKey = request.headers.get('idempotency-key');
+      const result =
+        definition.idempotent && idempotencyKey !== null
+          ? await withIdempotency(services.cosmos.containers.idempotency, {
+              key: idempotencyKey,
+              // Keys belong to the caller (as Stripe's and Partner Center's do): another user's key never replays.
+              scope: `${caller?.userId ?? 'anonymous'} ${definition.method} ${instance}`,
+              requestBody: rawBody?.value,
+              now: services.clock.now(),
+              run,
+            })
+          : await run();
+      return toHttpResponse(result, correlationId);
+    } catch (error) {
+      const { problem, response } = toProblem(error, { instance, correlationId });
+      if (problem.status >= 500) {
+        context.error(`${definition.name} failed correlationId=${correlationId}`, error);
+      }
+      return response;
+    }
+  };
+
+  app.http(definition.name, {
+    methods: [definition.method],
+    route: definition.route,
+    authLevel: 'anonymous',
+    ...(definition.durableClient ? { extraInputs: [df.input.durableClient()] } : {}),
+    handler,
+  });
+}
+
+/** Path parameters are strings; this keeps ids printable and bounded so they are safe as Cosmos ids and in URLs. */
+export const idParameter = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, dots, dashes or underscores');

@@ -1,0 +1,70 @@
+import { type HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+
+import { AppError, errorCatalogue, type ErrorCode, type FieldError } from '../../domain/errors';
+
+export const problemContentType = 'application/problem+json';
+
+/** RFC 9457 problem document, with the stable `code` and Partner Center's number where one exists. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    code: z.string(),
+    partnerCenterCode: z.number().int().optional(),
+    correlationId: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
+
+export type Problem = z.infer<typeof problemSchema>;
+
+export function problemTypeUri(code: ErrorCode): string {
+  return `https://azure-plan-purchase.local/problems/${code}`;
+}
+
+/** Pointers in RFC 6901 form, from a zod issue path. */
+export function fieldErrorsFromZod(error: z.ZodError, root = ''): FieldError[] {
+  return error.issues.map((issue) => ({
+    pointer: `${root}/${issue.path.map((segment) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`,
+    detail: issue.message,
+  }));
+}
+
+/**
+ * The one place that turns anything thrown into problem+json. Unknown errors become a 500 that never echoes the
+ * internal message or stack; the caller gets the correlation id to quote instead.
+ */
+export function toProblem(
+  error: unknown,
+  request: { instance: string; correlationId: string },
+): { problem: Problem; response: HttpResponseInit } {
+  const appError =
+    error instanceof AppError ? error : new AppError('InternalError', 'The request could not be completed.');
+  const entry = errorCatalogue[appError.code];
+  const problem: Problem = {
+    type: problemTypeUri(appError.code),
+    title: entry.title,
+    status: entry.status,
+    detail:
+      appError.code === 'InternalError'
+        ? `The request could not be completed. Quote correlation id ${request.correlationId} when you contact support.`
+        : appError.detail,
+    instance: request.instance,
+    code: appError.code,
+    correlationId: request.correlationId,
+  };
+  if ('partnerCenterCode' in entry) problem.partnerCenterCode = entry.partnerCenterCode;
+  if (appError.fieldErrors?.length) problem.errors = appError.fieldErrors;
+  return {
+    problem,
+    response: {
+      status: entry.status,
+      headers: { 'content-type': problemContentType, 'x-correlation-id': request.correlationId },
+      body: JSON.stringify(problem),
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+import { type Contact } from '../domain/documents/documents';
+import { mcaPlanSchema, purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
+
+/**
+ * The contract between the purchase starter, the orchestrator, its activities and the status reader: names and
+ * the small, serialisable shapes that cross the durable history. No I/O here, so the orchestrator may import it.
+ */
+export const azurePlanPurchaseOrchestration = 'azurePlanPurchase';
+
+export const purchaseEvents = {
+  /** Raised by the invitation acceptance and by a partner attestation; the waiting purchase goes on. */
+  mcaAccepted: 'McaAccepted',
+  /** Raised by `POST /api/purchases/{purchaseId}/cancel`. */
+  purchaseCancelled: 'PurchaseCancelled',
+} as const;
+
+export const purchaseActivities = {
+  inviteCustomer: 'azurePlanPurchase-inviteCustomer',
+  remindCustomer: 'azurePlanPurchase-remindCustomer',
+  closeInvitation: 'azurePlanPurchase-closeInvitation',
+  placeOrder: 'azurePlanPurchase-placeOrder',
+  findPlacedOrder: 'azurePlanPurchase-findPlacedOrder',
+  releaseSlot: 'azurePlanPurchase-releaseSlot',
+} as const;
+
+const requestedBySchema = z.object({ userId: z.string(), name: z.string().optional() });
+
+/** The orchestration input: ids and the small MCA plan, never documents. */
+export const purchaseInputSchema = z.object({
+  purchaseId: z.string(),
+  customerId: z.string(),
+  correlationId: z.string(),
+  requestedBy: requestedBySchema,
+  mca: mcaPlanSchema,
+});
+export type PurchaseInput = z.infer<typeof purchaseInputSchema>;
+
+export const invitationProgressSchema = z
+  .object({ email: z.string(), expiresAt: z.string(), remindersSent: z.number().int().nonnegative() })
+  .meta({ id: 'InvitationProgress' });
+export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
+
+export const placedOrderIdsSchema = z.object({
+  orderId: z.string(),
+  subscriptionId: z.string(),
+  entitlementId: z.string(),
+});
+export type PlacedOrderIds = z.infer<typeof placedOrderIdsSchema>;
+
+export const purchaseErrorSchema = z
+  .object({ code: z.string(), detail: z.string() })
+  .meta({ id: 'PurchaseError' });
+export type PurchaseError = z.infer<typeof purchaseErrorSchema>;
+
+/** What the orchestrator shows while it runs (`setCustomStatus`): the step, as Partner Center's screens name it. */
+export const purchaseCustomStatusSchema = z.object({
+  step: purchaseStatusSchema,
+  mcaMethod: z.enum(['alreadyAccepted', 'attest', 'invite']),
+  invitation: invitationProgressSchema.optional(),
+  order: placedOrderIdsSchema.optional(),
+  error: purchaseErrorSchema.optional(),
+});
+export type PurchaseCustomStatus = z.infer<typeof purchaseCustomStatusSchema>;
+
+/** How a purchase ended: the orchestration's output. */
+export const purchaseOutcomeSchema = z.object({
+  status: z.enum(['completed', 'failed', 'expired', 'cancelled']),
+  order: placedOrderIdsSchema.optional(),
+  invitation: invitationProgressSchema.optional(),
+  error: purchaseErrorSchema.optional(),
+});
+export type PurchaseOutcome = z.infer<typeof purchaseOutcomeSchema>;
+
+/** Activity inputs and results. Business outcomes are values: error types do not survive the activity boundary. */
+export interface InviteCustomerInput {
+  purchaseId: string;
+  customerId: string;
+  email: string;
+  expiresAt: string;
+  correlationId: string;
+}
+
+export interface RemindCustomerInput extends InviteCustomerInput {
+  round: number;
+}
+
+export interface CloseInvitationInput extends InviteCustomerInput {
+  outcome: 'expired' | 'cancelled';
+}
+
+export interface PlaceOrderInput {
+  purchaseId: string;
+  customerId: string;
+  correlationId: string;
+  requestedBy: { userId: string; name?: string | undefined };
+  ids: PlacedOrderIds;
+  /** The attestation given with the purchase, recorded in the same batch as the order. */
+  attestation?: { primaryContact: Contact; dateAgreed: string };
+  /** The orchestration's time, so a retry writes the same timestamps. */
+  placedAt: string;
+}
+
+export type PlaceOrderResult =
+  | { outcome: 'placed'; order: PlacedOrderIds; alreadyPlaced: boolean }
+  | { outcome: 'rejected'; error: PurchaseError };
+
+export interface ReleaseSlotInput {
+  purchaseId: string;
+  customerId: string;
+  correlationId: string;
+}
+
+/** Asks, once `placeOrder` gave up, whether this purchase's order was placed anyway (written, then a step failed). */
+export type FindPlacedOrderInput = ReleaseSlotInput;
+
+/** The order this purchase placed, or null when it placed none. */
+export type FindPlacedOrderResult = PlacedOrderIds | null;
