@@ -81,6 +81,8 @@ endpoint({
   method: 'GET',
   route: 'transitions/{transitionId}',
   summary: 'Shows where a transition stands, line by line.',
+  description:
+    'Each line is one Microsoft Azure (0145P) subscription: the Azure entitlement it became (same Azure subscription id) once moved, or why it was not. Any partner role may read it.',
   tags: ['Azure plan transition'],
   access: { action: 'read' },
   params: z.strictObject({ transitionId: idParameter }),

@@ -69,6 +69,8 @@ endpoint({
   route: 'customers/{customerId}/orders',
   summary:
     "Lists the customer's orders: the Azure plan, reservations and Microsoft Azure (0145P), oldest first.",
+  description:
+    'Every order placed for the customer by this service: the Azure plan purchase, reservations and Microsoft Azure (0145P) orders. 404 when the customer does not exist.',
   tags: ['Orders'],
   access: { action: 'read' },
   params: customerParams,
@@ -86,6 +88,8 @@ endpoint({
   method: 'GET',
   route: 'customers/{customerId}/orders/{orderId}',
   summary: 'Shows one order of the customer.',
+  description:
+    'An order as Partner Center shows it, with its line items and their provisioning context. 404 `NotFound` when the customer has no order with this id.',
   tags: ['Orders'],
   access: { action: 'read' },
   params: z.strictObject({ customerId: idParameter, orderId: idParameter }),
