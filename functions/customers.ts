@@ -8,12 +8,10 @@ import {
   updatedCustomerDocument,
 } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
+import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
-
-/** Attempts of the create-or-update cycle when another writer changes the customer in between. */
-const maxWriteAttempts = 5;
 
 endpoint({
   name: 'putCustomer',
@@ -33,29 +31,26 @@ endpoint({
     200: { description: 'The customer was updated.', schema: customerSchema },
     201: { description: 'The customer was registered.', schema: customerSchema },
   },
+  errors: ['ConcurrentUpdate'],
   handler: async ({ params, body, services, correlationId }) => {
     const customers = services.repositories.customers;
-    for (let attempt = 0; attempt < maxWriteAttempts; attempt += 1) {
+    // A lost race with another writer of this customer is retried from a fresh read; it is never an outage.
+    return retryOnConflict(`Customer ${params.customerId}`, async () => {
       const stamp = { now: services.clock.now(), correlationId };
       const existing = await customers.get(params.customerId);
       if (existing === undefined) {
         const created = await customers.create(newCustomerDocument(params.customerId, body, stamp));
-        if (created !== 'exists') {
-          return {
-            status: 201,
-            body: toCustomer(created),
-            headers: { location: `/api/customers/${params.customerId}` },
-          };
-        }
-        continue;
+        if (created === 'exists') return lostRace;
+        return {
+          status: 201,
+          body: toCustomer(created),
+          headers: { location: `/api/customers/${params.customerId}` },
+        };
       }
       const updated = await customers.replace(updatedCustomerDocument(existing, body, stamp));
-      if (updated !== 'changed') return { status: 200, body: toCustomer(updated) };
-    }
-    throw new AppError(
-      'ServiceUnavailable',
-      `Customer ${params.customerId} is changing concurrently; retry the request.`,
-    );
+      if (updated === 'changed') return lostRace;
+      return { status: 200, body: toCustomer(updated) };
+    });
   },
 });
 

@@ -84,6 +84,10 @@ export const errorCatalogue = {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed; retry shortly.',
   },
+  ConcurrentUpdate: {
+    status: 409,
+    title: 'The resource kept changing while this request tried to change it; retry the request.',
+  },
   UnsupportedMediaType: { status: 415, title: 'The request body must be application/json.' },
   InternalError: { status: 500, title: 'Something went wrong on our side.' },
   ServiceUnavailable: { status: 503, title: 'A dependency is unavailable; retry later.' },
