@@ -48,11 +48,13 @@ endpoint({
     'subscription id, and suspends the 0145P commerce subscriptions. Checked before anything starts: the customer ' +
     'exists, the plan is sold in its country, it has no Azure plan yet (AzurePlanAlreadyExists), it has 0145P ' +
     'subscriptions (NoLegacySubscriptions) and none is suspended (LegacySubscriptionSuspended), nothing else of the ' +
-    'customer runs (OrderInProgress), and the MCA is accepted (McaNotAccepted). The body is empty (`{}`).',
+    'customer runs (OrderInProgress), and the MCA is accepted (McaNotAccepted). There is nothing to tell it: ' +
+    'no body, or `{}`.',
   tags: ['Azure plan transition'],
   access: { action: 'buyAzurePlan' },
   params: z.strictObject({ customerId: idParameter }),
   body: z.strictObject({}).meta({ id: 'TransitionRequest' }),
+  bodyOptional: true,
   idempotent: true,
   durableClient: true,
   responses: { 202: { description: 'The transition started.', schema: transitionStartedSchema } },

@@ -110,6 +110,7 @@ export async function buildOpenApiDocument(serverUrl: string) {
   for (const definition of endpointRegistry) {
     const codes: ErrorCode[] = [...(definition.errors ?? [])];
     if (definition.params || definition.query || definition.body) codes.push('InvalidRequest');
+    if (definition.body) codes.push('UnsupportedMediaType');
     if (definition.access !== 'anonymous') codes.push('Unauthenticated', 'Forbidden');
     if (definition.idempotent) codes.push('IdempotencyKeyReused', 'IdempotentRequestInProgress');
     codes.push('InternalError');
@@ -130,7 +131,15 @@ export async function buildOpenApiDocument(serverUrl: string) {
         header: headers,
       },
       ...(definition.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: definition.body } } } }
+        ? {
+            requestBody: {
+              required: !definition.bodyOptional,
+              description: definition.bodyOptional
+                ? 'Optional: a request without a body is taken as `{}`. Sent as `application/json` (else 415).'
+                : 'Required (a request without a body is 400). Sent as `application/json` (else 415).',
+              content: { 'application/json': { schema: definition.body } },
+            },
+          }
         : {}),
       responses: {
         ...Object.fromEntries(
