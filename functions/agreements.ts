@@ -79,6 +79,8 @@ export const listAgreementsEndpoint = endpoint({
   method: 'GET',
   route: 'customers/{customerId}/agreements',
   summary: "Lists the customer's agreements.",
+  description:
+    'The Microsoft Customer Agreement acceptances recorded for the customer, whether attested by the partner or accepted by the customer through an invitation. Filter with `agreementType`.',
   tags: ['Agreements'],
   access: { action: 'read' },
   params: customerParams,

@@ -49,11 +49,13 @@ export const startAzurePlanTransitionEndpoint = endpoint({
     'subscription id, and suspends the 0145P commerce subscriptions. Checked before anything starts: the customer ' +
     'exists, the plan is sold in its country, it has no Azure plan yet (AzurePlanAlreadyExists), it has 0145P ' +
     'subscriptions (NoLegacySubscriptions) and none is suspended (LegacySubscriptionSuspended), nothing else of the ' +
-    'customer runs (OrderInProgress), and the MCA is accepted (McaNotAccepted). The body is empty (`{}`).',
+    'customer runs (OrderInProgress), and the MCA is accepted (McaNotAccepted). There is nothing to tell it: ' +
+    'no body, or `{}`.',
   tags: ['Azure plan transition'],
   access: { action: 'buyAzurePlan' },
   params: z.strictObject({ customerId: idParameter }),
   body: z.strictObject({}).meta({ id: 'TransitionRequest' }),
+  bodyOptional: true,
   idempotent: true,
   durableClient: true,
   responses: { 202: { description: 'The transition started.', schema: transitionStartedSchema } },
@@ -86,6 +88,8 @@ export const getAzurePlanTransitionEndpoint = endpoint({
   method: 'GET',
   route: 'transitions/{transitionId}',
   summary: 'Shows where a transition stands, line by line.',
+  description:
+    'Each line is one Microsoft Azure (0145P) subscription: the Azure entitlement it became (same Azure subscription id) once moved, or why it was not. Any partner role may read it.',
   tags: ['Azure plan transition'],
   access: { action: 'read' },
   params: z.strictObject({ transitionId: idParameter }),

@@ -59,6 +59,8 @@ export const getCustomerEndpoint = endpoint({
   method: 'GET',
   route: 'customers/{customerId}',
   summary: 'Reads a customer, with whether it accepted the MCA and its Azure plan.',
+  description:
+    'The customer as registered, plus `mcaAccepted` (whether an MCA acceptance is on record) and `azurePlan` (the Azure plan subscription and its status, or null).',
   tags: ['Customers'],
   access: { action: 'read' },
   params: customerParams,

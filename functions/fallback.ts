@@ -1,11 +1,19 @@
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { app, type HttpMethod, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 
 import { AppError } from '../shared/domain/errors';
-import { correlationIdOf, endpointRegistry, type HttpMethod } from '../shared/platform/http/endpoint';
+import { correlationIdOf, endpointRegistry } from '../shared/platform/http/endpoint';
 import { toProblem } from '../shared/platform/http/problem';
 import { routeMatcher } from '../shared/platform/http/routeMatcher';
 
-const allMethods: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
+/**
+ * Every method a Node function can receive. The host answers none of them itself: its router matches a function
+ * only when the request's method is among the trigger's `methods`, and otherwise answers a bare 404, HEAD and
+ * OPTIONS included (CORS preflights aside, which the platform answers when CORS is configured for the app). So the
+ * last-resort route takes them, and they get the same 404/405 problem documents as any other method. TRACE and
+ * CONNECT cannot reach a Node function at all (undici, under `@azure/functions`' `HttpRequest`, refuses to build a
+ * request with them, so the invocation would fail with a 500): the host answers those, with its 404.
+ */
+const allMethods: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 
 let routes: { method: string; matches: (path: string) => boolean }[] | undefined;
 

@@ -34,6 +34,8 @@ export const healthEndpoint = endpoint({
   method: 'GET',
   route: 'health',
   summary: 'Reports whether the service and its stores (Cosmos DB, Azure Storage) are reachable.',
+  description:
+    'Probes Cosmos DB and Azure Storage with a short timeout each. No credentials needed, so a load balancer or availability test can call it; 503 names the store that does not answer.',
   tags: ['Operations'],
   access: 'anonymous',
   responses: {

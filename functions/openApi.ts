@@ -1,3 +1,6 @@
+import { z } from 'zod';
+
+import { getConfig } from '../shared/compositionRoot';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { buildOpenApiDocument } from '../shared/platform/http/openApiDocument';
 
@@ -8,15 +11,33 @@ export const openApiEndpoint = endpoint({
   method: 'GET',
   route: 'openapi.json',
   summary: 'This OpenAPI 3.1 document.',
+  description:
+    'The OpenAPI 3.1 description of every operation, generated from the same zod schemas that validate the requests. No credentials needed.',
   tags: ['Operations'],
   access: 'anonymous',
-  responses: { 200: { description: 'The OpenAPI document.' } },
+  responses: {
+    200: {
+      description: 'The OpenAPI document.',
+      schema: z
+        .looseObject({
+          openapi: z.string(),
+          info: z.looseObject({}),
+          paths: z.record(z.string(), z.unknown()),
+        })
+        .meta({
+          id: 'OpenApiDocument',
+          description: 'An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0).',
+        }),
+    },
+  },
   handler: async () => {
     // Built on first use: every endpoint has registered by then, and the schemas never change at run time.
-    document ??= buildOpenApiDocument().catch((error: unknown) => {
-      document = undefined;
-      throw error;
-    });
+    document ??= buildOpenApiDocument(getConfig().PUBLIC_BASE_URL.replace(/\/+$/, '')).catch(
+      (error: unknown) => {
+        document = undefined;
+        throw error;
+      },
+    );
     return { status: 200, body: await document };
   },
 });

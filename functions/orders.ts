@@ -75,6 +75,8 @@ export const listOrdersEndpoint = endpoint({
   route: 'customers/{customerId}/orders',
   summary:
     "Lists the customer's orders: the Azure plan, reservations and Microsoft Azure (0145P), oldest first.",
+  description:
+    'Every order placed for the customer by this service: the Azure plan purchase, reservations and Microsoft Azure (0145P) orders. 404 when the customer does not exist.',
   tags: ['Orders'],
   access: { action: 'read' },
   params: customerParams,
@@ -92,6 +94,8 @@ export const getOrderEndpoint = endpoint({
   method: 'GET',
   route: 'customers/{customerId}/orders/{orderId}',
   summary: 'Shows one order of the customer.',
+  description:
+    'An order as Partner Center shows it, with its line items and their provisioning context. 404 `NotFound` when the customer has no order with this id.',
   tags: ['Orders'],
   access: { action: 'read' },
   params: z.strictObject({ customerId: idParameter, orderId: idParameter }),

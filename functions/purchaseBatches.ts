@@ -143,6 +143,8 @@ export const getPurchaseBatchEndpoint = endpoint({
   method: 'GET',
   route: 'purchase-batches/{batchId}',
   summary: 'Shows a purchase batch: counts per status and the status of every line.',
+  description:
+    'Counts every line by status (queued, accepted, rejected, awaiting signature, completed, failed, expired, cancelled) and lists each line with its purchase id once one started, following the purchases as they progress.',
   tags: ['Batch purchases'],
   access: { action: 'read' },
   params: z.strictObject({ batchId: idParameter }),

@@ -51,6 +51,8 @@ export const listAzureEntitlementsEndpoint = endpoint({
   method: 'GET',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
   summary: 'Lists the Azure subscriptions (Azure entitlements) under an Azure plan.',
+  description:
+    "The Azure subscriptions billed under the customer's Azure plan, including the one the purchase created and those a transition moved in. 404 when the customer or the subscription does not exist.",
   tags: ['Subscriptions'],
   access: { action: 'read' },
   params: subscriptionParams,

@@ -14,8 +14,9 @@ import { applyLocalSettings } from './config/applyLocalSettings';
 import { type HostConfig, loadHostConfig } from './config/loadHostConfig';
 import type { DurableEngineApi, FunctionInvoker, HostClock, HostLogger } from './contracts';
 import { createDurableEngine } from './durable/engine';
-import { createFrontDoor } from './http/createFrontDoor';
+import { createFrontDoor, nodeMaxHeaderSize } from './http/createFrontDoor';
 import { createRpcListener } from './http/createRpcListener';
+import { answerClientError } from './http/hostProblem';
 import { HttpRouteTable } from './http/HttpRouteTable';
 import { createWorkTracker, type LocalWorkTracker } from './idle';
 import { consoleLogger } from './loggers';
@@ -152,7 +153,8 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
     res.statusCode = 503;
     res.end();
   };
-  const server = http.createServer((req, res) => handler(req, res));
+  const server = http.createServer({ maxHeaderSize: nodeMaxHeaderSize }, (req, res) => handler(req, res));
+  server.on('clientError', answerClientError);
   const port = await listen(server, options.port ?? settings?.localHttpPort ?? 7071);
   const baseUrl = `http://127.0.0.1:${port}`;
   // durable-functions rewrites management URLs to WEBSITE_HOSTNAME (else localhost:7071); its axios honours proxies.

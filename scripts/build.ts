@@ -31,7 +31,7 @@ const writeMetafile = process.argv.includes('--metafile');
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   sourcemap: 'linked',
   // `@azure/functions-core` is provided by the Functions worker at run time (or by the local host); never a real

@@ -9,7 +9,9 @@ import type {
   WorkTracker,
 } from '../contracts';
 import { hasSystemKey } from './hasSystemKey';
+import { correlationIdFrom, type HostProblem, hostProblemBody } from './hostProblem';
 import type { HttpRouteTable } from './HttpRouteTable';
+import { removeDotSegments } from './removeDotSegments';
 import { toRpcHttpRequest } from './toRpcHttpRequest';
 import { writeRpcHttpResponse } from './writeRpcHttpResponse';
 
@@ -32,6 +34,15 @@ export interface DurableWebhooks extends Pick<DurableEngineApi, 'handleWebhook'>
 /** The real host's request size limit (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT` default, 100 MB). */
 const maxBodyBytes = 100 * 1024 * 1024;
 
+/**
+ * Kestrel's defaults (`KestrelServerLimits`): the request line (method, target, version) up to 8 KB, else 414; the
+ * headers up to 32 KB in all, else 431. Node's parser counts both together (`maxHeaderSize`), so the server gets
+ * their sum and the front door tells the two apart.
+ */
+export const maxRequestLineBytes = 8 * 1024;
+export const maxRequestHeadersBytes = 32 * 1024;
+export const nodeMaxHeaderSize = maxRequestLineBytes + maxRequestHeadersBytes;
+
 // The client's rpc paths (`/durabletask/*`) are not here: they are served on the loopback rpc listener only.
 const webhookPrefix = '/runtime/webhooks/durabletask/';
 
@@ -39,8 +50,10 @@ const webhookPrefix = '/runtime/webhooks/durabletask/';
  * The `node:http` request handler in front of the functions: durable webhooks go to the engine once the system key
  * checks out (401 with an empty body otherwise, as on the real host), `/` is
  * the host's "up and running" page, `/admin/host/status` answers like `func start`; everything else is matched
- * against the HTTP triggers' routes and invoked. Unknown routes and method mismatches answer 404, a function that
- * throws answers 500 with an empty body, as on the real host.
+ * against the HTTP triggers' routes and invoked. Unknown routes and method mismatches answer 404, a request line or
+ * headers over Kestrel's limits 414 or 431, as on the real host but as problem+json (see hostProblem.ts); a function
+ * that throws answers 500 with an empty body, as on the real host. Dot segments, percent-encoded ones included, are
+ * resolved before routing, as Kestrel does (see removeDotSegments.ts).
  */
 export function createFrontDoor(
   options: FrontDoorOptions,
@@ -48,10 +61,31 @@ export function createFrontDoor(
   const { invoker, routes, tracker, logger, durable, fallbackHost } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rawUrl = req.url ?? '/';
-    const rawPath = rawUrl.split('?', 1)[0] ?? '/';
-    const lowerPath = rawPath.toLowerCase();
+    const receivedUrl = req.url ?? '/';
     const method = (req.method ?? 'GET').toUpperCase();
+    const receivedPath = receivedUrl.split('?', 1)[0] ?? '/';
+    // `GET <target> HTTP/1.1`: the limit is on the whole line, as Kestrel counts it.
+    if (method.length + receivedUrl.length + 10 > maxRequestLineBytes) {
+      await respondProblem(req, res, {
+        status: 414,
+        code: 'UriTooLong',
+        detail: `The request line exceeds ${maxRequestLineBytes} bytes.`,
+        instance: '',
+      });
+      return;
+    }
+    if (headerBytes(req) > maxRequestHeadersBytes) {
+      await respondProblem(req, res, {
+        status: 431,
+        code: 'RequestHeadersTooLarge',
+        detail: `The request headers exceed ${maxRequestHeadersBytes} bytes in all.`,
+        instance: receivedPath,
+      });
+      return;
+    }
+    const rawPath = removeDotSegments(receivedPath);
+    const rawUrl = rawPath + receivedUrl.slice(receivedPath.length);
+    const lowerPath = rawPath.toLowerCase();
 
     if (lowerPath.startsWith(webhookPrefix) || `${lowerPath}/` === webhookPrefix) {
       const url = new URL(rawUrl, `http://${req.headers.host ?? fallbackHost}`);
@@ -92,7 +126,12 @@ export function createFrontDoor(
 
     const match = routes.match(method, rawPath);
     if (!match) {
-      await respondEmpty(req, res, 404);
+      await respondProblem(req, res, {
+        status: 404,
+        code: 'NotFound',
+        detail: `No function serves ${method} ${rawPath}.`,
+        instance: rawPath,
+      });
       return;
     }
     let body: Buffer;
@@ -101,13 +140,21 @@ export function createFrontDoor(
     } catch (error) {
       logger.warn(`${method} ${rawPath}: ${(error as Error).message}`);
       if (!res.headersSent) {
-        res.statusCode = (error as { statusCode?: number }).statusCode ?? 400;
-        res.end();
+        const status = (error as { statusCode?: number }).statusCode ?? 400;
+        writeProblem(req, res, {
+          status,
+          code: status === 413 ? 'PayloadTooLarge' : 'BadRequest',
+          detail:
+            status === 413
+              ? `The request body exceeds ${maxBodyBytes} bytes.`
+              : 'The request body could not be read.',
+          instance: rawPath,
+        });
       }
       return;
     }
     const { route, params } = match;
-    const http = toRpcHttpRequest({ req, body, params, fallbackHost });
+    const http = toRpcHttpRequest({ req, url: rawUrl, body, params, fallbackHost });
     let response: RpcInvocationResponse;
     try {
       response = await invoker.invoke(route.functionName, {
@@ -155,6 +202,34 @@ function findHttpOutput(
   const data =
     name === '$return' ? response.returnValue : response.outputData?.find((item) => item.name === name)?.data;
   return data?.http ?? undefined;
+}
+
+async function respondProblem(
+  req: IncomingMessage,
+  res: ServerResponse,
+  problem: HostProblem,
+): Promise<void> {
+  await drain(req);
+  writeProblem(req, res, problem);
+}
+
+function writeProblem(req: IncomingMessage, res: ServerResponse, problem: HostProblem): void {
+  const correlationId = correlationIdFrom(req.headers['x-correlation-id']);
+  const body = hostProblemBody(problem, correlationId);
+  res.statusCode = problem.status;
+  res.setHeader('content-type', 'application/problem+json');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.setHeader('x-correlation-id', correlationId);
+  res.end(req.method?.toUpperCase() === 'HEAD' ? undefined : body);
+}
+
+/** Header names and values with `: ` and CRLF, as Kestrel counts them against its total. */
+function headerBytes(req: IncomingMessage): number {
+  let total = 0;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    total += Buffer.byteLength(req.rawHeaders[i] ?? '') + Buffer.byteLength(req.rawHeaders[i + 1] ?? '') + 4;
+  }
+  return total;
 }
 
 async function respondEmpty(req: IncomingMessage, res: ServerResponse, status: number): Promise<void> {

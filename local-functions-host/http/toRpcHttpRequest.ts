@@ -4,6 +4,8 @@ import type { RpcHttp, RpcNullableString } from '../contracts';
 
 export interface RpcHttpRequestInput {
   req: IncomingMessage;
+  /** The path and query as routed (dot segments resolved, as Kestrel hands them on); `req.url` when absent. */
+  url?: string;
   /** The whole request body, already read. */
   body: Buffer;
   /** Route values of the matched template (absent optional values left out). */
@@ -24,7 +26,7 @@ export interface RpcHttpRequestInput {
  */
 export function toRpcHttpRequest(input: RpcHttpRequestInput): RpcHttp {
   const { req, body, params, fallbackHost } = input;
-  const rawUrl = req.url ?? '/';
+  const rawUrl = input.url ?? req.url ?? '/';
   const queryStart = rawUrl.indexOf('?');
   const path = queryStart >= 0 ? rawUrl.slice(0, queryStart) : rawUrl;
   const queryString = queryStart >= 0 ? rawUrl.slice(queryStart) : '';

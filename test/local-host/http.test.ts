@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ function rawRequest(options: {
   path: string;
   headers?: string[];
   chunks?: string[];
-}): Promise<{ status: number; body: string }> {
+}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const url = new URL(host.url);
     const req = http.request(
@@ -50,7 +51,11 @@ function rawRequest(options: {
         const parts: Buffer[] = [];
         res.on('data', (chunk: Buffer) => parts.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(parts).toString('utf8'),
+            headers: res.headers,
+          }),
         );
       },
     );
@@ -127,18 +132,91 @@ describe('routes', () => {
     expect((await get('/api/users/me/')).status).toBe(200);
   });
 
-  it('answers 404 with an empty body for unknown routes and for a method the trigger does not accept', async () => {
+  it('answers 404 problem+json with a correlation id for unknown routes and for a method the trigger does not accept', async () => {
     for (const [method, url] of [
       ['GET', '/api/nope'],
       ['GET', '/nope'],
       ['GET', '/api/only-post'],
       ['DELETE', '/api/users/me'],
+      ['OPTIONS', '/api/users/me'],
     ] as const) {
-      const response = await get(url, { method });
+      const response = await get(url, { method, headers: { 'x-correlation-id': 'corr-404' } });
       expect(response.status, `${method} ${url}`).toBe(404);
-      expect(await response.text()).toBe('');
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.headers.get('x-correlation-id')).toBe('corr-404');
+      expect(await response.json()).toMatchObject({
+        status: 404,
+        code: 'NotFound',
+        correlationId: 'corr-404',
+      });
     }
+    // fetch() refuses to send TRACE.
+    const trace = await rawRequest({ method: 'TRACE', path: '/api/users/me' });
+    expect(trace.status).toBe(404);
+    expect(JSON.parse(trace.body)).toMatchObject({ code: 'NotFound' });
+    const head = await get('/api/users/me', { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    expect(head.headers.get('content-type')).toBe('application/problem+json');
+    expect(head.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await head.text()).toBe('');
     expect((await describeCall('/api/only-post', { method: 'POST' })).functionName).toBe('onlyPost');
+  });
+
+  it('resolves dot segments, percent-encoded ones too, before routing, as Kestrel does', async () => {
+    const resolved = await rawRequest({ method: 'GET', path: '/api/items/%2e%2e/users/./me' });
+    expect(resolved.status).toBe(200);
+    const seen = JSON.parse(resolved.body) as Described;
+    expect(seen.functionName).toBe('currentUser');
+    // The function sees the path that was routed, never the traversal.
+    expect(new URL(seen.url).pathname).toBe('/api/users/me');
+
+    const outside = await rawRequest({ method: 'GET', path: '/api/users/%2e%2e/%2E%2E/%2e%2e/users/me' });
+    expect(outside.status).toBe(404);
+    expect(outside.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(outside.body)).toMatchObject({ code: 'NotFound', instance: '/users/me' });
+
+    // Dots inside a segment are data, and an encoded slash never makes a segment of its own.
+    const data = await rawRequest({ method: 'GET', path: '/api/echo/a%2e%2e/%2e%2e%2Fx' });
+    expect((JSON.parse(data.body) as Described).params).toEqual({ rest: 'a../..%2Fx' });
+  });
+
+  it('answers a request line over 8 KB with 414 and headers over 32 KB with 431, as problem+json', async () => {
+    const longPath = await rawRequest({
+      method: 'GET',
+      path: `/api/users/${'x'.repeat(20_000)}`,
+      headers: ['host', 'localhost', 'x-correlation-id', 'corr-414'],
+    });
+    expect(longPath.status).toBe(414);
+    expect(longPath.headers['content-type']).toBe('application/problem+json');
+    expect(longPath.headers['x-correlation-id']).toBe('corr-414');
+    expect(JSON.parse(longPath.body)).toMatchObject({ status: 414, code: 'UriTooLong' });
+
+    const bigHeaders = await rawRequest({
+      method: 'GET',
+      path: '/api/users/me',
+      headers: ['host', 'localhost', 'x-a', 'a'.repeat(20_000), 'x-b', 'b'.repeat(15_000)],
+    });
+    expect(bigHeaders.status).toBe(431);
+    expect(bigHeaders.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(bigHeaders.body)).toMatchObject({ status: 431, code: 'RequestHeadersTooLarge' });
+  });
+
+  it('answers a request the HTTP parser refuses as problem+json with a correlation id, not a bare status', async () => {
+    const url = new URL(host.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => {
+        socket.write(`GET /api/users/me HTTP/1.1\r\nHost: x\r\nx-big: ${'y'.repeat(60_000)}\r\n\r\n`);
+      });
+      const parts: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => parts.push(chunk));
+      socket.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head).toMatch(/content-type: application\/problem\+json/i);
+    expect(head).toMatch(/x-correlation-id: [0-9a-f-]{36}/i);
+    expect(JSON.parse(body)).toMatchObject({ status: 431, code: 'RequestHeadersTooLarge' });
   });
 });
 

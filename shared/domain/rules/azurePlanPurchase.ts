@@ -63,7 +63,11 @@ const inviteOptionSchema = z
   )
   .meta({
     id: 'McaInviteOption',
-    description: 'Invite the customer to accept the MCA; the purchase waits for the signature.',
+    description:
+      'Invite the customer to accept the MCA; the purchase waits for the signature. Cross-field rules (defaults ' +
+      `applied first): \`reminderEveryHours\` must be shorter than \`expiresInDays\` × 24, and the invitation may ` +
+      `send at most ${maxReminders} reminders (\`expiresInDays\` × 24 ÷ \`reminderEveryHours\` ≤ ${maxReminders}); ` +
+      'otherwise 400 `InvalidRequest` pointing at `reminderEveryHours`.',
   });
 
 /** How a purchase gets the MCA accepted when the customer has not accepted it yet. */
@@ -75,9 +79,12 @@ export type McaOption = z.output<typeof mcaOptionSchema>;
 export type McaOptionInput = z.input<typeof mcaOptionSchema>;
 
 /** The body of `POST /api/customers/{customerId}/azure-plan/purchases`. */
-export const purchaseRequestSchema = z
-  .strictObject({ mca: mcaOptionSchema.optional() })
-  .meta({ id: 'AzurePlanPurchaseRequest' });
+export const purchaseRequestSchema = z.strictObject({ mca: mcaOptionSchema.optional() }).meta({
+  id: 'AzurePlanPurchaseRequest',
+  description:
+    '`{}` when the customer has already accepted the MCA; otherwise `mca` says how it gets accepted (without it: ' +
+    '403 `McaNotAccepted`).',
+});
 
 export const purchaseStatusSchema = z
   .enum([

@@ -132,7 +132,11 @@ export const legacySubscriptionUpdateSchema = z
   .refine((update) => update.status !== undefined || update.friendlyName !== undefined, {
     message: 'give a status or a friendlyName',
   })
-  .meta({ id: 'SubscriptionUpdate' });
+  .meta({
+    id: 'SubscriptionUpdate',
+    description: 'At least one of `status` and `friendlyName` (an empty object is 400 `InvalidRequest`).',
+    minProperties: 1,
+  });
 export type LegacySubscriptionUpdate = z.infer<typeof legacySubscriptionUpdateSchema>;
 
 /**

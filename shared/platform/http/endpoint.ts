@@ -63,6 +63,11 @@ export interface EndpointDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A request without a body is taken as `{}` (the operation has nothing it must be told). Otherwise a body is
+   * required: a missing one is a 400, and the document marks it required.
+   */
+  bodyOptional?: boolean;
   /** Honours the Idempotency-Key header (state-changing requests). */
   idempotent?: boolean;
   /** Largest accepted body in bytes, for endpoints that take lists (default 256 KiB). */
@@ -101,16 +106,34 @@ function parseOrThrow<T extends z.ZodType>(
   );
 }
 
+/** `application/json` or a `+json` type such as `application/merge-patch+json`, parameters (charset) aside. */
+const jsonMediaType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+
 async function readJsonBody(
   request: HttpRequest,
-  limitBytes: number,
+  options: { limitBytes: number; optional: boolean },
 ): Promise<{ raw: string; value: unknown }> {
   const raw = await request.text();
-  if (Buffer.byteLength(raw, 'utf8') > limitBytes) {
-    throw new AppError('InvalidRequest', `The request body exceeds ${limitBytes} bytes.`);
+  if (Buffer.byteLength(raw, 'utf8') > options.limitBytes) {
+    throw new AppError('InvalidRequest', `The request body exceeds ${options.limitBytes} bytes.`);
   }
-  // An empty body is an empty object: `POST …/purchases` with nothing to say is a valid request.
-  if (raw.trim() === '') return { raw, value: {} };
+  if (raw.trim() === '') {
+    // Only a body the operation can do without may be left out; `{}` sent as JSON is always a body.
+    if (options.optional) return { raw, value: {} };
+    throw new AppError(
+      'InvalidRequest',
+      'A JSON request body is required (send {} when there is nothing to say).',
+    );
+  }
+  const contentType = request.headers.get('content-type');
+  if (contentType === null || !jsonMediaType.test(contentType.trim())) {
+    throw new AppError(
+      'UnsupportedMediaType',
+      contentType === null
+        ? 'The request body has no Content-Type; send it as application/json.'
+        : `The request body is ${contentType.split(';', 1)[0]?.trim()}; send it as application/json.`,
+    );
+  }
   try {
     return { raw, value: JSON.parse(raw) as unknown };
   } catch {
@@ -159,7 +182,10 @@ export function endpoint<
           : undefined
       ) as Parsed<Q>;
       const rawBody = definition.body
-        ? await readJsonBody(request, definition.maxBodyBytes ?? maxBodyBytes)
+        ? await readJsonBody(request, {
+            limitBytes: definition.maxBodyBytes ?? maxBodyBytes,
+            optional: definition.bodyOptional ?? false,
+          })
         : undefined;
       const body = (
         definition.body && rawBody ? parseOrThrow(definition.body, rawBody.value, 'body') : undefined
