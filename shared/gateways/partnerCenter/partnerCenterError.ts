@@ -134,6 +134,7 @@ const consentLostAadsts = [
   'AADSTS65001', // consent not granted or revoked
   'AADSTS700082', // refresh token expired by inactivity
   'AADSTS70008', // refresh token or code expired
+  'AADSTS70000', // refresh token already redeemed (rotated) or otherwise invalid
   'AADSTS700084', // refresh token for a SPA expired
   'AADSTS50173', // grant revoked (password change)
   'AADSTS700016', // application not found in the tenant
