@@ -132,7 +132,11 @@ describe('file refresh token store', () => {
 function scriptedPartnerCenter(answers: (Response | Error)[]) {
   const sent: { method: string; url: string; headers: Headers }[] = [];
   const fakeFetch: typeof fetch = (input, init) => {
-    sent.push({ method: init?.method ?? 'GET', url: input instanceof Request ? input.url : input.toString(), headers: new Headers(init?.headers) });
+    sent.push({
+      method: init?.method ?? 'GET',
+      url: input instanceof Request ? input.url : input.toString(),
+      headers: new Headers(init?.headers),
+    });
     const next = answers.shift();
     if (!next) return Promise.reject(new Error('no more scripted answers'));
     return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
