@@ -202,6 +202,18 @@ describe('identity simulator', () => {
     expect(unknownApi).toMatchObject({ status: 400, body: { error: 'invalid_resource' } });
   });
 
+  it('answers 503 to the next token requests while an outage is injected, then recovers', async () => {
+    const identity = await aRunningIdentitySimulator();
+    const { refreshToken } = identity.controls.issueRefreshToken();
+    identity.controls.failTokenRequests(1);
+
+    expect(await redeem(identity, refreshToken)).toMatchObject({
+      status: 503,
+      body: { error_codes: [90033] },
+    });
+    expect((await redeem(identity, refreshToken)).status).toBe(200);
+  });
+
   it('keeps consents and refresh tokens across a restart with a state directory', async () => {
     const stateDirectory = mkdtempSync(path.join(tmpdir(), 'identity-sim-'));
     try {

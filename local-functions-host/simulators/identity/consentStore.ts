@@ -119,6 +119,19 @@ export function createConsentStore(options: ConsentStoreOptions) {
     return token;
   }
 
+  function check(token: string, clientId: string | undefined, now: number): RedeemResult {
+    const state = refreshTokens.get(hashRefreshToken(token));
+    if (!state) return { ok: false, why: 'unknown' };
+    const consent = consents.get(state.consentId);
+    if (!consent || consent.revoked) return { ok: false, why: 'revoked' };
+    if (clientId !== undefined && consent.clientId !== clientId) return { ok: false, why: 'other-client' };
+    if (now - state.issuedAt > options.refreshTokenInactivityMs) return { ok: false, why: 'inactive' };
+    if (state.redeemedAt !== undefined && now - state.redeemedAt > options.rotationGraceMs) {
+      return { ok: false, why: 'replaced' };
+    }
+    return { ok: true, consent };
+  }
+
   return {
     get accessTokenGeneration() {
       return accessTokenGeneration;
@@ -145,19 +158,16 @@ export function createConsentStore(options: ConsentStoreOptions) {
 
     /** Checks a presented refresh token and, when it is good, marks it redeemed and issues its successor. */
     redeem(token: string, clientId: string, now: number): RedeemResult & { successor?: string } {
+      const checked = check(token, clientId, now);
+      if (!checked.ok) return checked;
       const hash = hashRefreshToken(token);
-      const state = refreshTokens.get(hash);
-      if (!state) return { ok: false, why: 'unknown' };
-      const consent = consents.get(state.consentId);
-      if (!consent || consent.revoked) return { ok: false, why: 'revoked' };
-      if (consent.clientId !== clientId) return { ok: false, why: 'other-client' };
-      if (now - state.issuedAt > options.refreshTokenInactivityMs) return { ok: false, why: 'inactive' };
-      if (state.redeemedAt !== undefined && now - state.redeemedAt > options.rotationGraceMs) {
-        return { ok: false, why: 'replaced' };
-      }
-      if (state.redeemedAt === undefined) record({ type: 'refresh-token-redeemed', hash, at: now });
-      return { ok: true, consent, successor: issueRefreshToken(consent.consentId, now) };
+      if (refreshTokens.get(hash)?.redeemedAt === undefined)
+        record({ type: 'refresh-token-redeemed', hash, at: now });
+      return { ...checked, successor: issueRefreshToken(checked.consent.consentId, now) };
     },
+
+    /** Whether a refresh token would be accepted now, without redeeming it. */
+    check,
 
     revokeAll(now: number): void {
       record({ type: 'consent-revoked', at: now });

@@ -81,7 +81,8 @@ export const defaultIdentitySimulatorOptions: IdentitySimulatorOptions = {
 };
 
 /** The claims the simulated APIs rely on. */
-export interface AccessTokenClaims {
+// A type, not an interface: it must fit verifiers typed with `Record<string, unknown>` claims.
+export type AccessTokenClaims = {
   aud: string;
   iss: string;
   tid: string;
@@ -95,7 +96,7 @@ export interface AccessTokenClaims {
   upn?: string;
   scp?: string;
   amr?: string[];
-}
+};
 
 export type VerifyAccessTokenResult =
   | { ok: true; claims: AccessTokenClaims }
@@ -130,10 +131,14 @@ export interface IdentityControls {
     upn: string;
     mfa: boolean;
   };
+  /** Whether the identity simulator would accept this refresh token now (it is not redeemed by asking). */
+  isRefreshTokenUsable(refreshToken: string): boolean;
   /** Revokes every consent: every refresh token now answers `invalid_grant` AADSTS65001. */
   revokeConsent(): void;
   /** Access tokens issued so far fail verification as expired. */
   expireAccessTokens(): void;
+  /** The next `count` token requests answer `status` (an Entra outage), without issuing anything. */
+  failTokenRequests(count: number, status?: number): void;
   stats(): { calls: Record<string, number>; tokensIssued: { app: number; user: number } };
   resetStats(): void;
 }
@@ -152,6 +157,10 @@ const issueRefreshTokenBody = z
     mfa: z.boolean().optional(),
     clientId: z.string().min(1).optional(),
   })
+  .strict();
+
+const tokenFaultBody = z
+  .object({ count: z.number().int().min(1), status: z.number().int().min(500).max(599).default(503) })
   .strict();
 
 export function createIdentitySimulator(
@@ -177,6 +186,7 @@ export function createIdentitySimulator(
   });
   const calls = createCallCounter();
   let tokensIssued = { app: 0, user: 0 };
+  let tokenFaults: { count: number; status: number } = { count: 0, status: 503 };
 
   const signingJwk = JSON.parse(readFileSync(signingKeyFile, 'utf8')) as JWK & { kid: string };
   const signingKey = importJWK(signingJwk, 'RS256');
@@ -326,6 +336,14 @@ export function createIdentitySimulator(
       sendJson(response, refusal.status, entraErrorBody(refusal, now), {
         'cache-control': 'no-store, no-cache',
       });
+    if (tokenFaults.count > 0) {
+      tokenFaults.count--;
+      return sendJson(response, tokenFaults.status, {
+        error: 'temporarily_unavailable',
+        error_description: 'AADSTS90033: A transient error has occurred. Please try again. (simulator fault)',
+        error_codes: [90033],
+      });
+    }
     if (!knownTenant(tenant)) return refuse(entraErrors.tenantNotFound(tenant));
     const form = new URLSearchParams(await readRequestBody(request));
     const grantType = form.get('grant_type');
@@ -505,11 +523,17 @@ export function createIdentitySimulator(
       );
       return { refreshToken, oid: consent.oid, upn: consent.upn, mfa: consent.mfa };
     },
+    isRefreshTokenUsable(refreshToken) {
+      return consents.check(refreshToken, undefined, clock().getTime()).ok;
+    },
     revokeConsent() {
       consents.revokeAll(clock().getTime());
     },
     expireAccessTokens() {
       consents.expireAccessTokens(clock().getTime());
+    },
+    failTokenRequests(count, status = 503) {
+      tokenFaults = { count, status };
     },
     stats() {
       return { calls: calls.snapshot(), tokensIssued: { ...tokensIssued } };
@@ -536,6 +560,14 @@ export function createIdentitySimulator(
     if (route === 'POST /_sim/expire-access-tokens') {
       controls.expireAccessTokens();
       return sendJson(response, 200, { expired: true });
+    }
+    if (route === 'POST /_sim/faults') {
+      const parsed = tokenFaultBody.safeParse(parseJsonBody(await readRequestBody(request)) ?? {});
+      if (!parsed.success) {
+        return sendJson(response, 400, { error: 'invalid_request', error_description: parsed.error.message });
+      }
+      controls.failTokenRequests(parsed.data.count, parsed.data.status);
+      return sendJson(response, 200, parsed.data);
     }
     if (route === 'GET /_sim/stats') return sendJson(response, 200, controls.stats());
     if (route === 'DELETE /_sim/stats') {
