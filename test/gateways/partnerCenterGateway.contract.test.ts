@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type IdentitySimulator } from '../../local-functions-host/simulators/identity/createIdentitySimulator';
+import { type PartnerCenterSimulator } from '../../local-functions-host/simulators/partnerCenter';
 import {
-  createIdentitySimulator,
-  type IdentitySimulator,
-} from '../../local-functions-host/simulators/identity/createIdentitySimulator';
-import {
-  createPartnerCenterSimulator,
-  type PartnerCenterSimulator,
-} from '../../local-functions-host/simulators/partnerCenter';
+  type RunningSimulators,
+  startSimulators,
+} from '../../local-functions-host/simulators/startSimulators';
 import { loadConfig } from '../../shared/config';
 import {
   createMicrosoftGateways,
@@ -29,75 +25,51 @@ import {
 const sandbox = process.env.PARTNER_CENTER_SANDBOX === '1';
 const onSimulator = sandbox ? it.skip : it;
 
-let now = Date.now();
-const clock = () => new Date(now);
+let simulators: RunningSimulators | undefined;
 let identity: IdentitySimulator | undefined;
 let partnerCenter: PartnerCenterSimulator | undefined;
 let gateways: MicrosoftGateways;
 let settings: MicrosoftSettings;
 let customerId: string;
-let directory: string;
 const correlationId = randomUUID();
 
+/** The app's own config parser, so the settings are read exactly as the app reads them. */
+function microsoftSettings(env: NodeJS.ProcessEnv): MicrosoftSettings {
+  return loadConfig({
+    // Only the Microsoft settings matter here; the others must merely parse.
+    COSMOS_ENDPOINT: 'http://127.0.0.1:1',
+    AUTH_ISSUER: 'unused',
+    AUTH_AUDIENCE: 'unused',
+    AUTH_JWKS_URI: 'unused',
+    AzureWebJobsStorage: 'unused',
+    INVITATION_TOKEN_SECRET: 'x'.repeat(32),
+    ...env,
+  });
+}
+
 beforeAll(async () => {
-  directory = mkdtempSync(path.join(tmpdir(), 'gateway-contract-'));
   if (sandbox) {
-    settings = loadConfig({
-      ...process.env,
-      // Only the Microsoft settings matter here; the rest must merely parse.
-      COSMOS_ENDPOINT: process.env.COSMOS_ENDPOINT ?? 'http://127.0.0.1:1',
-      AUTH_ISSUER: 'unused',
-      AUTH_AUDIENCE: 'unused',
-      AUTH_JWKS_URI: 'unused',
-      AzureWebJobsStorage: 'unused',
-      INVITATION_TOKEN_SECRET: 'x'.repeat(32),
-    });
+    settings = microsoftSettings(process.env);
     customerId = process.env.PARTNER_CENTER_SANDBOX_CUSTOMER_ID ?? '';
     gateways = createMicrosoftGateways(settings);
     return;
   }
-  identity = createIdentitySimulator({ clock });
-  await identity.start();
-  partnerCenter = createPartnerCenterSimulator({
-    // The two simulators' claim types differ only in an index signature.
-    verifyAccessToken: async (token, expected) => {
-      const verified = await (identity as IdentitySimulator).verifyAccessToken(token, expected);
-      return verified.ok ? { ok: true, claims: { ...verified.claims } } : verified;
-    },
-    clock,
-  });
-  const { url } = await partnerCenter.start();
-  const [client] = identity.clients;
-  const refreshTokenFile = path.join(directory, 'refresh-token');
-  writeFileSync(refreshTokenFile, identity.controls.issueRefreshToken({ mfa: true }).refreshToken);
-  settings = {
-    PARTNER_CENTER_ENDPOINT: url,
-    ARM_ENDPOINT: 'http://127.0.0.1:1',
-    PARTNER_CENTER_AUTHORITY_HOST: identity.url,
-    PARTNER_CENTER_AUTHORITY_CA_FILE: identity.caFile,
-    PARTNER_TENANT_ID: identity.tenantId,
-    PARTNER_CENTER_CLIENT_ID: client?.clientId,
-    PARTNER_CENTER_CLIENT_SECRET: client?.clientSecret,
-    PARTNER_CENTER_REFRESH_TOKEN_FILE: refreshTokenFile,
-    PARTNER_CENTER_KEY_VAULT_URL: undefined,
-    PARTNER_CENTER_REFRESH_TOKEN_SECRET: 'unused',
-    PARTNER_CENTER_KEY_VAULT_IDENTITY_CLIENT_ID: undefined,
-    PARTNER_CENTER_APP_ONLY_WHERE_PERMITTED: true,
-    ARM_BILLING_ACCOUNT_ID: 'billing-account',
-  };
+  simulators = await startSimulators();
+  ({ identity, partnerCenter } = simulators);
+  settings = microsoftSettings({ ...simulators.settings, PARTNER_CENTER_APP_ONLY_WHERE_PERMITTED: 'true' });
   gateways = createMicrosoftGateways(settings);
   customerId = String(partnerCenter.controls.seedCustomer({ country: 'US', companyName: 'Contoso' }).id);
 });
 
 afterAll(async () => {
-  await partnerCenter?.stop();
-  await identity?.stop();
-  rmSync(directory, { recursive: true, force: true });
+  await simulators?.stop();
 });
 
 const step = (name: string) => ({ correlationId, stepKey: `contract:${customerId}:${name}` });
+/** Time of the simulators (virtual) or of the sandbox (real). */
+const nowMs = () => (partnerCenter ? partnerCenter.controls.now().getTime() : Date.now());
 
-/** Polls (no fixed sleeps): on the simulator by advancing its virtual clock, in the sandbox by waiting. */
+/** Polls (no fixed sleeps): on the simulators by advancing their virtual clock, in the sandbox by waiting. */
 async function eventually<T>(
   read: () => Promise<T | undefined>,
   stepMs: number,
@@ -106,11 +78,13 @@ async function eventually<T>(
   for (let attempt = 0; attempt < attempts; attempt++) {
     const value = await read();
     if (value !== undefined) return value;
-    if (partnerCenter) now += stepMs;
+    if (simulators) simulators.advanceClock(stepMs);
     else await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
   throw new Error('condition not reached');
 }
+
+let planSubscriptionId: string | undefined;
 
 describe.skipIf(sandbox && !process.env.PARTNER_CENTER_SANDBOX_CUSTOMER_ID)(
   'Partner Center gateway contract',
@@ -129,7 +103,7 @@ describe.skipIf(sandbox && !process.env.PARTNER_CENTER_SANDBOX_CUSTOMER_ID)(
 
       const template = await pc.getMcaMetadata({ correlationId });
       expect(template.agreementType).toBe('MicrosoftCustomerAgreement');
-      const dateAgreed = `${new Date(now - 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
+      const dateAgreed = `${new Date(nowMs() - 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
       const contact = {
         firstName: 'Tania',
         lastName: 'Carr',
@@ -184,6 +158,39 @@ describe.skipIf(sandbox && !process.env.PARTNER_CENTER_SANDBOX_CUSTOMER_ID)(
       ).toContain(subscriptionId);
       const entitlements = await pc.listAzureEntitlements(customerId, subscriptionId, { correlationId });
       expect(entitlements.length).toBeGreaterThanOrEqual(1);
+      planSubscriptionId = subscriptionId;
+    });
+
+    it('creates an Azure subscription under the plan through ARM (repeatable alias PUT, polled to Succeeded)', async () => {
+      expect(planSubscriptionId).toBeDefined();
+      const arm = gateways.azureResourceManager;
+      expect(await arm.checkReachability()).toEqual({ reachable: true });
+      const aliasName = randomUUID();
+      const input = {
+        aliasName,
+        displayName: 'Contract test subscription',
+        customerId,
+        workload: 'DevTest' as const,
+      };
+      await arm.createSubscriptionAlias(input, step(`alias:${aliasName}`));
+      await arm.createSubscriptionAlias(input, step(`alias:${aliasName}`));
+      const done = await eventually(
+        async () => {
+          const alias = await arm.getSubscriptionAlias(aliasName, { correlationId });
+          return alias?.properties.provisioningState === 'Succeeded' ? alias : undefined;
+        },
+        15_000,
+        sandbox ? 40 : 10,
+      );
+      const entitlements = await gateways.partnerCenter.listAzureEntitlements(
+        customerId,
+        planSubscriptionId ?? '',
+        {
+          correlationId,
+        },
+      );
+      expect(entitlements.map((entitlement) => entitlement.id)).toContain(done.properties.subscriptionId);
+      expect(await arm.getSubscriptionAlias(randomUUID(), { correlationId })).toBeUndefined();
     });
 
     onSimulator('rotates the refresh token on use and stores the new one', async () => {
@@ -218,7 +225,7 @@ describe.skipIf(sandbox && !process.env.PARTNER_CENTER_SANDBOX_CUSTOMER_ID)(
       const result = await pc.checkout(other, cart.id, { correlationId, stepKey: `lost:${other}:checkout` });
       expect(result.orders).toHaveLength(1);
       expect(sim.controls.stats().byRoute[checkoutRoute]).toBe(2); // the lost answer, then the repeat
-      now += 16 * 60_000; // past the order list's lag
+      simulators?.advanceClock(16 * 60_000); // past the order list's lag
       expect(await pc.listOrders(other, { correlationId })).toHaveLength(1);
     });
 

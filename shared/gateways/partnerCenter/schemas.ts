@@ -187,10 +187,12 @@ export const subscriptionSchema = z.looseObject({
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
 export const azureEntitlementSchema = z.looseObject({
+  /** The Azure subscription id (what ARM's alias returns as `subscriptionId`). */
   id: z.string(),
   friendlyName: z.string().optional(),
   /** `active`, `inactive`… */
   status: z.string(),
+  /** The Azure plan's Partner Center subscription id the entitlement belongs to. */
   subscriptionId: z.string().optional(),
 });
 export type AzureEntitlement = z.infer<typeof azureEntitlementSchema>;
