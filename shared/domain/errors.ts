@@ -91,8 +91,21 @@ export const errorCatalogue = {
     title: 'The resource kept changing while this request tried to change it; retry the request.',
   },
   UnsupportedMediaType: { status: 415, title: 'The request body must be application/json.' },
+  PartnerCenterRejected: {
+    status: 409,
+    title: 'Partner Center refused the operation.',
+  },
   InternalError: { status: 500, title: 'Something went wrong on our side.' },
   ServiceUnavailable: { status: 503, title: 'A dependency is unavailable; retry later.' },
+  PartnerCenterUnavailable: {
+    status: 503,
+    title: 'Microsoft could not be reached or kept throttling; nothing was bought. Retry later.',
+  },
+  PartnerCenterConsentRequired: {
+    status: 503,
+    title:
+      "The service's Partner Center credentials were revoked or lack MFA; an operator must renew the consent.",
+  },
 } as const satisfies Record<string, { status: number; title: string; partnerCenterCode?: number }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

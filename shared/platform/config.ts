@@ -34,6 +34,33 @@ const configSchema = z.object({
   AZURE_PLAN_MARKETS_FILE: z.string().optional(),
   /** Tests only: injected failures, `point:count,…` (see shared/platform/faultInjection.ts). Never set in production. */
   FAULT_INJECTION: z.string().optional(),
+  // Microsoft (README "Going live with Partner Center"). Production values are the defaults; locally the
+  // simulators' addresses. Credentials are optional here so that the app starts without them; the gateways report
+  // PartnerCenterConsentRequired (and health says so) until they are set.
+  /** Partner Center REST API base, e.g. https://api.partnercenter.microsoft.com. */
+  PARTNER_CENTER_ENDPOINT: z.url().default('https://api.partnercenter.microsoft.com'),
+  /** Azure Resource Manager base (subscription alias API). */
+  ARM_ENDPOINT: z.url().default('https://management.azure.com'),
+  /** Entra ID authority host (MSAL requires https). */
+  PARTNER_CENTER_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+  /** PEM of an extra CA trusted for the authority only (the local identity simulator's development CA). */
+  PARTNER_CENTER_AUTHORITY_CA_FILE: z.string().optional(),
+  /** The partner's Entra tenant id. */
+  PARTNER_TENANT_ID: z.string().optional(),
+  /** The app registration the service calls Partner Center and ARM as (a web app, with a secret). */
+  PARTNER_CENTER_CLIENT_ID: z.string().optional(),
+  PARTNER_CENTER_CLIENT_SECRET: z.string().optional(),
+  /** Local: file holding the App+User refresh token (rotated and written back on every use). */
+  PARTNER_CENTER_REFRESH_TOKEN_FILE: z.string().optional(),
+  /** Azure: Key Vault holding the App+User refresh token (takes precedence over the file). */
+  PARTNER_CENTER_KEY_VAULT_URL: z.string().optional(),
+  PARTNER_CENTER_REFRESH_TOKEN_SECRET: nonEmpty.default('partner-center-refresh-token'),
+  /** Client id of the user-assigned managed identity that reads the vault; system-assigned when empty. */
+  PARTNER_CENTER_KEY_VAULT_IDENTITY_CLIENT_ID: z.string().optional(),
+  /** `true`: app-only tokens for the operations Partner Center allows them on; App+User for the rest. */
+  PARTNER_CENTER_APP_ONLY_WHERE_PERMITTED: booleanSetting,
+  /** The partner's billing account name, for the billing scope of new Azure subscriptions (ARM aliases). */
+  ARM_BILLING_ACCOUNT_ID: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
