@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { type LocalHost, silentLogger, startLocalHost } from '../../local-functions-host';
+import { runDurableCli } from '../../local-functions-host/durable/durableCli';
 import { journalFile } from '../../local-functions-host/durable/durableJournal';
 import { eventually, fixtureAppDir, fixtureEvents } from './fixtureSupport';
 
@@ -230,6 +231,27 @@ describe('durable instances across restarts', () => {
     expect(await status('torn-1')).toMatchObject({ runtimeStatus: 'Running' });
     await raise('torn-1', 'Continue', null);
     expect((await status('torn-1')).runtimeStatus).toBe('Completed');
+  });
+
+  it('lets a person read the journal with `npm run durable -- list|show|history`', async () => {
+    const directory = aStateDirectory();
+    await open(directory);
+    await startNew('stages', 'cli-1', { who: 'cli' });
+    await crash();
+
+    const cli = (...args: string[]): string => runDurableCli([...args, '--dir', directory], directory);
+    expect(cli('list')).toMatch(/cli-1.*stages.*Running/);
+    expect(JSON.parse(cli('show', 'cli-1'))).toMatchObject({
+      instanceId: 'cli-1',
+      runtimeStatus: 'Running',
+      input: { who: 'cli' },
+      customStatus: { stage: 'waiting-for-go' },
+    });
+    const history = cli('history', 'cli-1')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { EventType: string }).EventType);
+    expect(history).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'OrchestratorCompleted']);
   });
 
   it('forgets a purged instance for good', async () => {
