@@ -1,5 +1,6 @@
 import { atMost, type BenchRow, type MeasuredRow } from './benchRow';
 import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
+import { measureDurableRows } from './measureDurableRows';
 import { measureServiceRows } from './measureServiceRows';
 import { startCountingCosmosServer } from './startCountingCosmosServer';
 import { spreadOf } from './statistics';
@@ -21,6 +22,11 @@ export interface BenchOptions {
   /** Lines of the batch measured in (6). */
   batchLines: number;
   batchRounds: number;
+  /** The classic durable benchmark: orchestrations of five activities started at once, per round. */
+  durableOrchestrations: number;
+  /** Waiting instances the host resumes at start. */
+  durableWaiting: number;
+  durableRounds: number;
 }
 
 export const fullOptions = (appDir: string): BenchOptions => ({
@@ -33,6 +39,9 @@ export const fullOptions = (appDir: string): BenchOptions => ({
   coldStartProcesses: 5,
   batchLines: 1000,
   batchRounds: 1,
+  durableOrchestrations: 1000,
+  durableWaiting: 1000,
+  durableRounds: 3,
 });
 
 /** Proves the bench runs end to end, in seconds; its figures mean nothing. */
@@ -46,6 +55,9 @@ export const quickOptions = (appDir: string): BenchOptions => ({
   coldStartProcesses: 1,
   batchLines: 4,
   batchRounds: 1,
+  durableOrchestrations: 10,
+  durableWaiting: 10,
+  durableRounds: 1,
 });
 
 export interface BenchReport {
@@ -124,6 +136,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   process.stderr.write('bench: measuring cold start\n');
   rows.push(...(await coldStartRows(options)));
+  process.stderr.write('bench: measuring the durable engine (journal on and off)\n');
+  rows.push(...(await measureDurableRows(options)));
   const cpus = os.cpus();
   return {
     startedAt,

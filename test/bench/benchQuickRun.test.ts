@@ -33,6 +33,11 @@ describe('the bench in quick mode', () => {
         'historyEvents.invited',
         'coldStart.ratio',
         'batch.linesPerSecond',
+        'durable.persistedOrchestrations',
+        'durable.inMemoryOrchestrations',
+        'durable.persistedWorkItems',
+        'durable.ratio',
+        'durable.resumeStartMs',
       ]),
     );
     for (const row of report.rows) {
