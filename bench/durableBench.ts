@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 
 import { type LocalHost, silentLogger, startLocalHost } from '../local-functions-host';
 import { journalFile } from '../local-functions-host/durable/durableJournal';
+import { mapWithConcurrency } from '../shared/mapWithConcurrency';
 
 const appDir = path.join(import.meta.dirname, 'durableBenchApp');
 const activitiesPerOrchestration = 5;
@@ -39,15 +40,17 @@ function open(durableStateDirectory?: string): Promise<LocalHost> {
   });
 }
 
+/**
+ * Starts every instance as fast as the rpc listener takes them: 64 requests in flight (a thousand at once overflow
+ * the listen backlog), each answered as soon as the instance is created, so all are queued within moments.
+ */
 async function startAll(host: LocalHost, name: string, ids: string[], input: string): Promise<void> {
-  const answers = await Promise.all(
-    ids.map((id) =>
-      fetch(`${host.durable.rpcBaseUrl}orchestrators/${name}/${id}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: input,
-      }),
-    ),
+  const answers = await mapWithConcurrency(ids, 64, (id) =>
+    fetch(`${host.durable.rpcBaseUrl}orchestrators/${name}/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: input,
+    }),
   );
   const refused = answers.filter((answer) => answer.status !== 202);
   if (refused.length > 0) throw new Error(`${refused.length} starts refused (HTTP ${refused[0]?.status})`);
