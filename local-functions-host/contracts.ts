@@ -153,6 +153,8 @@ export interface DurableEngineOptions {
    * memory only (the virtual-clock test harness).
    */
   durableStateDirectory?: string;
+  /** Compact the journal once this many bytes were appended since the last compaction (default 64 MB). */
+  durableCompactAfterBytes?: number;
 }
 
 export interface DurableEngineApi {

@@ -56,6 +56,8 @@ export interface LocalHostOptions {
    * unfinished one on start, as the Durable extension does from its storage. Undefined: in memory only.
    */
   durableStateDirectory?: string;
+  /** Compact the journal once this many bytes were appended (default 64 MB; tests use tiny values). */
+  durableCompactAfterBytes?: number;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
@@ -239,6 +241,7 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       rpcBaseUrl: durable.rpcBaseUrl,
       maxConcurrentActivities: config.maxConcurrentActivities,
       durableStateDirectory: options.durableStateDirectory,
+      durableCompactAfterBytes: options.durableCompactAfterBytes,
     });
     engine = durableEngine;
     const routes = HttpRouteTable.fromFunctions(invoker.functions.values(), config.routePrefix);

@@ -309,6 +309,7 @@ export function openJournalStore(options: JournalStoreOptions): DurableStore {
   const journal: Journal<JournalRecord> = openJournal(file, { parse: parseRecord, fsync: options.fsync });
   const recovered = replayJournal(journal.recovered);
   const minimum = options.compactAfterBytes ?? 64 * 1024 * 1024;
+  const growth = options.compactAfterBytes === undefined ? 2 : 0;
   let liveBytes = 0;
   let open = true;
 
@@ -383,7 +384,7 @@ export function openJournalStore(options: JournalStoreOptions): DurableStore {
       }
       execution.dirty.clear();
       append(record);
-      if (journal.bytesSinceRewrite > Math.max(minimum, liveBytes * 2)) compact(options.instances());
+      if (journal.bytesSinceRewrite > Math.max(minimum, liveBytes * growth)) compact(options.instances());
     },
     purged(instanceId) {
       append({ t: 'purged', id: instanceId });

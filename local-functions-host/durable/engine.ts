@@ -33,6 +33,7 @@ export function createDurableEngine(options: DurableEngineOptions): DurableEngin
           hubName: options.hubName,
           // Called only after the runner exists (compaction happens on steps and on stop).
           instances: () => runner.instances.values(),
+          compactAfterBytes: options.durableCompactAfterBytes,
         });
   const runner: OrchestrationRunner = new OrchestrationRunner(options, store);
   const { baseUrl, hubName, systemKey, rpcBaseUrl } = options;

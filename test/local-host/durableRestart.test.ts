@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** The fixture app on the virtual clock, keeping its durable instances in `directory`. */
-async function open(directory: string, at = t0): Promise<LocalHost> {
+async function open(directory: string, at = t0, durableCompactAfterBytes?: number): Promise<LocalHost> {
   host = await startLocalHost({
     appDir: fixtureAppDir,
     port: 0,
@@ -31,6 +31,7 @@ async function open(directory: string, at = t0): Promise<LocalHost> {
     loadLocalSettings: false,
     queueTriggers: false,
     durableStateDirectory: directory,
+    ...(durableCompactAfterBytes === undefined ? {} : { durableCompactAfterBytes }),
   });
   return host;
 }
@@ -252,6 +253,37 @@ describe('durable instances across restarts', () => {
       .split('\n')
       .map((line) => (JSON.parse(line) as { EventType: string }).EventType);
     expect(history).toEqual(['OrchestratorStarted', 'ExecutionStarted', 'OrchestratorCompleted']);
+  });
+
+  it('loses nothing when the journal is compacted after every step, with activities and children in flight', async () => {
+    const directory = aStateDirectory();
+    closeGate();
+    await open(directory, t0, 1);
+    await startNew('parentOfWaiting', 'compact-family');
+    await startNew('accumulator', 'compact-chain', 0);
+    await raise('compact-chain', 'Add', 6);
+    await rpc('POST', 'orchestrators/throughGate/compact-gate', 'c1');
+    await eventually(() => fixtureEvents('gated').some((event) => event.input === 'c1'));
+    await crash();
+    // Compacted during the run (no graceful stop): the last step left only snapshots behind.
+    expect(
+      readFileSync(journalFile(directory, 'FixtureHub'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { t: string }).t),
+    ).toEqual(['snapshot', 'snapshot', 'snapshot', 'snapshot']);
+
+    closeGate()();
+    await open(directory, t0, 1);
+    await live().waitForIdle();
+    expect(await status('compact-gate')).toMatchObject({ runtimeStatus: 'Completed', output: 'passed c1' });
+    await raise('compact-family-child', 'Go', 1);
+    expect((await status('compact-family')).runtimeStatus).toBe('Completed');
+    await raise('compact-chain', 'Add', 6);
+    expect(await status('compact-chain')).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { total: 12 },
+    });
   });
 
   it('forgets a purged instance for good', async () => {
