@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -8,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { eventually } from './fixtureSupport';
 
-const tsx = createRequire(__filename).resolve('tsx/cli');
+/** tsx as a loader inside the host's own process: `tsx/cli` would run the host in a grandchild that outlives a SIGKILL. */
+const tsxLoader = ['--import', 'tsx'];
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -20,10 +20,14 @@ async function spawnHost(
   directory: string,
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; rpc: string }> {
-  const child = spawn(process.execPath, [tsx, path.join(__dirname, 'runDurableFixtureHost.ts'), directory], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...tsxLoader, path.join(__dirname, 'runDurableFixtureHost.ts'), directory],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -71,6 +75,8 @@ describe('a host killed with SIGKILL', () => {
     const exited = new Promise((resolve) => first.child.once('exit', resolve));
     first.child.kill('SIGKILL');
     await exited;
+    // The host itself is gone (not a wrapper around it): its port refuses connections.
+    await expect(fetch(`${first.rpc}instances/k-wait`)).rejects.toThrow();
 
     const second = await spawnHost(directory);
     expect(await status(second.rpc, 'k-wait')).toMatchObject({
