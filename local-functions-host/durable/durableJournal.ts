@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { z } from 'zod';
@@ -303,9 +303,38 @@ export interface JournalStoreOptions {
   fsync?: boolean;
 }
 
+/**
+ * One host per journal: two appending to one file would interleave their states. The lock names the owner's pid;
+ * a lock whose process is gone (a crash) is taken over, and this process may reopen its own (tests restart hosts).
+ */
+function takeLock(directory: string, hubName: string): string {
+  mkdirSync(directory, { recursive: true });
+  const lock = path.join(directory, `${hubName}.lock`);
+  const owner = existsSync(lock) ? Number(readFileSync(lock, 'utf8').trim()) : NaN;
+  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    throw new Error(
+      `The durable state in ${directory} is in use by process ${owner} (another local host on hub ${hubName}). ` +
+        `Stop it, or point durableStateDirectory elsewhere.`,
+    );
+  }
+  writeFileSync(lock, String(process.pid));
+  return lock;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A `DurableStore` over the append-only journal in `directory`. */
 export function openJournalStore(options: JournalStoreOptions): DurableStore {
   const file = journalFile(options.directory, options.hubName);
+  const lock = takeLock(options.directory, options.hubName);
   const journal: Journal<JournalRecord> = openJournal(file, { parse: parseRecord, fsync: options.fsync });
   const recovered = replayJournal(journal.recovered);
   const minimum = options.compactAfterBytes ?? 64 * 1024 * 1024;
@@ -394,6 +423,7 @@ export function openJournalStore(options: JournalStoreOptions): DurableStore {
       compact(instances);
       open = false;
       journal.close();
+      rmSync(lock, { force: true });
     },
     abandon() {
       if (!open) return;

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -284,6 +284,17 @@ describe('durable instances across restarts', () => {
       runtimeStatus: 'Completed',
       output: { total: 12 },
     });
+  });
+
+  it('refuses a folder another live process holds, and takes over the lock of a dead one', async () => {
+    const directory = aStateDirectory();
+    // The test runner's parent process is alive and is not this one.
+    writeFileSync(path.join(directory, 'FixtureHub.lock'), String(process.ppid));
+    await expect(open(directory)).rejects.toThrow(/in use by process/);
+    writeFileSync(path.join(directory, 'FixtureHub.lock'), '2147483646');
+    await open(directory);
+    await startNew('stages', 'after-lock');
+    expect((await status('after-lock')).runtimeStatus).toBe('Running');
   });
 
   it('forgets a purged instance for good', async () => {
