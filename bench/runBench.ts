@@ -1,6 +1,7 @@
 import { type BenchRow, type MeasuredRow } from './benchRow';
 import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
 import { measureFirstRequest } from './measureFirstRequest';
+import { measureDurableRows } from './measureDurableRows';
 import { measureServiceRows } from './measureServiceRows';
 import { startCountingCosmosServer } from './startCountingCosmosServer';
 import { spreadOf } from './statistics';
@@ -22,6 +23,11 @@ export interface BenchOptions {
   /** Lines of the batch measured in (6). */
   batchLines: number;
   batchRounds: number;
+  /** The classic durable benchmark: orchestrations of five activities started at once, per round. */
+  durableOrchestrations: number;
+  /** Waiting instances the host resumes at start. */
+  durableWaiting: number;
+  durableRounds: number;
 }
 
 export const fullOptions = (appDir: string): BenchOptions => ({
@@ -34,6 +40,9 @@ export const fullOptions = (appDir: string): BenchOptions => ({
   coldStartProcesses: 5,
   batchLines: 1000,
   batchRounds: 1,
+  durableOrchestrations: 1000,
+  durableWaiting: 1000,
+  durableRounds: 3,
 });
 
 /** Proves the bench runs end to end, in seconds; its figures mean nothing. */
@@ -47,6 +56,9 @@ export const quickOptions = (appDir: string): BenchOptions => ({
   coldStartProcesses: 1,
   batchLines: 4,
   batchRounds: 1,
+  durableOrchestrations: 10,
+  durableWaiting: 10,
+  durableRounds: 1,
 });
 
 export interface BenchReport {
@@ -148,6 +160,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   process.stderr.write('bench: measuring cold start\n');
   rows.push(...(await coldStartRows(options)));
   rows.push(...(await firstRequestRows(options)));
+  process.stderr.write('bench: measuring the durable engine (journal on and off)\n');
+  rows.push(...(await measureDurableRows(options)));
   const cpus = os.cpus();
   return {
     startedAt,

@@ -148,6 +148,13 @@ export interface DurableEngineOptions {
   /** Where `DurableClient` calls go (`http://127.0.0.1:<rpc port>/durabletask/`): a loopback-only listener. */
   rpcBaseUrl: string;
   maxConcurrentActivities?: number;
+  /**
+   * Keep instances in an append-only journal in this folder and resume them on start; undefined keeps them in
+   * memory only (the virtual-clock test harness).
+   */
+  durableStateDirectory?: string;
+  /** Compact the journal once this many bytes were appended since the last compaction (default 64 MB). */
+  durableCompactAfterBytes?: number;
 }
 
 export interface DurableEngineApi {

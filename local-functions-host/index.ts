@@ -13,7 +13,7 @@ import { RealClock, VirtualClock } from './clock';
 import { applyLocalSettings } from './config/applyLocalSettings';
 import { type HostConfig, loadHostConfig } from './config/loadHostConfig';
 import type { DurableEngineApi, FunctionInvoker, HostClock, HostLogger } from './contracts';
-import { createDurableEngine } from './durable/engine';
+import { createDurableEngine, type DurableEngine } from './durable/engine';
 import { createFrontDoor, nodeMaxHeaderSize } from './http/createFrontDoor';
 import { createRpcListener } from './http/createRpcListener';
 import { answerClientError } from './http/hostProblem';
@@ -52,6 +52,13 @@ export interface LocalHostOptions {
   logInvocations?: boolean;
   /** Merged over the app's host.json (e.g. `{ extensions: { queues: { visibilityTimeout: '00:00:02' } } }`). */
   hostJson?: Record<string, unknown>;
+  /**
+   * Keep durable instances in an append-only journal in this folder (`<hub>.durable.jsonl`) and resume every
+   * unfinished one on start, as the Durable extension does from its storage. Undefined: in memory only.
+   */
+  durableStateDirectory?: string;
+  /** Compact the journal once this many bytes were appended (default 64 MB; tests use tiny values). */
+  durableCompactAfterBytes?: number;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
@@ -84,6 +91,12 @@ export interface LocalHost {
   drainQueues(options?: DrainOptions): Promise<void>;
   /** Stops HTTP, queue polling and the durable engine, then runs the app's appTerminate hooks. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Tests only: a crash. The durable engine writes nothing more (no compaction, results still in flight are lost),
+   * timers and queued work are dropped, the ports close, no appTerminate hook runs. A new host on the same
+   * `durableStateDirectory` must pick everything up.
+   */
+  abandon(): Promise<void>;
 }
 
 /**
@@ -229,6 +242,8 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       systemKey: durable.systemKey,
       rpcBaseUrl: durable.rpcBaseUrl,
       maxConcurrentActivities: config.maxConcurrentActivities,
+      durableStateDirectory: options.durableStateDirectory,
+      durableCompactAfterBytes: options.durableCompactAfterBytes,
     });
     engine = durableEngine;
     const routes = HttpRouteTable.fromFunctions(invoker.functions.values(), config.routePrefix);
@@ -257,6 +272,8 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       fallbackHost: `127.0.0.1:${rpcPort}`,
     });
     queues.start();
+    // Recovered instances run once both ports answer: their activities may call back into the host.
+    durableEngine.recover();
     logger.info(describeFunctions(baseUrl, routes, queues, invoker));
     return createHandle({
       appDir,
@@ -295,7 +312,7 @@ interface HandleParts {
   rpcServer: http.Server;
   durable: LocalHostDurable;
   queues: QueueTriggerHost;
-  engine: DurableEngineApi;
+  engine: DurableEngine;
 }
 
 function createHandle(parts: HandleParts): LocalHost {
@@ -370,6 +387,17 @@ function createHandle(parts: HandleParts): LocalHost {
     },
     stop(): Promise<void> {
       stopping ??= stop();
+      return stopping;
+    },
+    abandon(): Promise<void> {
+      stopping ??= (async () => {
+        engine.abandon();
+        await queues.stop();
+        if (clock instanceof VirtualClock || clock instanceof RealClock) clock.dispose();
+        await closeServer(server);
+        await closeServer(rpcServer);
+        processState.running = undefined;
+      })();
       return stopping;
     },
   };

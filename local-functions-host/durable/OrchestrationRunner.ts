@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import type { DurableEngineOptions, RegisteredFunction, RpcTypedData } from '../contracts';
+import type {
+  DurableEngineOptions,
+  RegisteredFunction,
+  RpcInvocationResponse,
+  RpcTypedData,
+} from '../contracts';
 import { ActivityQueue } from './ActivityQueue';
+import { type DurableStore, emptyExecution, type StepMark } from './durableJournal';
 import { flattenActions } from './flattenActions';
 import { type HistoryEvent, HistoryEventType } from './historyEvent';
 import {
@@ -37,6 +43,9 @@ const unsupportedActions: ReadonlyMap<number, string> = new Map([
 /** Work decided in an episode, applied only if the orchestration is still running when the episode ends. */
 type Effect = () => void;
 
+/** A message before the runner numbers it. */
+type NewInboxItem = Omit<InboxItem, 'seq'>;
+
 /**
  * The Durable Task engine: an in-memory instance store driven one event per episode.
  *
@@ -50,10 +59,24 @@ export class OrchestrationRunner {
   readonly #activities: ActivityQueue;
   readonly #episodes = new Set<Promise<void>>();
   readonly #terminalWaiters = new Map<string, Set<() => void>>();
+  /** What a committed step releases: parent notifications wait until the child's step is written. */
+  readonly #afterCommit: Effect[] = [];
   #stopped = false;
+  #nextSeq = 1;
 
-  constructor(private readonly options: DurableEngineOptions) {
+  /**
+   * With a `store`, every state transition is written to it before it has any effect outside the engine, and the
+   * instances it recovered are loaded (call `resume()` once the host can run functions).
+   */
+  constructor(
+    private readonly options: DurableEngineOptions,
+    private readonly store?: DurableStore,
+  ) {
     this.#activities = new ActivityQueue(options.maxConcurrentActivities ?? 16, options.tracker);
+    if (store) {
+      for (const [id, instance] of store.recovered.instances) this.instances.set(id, instance);
+      this.#nextSeq = store.recovered.nextSeq;
+    }
   }
 
   // ---- commands (the management API calls these) -------------------------------------------------------------
@@ -84,10 +107,14 @@ export class OrchestrationRunner {
     };
     if (parent) instance.parent = parent;
     this.instances.set(instanceId, instance);
-    this.#enqueue(instance, {
+    const item: InboxItem = {
+      seq: this.#nextSeq++,
       event: this.#executionStarted(instance),
       executionId: instance.execution.executionId,
-    });
+    };
+    instance.inbox.push(item);
+    this.store?.created(instance, item);
+    this.#kick(instance);
     return instance;
   }
 
@@ -126,6 +153,7 @@ export class OrchestrationRunner {
     this.#disarm(instance.execution);
     instance.inbox.length = 0;
     this.instances.delete(instance.instanceId);
+    this.store?.purged(instance.instanceId);
     this.#notifyTerminal(instance.instanceId);
   }
 
@@ -161,13 +189,84 @@ export class OrchestrationRunner {
       this.options.logger.warn(`durable: stopped with ${this.#activities.running} activities still running`);
     }
     clearTimeout(timer);
+    this.store?.close(this.instances.values());
+  }
+
+  /**
+   * A crash, for tests: nothing more is written, timers and queued work are dropped, and whatever is still running
+   * finishes into the void. The next engine on the same store must pick everything up.
+   */
+  abandon(): void {
+    this.#stopped = true;
+    this.store?.abandon();
+    for (const instance of this.instances.values()) this.#disarm(instance.execution);
+    void this.#activities.stop();
+  }
+
+  /**
+   * After a restart on a store: runs again what the history says is scheduled and not yet answered (activities at
+   * least once, as on Azure; children that never started; parents a finished child never told), arms the timers
+   * that have not fired (those already due fire now, in due order), and drains every inbox.
+   */
+  recover(): void {
+    const timers: { instance: OrchestrationInstance; id: number; fireAt: number }[] = [];
+    for (const instance of this.instances.values()) {
+      if (terminalStatuses.has(instance.status)) continue;
+      const execution = instance.execution;
+      const answered = new Set<number>();
+      const fired = new Set<number>();
+      const note = (event: HistoryEvent): void => {
+        if (event.TaskScheduledId !== undefined) answered.add(event.TaskScheduledId);
+        if (event.EventType === HistoryEventType.TimerFired && event.TimerId !== undefined)
+          fired.add(event.TimerId);
+      };
+      execution.history.forEach(note);
+      for (const item of instance.inbox) {
+        if (item.executionId === undefined || item.executionId === execution.executionId) note(item.event);
+      }
+      for (const event of execution.history) {
+        if (event.EventType === HistoryEventType.TaskScheduled && !answered.has(event.EventId)) {
+          this.#runActivity(instance, event.Name ?? '', event.EventId, event.Input ?? undefined);
+        } else if (
+          event.EventType === HistoryEventType.SubOrchestrationInstanceCreated &&
+          !answered.has(event.EventId)
+        ) {
+          this.#resumeChild(instance, event);
+        } else if (event.EventType === HistoryEventType.TimerCreated && !fired.has(event.EventId)) {
+          const owner = execution.owners.get(event.EventId);
+          if (owner?.role === 'segment' && owner.task.canceled) continue;
+          timers.push({ instance, id: event.EventId, fireAt: Date.parse(event.FireAt ?? '') });
+        }
+      }
+    }
+    timers.sort((a, b) => a.fireAt - b.fireAt);
+    for (const { instance, id, fireAt } of timers) this.#arm(instance, id, fireAt);
+    for (const instance of this.instances.values()) this.#kick(instance);
+  }
+
+  #resumeChild(parent: OrchestrationInstance, created: HistoryEvent): void {
+    const childId = created.InstanceId ?? '';
+    const child = this.instances.get(childId);
+    const ours =
+      child?.parent?.instanceId === parent.instanceId &&
+      child.parent.executionId === parent.execution.executionId &&
+      child.parent.taskScheduledId === created.EventId;
+    if (!child || !ours) {
+      this.#startChild(parent, created.Name ?? '', childId, created.EventId, created.Input ?? null);
+    } else if (terminalStatuses.has(child.status)) {
+      const result =
+        child.status === 'Completed' ? JSON.stringify(child.output ?? null) : String(child.output);
+      this.#notifyParent(child, child.status as 'Completed' | 'Failed' | 'Terminated', result);
+    }
   }
 
   // ---- the per-instance loop ----------------------------------------------------------------------------------
 
-  #enqueue(instance: OrchestrationInstance, item: InboxItem, first = false): void {
+  #enqueue(instance: OrchestrationInstance, message: NewInboxItem, first = false): void {
+    const item: InboxItem = { seq: this.#nextSeq++, ...message };
     if (first) instance.inbox.unshift(item);
     else instance.inbox.push(item);
+    this.store?.message(instance.instanceId, item, first);
     this.#kick(instance);
   }
 
@@ -188,22 +287,48 @@ export class OrchestrationRunner {
 
   async #drain(instance: OrchestrationInstance): Promise<void> {
     // Each turn removes one inbox item, and items only arrive from outside, so the loop is bounded by the inbox.
+    // The item stays in the inbox until its step is committed: a compaction meanwhile must still see it.
     for (
       let index = this.#nextIndex(instance);
       index >= 0 && !this.#stopped;
       index = this.#nextIndex(instance)
     ) {
-      const [item] = instance.inbox.splice(index, 1);
+      const item = instance.inbox[index];
       if (!item || this.instances.get(instance.instanceId) !== instance) return;
       try {
         await this.#process(instance, item);
       } catch (error) {
         // A bug here must not leave the instance hanging in Running: fail it visibly.
         this.options.logger.error(`durable: episode of ${instance.instanceId} crashed: ${String(error)}`);
+        if (this.#stopped || !instance.inbox.includes(item)) continue;
+        const mark = this.#mark(instance);
         if (!terminalStatuses.has(instance.status))
           this.#fail(instance, `Local host error: ${String(error)}`);
+        this.#commit(instance, item, mark);
       }
+      // An episode abandoned because the instance was replaced or purged leaves its item behind: drop it.
+      const left = instance.inbox.indexOf(item);
+      if (left >= 0 && this.instances.get(instance.instanceId) !== instance) instance.inbox.splice(left, 1);
     }
+  }
+
+  #mark(instance: OrchestrationInstance): StepMark {
+    const execution = instance.execution;
+    return { execution, historyLength: execution.history.length, nextId: execution.nextId };
+  }
+
+  /**
+   * Ends the processing of one message: removes it from the inbox, writes the step, then releases what waited for
+   * the step (parent notifications). Called synchronously after the state changed, so no compaction can see a
+   * changed state whose step is not written.
+   */
+  #commit(instance: OrchestrationInstance, item: InboxItem, mark: StepMark): void {
+    const index = instance.inbox.indexOf(item);
+    if (index >= 0) instance.inbox.splice(index, 1);
+    const released = this.#afterCommit.splice(0);
+    if (this.#stopped) return;
+    this.store?.step(instance, item.seq, mark);
+    for (const effect of released) effect();
   }
 
   /** While suspended only resume and terminate are taken; other messages wait, as in DTFx. */
@@ -216,51 +341,59 @@ export class OrchestrationRunner {
     );
   }
 
-  async #process(instance: OrchestrationInstance, { event, executionId }: InboxItem): Promise<void> {
+  async #process(instance: OrchestrationInstance, item: InboxItem): Promise<void> {
+    const { event, executionId } = item;
+    const mark = this.#mark(instance);
     // Messages for an earlier execution (before continueAsNew or a restart) and for finished instances are dropped.
-    if (executionId !== undefined && executionId !== instance.execution.executionId) return;
-    if (terminalStatuses.has(instance.status)) return;
+    if (
+      (executionId !== undefined && executionId !== instance.execution.executionId) ||
+      terminalStatuses.has(instance.status)
+    ) {
+      this.#commit(instance, item, mark);
+      return;
+    }
     switch (event.EventType) {
       case HistoryEventType.ExecutionTerminated:
-        return this.#terminated(instance, event);
+        this.#terminated(instance, event);
+        break;
       case HistoryEventType.ExecutionSuspended:
         if (instance.status !== 'Suspended') {
           instance.execution.history.push(event);
           instance.status = 'Suspended';
           instance.lastUpdatedTime = this.options.clock.now();
         }
-        return;
+        break;
       case HistoryEventType.ExecutionResumed:
         if (instance.status === 'Suspended') {
           instance.execution.history.push(event);
           instance.status = 'Running';
           instance.lastUpdatedTime = this.options.clock.now();
         }
-        return;
+        break;
       default:
-        return this.#episode(instance, event);
+        return this.#episode(instance, item);
     }
+    this.#commit(instance, item, mark);
   }
 
   // ---- one episode --------------------------------------------------------------------------------------------
 
-  async #episode(instance: OrchestrationInstance, event: HistoryEvent): Promise<void> {
+  async #episode(instance: OrchestrationInstance, item: InboxItem): Promise<void> {
+    const event = item.event;
     const execution = instance.execution;
     const fn = this.findOrchestrator(instance.name);
     if (!fn) {
+      const mark = this.#mark(instance);
       this.#fail(
         instance,
         `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       );
+      this.#commit(instance, item, mark);
       return;
     }
     // A timer's episode never starts before its fire time, so the JS side's segment arithmetic sees what we see.
     const now = Math.max(this.options.clock.now(), event.FireAt ? Date.parse(event.FireAt) : 0);
     const started = { ...this.#event(HistoryEventType.OrchestratorStarted, now) };
-    const decisions: HistoryEvent[] = [];
-    const effects: Effect[] = [];
-    this.#followUps(instance, event, now, decisions, effects);
-
     const history = [
       ...execution.history.map((past) => ({ ...past, IsPlayed: true })),
       { ...started, IsPlayed: false },
@@ -278,14 +411,34 @@ export class OrchestrationRunner {
       maximumShortTimerDuration,
       defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
     };
-    instance.episodes++;
     const [settled] = await Promise.allSettled([
       this.options.invoker.invoke(fn.name, {
         inputData: [{ name: fn.trigger.name, data: { string: JSON.stringify(context) } }],
       }),
     ]);
     if (this.instances.get(instance.instanceId) !== instance || instance.execution !== execution) return;
+    if (this.#stopped) return;
 
+    // From here to the commit, all synchronous: the state changes and the step that records them go together.
+    const mark = this.#mark(instance);
+    this.#decide(instance, event, settled, started, now);
+    this.#commit(instance, item, mark);
+  }
+
+  /** Applies one finished episode to the instance; returns the work it decided, to run after the commit. */
+  #decide(
+    instance: OrchestrationInstance,
+    event: HistoryEvent,
+    settled: PromiseSettledResult<RpcInvocationResponse>,
+    started: HistoryEvent,
+    now: number,
+  ): void {
+    const execution = instance.execution;
+    const decisions: HistoryEvent[] = [];
+    const effects: Effect[] = [];
+    // The JS tasks allocate these ids while they process the new event; it does not depend on the episode's output.
+    this.#followUps(instance, event, now, decisions, effects);
+    instance.episodes++;
     execution.history.push(started, event);
     instance.lastUpdatedTime = now;
     if (instance.status === 'Pending' || instance.status === 'ContinuedAsNew') instance.status = 'Running';
@@ -310,8 +463,7 @@ export class OrchestrationRunner {
       return;
     }
     execution.history.push(...decisions, this.#event(HistoryEventType.OrchestratorCompleted, now));
-    if (this.#stopped) return;
-    for (const effect of effects) effect();
+    this.#afterCommit.push(...effects);
   }
 
   /**
@@ -335,11 +487,16 @@ export class OrchestrationRunner {
       const owner = execution.owners.get(event.TaskScheduledId);
       if (owner?.role !== 'attempt' || !owner.task.retry) return;
       const retry = owner.task.retry;
-      const delay = Math.min(
-        retry.firstRetryIntervalInMilliseconds *
-          Math.pow(retry.backoffCoefficient ?? 1, owner.task.attempts - 1),
-        retry.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY,
-      );
+      // After the last attempt DTFx's RetryInterceptor still creates a timer (old histories have it), but one
+      // that fires at once ("Dummy timer for back-compat"); the JS task fails when it fires.
+      const delay =
+        owner.task.attempts >= retry.maxNumberOfAttempts
+          ? 0
+          : Math.min(
+              retry.firstRetryIntervalInMilliseconds *
+                Math.pow(retry.backoffCoefficient ?? 1, owner.task.attempts - 1),
+              retry.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY,
+            );
       const id = this.#allocate(execution, owner.task, 'retryTimer');
       const fireAt = now + delay;
       decisions.push({
@@ -402,6 +559,7 @@ export class OrchestrationRunner {
         if (known.kind === 'timer' && action.isCanceled && !known.canceled) {
           // timer.cancel() only flips isCanceled in the next action list; the id stays consumed, we disarm.
           known.canceled = true;
+          execution.dirty.add(known);
           execution.timers.get(known.currentId)?.();
           execution.timers.delete(known.currentId);
         }
@@ -463,6 +621,7 @@ export class OrchestrationRunner {
     const id = execution.nextId++;
     task.currentId = id;
     execution.owners.set(id, { task, role });
+    execution.dirty.add(task);
     return id;
   }
 
@@ -634,8 +793,10 @@ export class OrchestrationRunner {
       this.#event(HistoryEventType.OrchestratorCompleted, now),
     );
     this.#disarm(instance.execution);
-    this.#notifyParent(instance, status, result);
-    this.#notifyTerminal(instance.instanceId);
+    this.#afterCommit.push(
+      () => this.#notifyParent(instance, status, result),
+      () => this.#notifyTerminal(instance.instanceId),
+    );
   }
 
   /**
@@ -661,6 +822,7 @@ export class OrchestrationRunner {
     instance.createdTime = now;
     instance.lastUpdatedTime = now;
     instance.inbox.unshift({
+      seq: this.#nextSeq++,
       event: this.#executionStarted(instance),
       executionId: instance.execution.executionId,
     });
@@ -746,14 +908,7 @@ export class OrchestrationRunner {
 }
 
 function newExecution(): Execution {
-  return {
-    executionId: randomUUID().replace(/-/g, ''),
-    history: [],
-    nextId: 0,
-    tasks: [],
-    owners: new Map(),
-    timers: new Map(),
-  };
+  return emptyExecution(randomUUID().replace(/-/g, ''));
 }
 
 /** `Utils.processInput` already JSON-encoded string inputs; anything else is serialised here. */

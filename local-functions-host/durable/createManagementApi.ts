@@ -13,7 +13,7 @@ interface Reply {
   status: number;
   /** Serialised as JSON (so a string output stays a JSON string). */
   body?: unknown;
-  /** A plain-text message. */
+  /** An error message, sent as the extension's `CreateErrorResponse` does: JSON `{"Message": …}`. */
   text?: string;
   headers?: Record<string, string>;
 }
@@ -73,6 +73,7 @@ export function createManagementApi(
         links: links(url),
         url,
         body,
+        contentType: req.headers['content-type'],
         continuation: req.headers[continuationHeader],
       };
       send(res, await route(context, method, segments));
@@ -89,11 +90,12 @@ interface RouteContext {
   links: Links;
   url: URL;
   body: string;
+  contentType: string | undefined;
   continuation: string | string[] | undefined;
 }
 
 async function route(context: RouteContext, method: string, segments: string[]): Promise<Reply> {
-  const { runner, links, url, body, continuation } = context;
+  const { runner, links, url, body, contentType, continuation } = context;
   const [collectionWord, first, actionWord, eventName, ...rest] = segments;
   const collection = collectionWord?.toLowerCase();
   const action = actionWord === undefined ? undefined : actionWord.toLowerCase();
@@ -114,6 +116,10 @@ async function route(context: RouteContext, method: string, segments: string[]):
     return notFound();
   }
   const instance = runner.instances.get(first);
+  if (!instance && action === 'restart' && method === 'POST') {
+    // The extension's RestartAsync throws ArgumentException for an unknown id, which its handler answers 400.
+    return { status: 400, text: 'InstanceId does not match a valid orchestration instance.' };
+  }
   if (action === undefined) {
     if (method === 'GET') return status(instance, url, links);
     if (method === 'DELETE') {
@@ -135,8 +141,13 @@ async function route(context: RouteContext, method: string, segments: string[]):
     case 'raiseevent': {
       if (!eventName) return notFound();
       if (finished) return gone(instance);
+      // As HttpApiHandler: the media type must be application/json (checked after 404 and 410), then the body JSON.
+      const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+      if (mediaType !== 'application/json') {
+        return { status: 400, text: 'Only application/json request content is supported' };
+      }
       const input = jsonOrNull(body);
-      if (input === undefined) return { status: 400, text: 'The event data must be JSON.' };
+      if (input === undefined) return { status: 400, text: 'Invalid JSON content' };
       runner.raiseEvent(instance, eventName, input);
       return { status: 202 };
     }
@@ -248,6 +259,9 @@ function status(instance: OrchestrationInstance | undefined, url: URL, links: Li
     showHistory: flag(url, 'showHistory', false),
     showHistoryOutput: flag(url, 'showHistoryOutput', false),
   });
+  if (instance.status === 'Failed' && flag(url, 'returnInternalServerErrorOnFailure', false)) {
+    return { status: 500, body };
+  }
   if (terminalStatuses.has(instance.status)) return { status: 200, body };
   const location = links(instance.instanceId).statusQueryGetUri ?? '';
   return { status: 202, body, headers: { Location: location, 'Retry-After': '5' } };
@@ -279,8 +293,9 @@ function list(runner: OrchestrationRunner, url: URL, token: string | undefined):
   const pageSize = Number.isInteger(top) && top > 0 ? top : defaultPageSize;
   const offset = token ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
   const page = all.slice(offset, offset + pageSize);
+  // OrchestrationStatusQueryCondition.ShowInput defaults to true in the extension.
   const options = {
-    showInput: flag(url, 'showInput', false),
+    showInput: flag(url, 'showInput', true),
     showHistory: false,
     showHistoryOutput: false,
   };
@@ -341,8 +356,8 @@ function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = { ...reply.headers };
   let payload = '';
   if (reply.text !== undefined) {
-    payload = reply.text;
-    headers['Content-Type'] = 'text/plain; charset=utf-8';
+    payload = JSON.stringify({ Message: reply.text });
+    headers['Content-Type'] = 'application/json; charset=utf-8';
   } else if (reply.body !== undefined) {
     payload = JSON.stringify(reply.body);
     headers['Content-Type'] = 'application/json; charset=utf-8';

@@ -46,10 +46,14 @@ export interface Execution {
   owners: Map<number, IdOwner>;
   /** Armed durable timers by id, with the function that disarms them. */
   timers: Map<number, () => void>;
+  /** Tasks changed since the last committed step, so the durable store writes only those. */
+  dirty: Set<LogicalTask>;
 }
 
 /** A message waiting in an instance's inbox; completions remember the execution they belong to. */
 export interface InboxItem {
+  /** Host-wide sequence number: the durable store names the message it consumed by it. */
+  seq: number;
   event: HistoryEvent;
   executionId?: string;
 }

@@ -52,9 +52,9 @@ function toHistoryJson(history: readonly HistoryEvent[], options: StatusOptions)
         scheduled.set(event.EventId, event);
         continue;
     }
+    // The extension drops EventId and IsPlayed from this view (its ConvertHistoryEvent removes them).
     const item: Record<string, unknown> = {
       EventType: eventTypeNames.get(event.EventType) ?? String(event.EventType),
-      EventId: event.EventId,
       Timestamp: event.Timestamp,
     };
     const origin = event.TaskScheduledId === undefined ? undefined : scheduled.get(event.TaskScheduledId);

@@ -96,10 +96,26 @@ export function openJournal<TRecord>(
   };
 }
 
-function readRecords<TRecord>(filePath: string, parse: (value: unknown) => TRecord): TRecord[] {
+/**
+ * Reads the complete records of a journal without opening it for writing (inspection tools; a process may be
+ * appending to it): a torn last line is skipped, not cut. A missing file has no records.
+ */
+export function readJournal<TRecord>(
+  filePath: string,
+  options: Pick<JournalOptions<TRecord>, 'parse'> = {},
+): TRecord[] {
+  if (!existsSync(filePath)) return [];
+  return readRecords(filePath, options.parse ?? ((value: unknown) => value as TRecord), false);
+}
+
+function readRecords<TRecord>(
+  filePath: string,
+  parse: (value: unknown) => TRecord,
+  cutTornTail = true,
+): TRecord[] {
   const text = readFileSync(filePath, 'utf8');
   const complete = text.lastIndexOf('\n') + 1;
-  if (complete < text.length) {
+  if (cutTornTail && complete < text.length) {
     // A torn last line: the process died in the middle of a write that nothing acknowledged. Cut it off, so the
     // next append starts on a line of its own.
     truncateSync(filePath, Buffer.byteLength(text.slice(0, complete)));

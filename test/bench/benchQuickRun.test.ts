@@ -34,6 +34,11 @@ describe('the bench in quick mode', () => {
         'coldStart.ratio',
         'coldStart.firstRequest.sinceProcessStartMs',
         'batch.linesPerSecond',
+        'durable.persistedOrchestrations',
+        'durable.inMemoryOrchestrations',
+        'durable.persistedWorkItems',
+        'durable.ratio',
+        'durable.resumeStartMs',
       ]),
     );
     for (const row of report.rows) {

@@ -117,14 +117,11 @@ describe('activities', () => {
     expect(waits).toEqual([1 * second, 1 * second, 2 * second]);
   });
 
-  it('creates a timer after the last failed attempt and only then lets the orchestrator catch the error', async () => {
+  it('creates a timer after the last failed attempt, firing at once (DTFx back-compat), and then lets the orchestrator catch the error', async () => {
     const id = await start('retryExhaustedCaught');
     await host.waitForIdle();
     await host.advance(500);
-    await host.advance(500);
-    // Three attempts failed, but the task fails only when the timer after the last attempt fires.
-    expect(ofType(await history(id), HistoryEventType.TaskFailed)).toHaveLength(3);
-    expect((await status(id)).runtimeStatus).toBe('Running');
+    // Two attempts failed and their retry timers fired; the third attempt fails now, on the same clock reading.
     await host.advance(500);
     const result = await status(id);
     // Negative control for "hangs in Running": the catch ran and the orchestration completed.
@@ -135,6 +132,9 @@ describe('activities', () => {
     expect(ofType(events, HistoryEventType.TaskScheduled)).toHaveLength(3);
     expect(ofType(events, HistoryEventType.TimerCreated)).toHaveLength(3);
     expect(ofType(events, HistoryEventType.TimerFired)).toHaveLength(3);
+    // The timer after the last attempt is due when it is created: no extra interval.
+    const lastTimer = ofType(events, HistoryEventType.TimerCreated)[2];
+    expect(lastTimer?.FireAt).toBe(lastTimer?.Timestamp);
   });
 
   it('fails the orchestration with the activity error when retries run out and nobody catches it', async () => {
@@ -337,8 +337,8 @@ describe('orchestration lifecycle', () => {
 });
 
 describe('the virtual clock', () => {
-  // How fast the clock jumps is a benchmark's business, not a test's: a timed assertion fails on a loaded machine.
-  it('runs a 30-day wait with daily reminders by advancing the clock', async () => {
+  // No timing assertion (house rule: speed goals go in `npm run bench`); it failed under load at 1.6 s.
+  it('runs a 30-day wait with daily reminders on the virtual clock', async () => {
     const id = await start('paymentReminders');
     await host.waitForIdle();
     await host.advance(30 * day);

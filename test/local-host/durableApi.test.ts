@@ -57,6 +57,8 @@ async function start(name: string, input?: unknown, instanceId?: string): Promis
   return ((await res.json()) as { id: string }).id;
 }
 
+const json = { 'content-type': 'application/json' };
+
 async function webhookStatus(instanceId: string, query = ''): Promise<Response> {
   return webhook(`instances/${encodeURIComponent(instanceId)}${query}`);
 }
@@ -138,7 +140,7 @@ describe('status', () => {
     expect(body.lastUpdatedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(((await (await webhookStatus(id, '?showInput=false')).json()) as StatusBody).input).toBeNull();
 
-    await rpc(`instances/${id}/raiseEvent/Continue`, { method: 'POST', body: 'null' });
+    await rpc(`instances/${id}/raiseEvent/Continue`, { method: 'POST', headers: json, body: 'null' });
     await host.waitForIdle();
     const done = await webhookStatus(id);
     expect(done.status).toBe(200);
@@ -168,8 +170,62 @@ describe('status', () => {
       'ExecutionCompleted',
     ]);
     expect(body.historyEvents[1]?.FunctionName).toBe('echoActivity');
+    // As the extension's view: no EventId, no IsPlayed (the raw history below has both).
+    for (const event of body.historyEvents) {
+      expect(Object.keys(event)).not.toContain('EventId');
+      expect(Object.keys(event)).not.toContain('IsPlayed');
+    }
     // The raw DTFx history keeps every event, OrchestratorStarted/Completed included.
     expect((await host.inspect(id)).historyEventCount).toBe(16);
+  });
+
+  it('answers 500 for a failed instance when asked with returnInternalServerErrorOnFailure=true, 200 otherwise', async () => {
+    const id = await start('crash');
+    await host.waitForIdle();
+    expect((await webhookStatus(id)).status).toBe(200);
+    const failed = await webhookStatus(id, '?returnInternalServerErrorOnFailure=true');
+    expect(failed.status).toBe(500);
+    expect(((await failed.json()) as StatusBody).runtimeStatus).toBe('Failed');
+  });
+});
+
+describe('fidelity with HttpApiHandler', () => {
+  it('refuses event data that is not sent as application/json (400), and JSON that does not parse', async () => {
+    const id = await start('stages');
+    await host.waitForIdle();
+    const plain = await rpc(`instances/${id}/raiseEvent/Continue`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '"go"',
+    });
+    expect(plain.status).toBe(400);
+    // Error bodies are JSON, as CreateErrorResponse writes them.
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await plain.json()).toEqual({ Message: 'Only application/json request content is supported' });
+    const broken = await rpc(`instances/${id}/raiseEvent/Continue`, {
+      method: 'POST',
+      headers: json,
+      body: '{not json',
+    });
+    expect(broken.status).toBe(400);
+    expect(await runtimeStatus(id)).toBe('Running');
+  });
+
+  it('answers 400 to a restart of an unknown instance', async () => {
+    const res = await rpc('instances/nobody-here/restart', { method: 'POST' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { Message: string }).Message).toMatch(/valid orchestration instance/);
+  });
+
+  it('lists instances with their input unless showInput=false', async () => {
+    const id = await start('stages', { listed: 'yes' }, 'listed-with-input');
+    await host.waitForIdle();
+    const all = (await (await rpc('instances/?instanceIdPrefix=listed-with')).json()) as StatusBody[];
+    expect(all.find((i) => i.instanceId === id)?.input).toEqual({ listed: 'yes' });
+    const bare = (await (
+      await rpc('instances/?instanceIdPrefix=listed-with&showInput=false')
+    ).json()) as StatusBody[];
+    expect(bare.find((i) => i.instanceId === id)?.input).toBeNull();
   });
 });
 
@@ -265,6 +321,7 @@ describe('events, terminate, suspend and resume', () => {
     expect(await runtimeStatus(id)).toBe('Suspended');
     await rpc(`instances/${id}/raiseEvent/Approved`, {
       method: 'POST',
+      headers: json,
       body: '{"by":"carol"}',
     });
     await host.waitForIdle();
@@ -385,6 +442,7 @@ describe('who may reach the management API', () => {
     expect(byHeader.status).toBe(202);
     const raised = await fetch(`${webhookBaseUrl}/instances/${id}/raiseEvent/Continue?${code()}`, {
       method: 'POST',
+      headers: json,
       body: 'null',
     });
     expect(raised.status).toBe(202);

@@ -56,6 +56,22 @@ df.app.activity('remind', {
   },
 });
 
+/**
+ * Records each call, then waits until the test opens the gate (`globalThis[gateKey].open()`): an activity that is
+ * still running when the host crashes.
+ */
+const gateKey = Symbol.for('local-host-fixture.gate');
+df.app.activity('gated', {
+  handler: async (input) => {
+    record('gated', { input });
+    const gate = globalThis[gateKey];
+    if (gate) {
+      await gate.opened;
+    }
+    return `passed ${input}`;
+  },
+});
+
 // ---- orchestrations --------------------------------------------------------------------------------------------
 
 /** Three retryable activities at once: their attempts, retry timers and re-attempts interleave on one id counter. */
@@ -246,6 +262,22 @@ df.app.orchestration('waitForever', function* (context) {
   context.df.setCustomStatus('idle');
   const data = yield context.df.waitForExternalEvent('Never');
   return data;
+});
+
+/** One activity that may still be running when the host crashes. */
+df.app.orchestration('throughGate', function* (context) {
+  return yield context.df.callActivity('gated', context.df.getInput());
+});
+
+/** A sub-orchestration that waits for an event, under a parent that waits for it. */
+df.app.orchestration('waitingChild', function* (context) {
+  const data = yield context.df.waitForExternalEvent('Go');
+  return { child: context.df.instanceId, got: data };
+});
+
+df.app.orchestration('parentOfWaiting', function* (context) {
+  const result = yield context.df.callSubOrchestrator('waitingChild', null, `${context.df.instanceId}-child`);
+  return { fromChild: result };
 });
 
 // ---- HTTP starters: the way app code drives orchestrations, through the real DurableClient --------------------
