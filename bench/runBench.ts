@@ -1,7 +1,7 @@
 import { type BenchRow, type MeasuredRow } from './benchRow';
 import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
-import { measureFirstRequest } from './measureFirstRequest';
 import { measureDurableRows } from './measureDurableRows';
+import { measureFirstRequest } from './measureFirstRequest';
 import { measureServiceRows } from './measureServiceRows';
 import { startCountingCosmosServer } from './startCountingCosmosServer';
 import { spreadOf } from './statistics';
