@@ -51,6 +51,16 @@ export interface LocalHostOptions {
   logInvocations?: boolean;
   /** Merged over the app's host.json (e.g. `{ extensions: { queues: { visibilityTimeout: '00:00:02' } } }`). */
   hostJson?: Record<string, unknown>;
+  /**
+   * Where the durable engine keeps instances across restarts (`npm start`: `.local-state/durable`); unset, they
+   * live in memory. (The persistent engine is built on its own branch; until it is merged this is not used.)
+   */
+  durableStateDirectory?: string;
+  /**
+   * Where timer triggers keep their schedule status (last and next occurrence), so that a start after an
+   * occurrence was missed runs it as past due, as the real host's schedule monitor does; unset, in memory.
+   */
+  timerStateDirectory?: string;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
