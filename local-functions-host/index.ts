@@ -20,6 +20,8 @@ import { HttpRouteTable } from './http/HttpRouteTable';
 import { createWorkTracker, type LocalWorkTracker } from './idle';
 import { consoleLogger } from './loggers';
 import { type DrainOptions, QueueTriggerHost } from './queues/QueueTriggerHost';
+import { fileTimerStatusStore, memoryTimerStatusStore } from './timers/TimerStatusStore';
+import { TimerTriggerHost } from './timers/TimerTriggerHost';
 import type { AppStartHookContext } from './worker/coreTypes';
 import { createFunctionInvoker } from './worker/createFunctionInvoker';
 import { createLogSink } from './worker/createLogSink';
@@ -200,6 +202,7 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
   };
 
   let queues: QueueTriggerHost | undefined;
+  let timers: TimerTriggerHost | undefined;
   let engine: DurableEngineApi | undefined;
   const registry = installCoreModule();
   registry.logSink = createLogSink(logger, config.logLevel);
@@ -264,8 +267,19 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       logger,
       fallbackHost: `127.0.0.1:${rpcPort}`,
     });
+    timers = TimerTriggerHost.create({
+      invoker,
+      clock,
+      tracker,
+      logger,
+      store: options.timerStateDirectory
+        ? fileTimerStatusStore(options.timerStateDirectory)
+        : memoryTimerStatusStore(),
+    });
+    logger.info(describeFunctions(baseUrl, routes, queues, timers, invoker));
     queues.start();
-    logger.info(describeFunctions(baseUrl, routes, queues, invoker));
+    // Last: a runOnStartup timer may call the app's own HTTP endpoints or the durable API, which now answer.
+    timers.start();
     return createHandle({
       appDir,
       port,
@@ -279,9 +293,11 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       rpcServer,
       durable,
       queues,
+      timers,
       engine: durableEngine,
     });
   } catch (error) {
+    await timers?.stop().catch(() => {});
     await queues?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await closeServer(server);
@@ -303,6 +319,7 @@ interface HandleParts {
   rpcServer: http.Server;
   durable: LocalHostDurable;
   queues: QueueTriggerHost;
+  timers: TimerTriggerHost;
   engine: DurableEngineApi;
 }
 
@@ -319,6 +336,7 @@ function createHandle(parts: HandleParts): LocalHost {
     rpcServer,
     durable,
     queues,
+    timers,
     engine,
   } = parts;
   let stopping: Promise<void> | undefined;
@@ -327,6 +345,7 @@ function createHandle(parts: HandleParts): LocalHost {
     // No new requests; idle keep-alive connections go now, busy ones after their response.
     server.close();
     server.closeIdleConnections();
+    await timers.stop();
     await queues.stop();
     await engine.stop();
     const settled = await Promise.race([
@@ -414,11 +433,13 @@ function describeFunctions(
   baseUrl: string,
   routes: HttpRouteTable,
   queues: QueueTriggerHost,
+  timers: TimerTriggerHost,
   invoker: FunctionInvoker,
 ): string {
   const lines = ['Functions:'];
   const routeByName = new Map(routes.routes.map((route) => [route.functionName, route]));
   const queueByName = new Map(queues.listeners.map((listener) => [listener.functionName, listener]));
+  const timerByName = new Map(timers.timers.map((timer) => [timer.functionName, timer]));
   for (const [name, fn] of [...invoker.functions].sort(([a], [b]) => a.localeCompare(b))) {
     const route = routeByName.get(name);
     const queue = queueByName.get(name);
@@ -426,6 +447,8 @@ function describeFunctions(
       lines.push(`  ${name}: [${route.methods?.join(',') ?? 'ALL'}] ${baseUrl}/${route.template.template}`);
     } else if (queue) {
       lines.push(`  ${name}: queueTrigger (${queue.queueName})`);
+    } else if (timerByName.has(name)) {
+      lines.push(`  ${name}: timerTrigger (${timerByName.get(name)?.schedule})`);
     } else {
       lines.push(`  ${name}: ${fn.trigger.type}`);
     }
