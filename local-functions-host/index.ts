@@ -91,6 +91,12 @@ export interface LocalHost {
   waitForIdle(): Promise<void>;
   /** Virtual clock only: moves time forward, firing due durable timers in order and settling after each. */
   advance(ms: number): Promise<void>;
+  /** The queue triggers being polled, for diagnostics and tests (`nextPollAt`: when a sleeping poller wakes). */
+  readonly queueTriggers: readonly {
+    readonly functionName: string;
+    readonly queueName: string;
+    readonly nextPollAt: number | undefined;
+  }[];
   /** Polls until every trigger queue is empty and the host is idle; throws after `timeoutMs` (default 30 s). */
   drainQueues(options?: DrainOptions): Promise<void>;
   /** Stops HTTP, queue polling and the durable engine, then runs the app's appTerminate hooks. Idempotent. */
@@ -381,6 +387,7 @@ function createHandle(parts: HandleParts): LocalHost {
     clock,
     config,
     invoker,
+    queueTriggers: queues.listeners,
     waitForIdle: () => tracker.whenIdle(),
     advance(ms: number): Promise<void> {
       const advance = (clock as { advance?: (ms: number) => Promise<void> }).advance;
