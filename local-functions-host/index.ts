@@ -25,6 +25,7 @@ import { TimerTriggerHost } from './timers/TimerTriggerHost';
 import type { AppStartHookContext } from './worker/coreTypes';
 import { createFunctionInvoker } from './worker/createFunctionInvoker';
 import { createLogSink } from './worker/createLogSink';
+import { describeUnsupportedBindings } from './worker/describeUnsupportedBindings';
 import { installCoreModule } from './worker/installCoreModule';
 import { loadApp, type LoadedApp } from './worker/loadApp';
 
@@ -283,6 +284,21 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
         : memoryTimerStatusStore(),
     });
     logger.info(describeFunctions(baseUrl, routes, queues, timers, invoker));
+    const unsupported = describeUnsupportedBindings(invoker.functions.values(), {
+      triggers: new Set([
+        'httptrigger',
+        'queuetrigger',
+        'timertrigger',
+        'orchestrationtrigger',
+        'activitytrigger',
+      ]),
+      supports: (direction, type) => invoker.supports(direction, type),
+    });
+    if (unsupported.length > 0) {
+      logger.warn(
+        ['The local Functions host does not run everything this app declares:', ...unsupported].join('\n  '),
+      );
+    }
     queues.start();
     // Last: a runOnStartup timer may call the app's own HTTP endpoints or the durable API, which now answer.
     timers.start();
