@@ -93,13 +93,16 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
 
 /** Runs one of `local-stack/*Process.ts` in a process (and process group) of its own, with an IPC channel. */
 function spawnChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'local-stack', script)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'local-stack', script)], {
     cwd: repositoryRoot,
     env,
     // Its own group: a Ctrl-C in the terminal reaches only us, and we stop the children in order.
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // A message sent to a child that just died fails here; its 'exit' is what the supervisor acts on.
+  child.on('error', (error) => console.error(`${script} (pid ${child.pid}): ${error.message}`));
+  return child;
 }
 
 /** The child's first report (ready or failed); rejects when it exits before reporting. */

@@ -126,7 +126,8 @@ export function persistCosmosAccount(
   const journal: Journal<CosmosRecord> = openJournal<CosmosRecord>(file, { fsync: options.fsync ?? false });
   let replaying = true;
   let compactionQueued = false;
-  let snapshotBytes = 0;
+  // What the state took on disk when last written whole; the journal is compacted when it grows well past that.
+  let snapshotBytes = statSync(file).size;
 
   const persistence: AccountPersistence = {
     record(record) {
