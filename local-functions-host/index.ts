@@ -21,9 +21,12 @@ import { HttpRouteTable } from './http/HttpRouteTable';
 import { createWorkTracker, type LocalWorkTracker } from './idle';
 import { consoleLogger } from './loggers';
 import { type DrainOptions, QueueTriggerHost } from './queues/QueueTriggerHost';
+import { fileTimerStatusStore, memoryTimerStatusStore } from './timers/TimerStatusStore';
+import { TimerTriggerHost } from './timers/TimerTriggerHost';
 import type { AppStartHookContext } from './worker/coreTypes';
 import { createFunctionInvoker } from './worker/createFunctionInvoker';
 import { createLogSink } from './worker/createLogSink';
+import { describeUnsupportedBindings } from './worker/describeUnsupportedBindings';
 import { installCoreModule } from './worker/installCoreModule';
 import { loadApp, type LoadedApp } from './worker/loadApp';
 
@@ -59,6 +62,11 @@ export interface LocalHostOptions {
   durableStateDirectory?: string;
   /** Compact the journal once this many bytes were appended (default 64 MB; tests use tiny values). */
   durableCompactAfterBytes?: number;
+  /**
+   * Where timer triggers keep their schedule status (last and next occurrence), so that a start after an
+   * occurrence was missed runs it as past due, as the real host's schedule monitor does; unset, in memory.
+   */
+  timerStateDirectory?: string;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
@@ -87,6 +95,12 @@ export interface LocalHost {
   waitForIdle(): Promise<void>;
   /** Virtual clock only: moves time forward, firing due durable timers in order and settling after each. */
   advance(ms: number): Promise<void>;
+  /** The queue triggers being polled, for diagnostics and tests (`nextPollAt`: when a sleeping poller wakes). */
+  readonly queueTriggers: readonly {
+    readonly functionName: string;
+    readonly queueName: string;
+    readonly nextPollAt: number | undefined;
+  }[];
   /** Polls until every trigger queue is empty and the host is idle; throws after `timeoutMs` (default 30 s). */
   drainQueues(options?: DrainOptions): Promise<void>;
   /** Stops HTTP, queue polling and the durable engine, then runs the app's appTerminate hooks. Idempotent. */
@@ -205,6 +219,7 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
   };
 
   let queues: QueueTriggerHost | undefined;
+  let timers: TimerTriggerHost | undefined;
   let engine: DurableEngineApi | undefined;
   const registry = installCoreModule();
   registry.logSink = createLogSink(logger, config.logLevel);
@@ -271,10 +286,36 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       logger,
       fallbackHost: `127.0.0.1:${rpcPort}`,
     });
+    timers = TimerTriggerHost.create({
+      invoker,
+      clock,
+      tracker,
+      logger,
+      store: options.timerStateDirectory
+        ? fileTimerStatusStore(options.timerStateDirectory)
+        : memoryTimerStatusStore(),
+    });
+    logger.info(describeFunctions(baseUrl, routes, queues, timers, invoker));
+    const unsupported = describeUnsupportedBindings(invoker.functions.values(), {
+      triggers: new Set([
+        'httptrigger',
+        'queuetrigger',
+        'timertrigger',
+        'orchestrationtrigger',
+        'activitytrigger',
+      ]),
+      supports: (direction, type) => invoker.supports(direction, type),
+    });
+    if (unsupported.length > 0) {
+      logger.warn(
+        ['The local Functions host does not run everything this app declares:', ...unsupported].join('\n  '),
+      );
+    }
     queues.start();
     // Recovered instances run once both ports answer: their activities may call back into the host.
     durableEngine.recover();
-    logger.info(describeFunctions(baseUrl, routes, queues, invoker));
+    // Last: a runOnStartup timer may call the app's own HTTP endpoints or the durable API, which now answer.
+    timers.start();
     return createHandle({
       appDir,
       port,
@@ -288,9 +329,11 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       rpcServer,
       durable,
       queues,
+      timers,
       engine: durableEngine,
     });
   } catch (error) {
+    await timers?.stop().catch(() => {});
     await queues?.stop().catch(() => {});
     await engine?.stop().catch(() => {});
     await closeServer(server);
@@ -312,6 +355,7 @@ interface HandleParts {
   rpcServer: http.Server;
   durable: LocalHostDurable;
   queues: QueueTriggerHost;
+  timers: TimerTriggerHost;
   engine: DurableEngine;
 }
 
@@ -328,6 +372,7 @@ function createHandle(parts: HandleParts): LocalHost {
     rpcServer,
     durable,
     queues,
+    timers,
     engine,
   } = parts;
   let stopping: Promise<void> | undefined;
@@ -336,6 +381,7 @@ function createHandle(parts: HandleParts): LocalHost {
     // No new requests; idle keep-alive connections go now, busy ones after their response.
     server.close();
     server.closeIdleConnections();
+    await timers.stop();
     await queues.stop();
     await engine.stop();
     const settled = await Promise.race([
@@ -371,6 +417,7 @@ function createHandle(parts: HandleParts): LocalHost {
     clock,
     config,
     invoker,
+    queueTriggers: queues.listeners,
     waitForIdle: () => tracker.whenIdle(),
     advance(ms: number): Promise<void> {
       const advance = (clock as { advance?: (ms: number) => Promise<void> }).advance;
@@ -434,11 +481,13 @@ function describeFunctions(
   baseUrl: string,
   routes: HttpRouteTable,
   queues: QueueTriggerHost,
+  timers: TimerTriggerHost,
   invoker: FunctionInvoker,
 ): string {
   const lines = ['Functions:'];
   const routeByName = new Map(routes.routes.map((route) => [route.functionName, route]));
   const queueByName = new Map(queues.listeners.map((listener) => [listener.functionName, listener]));
+  const timerByName = new Map(timers.timers.map((timer) => [timer.functionName, timer]));
   for (const [name, fn] of [...invoker.functions].sort(([a], [b]) => a.localeCompare(b))) {
     const route = routeByName.get(name);
     const queue = queueByName.get(name);
@@ -446,6 +495,8 @@ function describeFunctions(
       lines.push(`  ${name}: [${route.methods?.join(',') ?? 'ALL'}] ${baseUrl}/${route.template.template}`);
     } else if (queue) {
       lines.push(`  ${name}: queueTrigger (${queue.queueName})`);
+    } else if (timerByName.has(name)) {
+      lines.push(`  ${name}: timerTrigger (${timerByName.get(name)?.schedule})`);
     } else {
       lines.push(`  ${name}: ${fn.trigger.type}`);
     }

@@ -1,40 +1,71 @@
 /**
  * `npm start`: the service on http://localhost:7071 with everything it needs, no Azure Functions Core Tools.
  *
- * - Settings come from local.settings.json, else the committed local.settings.sample.json (an environment variable
- *   always wins), as under `func start`.
- * - Storage: when `AzureWebJobsStorage` is `UseDevelopmentStorage=true` (or unset), Azurite runs on the standard
- *   ports 10000–10002, unless something already listens there (an Azurite you started: it is used). Any other
- *   connection string (a real account) is used as it is.
- * - Cosmos DB: when `COSMOS_ENDPOINT` is unset or `http://127.0.0.1:8081` / `http://localhost:8081` and nothing
- *   listens on 8081, the in-process Cosmos DB server runs there (in memory). Anything else (the real emulator on
- *   https, a real account) is used as it is.
- * - Ctrl-C (SIGINT) or SIGTERM stops the host, the Cosmos server and the Azurite process group: nothing is left.
+ * This process is a small supervisor. It starts, each in a process of its own:
+ * - Azurite (storage), when `AzureWebJobsStorage` is `UseDevelopmentStorage=true` (or unset) and nothing listens on
+ *   its queue port yet (an Azurite you started is used); any other connection string (a real account) is used as
+ *   it is;
+ * - the stores process (`local-stack/storesProcess.ts`: the Cosmos DB server), when `COSMOS_ENDPOINT` is unset or
+ *   the local endpoint and nothing listens there;
+ * - the local Functions host (`local-stack/hostProcess.ts`), restarted when it dies unexpectedly, so that a crash
+ *   of the host alone (`kill -9`) behaves as on Azure: the stores keep their state and the host comes back.
  *
- * `APP_DIR` runs another app folder (e.g. the local host's test fixture); `PORT` changes the port.
+ * State: everything lives in one git-ignored folder, `.local-state/` (`azurite/`, `cosmos/`, `durable/`,
+ * `timers/`), kept across restarts and crashes; `npm run reset` wipes it. `LOCAL_STATE=memory` keeps it all in
+ * memory instead.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM stops the host first (its invocations finish), then the stores, which save.
+ *
+ * Environment: `APP_DIR` runs another app folder (e.g. the local host's test fixture); `PORT` the host's port;
+ * `AZURITE_BLOB_PORT`, `AZURITE_QUEUE_PORT`, `AZURITE_TABLE_PORT`, `COSMOS_PORT` the stores' ports (default the
+ * standard 10000–10002 and 8081; 0 picks free ones); `LOCAL_STATE_DIR` another state folder.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 
 import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
-import {
-  type EmbeddedAzurite,
-  type EmbeddedCosmosServer,
-  isPortOpen,
-  startAzurite,
-  startCosmosServer,
-} from '../local-functions-host/embedded/index';
+import { type EmbeddedAzurite, isPortOpen, startAzurite } from '../local-functions-host/embedded/index';
 import { cosmosEmulatorKey } from '../local-functions-host/embedded/startCosmosServer';
-import { type LocalHost, startLocalHost } from '../local-functions-host/index';
+import {
+  type ChildReport,
+  childReport,
+  describeError,
+  type HostStartMessage,
+} from './local-stack/childMessages';
+import { acquireStateLock, resolveStateDirectory, type StateLock } from './local-stack/stateDirectory';
 
 const repositoryRoot = path.resolve(__dirname, '..');
 const appDir = path.resolve(process.env.APP_DIR ?? repositoryRoot);
-const standardStoragePorts = { blob: 10000, queue: 10001, table: 10002 };
-const standardCosmosPort = 8081;
+const stateDir = resolveStateDirectory(repositoryRoot);
+const storagePorts = {
+  blob: portSetting('AZURITE_BLOB_PORT', 10000),
+  queue: portSetting('AZURITE_QUEUE_PORT', 10001),
+  table: portSetting('AZURITE_TABLE_PORT', 10002),
+};
+const standardStoragePorts =
+  storagePorts.blob === 10000 && storagePorts.queue === 10001 && storagePorts.table === 10002;
+const cosmosPort = portSetting('COSMOS_PORT', 8081);
+
+/** Host crashes tolerated within `crashWindowMs` before the supervisor gives up (a crash loop is a bug). */
+const maxCrashes = 5;
+const crashWindowMs = 60_000;
 
 /** What we started, stopped in reverse order. */
 const cleanups: { name: string; stop: () => Promise<void> }[] = [];
 let shuttingDown = false;
+let host: ChildProcess | undefined;
+
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') {
+    return fallback;
+  }
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name} must be a port number (0 picks a free one), not "${raw}".`);
+  }
+  return port;
+}
 
 async function shutdown(reason: string, exitCode: number): Promise<void> {
   if (shuttingDown) {
@@ -42,8 +73,13 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   }
   shuttingDown = true;
   console.log(`\n${reason}: stopping…`);
-  // Never hang on the way out: whatever is not stopped after 10 s is killed by the exit (Azurite's exit hook).
-  setTimeout(() => process.exit(exitCode), 10_000).unref();
+  // Never hang on the way out: the children bound their own stops; whatever is left then is killed by the exit.
+  setTimeout(() => process.exit(exitCode), 25_000).unref();
+  // The host first: its invocations finish writing to the stores before the stores save and stop.
+  if (host) {
+    await stopChild(host, 12_000);
+    console.log(`  stopped the local Functions host (pid ${host.pid})`);
+  }
   for (const cleanup of cleanups.reverse()) {
     try {
       await cleanup.stop();
@@ -55,38 +91,91 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+/** Runs one of `local-stack/*Process.ts` in a process (and process group) of its own, with an IPC channel. */
+function spawnChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'local-stack', script)], {
+    cwd: repositoryRoot,
+    env,
+    // Its own group: a Ctrl-C in the terminal reaches only us, and we stop the children in order.
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // A message sent to a child that just died fails here; its 'exit' is what the supervisor acts on.
+  child.on('error', (error) => console.error(`${script} (pid ${child.pid}): ${error.message}`));
+  return child;
 }
 
-async function startStorage(): Promise<string> {
+/** The child's first report (ready or failed); rejects when it exits before reporting. */
+function firstReport(child: ChildProcess, name: string): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (raw: unknown): void => {
+      const parsed = childReport.safeParse(raw);
+      if (parsed.success) {
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+        resolve(parsed.data);
+      }
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      child.off('message', onMessage);
+      reject(new Error(`${name} exited during start-up (${signal ?? `exit code ${code}`}).`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child is gone. */
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const gone = await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)]);
+  if (!gone) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function startStorage(): Promise<{ description: string; connection: string | undefined }> {
   const configured = process.env.AzureWebJobsStorage;
   const isDevelopmentStorage =
     configured === undefined ||
     configured.trim() === '' ||
     /^\s*UseDevelopmentStorage\s*=\s*true/i.test(configured);
   if (!isDevelopmentStorage) {
-    return 'AzureWebJobsStorage points to another account (not starting Azurite)';
+    return {
+      description: 'AzureWebJobsStorage points to another account (not starting Azurite)',
+      connection: undefined,
+    };
   }
-  process.env.AzureWebJobsStorage = 'UseDevelopmentStorage=true';
-  if (await isPortOpen(standardStoragePorts.queue)) {
-    return `an Azurite already listening on 127.0.0.1:${standardStoragePorts.queue} (queues)`;
+  const developmentStorage = 'UseDevelopmentStorage=true';
+  const reuse = {
+    description: `an Azurite already listening on 127.0.0.1:${storagePorts.queue} (queues)`,
+    connection: developmentStorage,
+  };
+  if (standardStoragePorts && (await isPortOpen(storagePorts.queue))) {
+    return reuse;
   }
   const othersBusy =
-    (await isPortOpen(standardStoragePorts.blob)) || (await isPortOpen(standardStoragePorts.table));
+    standardStoragePorts && ((await isPortOpen(storagePorts.blob)) || (await isPortOpen(storagePorts.table)));
+  const location = stateDir ? path.join(stateDir, 'azurite') : undefined;
   let azurite: EmbeddedAzurite;
   try {
     azurite = await startAzurite({
-      blobPort: standardStoragePorts.blob,
-      queuePort: standardStoragePorts.queue,
-      tablePort: standardStoragePorts.table,
+      ...(storagePorts.blob ? { blobPort: storagePorts.blob } : {}),
+      ...(storagePorts.queue ? { queuePort: storagePorts.queue } : {}),
+      ...(storagePorts.table ? { tablePort: storagePorts.table } : {}),
+      ...(location ? { location } : {}),
       // With blob or table taken by something else, queues (all the app uses) still get the standard port.
       ...(othersBusy ? { services: ['queue'] as const } : {}),
     });
   } catch (error) {
     // Another Azurite won the race for the port since we looked: use it.
-    if (await isPortOpen(standardStoragePorts.queue)) {
-      return `an Azurite already listening on 127.0.0.1:${standardStoragePorts.queue} (queues)`;
+    if (standardStoragePorts && (await isPortOpen(storagePorts.queue))) {
+      return reuse;
     }
     throw error;
   }
@@ -96,37 +185,98 @@ async function startStorage(): Promise<string> {
     `queue ${azurite.queuePort}`,
     azurite.tablePort && `table ${azurite.tablePort}`,
   ].filter(Boolean);
-  return `embedded Azurite on 127.0.0.1 (${endpoints.join(', ')}; in memory)`;
+  return {
+    description: `embedded Azurite on 127.0.0.1 (${endpoints.join(', ')}; ${location ? 'on disk' : 'in memory'}, pid ${azurite.pid})`,
+    connection: standardStoragePorts ? developmentStorage : azurite.connectionString,
+  };
 }
 
-async function startCosmos(): Promise<string> {
+async function startCosmos(): Promise<{ description: string; endpoint: string | undefined }> {
   const configured = process.env.COSMOS_ENDPOINT?.trim().replace(/\/+$/, '');
-  const local = [`http://127.0.0.1:${standardCosmosPort}`, `http://localhost:${standardCosmosPort}`];
-  if (configured && !local.includes(configured.toLowerCase())) {
-    return `${configured} (COSMOS_ENDPOINT; not starting the local server)`;
+  const local = [`http://127.0.0.1:${cosmosPort}`, `http://localhost:${cosmosPort}`];
+  if (configured && (cosmosPort === 0 || !local.includes(configured.toLowerCase()))) {
+    return {
+      description: `${configured} (COSMOS_ENDPOINT; not starting the local server)`,
+      endpoint: undefined,
+    };
   }
-  // The app reads these; the sample settings have them, a bare environment may not.
-  if (!configured) {
-    process.env.COSMOS_ENDPOINT = local[0];
-  }
-  if (!process.env.COSMOS_KEY) {
-    process.env.COSMOS_KEY = cosmosEmulatorKey;
-  }
-  const reuse = `something already listening on ${process.env.COSMOS_ENDPOINT} (used as it is)`;
-  if (await isPortOpen(standardCosmosPort)) {
+  const reuse = {
+    description: `something already listening on ${configured || local[0]} (used as it is)`,
+    endpoint: configured || local[0],
+  };
+  if (cosmosPort !== 0 && (await isPortOpen(cosmosPort))) {
     return reuse;
   }
-  let cosmos: EmbeddedCosmosServer;
-  try {
-    cosmos = await startCosmosServer({ port: standardCosmosPort });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+  const directory = stateDir ? path.join(stateDir, 'cosmos') : undefined;
+  const stores = spawnChild('storesProcess.ts', {
+    ...process.env,
+    COSMOS_PORT: String(cosmosPort),
+    ...(directory ? { COSMOS_STATE_DIR: directory } : {}),
+  });
+  cleanups.push({ name: `stores process (pid ${stores.pid})`, stop: () => stopChild(stores, 10_000) });
+  const ready = await firstReport(stores, 'The stores process');
+  if (ready.type === 'failed') {
+    if (ready.code === 'EADDRINUSE' && cosmosPort !== 0) {
       return reuse;
     }
-    throw error;
+    throw new Error(`The stores process failed to start: ${ready.message}`);
   }
-  cleanups.push({ name: 'Cosmos DB server', stop: () => cosmos.stop() });
-  return `embedded Cosmos DB server at ${cosmos.endpoint} (in memory, plain HTTP)`;
+  stores.once('exit', (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`The stores process (pid ${stores.pid}) exited (${signal ?? `exit code ${code}`}).`);
+      void shutdown('a store is gone', 1);
+    }
+  });
+  return {
+    description: `embedded Cosmos DB server at http://127.0.0.1:${ready.port} (${directory ? 'on disk' : 'in memory'}, plain HTTP, pid ${stores.pid})`,
+    endpoint: `http://127.0.0.1:${ready.port}`,
+  };
+}
+
+/** Starts (or restarts) the host process and waits until it serves; later unexpected exits restart it. */
+async function runHost(child: ChildProcess, start: HostStartMessage): Promise<number> {
+  host = child;
+  child.send(start);
+  const ready = await firstReport(child, 'The Functions host');
+  if (ready.type === 'failed') {
+    throw new Error(`The Functions host failed to start: ${ready.message}`);
+  }
+  return ready.port;
+}
+
+/** Restarts the host whenever it exits without being asked to, until it crashes too often. */
+function superviseHost(start: HostStartMessage, crashes: number[] = []): void {
+  const child = host;
+  child?.once('exit', (code, signal) => {
+    if (shuttingDown || child !== host) {
+      return;
+    }
+    console.error(
+      `\nThe Functions host (pid ${child.pid}) exited unexpectedly (${signal ?? `exit code ${code}`}).`,
+    );
+    void restartHost(start, crashes);
+  });
+}
+
+async function restartHost(start: HostStartMessage, previousCrashes: number[]): Promise<void> {
+  let crashes = previousCrashes;
+  while (!shuttingDown) {
+    const now = Date.now();
+    crashes = [...crashes.filter((at) => now - at < crashWindowMs), now];
+    if (crashes.length > maxCrashes) {
+      await shutdown(`the Functions host crashed ${crashes.length} times within a minute`, 1);
+      return;
+    }
+    console.log('Restarting the Functions host…');
+    try {
+      await runHost(spawnChild('hostProcess.ts', process.env), start);
+      console.log(`The Functions host is back (pid ${host?.pid}, ${Date.now() - now} ms).`);
+      superviseHost(start, crashes);
+      return;
+    } catch (error) {
+      console.error(describeError(error));
+    }
+  }
 }
 
 /**
@@ -168,28 +318,63 @@ async function main(): Promise<void> {
 
   const settings = applyLocalSettings(appDir);
   const started = Date.now();
+  let lock: StateLock | undefined;
+  if (stateDir) {
+    lock = acquireStateLock(stateDir);
+    cleanups.push({
+      name: `the lock on ${displayPath(stateDir)}`,
+      stop: () => {
+        lock?.release();
+        return Promise.resolve();
+      },
+    });
+  }
+  // Loads the host's modules while the stores start.
+  const hostChild = spawnChild('hostProcess.ts', process.env);
+  host = hostChild;
   const [storage, cosmos] = await Promise.all([startStorage(), startCosmos()]);
   if (shuttingDown) {
     return;
   }
-  const port = Number(process.env.PORT ?? 7071);
-  const host: LocalHost = await startLocalHost({ appDir, port, clock: 'real', logInvocations: true });
-  cleanups.push({ name: 'local Functions host', stop: () => host.stop() });
-  const url = `http://localhost:${host.port}`;
+  const env: Record<string, string> = {};
+  if (storage.connection) {
+    env.AzureWebJobsStorage = storage.connection;
+  }
+  if (cosmos.endpoint) {
+    env.COSMOS_ENDPOINT = cosmos.endpoint;
+    // The app reads it; the sample settings have it, a bare environment may not.
+    env.COSMOS_KEY = process.env.COSMOS_KEY || cosmosEmulatorKey;
+  }
+  const requestedPort = portSetting('PORT', settings.localHttpPort ?? 7071);
+  const port = await runHost(hostChild, { type: 'start', env, port: requestedPort });
+  // Restarts keep the port (also one picked with PORT=0), so clients and links keep working.
+  superviseHost({ type: 'start', env, port });
+  const url = `http://localhost:${port}`;
   console.log(
     [
       '',
       `Azure plan purchase service is running (${Date.now() - started} ms):`,
-      `  Functions host   ${url}  (app ${path.relative(process.cwd(), appDir) || '.'}, routes above)`,
-      `  Storage          ${storage}`,
-      `  Cosmos DB        ${cosmos}`,
+      `  Functions host   ${url}  (app ${path.relative(process.cwd(), appDir) || '.'}, routes above; pid ${host.pid}, restarted if it dies)`,
+      `  Storage          ${storage.description}`,
+      `  Cosmos DB        ${cosmos.description}`,
       `  Settings         ${settings.file ? path.relative(process.cwd(), settings.file) : 'environment only'}`,
+      `  State            ${stateDir ? `${displayPath(stateDir)} (kept across restarts; npm run reset wipes it)` : 'in memory (LOCAL_STATE=memory)'}`,
       '',
       `Try:  curl ${url}/api/health`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+function displayPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative === '' ? '.' : relative.startsWith('..') ? target : relative;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 main().catch(async (error: unknown) => {

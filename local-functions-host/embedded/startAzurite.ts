@@ -18,6 +18,11 @@ export interface AzuriteOptions {
    * (`azurite-queue` …), which starts in about half the time: tests that only need queues ask for `['queue']`.
    */
   services?: readonly AzuriteService[];
+  /**
+   * Keep the data in this folder (Azurite's `--location`) instead of in memory; `stop()` then lets Azurite close
+   * its servers, which saves its metadata (otherwise saved only every ~5 s).
+   */
+  location?: string;
 }
 
 export type AzuriteService = 'blob' | 'queue' | 'table';
@@ -36,20 +41,43 @@ export interface EmbeddedAzurite {
 }
 
 /**
- * Runs inside the child: loads the Azurite CLI in-process with our arguments, exits at once on SIGTERM/SIGINT
- * (Azurite's own handler closes its servers but leaves the process running while sockets linger; with in-memory
- * storage there is nothing to flush), and exits when its parent is gone, so a killed test run leaves no Azurite.
+ * Runs inside the child: loads the Azurite CLI in-process with our arguments, and exits when its parent is gone, so
+ * a killed test run leaves no Azurite.
+ *
+ * In memory there is nothing to save, so a signal exits at once (Azurite's own handler closes its servers but
+ * leaves the process running while sockets linger). On disk, Azurite's own SIGTERM/SIGINT handler closes each
+ * service, and closing is what saves its LokiJS metadata: we exit once every service printed that it closed (or
+ * after a bound), never before. A lost parent is treated the same way.
  */
 const childMain = `
-const [bin, parentPid, ...args] = process.argv.slice(1);
+const [bin, parentPid, persistent, serviceCount, ...args] = process.argv.slice(1);
 process.argv = [process.argv[0], bin, ...args];
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => process.exit(0));
-setInterval(() => { try { process.kill(Number(parentPid), 0); } catch { process.exit(0); } }, 1000).unref();
+let closing = false;
+function exitWhenClosed() {
+  if (closing) return;
+  closing = true;
+  let closed = 0;
+  const log = console.log;
+  console.log = (...parts) => {
+    if (/successfully closed/.test(String(parts[0])) && ++closed >= Number(serviceCount)) setImmediate(() => process.exit(0));
+    return log.apply(console, parts);
+  };
+  setTimeout(() => process.exit(0), 8000).unref();
+}
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.prependListener(signal, persistent === '1' && signal !== 'SIGHUP' ? exitWhenClosed : () => process.exit(0));
+}
+function parentGone() {
+  if (persistent !== '1') process.exit(0);
+  process.emit('SIGTERM', 'SIGTERM');
+}
+setInterval(() => { try { process.kill(Number(parentPid), 0); } catch { parentGone(); } }, 1000).unref();
 require(bin);
 `;
 
 /**
- * Starts Azurite (blob, queue, table; in memory, no telemetry, any API version) as a child process in its own
+ * Starts Azurite (blob, queue, table; in memory unless `location` is given; no telemetry, any API version) as a
+ * child process in its own
  * process group, ready when all three ports accept connections. `--skipApiVersionCheck` because
  * `@azure/storage-queue` 12.30 sends an API version newer than Azurite 3.35 accepts.
  */
@@ -76,7 +104,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   );
   const args = [
     '--silent',
-    '--inMemoryPersistence',
+    ...(options.location === undefined ? ['--inMemoryPersistence'] : ['--location', options.location]),
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--loose',
@@ -84,7 +112,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   for (const service of running) {
     args.push(`--${service}Host`, '127.0.0.1', `--${service}Port`, String(ports[service]));
   }
-  const child = spawn(process.execPath, ['-e', childMain, bin, String(process.pid), ...args], {
+  const persistent = options.location === undefined ? '0' : '1';
+  const childArgs = ['-e', childMain, bin, String(process.pid), persistent, String(running.length), ...args];
+  const child = spawn(process.execPath, childArgs, {
     // Its own process group: stop() can kill the group, and a Ctrl-C aimed at us is handled by us.
     detached: true,
     // A scratch working directory: Azurite ensures its "location" (cwd) exists even when in memory.
@@ -110,7 +140,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
       process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
         killGroup(child, 'SIGTERM');
-        const gone = await Promise.race([exited.then(() => true), delay(3000).then(() => false)]);
+        // On disk, closing saves the metadata: give it time (the child bounds itself at 8 s).
+        const grace = options.location === undefined ? 3000 : 10_000;
+        const gone = await Promise.race([exited.then(() => true), delay(grace).then(() => false)]);
         if (!gone) {
           killGroup(child, 'SIGKILL');
           await exited;

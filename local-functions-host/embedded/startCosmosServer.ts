@@ -1,6 +1,9 @@
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 
 import { createHttpServer } from '@vercel/cosmosdb-server';
+
+import { type AccountPersistence, type CosmosAccount, persistCosmosAccount } from './persistCosmosAccount';
 
 /** The Cosmos DB emulator's published key; the local server accepts any key, so the same settings fit both. */
 export const cosmosEmulatorKey =
@@ -11,7 +14,43 @@ export interface EmbeddedCosmosServer {
   endpoint: string;
   port: number;
   key: string;
+  /** Closes the port; with `persistDirectory`, then writes the snapshot. */
   stop(): Promise<void>;
+}
+
+export interface CosmosServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Keep the documents in this folder (restored at start, every write journaled); default in memory. */
+  persistDirectory?: string;
+}
+
+type AccountConstructor = new (host: string, port: number) => CosmosAccount;
+
+/**
+ * The server builds its account inside its own 'listening' handler and keeps it in a closure. To restore into it
+ * before the first request can arrive, the package's Account class is replaced once by a subclass that hands each
+ * new account to whoever is starting a server right now (servers start one at a time: see `starting`).
+ */
+let onAccountCreated: ((account: CosmosAccount) => void) | undefined;
+let accountHooked = false;
+let starting: Promise<unknown> = Promise.resolve();
+
+function hookAccountCreation(): void {
+  if (accountHooked) {
+    return;
+  }
+  accountHooked = true;
+  const accountModule = createRequire(require.resolve('@vercel/cosmosdb-server'))('./account') as {
+    default: AccountConstructor;
+  };
+  const Original = accountModule.default;
+  accountModule.default = class ObservedAccount extends Original {
+    constructor(host: string, port: number) {
+      super(host, port);
+      onAccountCreated?.(this);
+    }
+  };
 }
 
 /**
@@ -24,17 +63,12 @@ export interface EmbeddedCosmosServer {
  * therefore puts the operation that can conflict first in every batch, so a conflict writes nothing on either
  * store, and checks each operation's status code.
  */
-export async function startCosmosServer(options: { port?: number } = {}): Promise<EmbeddedCosmosServer> {
-  // Keep connections open as Cosmos DB does; the package closes each one after its response by default, which
-  // costs the client a TCP connect per request.
-  const server = createHttpServer({ keepAlive: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+export async function startCosmosServer(options: CosmosServerOptions = {}): Promise<EmbeddedCosmosServer> {
+  hookAccountCreation();
+  const previous = starting;
+  const started = previous.then(() => listenWithAccount(options));
+  starting = started.catch(() => {});
+  const { server, persistence } = await started;
   const port = (server.address() as AddressInfo).port;
   let stopping: Promise<void> | undefined;
   return {
@@ -45,8 +79,50 @@ export async function startCosmosServer(options: { port?: number } = {}): Promis
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+      }).then(() => {
+        persistence?.snapshot();
+        persistence?.close();
       });
       return stopping;
     },
   };
+}
+
+async function listenWithAccount(
+  options: CosmosServerOptions,
+): Promise<{ server: ReturnType<typeof createHttpServer>; persistence?: AccountPersistence }> {
+  // Keep connections open as Cosmos DB does; the package closes each one after its response by default, which
+  // costs the client a TCP connect per request.
+  const server = createHttpServer({ keepAlive: true });
+  let persistence: AccountPersistence | undefined;
+  let restoreError: unknown;
+  onAccountCreated = (account) => {
+    onAccountCreated = undefined;
+    if (options.persistDirectory === undefined) {
+      return;
+    }
+    try {
+      persistence = persistCosmosAccount(account, { directory: options.persistDirectory });
+    } catch (error) {
+      restoreError = error;
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    onAccountCreated = undefined;
+  }
+  if (restoreError !== undefined) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw new Error(`The Cosmos DB server's saved state in ${options.persistDirectory} cannot be restored.`, {
+      cause: restoreError,
+    });
+  }
+  return persistence ? { server, persistence } : { server };
 }

@@ -40,11 +40,24 @@ export class QueueTriggerHost {
     const { invoker, tracker, logger } = options;
     const env = options.env ?? process.env;
     const clients = new QueueClients();
+    const listeners: QueueTriggerListener[] = [];
     invoker.handleOutput(
       'queue',
-      createQueueOutputHandler({ clients, encoding: options.options.messageEncoding, env }),
+      createQueueOutputHandler({
+        clients,
+        encoding: options.options.messageEncoding,
+        env,
+        // As on the real host, a message this host wrote wakes the triggers of its queue at once instead of
+        // waiting out their polling back-off (up to maxPollingInterval).
+        onSent: (connectionString, queueName) => {
+          for (const listener of listeners) {
+            if (listener.queueName === queueName && listener.connectionString === connectionString) {
+              listener.poke();
+            }
+          }
+        },
+      }),
     );
-    const listeners: QueueTriggerListener[] = [];
     if (options.pollTriggers !== false) {
       for (const fn of invoker.functions.values()) {
         if (fn.trigger.type.toLowerCase() !== 'queuetrigger') {

@@ -49,6 +49,7 @@ interface InFlightMessage {
  */
 export class QueueTriggerListener {
   readonly queueName: string;
+  readonly connectionString: string;
   readonly poisonQueueName: string;
   readonly functionName: string;
   readonly #o: QueueTriggerListenerOptions;
@@ -60,10 +61,12 @@ export class QueueTriggerListener {
   #pokeRequested = false;
   #backoffMs = minPollingIntervalMs;
   #errorStreak = 0;
+  #sleepingUntil: number | undefined;
 
   constructor(options: QueueTriggerListenerOptions) {
     this.#o = options;
     this.queueName = options.queueName;
+    this.connectionString = options.connectionString;
     this.poisonQueueName = `${options.queueName}-poison`;
     this.functionName = options.fn.name;
     this.#client = options.clients.queue(options.connectionString, options.queueName);
@@ -77,7 +80,15 @@ export class QueueTriggerListener {
     this.#loop = this.#run();
   }
 
-  /** Polls now instead of waiting out the back-off. */
+  /** While the listener waits out its back-off: when it will poll next (epoch ms, wall clock); else undefined. */
+  get nextPollAt(): number | undefined {
+    return this.#sleepingUntil;
+  }
+
+  /**
+   * Polls now instead of waiting out the back-off: `drainQueues()`, and a message written to this queue by an
+   * output binding of this host (the extension's shared queue watcher does the same on the real host).
+   */
   poke(): void {
     this.#pokeRequested = true;
     this.#backoffMs = minPollingIntervalMs;
@@ -154,12 +165,14 @@ export class QueueTriggerListener {
     if (this.#pokeRequested || this.#stopped) {
       return Promise.resolve();
     }
+    this.#sleepingUntil = Date.now() + ms;
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
+        this.#sleepingUntil = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.#wake = () => {
         this.#wake = undefined;
         done();

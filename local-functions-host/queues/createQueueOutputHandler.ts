@@ -13,6 +13,8 @@ export function createQueueOutputHandler(options: {
   clients: QueueClients;
   encoding: 'base64' | 'none';
   env?: NodeJS.ProcessEnv;
+  /** Told after messages were sent, so the triggers of that queue can poll at once. */
+  onSent?: (connectionString: string, queueName: string) => void;
 }): OutputHandler {
   const { clients, encoding } = options;
   const env = options.env ?? process.env;
@@ -29,8 +31,12 @@ export function createQueueOutputHandler(options: {
       env,
     );
     const client = await clients.ensureQueue(connection, queueName);
-    for (const message of toQueueMessages(data, encoding)) {
+    const messages = toQueueMessages(data, encoding);
+    for (const message of messages) {
       await client.sendMessage(message);
+    }
+    if (messages.length > 0) {
+      options.onSent?.(connection, queueName);
     }
   };
 }

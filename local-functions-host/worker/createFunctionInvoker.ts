@@ -48,6 +48,8 @@ export interface LocalFunctionInvoker extends FunctionInvoker {
   readonly disabled: readonly string[];
   /** Registers the handler for every output binding of this `type` (e.g. `queue`). */
   handleOutput(bindingType: string, handler: OutputHandler): void;
+  /** Whether this host gives a value to input bindings (`in`) or delivers output bindings (`out`) of `type`. */
+  supports(direction: 'in' | 'out', bindingType: string): boolean;
 }
 
 interface FunctionEntry {
@@ -213,14 +215,24 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
         continue;
       }
       const handler = outputHandlers.get(binding.type.toLowerCase());
-      if (!handler) {
+      // HTTP responses go back through the front door, not through a handler.
+      if (!handler && binding.type.toLowerCase() === 'http') {
         continue;
       }
       const data =
         name === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === name)?.data;
-      if (data !== undefined && data !== null) {
-        await handler({ ...binding, name }, data, fn);
+      if (data === undefined || data === null) {
+        continue;
       }
+      if (!handler) {
+        // The real host would write it; dropping it silently would lose data, so the invocation fails instead.
+        throw new Error(
+          `Function "${fn.name}" set its output binding "${name}" (type ${binding.type}), which the local ` +
+            'Functions host cannot deliver; the value was not written anywhere. Run this function under ' +
+            '`func start` or in Azure, or leave the output unset locally.',
+        );
+      }
+      await handler({ ...binding, name }, data, fn);
     }
   }
 
@@ -232,6 +244,10 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
     },
     handleOutput(bindingType: string, handler: OutputHandler): void {
       outputHandlers.set(bindingType.toLowerCase(), handler);
+    },
+    supports(direction: 'in' | 'out', bindingType: string): boolean {
+      const type = bindingType.toLowerCase();
+      return direction === 'in' ? providers.has(type) : type === 'http' || outputHandlers.has(type);
     },
     async invoke(functionName: string, request: InvocationRequest): Promise<RpcInvocationResponse> {
       const entry = entries.get(functionName);

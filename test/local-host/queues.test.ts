@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type EmbeddedAzurite, startAzurite } from '../../local-functions-host/embedded/index';
 import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
-import { type CollectingLogger, collectingLogger, fixtureAppDir, fixtureEvents } from './fixtureSupport';
+import {
+  type CollectingLogger,
+  collectingLogger,
+  eventually,
+  fixtureAppDir,
+  fixtureEvents,
+} from './fixtureSupport';
 
 let azurite: EmbeddedAzurite;
 let host: LocalHost;
@@ -167,6 +173,29 @@ describe('storage queue triggers', () => {
     expect((await takeAll('fx-done')).map((m) => JSON.parse(fromBase64(m)) as unknown)).toEqual([
       { processed: { from: 'http' }, dequeueCount: 1 },
     ]);
+  });
+
+  it('wakes the trigger of a queue at once when an output binding of this host writes to it', async () => {
+    await host.stop();
+    // A back-off that keeps growing: without the wake-up, a sleeping trigger would wait up to an hour.
+    host = await start({
+      extensions: { queues: { visibilityTimeout: '00:00:00', maxPollingInterval: '01:00:00' } },
+    });
+    // Wait (bounded) until fx-work's poller sleeps with at least 4 s to go; that takes about 4 s of back-off.
+    let pollAt = 0;
+    await eventually(() => {
+      const next = host.queueTriggers.find((trigger) => trigger.queueName === 'fx-work')?.nextPollAt;
+      pollAt = next ?? 0;
+      return next !== undefined && next - Date.now() > 4000;
+    }, 60_000);
+    await fetch(`${host.url}/api/enqueue-work`, { method: 'POST', body: JSON.stringify({ wake: pollAt }) });
+    await eventually(
+      () => fixtureEvents('fxWork').some((e) => (e.message as { wake?: number }).wake === pollAt),
+      60_000,
+    );
+    const ran = fixtureEvents('fxWork').find((e) => (e.message as { wake?: number }).wake === pollAt);
+    // It ran before the poll its trigger was sleeping until: the output binding woke it.
+    expect(ran?.at).toBeLessThan(pollAt);
   });
 
   it('stops polling on stop(), and stopping Azurite kills its process', async () => {

@@ -1,0 +1,64 @@
+/**
+ * The Functions host process of `npm start`: loads the host's modules at once, then waits for the supervisor's
+ * `start` message (store endpoints, port), so that loading overlaps with the stores starting. The supervisor
+ * restarts this process when it dies unexpectedly.
+ *
+ * Environment: `APP_DIR`, `LOCAL_STATE_DIR` (unset: durable state and timer status in memory).
+ * Stops on SIGTERM/SIGINT, or when the supervisor is gone (its IPC channel closes).
+ */
+import path from 'node:path';
+
+import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
+import { childReport, describeError, hostStartMessage, report } from './childMessages';
+
+let host: LocalHost | undefined;
+let stopping = false;
+
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  const stopped = host ? host.stop() : Promise.resolve();
+  // A stop that hangs must not keep the port: the supervisor also bounds it.
+  setTimeout(() => process.exit(0), 10_000).unref();
+  void stopped.finally(() => process.exit(0));
+}
+
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.on(signal, stop);
+}
+process.on('disconnect', stop);
+
+process.on('message', (raw: unknown) => {
+  const parsed = hostStartMessage.safeParse(raw);
+  if (!parsed.success || host || stopping) {
+    return;
+  }
+  const { env, port } = parsed.data;
+  const appDir = path.resolve(process.env.APP_DIR ?? path.resolve(__dirname, '..', '..'));
+  const stateDir = process.env.LOCAL_STATE_DIR;
+  startLocalHost({
+    appDir,
+    port,
+    clock: 'real',
+    logInvocations: true,
+    env,
+    ...(stateDir
+      ? {
+          durableStateDirectory: path.join(stateDir, 'durable'),
+          timerStateDirectory: path.join(stateDir, 'timers'),
+        }
+      : {}),
+  })
+    .then((started) => {
+      host = started;
+      if (stopping) {
+        void started.stop().finally(() => process.exit(0));
+        return;
+      }
+      report(childReport.parse({ type: 'ready', port: started.port }));
+    })
+    .catch((error: unknown) => {
+      report({ type: 'failed', message: describeError(error) });
+      process.exit(1);
+    });
+});
