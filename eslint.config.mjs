@@ -4,6 +4,27 @@ import prettier from 'eslint-config-prettier';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
+/** The app must run under the real Functions host: it may never reach into the local host or the tests. */
+const appFence = {
+  group: ['**/local-functions-host/**', '**/test/**'],
+  message: 'App code never imports the local host or tests.',
+};
+
+/** SDKs and runtime bindings: what domain code must not know about. */
+const ioModules = ['node:fs', 'node:http', '@azure/*', 'durable-functions'];
+
+/** Feature folders (use cases, contracts, repositories) under shared/. */
+const featureFolders = [
+  'customers',
+  'agreements',
+  'purchases',
+  'transitions',
+  'purchaseBatches',
+  'commerce',
+  'invitations',
+  'notifications',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'bench/results/**', '**/*.js', '**/*.cjs'] },
   eslint.configs.recommended,
@@ -26,16 +47,66 @@ export default tseslint.config(
     },
   },
   {
-    // The app must run under the real Functions host: it may never reach into the local host.
     files: ['functions/**', 'orchestrations/**', 'shared/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [appFence] }] },
+  },
+  {
+    // Domain rules, stored documents and API shapes are pure: they import only zod, node:crypto and each other.
+    files: ['shared/domain/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            appFence,
             {
-              group: ['**/local-functions-host/**', '**/test/**'],
-              message: 'App code never imports the local host or tests.',
+              group: [...ioModules, '**/platform/**', '**/compositionRoot', '**/repositories'],
+              message: 'The domain does no I/O and knows no platform: keep it pure.',
+            },
+            {
+              group: featureFolders.flatMap((folder) => [`**/${folder}/**`, `**/${folder}`]),
+              message: 'The domain is below the features: features import the domain, never the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Use cases throw domain errors with stable codes; only the HTTP edge turns them into problem+json.
+    files: featureFolders.map((folder) => `shared/${folder}/**`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            appFence,
+            {
+              group: ['**/platform/http/**', '**/compositionRoot', '**/functions/**', '**/orchestrations/**'],
+              message: 'Use cases get their dependencies passed in and know no HTTP: throw an AppError.',
+            },
+            {
+              group: ['@azure/functions'],
+              allowTypeImports: true,
+              message: 'Use cases know no HTTP: throw an AppError.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Platform plumbing serves every feature and depends on none of them.
+    files: ['shared/platform/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            appFence,
+            {
+              group: featureFolders.flatMap((folder) => [`**/${folder}/**`, `**/${folder}`]),
+              message: 'Platform code depends on no feature.',
             },
           ],
         },
@@ -50,6 +121,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            appFence,
             {
               group: [
                 'node:*',

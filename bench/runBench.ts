@@ -1,5 +1,6 @@
-import { atMost, type BenchRow, type MeasuredRow } from './benchRow';
+import { type BenchRow, type MeasuredRow } from './benchRow';
 import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
+import { measureFirstRequest } from './measureFirstRequest';
 import { measureServiceRows } from './measureServiceRows';
 import { startCountingCosmosServer } from './startCountingCosmosServer';
 import { spreadOf } from './statistics';
@@ -99,15 +100,37 @@ async function coldStartRows(options: BenchOptions): Promise<BenchRow[]> {
       values: rounds.map((round) => round.appImportMs),
       note,
     }),
-    measuredRow(
-      {
-        id: 'coldStart.ratio',
-        label: '(5) cold start ÷ bare Node',
-        unit: '×',
-        values: rounds.map((round) => round.ratio),
-      },
-      (median) => atMost(1.5, median),
-    ),
+    // No goal: the lazy entry that kept this near 1× was removed, since what users wait for is the first answer.
+    measuredRow({
+      id: 'coldStart.ratio',
+      label: '(5) cold start ÷ bare Node',
+      unit: '×',
+      values: rounds.map((round) => round.ratio),
+    }),
+  ];
+}
+
+/** The cold start a caller waits for: a fresh process loading the app through the local host, to its first answer. */
+async function firstRequestRows(options: BenchOptions): Promise<BenchRow[]> {
+  const rounds = await measuredRounds(options, () =>
+    measureFirstRequest({ appDir: options.appDir, processes: options.coldStartProcesses }),
+  );
+  const note = `median of ${options.coldStartProcesses} fresh processes per round; GET /api/health, stores warm`;
+  return [
+    measuredRow({
+      id: 'coldStart.firstRequest.sinceProcessStartMs',
+      label: '(5) cold start, first request: from process start',
+      unit: 'ms',
+      values: rounds.map((round) => round.sinceProcessStartMs),
+      note,
+    }),
+    measuredRow({
+      id: 'coldStart.firstRequest.sinceHostStartMs',
+      label: '(5) cold start, first request: from loading the app',
+      unit: 'ms',
+      values: rounds.map((round) => round.sinceHostStartMs),
+      note,
+    }),
   ];
 }
 
@@ -124,6 +147,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   process.stderr.write('bench: measuring cold start\n');
   rows.push(...(await coldStartRows(options)));
+  rows.push(...(await firstRequestRows(options)));
   const cpus = os.cpus();
   return {
     startedAt,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { startTransitionDependencies } from '../shared/compositionRoot';
 import { AppError } from '../shared/domain/errors';
 import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/rules/azurePlanTransition';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
@@ -66,11 +67,15 @@ endpoint({
     'McaNotAccepted',
   ],
   handler: async ({ params, caller, correlationId, services, durable }) => {
-    const { transitionId, status } = await startAzurePlanTransition(services, durable, {
-      customerId: params.customerId,
-      requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
-      correlationId,
-    });
+    const { transitionId, status } = await startAzurePlanTransition(
+      startTransitionDependencies(services),
+      durable,
+      {
+        customerId: params.customerId,
+        requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
+        correlationId,
+      },
+    );
     const statusUrl = transitionStatusUrl(transitionId);
     return { status: 202, body: { transitionId, status, statusUrl }, headers: { location: statusUrl } };
   },

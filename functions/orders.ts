@@ -11,12 +11,10 @@ import {
   legacyOrder,
   legacyOrderRequestSchema,
 } from '../shared/domain/rules/legacyOffer';
+import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
-
-/** Conditional writes lost to a concurrent change of the customer before giving up with OrderInProgress. */
-const maxAttempts = 3;
 
 endpoint({
   name: 'placeLegacyOrder',
@@ -36,30 +34,38 @@ endpoint({
   errors: ['CustomerNotFound', 'LegacyOfferNotEligibleForPurchase', 'OrderInProgress'],
   handler: async ({ params, body, correlationId, services }) => {
     const { customers, commerce } = services.repositories;
-    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-      const customer = await requireCustomer(customers, params.customerId);
-      assertLegacyOfferPurchasable(customer);
-      const placed = legacyOrder({
-        customer,
-        request: body,
-        orderId: randomUUID(),
-        lines: body.lineItems.map(() => ({
-          subscriptionId: randomUUID(),
-          azureSubscriptionId: randomUUID(),
-        })),
-        correlationId,
-        now: services.clock.now(),
-      });
-      // Conditional on the customer as checked: a purchase that claimed it or a plan bought since wins.
-      if ((await commerce.placeLegacyOrder(placed)) === 'placed') {
-        return {
-          status: 201,
-          body: toOrder(placed.order),
-          headers: { location: `/api/customers/${customer.customerId}/orders/${placed.order.id}` },
-        };
-      }
-    }
-    throw new AppError('OrderInProgress', `Customer ${params.customerId} kept changing; retry the order.`);
+    // A lost race means a purchase claimed the customer or a plan was bought meanwhile: OrderInProgress.
+    return retryOnConflict(
+      `Customer ${params.customerId}`,
+      async () => {
+        const customer = await requireCustomer(customers, params.customerId);
+        assertLegacyOfferPurchasable(customer);
+        const placed = legacyOrder({
+          customer,
+          request: body,
+          orderId: randomUUID(),
+          lines: body.lineItems.map(() => ({
+            subscriptionId: randomUUID(),
+            azureSubscriptionId: randomUUID(),
+          })),
+          correlationId,
+          now: services.clock.now(),
+        });
+        // Conditional on the customer as checked: a purchase that claimed it or a plan bought since wins.
+        if ((await commerce.placeLegacyOrder(placed)) === 'placed') {
+          return {
+            status: 201,
+            body: toOrder(placed.order),
+            headers: { location: `/api/customers/${customer.customerId}/orders/${placed.order.id}` },
+          };
+        }
+        return lostRace;
+      },
+      {
+        giveUp: () =>
+          new AppError('OrderInProgress', `Customer ${params.customerId} kept changing; retry the order.`),
+      },
+    );
   },
 });
 

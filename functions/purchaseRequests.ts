@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { getServices } from '../shared/compositionRoot';
+import { getServices, startPurchaseDependencies } from '../shared/compositionRoot';
 import { queueNames } from '../shared/platform/queues/queues';
 import { handlePoisonedPurchaseRequest } from '../shared/purchaseBatches/handlePoisonedPurchaseRequest';
 import { handlePurchaseRequest } from '../shared/purchaseBatches/handlePurchaseRequest';
@@ -24,7 +24,8 @@ app.storageQueue('purchaseRequests', {
     await handlePurchaseRequest(
       {
         batches: services.repositories.batches,
-        startPurchase: (request) => startAzurePlanPurchase(services, durable, request),
+        startPurchase: (request) =>
+          startAzurePlanPurchase(startPurchaseDependencies(services), durable, request),
         clock: services.clock,
         logger: context,
       },

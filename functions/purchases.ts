@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { startPurchaseDependencies } from '../shared/compositionRoot';
 import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
 import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/rules/azurePlanPurchase';
@@ -53,7 +54,7 @@ endpoint({
         `Confirming the MCA needs one of the roles ${permissions.attestMca.join(', ')}; invite the customer instead.`,
       );
     }
-    const started = await startAzurePlanPurchase(services, durable, {
+    const started = await startAzurePlanPurchase(startPurchaseDependencies(services), durable, {
       customerId: params.customerId,
       mca: body.mca,
       requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
@@ -83,7 +84,10 @@ endpoint({
   errors: ['PurchaseNotFound'],
   handler: async ({ params, services, durable }) => ({
     status: 200,
-    body: await readPurchase({ durable, customers: services.cosmos.containers.customers }, params.purchaseId),
+    body: await readPurchase(
+      { durable, customers: services.repositories.customers, commerce: services.repositories.commerce },
+      params.purchaseId,
+    ),
     headers: { 'cache-control': 'no-store' },
   }),
 });

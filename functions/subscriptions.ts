@@ -17,6 +17,7 @@ import {
   legacySubscriptionUpdateSchema,
   updatedLegacySubscription,
 } from '../shared/domain/rules/legacyOffer';
+import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
@@ -109,9 +110,6 @@ endpoint({
   },
 });
 
-/** Conditional writes lost to a concurrent change before giving up. */
-const maxUpdateAttempts = 3;
-
 endpoint({
   name: 'updateSubscription',
   method: 'PATCH',
@@ -135,23 +133,29 @@ endpoint({
   ],
   handler: async ({ params, body, services }) => {
     const { customers, commerce } = services.repositories;
-    for (let attempt = 0; attempt < maxUpdateAttempts; attempt += 1) {
-      const customer = await requireCustomer(customers, params.customerId);
-      const subscription = await commerce.readSubscription(params.customerId, params.subscriptionId);
-      if (subscription === undefined) {
-        throw new AppError(
-          'SubscriptionNotFound',
-          `Customer ${params.customerId} has no subscription ${params.subscriptionId}.`,
+    return retryOnConflict(
+      `Subscription ${params.subscriptionId}`,
+      async () => {
+        const customer = await requireCustomer(customers, params.customerId);
+        const subscription = await commerce.readSubscription(params.customerId, params.subscriptionId);
+        if (subscription === undefined) {
+          throw new AppError(
+            'SubscriptionNotFound',
+            `Customer ${params.customerId} has no subscription ${params.subscriptionId}.`,
+          );
+        }
+        const written = await commerce.replaceSubscription(
+          updatedLegacySubscription(customer, subscription, body),
         );
-      }
-      const written = await commerce.replaceSubscription(
-        updatedLegacySubscription(customer, subscription, body),
-      );
-      if (written !== 'changed') return { status: 200, body: toSubscription(written) };
-    }
-    throw new AppError(
-      'OrderInProgress',
-      `Subscription ${params.subscriptionId} kept changing; retry the update.`,
+        return written === 'changed' ? lostRace : { status: 200, body: toSubscription(written) };
+      },
+      {
+        giveUp: () =>
+          new AppError(
+            'OrderInProgress',
+            `Subscription ${params.subscriptionId} kept changing; retry the update.`,
+          ),
+      },
     );
   },
 });

@@ -1,27 +1,21 @@
 /**
  * Builds the Functions app into `dist/`, CommonJS bundles that both the real Functions host (`func start`) and the
- * local host load:
- * - `dist/main.js` (package.json `main`): the slim entry (functions/coldStart/lazyEntry.ts). The worker imports the
- *   entry on every cold start, and importing the whole app takes ~3× a bare Node start; the slim entry loads only
- *   `@azure/functions` and the configuration, and registers every function from a manifest inlined at build time.
- * - `dist/app.js`: the full app (functions/index.ts), loaded by the first invocation. There `@azure/functions` is
- *   functions/coldStart/capturingApp.ts, whose `app.*` record each registration (for the app's code and for
- *   durable-functions alike). The build loads this bundle once to read the manifest: every function's `app` method,
- *   name and options minus the handler.
- * `@azure/functions` itself stays external in both bundles, so the slim entry, the app and durable-functions share
+ * local host load: `dist/main.js` (package.json `main`) is the whole app (functions/index.ts), which registers every
+ * function when the worker imports it. `@azure/functions` stays external, so the app and durable-functions share
  * the one copy in node_modules (its `InvocationContext`, `HttpResponse` … and the worker's registrations).
  *
  * The Azure SDKs (Cosmos DB, Storage queues, Identity: about 2 MB of JavaScript) are only needed once the first
  * request arrives. The app imports them with `import()` on first use, and the build puts each into its own file
- * under `dist/vendor/`, so that loading `dist/app.js` neither parses nor evaluates them. A static value import of
+ * under `dist/vendor/`, so that loading `dist/main.js` neither parses nor evaluates them. A static value import of
  * one of them still works (it just loads the SDK with the app).
  *
- * `--metafile` also writes `dist/meta.json` (what each input adds to the full app; open it with esbuild's analyzer)
- * and `dist/meta-main.json` (the slim entry).
+ * There is no lazy entry any more: measured on a real cold process (bench row `coldStart.firstRequest…`), loading
+ * the whole app at import costs a few hundred milliseconds once per instance, which users do not see next to the
+ * platform's own cold start, and a manifest frozen at build time would hide settings-dependent registration.
+ *
+ * `--metafile` also writes `dist/meta.json` (what each input adds to the app; open it with esbuild's analyzer).
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 
@@ -63,53 +57,13 @@ const loadSdksFromVendorFiles: Plugin = {
   },
 };
 
-const capturingApp = path.resolve('functions/coldStart/capturingApp.ts');
-
-/** In the full app, `@azure/functions` is the capturing stand-in, except for the stand-in's own import of it. */
-const captureRegistrations: Plugin = {
-  name: 'capture-registrations',
-  setup(builder) {
-    builder.onResolve({ filter: /^@azure\/functions$/ }, (args) =>
-      path.resolve(args.importer) === capturingApp
-        ? { path: args.path, external: true }
-        : { path: capturingApp },
-    );
-  },
-};
-
-/**
- * Loads the built full app in a fresh Node process and returns its registrations as JSON. The app parses its
- * configuration when loaded, so the process gets the settings of local.settings.sample.json; nothing else runs
- * (the capturing `app` registers nothing, so no Functions host is needed).
- */
-function readFunctionsManifest(appFile: string): string {
-  const sample = JSON.parse(readFileSync('local.settings.sample.json', 'utf8')) as {
-    Values: Record<string, string>;
-  };
-  const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(appFile)}).functionsManifest()))`;
-  const result = spawnSync(process.execPath, ['-e', script], {
-    env: {
-      ...process.env,
-      ...Object.fromEntries(Object.entries(sample.Values).filter(([, value]) => value !== '')),
-    },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`Loading ${appFile} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
 async function main(): Promise<void> {
   const [app, ...sdks] = await Promise.all([
     build({
       ...common,
-      // The entry exports the captured handlers (for the slim entry) and the manifest (for this build).
-      stdin: {
-        contents: "import './functions/index';\nexport * from './functions/coldStart/capturingApp';",
-        resolveDir: process.cwd(),
-        sourcefile: 'app.ts',
-      },
-      outfile: 'dist/app.js',
-      plugins: [captureRegistrations, loadSdksFromVendorFiles],
+      entryPoints: ['functions/index.ts'],
+      outfile: 'dist/main.js',
+      plugins: [loadSdksFromVendorFiles],
       // `import()` of a vendor file becomes a `require()` in a promise: the same module cache as the app's own
       // requires, whatever loads the app.
       supported: { 'dynamic-import': false },
@@ -122,15 +76,8 @@ async function main(): Promise<void> {
       }),
     ),
   ]);
-  const slimEntry = await build({
-    ...common,
-    entryPoints: ['functions/coldStart/lazyEntry.ts'],
-    outfile: 'dist/main.js',
-    define: { ...common.define, FUNCTIONS_MANIFEST: readFunctionsManifest(path.resolve('dist/app.js')) },
-  });
   if (writeMetafile) {
     writeFileSync('dist/meta.json', JSON.stringify(app.metafile));
-    writeFileSync('dist/meta-main.json', JSON.stringify(slimEntry.metafile));
     sdks.forEach((sdk, index) =>
       writeFileSync(`dist/vendor/meta-${index}.json`, JSON.stringify(sdk.metafile)),
     );

@@ -1,6 +1,9 @@
-import { type Container, type CosmosClient, type Database } from '@azure/cosmos';
+import { type Container } from '@azure/cosmos';
 import { type QueueClient } from '@azure/storage-queue';
 
+import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
+import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
 import { type Clock, systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
 import {
@@ -13,7 +16,9 @@ import { createFaultInjector, type FaultInjector } from './platform/faultInjecti
 import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, queueNames } from './platform/queues/queues';
+import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
 import { createRepositories, type Repositories } from './repositories';
+import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
 
 /** Everything the functions need, wired once per process. */
 export interface Services {
@@ -21,9 +26,9 @@ export interface Services {
   clock: Clock;
   authenticate: Authenticator;
   markets: MarketCatalogue;
-  cosmos: { client: CosmosClient; database: Database; containers: Record<ContainerName, Container> };
-  queues: { notifications: QueueClient; purchaseRequests: QueueClient };
+  queues: { purchaseRequests: QueueClient };
   repositories: Repositories;
+  notifications: NotificationSender;
   /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
   faults: FaultInjector;
 }
@@ -68,14 +73,62 @@ async function buildServices(): Promise<Services> {
       database.container(definition.id),
     ]),
   ) as Record<ContainerName, Container>;
+  const repositories = createRepositories(containers);
   return {
     config: appConfig,
     clock: systemClock,
     authenticate: createAuthenticator(appConfig),
     markets: loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE),
-    cosmos: { client, database, containers },
-    queues: { notifications, purchaseRequests },
-    repositories: createRepositories(containers),
+    queues: { purchaseRequests },
+    repositories,
+    notifications: createNotificationSender({
+      claims: repositories.notificationClaims,
+      queue: notifications,
+    }),
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
   };
+}
+
+/** What the purchase's activities use, and nothing else. */
+export async function purchaseActivityDependencies(): Promise<PurchaseActivityDependencies> {
+  const services = await getServices();
+  const { customers, invitations, azurePlanOrders } = services.repositories;
+  return {
+    customers,
+    invitations,
+    azurePlanOrders,
+    notifications: services.notifications,
+    clock: services.clock,
+    faults: services.faults,
+    invitationLinks: {
+      tokenSecret: services.config.INVITATION_TOKEN_SECRET,
+      publicBaseUrl: services.config.PUBLIC_BASE_URL,
+    },
+  };
+}
+
+/** What the transition's activities use, and nothing else. */
+export async function transitionActivityDependencies(): Promise<TransitionActivityDependencies> {
+  const services = await getServices();
+  const { customers, commerce, azurePlanOrders } = services.repositories;
+  return {
+    customers,
+    commerce,
+    azurePlanOrders,
+    azurePlanMarkets: services.markets.azurePlan,
+    clock: services.clock,
+    faults: services.faults,
+  };
+}
+
+/** What starting a purchase uses (HTTP start and the purchase-request queue alike). */
+export function startPurchaseDependencies(services: Services): StartAzurePlanPurchaseDependencies {
+  const { customers } = services.repositories;
+  return { customers, clock: services.clock, azurePlanMarkets: services.markets.azurePlan };
+}
+
+/** What starting a transition uses. */
+export function startTransitionDependencies(services: Services): StartAzurePlanTransitionDependencies {
+  const { customers, commerce } = services.repositories;
+  return { customers, commerce, clock: services.clock, azurePlanMarkets: services.markets.azurePlan };
 }

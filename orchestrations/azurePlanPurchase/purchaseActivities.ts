@@ -1,13 +1,20 @@
 import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/commerce/azurePlanOrders';
-import { getServices, type Services } from '../../shared/compositionRoot';
+import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
+import { purchaseActivityDependencies } from '../../shared/compositionRoot';
+import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { type InvitationDocument } from '../../shared/domain/documents/invitation';
 import { AppError } from '../../shared/domain/errors';
 import { newPartnerAttestation } from '../../shared/domain/rules/mcaAgreement';
+import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
 import { acceptUrl, invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
-import { type NotificationType, sendNotificationOnce } from '../../shared/notifications/notificationSender';
+import {
+  type NotificationSender,
+  type NotificationType,
+} from '../../shared/notifications/notificationSender';
+import { type Clock } from '../../shared/platform/clock';
+import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { takeClaimedCustomer } from '../../shared/purchases/claimedCustomers';
 import {
   type CloseInvitationInput,
@@ -25,48 +32,64 @@ import {
  * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They
  * take ids, touch the stores, and return small values; business outcomes are values, not errors.
  */
-export function createPurchaseActivities(services: Services) {
-  const { containers } = services.cosmos;
+export interface PurchaseActivityDependencies {
+  customers: Pick<CustomerRepository, 'releasePurchaseSlot'>;
+  invitations: Pick<InvitationRepository, 'createOnce' | 'close'>;
+  azurePlanOrders: AzurePlanOrderRepository;
+  notifications: NotificationSender;
+  clock: Clock;
+  faults: FaultInjector;
+  /** Invitation tokens derive from this secret; links point at this origin. */
+  invitationLinks: { tokenSecret: string; publicBaseUrl: string };
+}
 
+export function createPurchaseActivities({
+  customers,
+  invitations,
+  azurePlanOrders,
+  notifications,
+  clock,
+  faults,
+  invitationLinks,
+}: PurchaseActivityDependencies) {
   function notify(type: NotificationType, input: InviteCustomerInput, round: number): Promise<boolean> {
-    const token = invitationToken(services.config.INVITATION_TOKEN_SECRET, input.purchaseId);
-    return sendNotificationOnce(
-      { customers: containers.customers, notifications: services.queues.notifications },
+    const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
+    return notifications.sendOnce(
       {
         type,
         customerId: input.customerId,
         purchaseId: input.purchaseId,
         email: input.email,
-        acceptUrl: acceptUrl(services.config.PUBLIC_BASE_URL, token),
+        acceptUrl: acceptUrl(invitationLinks.publicBaseUrl, token),
         expiresAt: input.expiresAt,
         correlationId: input.correlationId,
         round,
       },
-      services.clock.now(),
+      clock.now(),
     );
   }
 
   return {
     /** Creates the invitation (stored under the hash of its token) and sends the `mcaInvitation` message. */
     async inviteCustomer(input: InviteCustomerInput, log: InvocationContext): Promise<void> {
-      const token = invitationToken(services.config.INVITATION_TOKEN_SECRET, input.purchaseId);
+      const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
       const invitation: InvitationDocument = {
         id: invitationIdOf(token),
         docType: 'mcaInvitation',
         customerId: input.customerId,
         purchaseId: input.purchaseId,
         email: input.email,
-        createdAt: services.clock.now().toISOString(),
+        createdAt: clock.now().toISOString(),
         expiresAt: input.expiresAt,
         status: 'pending',
         correlationId: input.correlationId,
       };
-      await services.repositories.invitations.createOnce(invitation);
+      await invitations.createOnce(invitation);
       const sent = await notify('mcaInvitation', input, 0);
       log.log(
         `inviteCustomer purchaseId=${input.purchaseId} customerId=${input.customerId} sent=${sent} correlationId=${input.correlationId}`,
       );
-      services.faults.check('inviteCustomer.afterSend');
+      faults.check('inviteCustomer.afterSend');
     },
 
     async remindCustomer(input: RemindCustomerInput, log: InvocationContext): Promise<void> {
@@ -74,20 +97,16 @@ export function createPurchaseActivities(services: Services) {
       log.log(
         `remindCustomer purchaseId=${input.purchaseId} round=${input.round} sent=${sent} correlationId=${input.correlationId}`,
       );
-      services.faults.check('remindCustomer.afterSend');
+      faults.check('remindCustomer.afterSend');
     },
 
     /** Ends an unsigned purchase: the invitation expired (with the `mcaExpired` notice) or cancelled; slot freed. */
     async closeInvitation(input: CloseInvitationInput, log: InvocationContext): Promise<void> {
-      const token = invitationToken(services.config.INVITATION_TOKEN_SECRET, input.purchaseId);
-      await services.repositories.invitations.close(
-        invitationIdOf(token),
-        input.outcome,
-        input.correlationId,
-      );
+      const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
+      await invitations.close(invitationIdOf(token), input.outcome, input.correlationId);
       if (input.outcome === 'expired') await notify('mcaExpired', input, 0);
-      await services.repositories.customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
-        now: services.clock.now(),
+      await customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
+        now: clock.now(),
         correlationId: input.correlationId,
       });
       log.log(
@@ -108,10 +127,10 @@ export function createPurchaseActivities(services: Services) {
             now,
           })
         : undefined;
-      const customerSnapshot = takeClaimedCustomer(input.purchaseId, services.clock.now().getTime());
-      services.faults.check('placeOrder.beforeWrite');
+      const customerSnapshot = takeClaimedCustomer(input.purchaseId, clock.now().getTime());
+      faults.check('placeOrder.beforeWrite');
       try {
-        const placed = await placeAzurePlanOrder(containers.customers, {
+        const placed = await azurePlanOrders.place({
           customerId: input.customerId,
           purchaseId: input.purchaseId,
           ...input.ids,
@@ -123,7 +142,7 @@ export function createPurchaseActivities(services: Services) {
         log.log(
           `placeOrder purchaseId=${input.purchaseId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
         );
-        services.faults.check('placeOrder.afterWrite');
+        faults.check('placeOrder.afterWrite');
         return {
           outcome: 'placed',
           order: {
@@ -147,7 +166,7 @@ export function createPurchaseActivities(services: Services) {
       input: FindPlacedOrderInput,
       log: InvocationContext,
     ): Promise<FindPlacedOrderResult> {
-      const placed = await findAzurePlanOrder(containers.customers, input.customerId, input.purchaseId);
+      const placed = await azurePlanOrders.find(input.customerId, input.purchaseId);
       log.log(
         `findPlacedOrder purchaseId=${input.purchaseId} orderId=${placed?.orderId ?? 'none'} correlationId=${input.correlationId}`,
       );
@@ -155,8 +174,8 @@ export function createPurchaseActivities(services: Services) {
     },
 
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
-      await services.repositories.customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
-        now: services.clock.now(),
+      await customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
+        now: clock.now(),
         correlationId: input.correlationId,
       });
       log.log(`releaseSlot purchaseId=${input.purchaseId} correlationId=${input.correlationId}`);
@@ -169,7 +188,7 @@ type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
 function register<K extends keyof PurchaseActivities>(key: K): void {
   df.app.activity(purchaseActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPurchaseActivities(await getServices());
+      const activities = createPurchaseActivities(await purchaseActivityDependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },

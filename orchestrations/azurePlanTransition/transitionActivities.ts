@@ -1,10 +1,15 @@
 import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { findAzurePlanOrder, placeAzurePlanOrder } from '../../shared/commerce/azurePlanOrders';
-import { getServices, type Services } from '../../shared/compositionRoot';
+import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
+import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
+import { transitionActivityDependencies } from '../../shared/compositionRoot';
+import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { AppError } from '../../shared/domain/errors';
 import { planTransition } from '../../shared/domain/rules/azurePlanTransition';
+import { type Clock } from '../../shared/platform/clock';
+import { type FaultInjector } from '../../shared/platform/faultInjection';
+import { type MarketCatalogue } from '../../shared/platform/markets';
 import {
   type FindPlanOrderInput,
   type FindPlanOrderResult,
@@ -25,9 +30,27 @@ import {
  * retry after a crash between the write and the reply). Document ids are deterministic (the Azure subscription id,
  * the ids from the orchestrator's replay-safe generator), so a second run finds its own writes and adds nothing.
  */
-export function createTransitionActivities(services: Services) {
-  const { customers, commerce } = services.repositories;
+export interface TransitionActivityDependencies {
+  customers: Pick<CustomerRepository, 'get' | 'releasePurchaseSlot'>;
+  commerce: Pick<
+    CommerceRepository,
+    'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
+  >;
+  azurePlanOrders: AzurePlanOrderRepository;
+  /** The countries where the Azure plan is sold. */
+  azurePlanMarkets: MarketCatalogue['azurePlan'];
+  clock: Clock;
+  faults: FaultInjector;
+}
 
+export function createTransitionActivities({
+  customers,
+  commerce,
+  azurePlanOrders,
+  azurePlanMarkets,
+  clock,
+  faults,
+}: TransitionActivityDependencies) {
   return {
     /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
     async planTransition(input: PlanTransitionInput, log: InvocationContext): Promise<PlanTransitionResult> {
@@ -46,7 +69,7 @@ export function createTransitionActivities(services: Services) {
         const sources = planTransition({
           customer,
           legacySubscriptions,
-          azurePlanMarkets: services.markets.azurePlan,
+          azurePlanMarkets,
           heldBy: input.transitionId,
         });
         log.log(
@@ -65,7 +88,7 @@ export function createTransitionActivities(services: Services) {
     /** The Azure plan order, exactly as a purchase places it; the transition keeps the slot until the end. */
     async placePlanOrder(input: PlacePlanOrderInput, log: InvocationContext): Promise<PlacePlanOrderResult> {
       try {
-        const placed = await placeAzurePlanOrder(services.cosmos.containers.customers, {
+        const placed = await azurePlanOrders.place({
           customerId: input.customerId,
           purchaseId: input.transitionId,
           orderId: input.orderId,
@@ -79,7 +102,7 @@ export function createTransitionActivities(services: Services) {
         log.log(
           `placePlanOrder transitionId=${input.transitionId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
         );
-        services.faults.check(transitionFaultPoints.afterPlanOrder);
+        faults.check(transitionFaultPoints.afterPlanOrder);
         return { outcome: 'placed', orderId: placed.orderId, subscriptionId: placed.subscriptionId };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
@@ -92,11 +115,7 @@ export function createTransitionActivities(services: Services) {
 
     /** A read: the plan this transition bought, if its Azure plan marker exists. */
     async findPlanOrder(input: FindPlanOrderInput, log: InvocationContext): Promise<FindPlanOrderResult> {
-      const placed = await findAzurePlanOrder(
-        services.cosmos.containers.customers,
-        input.customerId,
-        input.transitionId,
-      );
+      const placed = await azurePlanOrders.find(input.customerId, input.transitionId);
       log.log(
         `findPlanOrder transitionId=${input.transitionId} orderId=${placed?.orderId ?? 'none'} correlationId=${input.correlationId}`,
       );
@@ -120,7 +139,7 @@ export function createTransitionActivities(services: Services) {
       log.log(
         `moveSubscription transitionId=${input.transitionId} source=${input.source.sourceSubscriptionId} entitlementId=${moved.entitlementId} created=${moved.created} correlationId=${input.correlationId}`,
       );
-      services.faults.check(transitionFaultPoints.afterMove);
+      faults.check(transitionFaultPoints.afterMove);
       return { entitlementId: moved.entitlementId };
     },
 
@@ -136,12 +155,12 @@ export function createTransitionActivities(services: Services) {
       log.log(
         `suspendLegacySubscription transitionId=${input.transitionId} source=${input.sourceSubscriptionId} correlationId=${input.correlationId}`,
       );
-      services.faults.check(transitionFaultPoints.afterSuspend);
+      faults.check(transitionFaultPoints.afterSuspend);
     },
 
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
       await customers.releasePurchaseSlot(input.customerId, input.transitionId, {
-        now: services.clock.now(),
+        now: clock.now(),
         correlationId: input.correlationId,
       });
       log.log(`releaseSlot transitionId=${input.transitionId} correlationId=${input.correlationId}`);
@@ -154,7 +173,7 @@ type TransitionActivities = ReturnType<typeof createTransitionActivities>;
 function register<K extends keyof TransitionActivities>(key: K): void {
   df.app.activity(transitionActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createTransitionActivities(await getServices());
+      const activities = createTransitionActivities(await transitionActivityDependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },

@@ -18,6 +18,7 @@ import {
 import { AppError } from '../domain/errors';
 import { mcaSummaryOf } from '../domain/rules/mcaAgreement';
 import { readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
+import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 
 export interface AzurePlanOrderRequest {
   customerId: string;
@@ -51,8 +52,6 @@ export interface PlacedAzurePlanOrder {
 }
 
 export const defaultEntitlementName = 'Azure subscription 1';
-
-const maxAttempts = 4;
 
 /** The documents one Azure plan order consists of, all in the customer's partition. */
 export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
@@ -181,7 +180,7 @@ export async function placeAzurePlanOrder(
   };
   let customer = request.customerSnapshot;
 
-  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+  return retryOnConflict(`Customer ${customerId}`, async () => {
     customer ??= await readCustomer(container, customerId);
     if (!request.agreement && !customer.mca.accepted) {
       // A snapshot may predate the acceptance (an invited customer signs after the slot was claimed): only the
@@ -189,7 +188,7 @@ export async function placeAzurePlanOrder(
       // order is written only while the customer read here, with its accepted MCA, is the current one.
       if (customer === request.customerSnapshot) {
         customer = undefined;
-        continue;
+        return lostRace;
       }
       throw new AppError(
         'McaNotAccepted',
@@ -230,13 +229,12 @@ export async function placeAzurePlanOrder(
     }
     if (result.at(-1)?.statusCode === 412) {
       customer = undefined;
-      continue;
+      return lostRace;
     }
     throw new Error(
       `The Azure plan batch of customer ${customerId} failed: ${result.map((entry) => entry.statusCode).join(', ')}.`,
     );
-  }
-  throw new Error(`The customer ${customerId} kept changing while its Azure plan order was placed.`);
+  });
 }
 
 function succeeded(entry: OperationResponse): boolean {
@@ -271,7 +269,7 @@ async function settleExistingOrder(
     entitlementId: marker.entitlementId,
     alreadyPlaced: true,
   };
-  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+  return retryOnConflict(`Customer ${customerId}`, async () => {
     const customer = await readCustomer(container, customerId);
     if (summaryIsCurrent(customer, marker, request)) return settled;
     const next = customerWithAzurePlan(customer, marker, request);
@@ -296,9 +294,8 @@ async function settleExistingOrder(
       ],
       customerId,
     );
-    if (result.every(succeeded)) return settled;
-  }
-  throw new Error(`The customer ${customerId} kept changing while its Azure plan summary was written.`);
+    return result.every(succeeded) ? settled : lostRace;
+  });
 }
 
 /**
@@ -321,3 +318,13 @@ export async function findAzurePlanOrder(
     entitlementId: marker.entitlementId,
   };
 }
+
+/** The Azure plan orders as a repository over the `customers` container, for the workflows' activities. */
+export function createAzurePlanOrderRepository(container: Container) {
+  return {
+    place: (request: AzurePlanOrderRequest) => placeAzurePlanOrder(container, request),
+    find: (customerId: string, purchaseId: string) => findAzurePlanOrder(container, customerId, purchaseId),
+  };
+}
+
+export type AzurePlanOrderRepository = ReturnType<typeof createAzurePlanOrderRepository>;

@@ -7,9 +7,7 @@ import {
 } from '../domain/documents/documents';
 import { mcaSummaryOf } from '../domain/rules/mcaAgreement';
 import { isCosmosStatus, readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
-
-/** Bounded retries of read-modify-write cycles that lost an ETag race. */
-const maxConditionalAttempts = 5;
+import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 
 /**
  * The customer anchor document (`customers` container, id = partition key = customerId). Every write that depends
@@ -55,17 +53,14 @@ export function createCustomerRepository(container: Container) {
     customerId: string,
     change: (customer: CustomerDocument) => CustomerDocument | undefined,
   ): Promise<CustomerDocument | undefined> {
-    for (let attempt = 0; attempt < maxConditionalAttempts; attempt += 1) {
+    return retryOnConflict(`Customer ${customerId}`, async () => {
       const current = await get(customerId);
       if (current === undefined) return undefined;
       const next = change(current);
       if (next === undefined) return current;
       const written = await replace(next);
-      if (written !== 'changed') return written;
-    }
-    throw new Error(
-      `Customer ${customerId} kept changing; giving up after ${maxConditionalAttempts} attempts.`,
-    );
+      return written === 'changed' ? lostRace : written;
+    });
   }
 
   return {

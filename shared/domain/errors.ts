@@ -1,3 +1,5 @@
+import { type z } from 'zod';
+
 /**
  * The error catalogue of the public contract. Domain code throws `AppError` with a stable `code`; one function
  * (`toProblem`) turns it into RFC 9457 problem+json. The code is a plain string on purpose: `instanceof` does not
@@ -115,4 +117,12 @@ export class AppError extends Error {
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
+}
+
+/** Pointers in RFC 6901 form, from a zod issue path. */
+export function fieldErrorsFromZod(error: z.ZodError, root = ''): FieldError[] {
+  return error.issues.map((issue) => ({
+    pointer: `${root}/${issue.path.map((segment) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`,
+    detail: issue.message,
+  }));
 }

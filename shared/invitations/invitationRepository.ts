@@ -2,6 +2,7 @@ import { type Container } from '@azure/cosmos';
 
 import { type InvitationDocument, invitationDocumentSchema } from '../domain/documents/invitation';
 import { isCosmosStatus, readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
+import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 
 /** MCA invitations, one per purchase, keyed by the hash of their token (`invitations` container, pk = id). */
 export function createInvitationRepository(container: Container) {
@@ -44,11 +45,11 @@ export function createInvitationRepository(container: Container) {
 
     /** Ends a pending invitation (expired or cancelled); an accepted one stays accepted. Safe to repeat. */
     async close(id: string, status: 'expired' | 'cancelled', correlationId: string): Promise<void> {
-      for (let attempt = 0; attempt < 5; attempt += 1) {
+      await retryOnConflict(`Invitation ${id}`, async () => {
         const invitation = await get(id);
         if (invitation === undefined || invitation.status !== 'pending') return;
-        if ((await replace({ ...invitation, status, correlationId })) !== 'changed') return;
-      }
+        if ((await replace({ ...invitation, status, correlationId })) === 'changed') return lostRace;
+      });
     },
   };
 }

@@ -1,8 +1,5 @@
-import { type Container } from '@azure/cosmos';
-import { type QueueClient } from '@azure/storage-queue';
-
-import { isCosmosStatus } from '../platform/cosmos/cosmosStatus';
 import { encodeQueueMessage } from '../platform/queues/queues';
+import { type NotificationClaimRepository } from './notificationClaimRepository';
 
 export type NotificationType = 'mcaInvitation' | 'mcaReminder' | 'mcaExpired';
 
@@ -31,35 +28,33 @@ export interface Notification {
  *
  * @returns whether this call sent the message.
  */
-export async function sendNotificationOnce(
-  stores: { customers: Container; notifications: QueueClient },
-  notification: Notification,
-  now: Date,
-): Promise<boolean> {
-  const claimId = `notification-${notification.purchaseId}-${notification.type}-${notification.round}`;
-  try {
-    await stores.customers.items.create({
-      id: claimId,
-      customerId: notification.customerId,
-      docType: 'notificationClaim',
-      purchaseId: notification.purchaseId,
-      type: notification.type,
-      round: notification.round,
-      claimedAt: now.toISOString(),
-      correlationId: notification.correlationId,
-    });
-  } catch (error) {
-    if (isCosmosStatus(error, 409)) return false;
-    throw error;
-  }
-  try {
-    await stores.notifications.sendMessage(encodeQueueMessage(notification));
-    return true;
-  } catch (error) {
-    await stores.customers
-      .item(claimId, notification.customerId)
-      .delete()
-      .catch(() => undefined);
-    throw error;
-  }
+export function createNotificationSender(stores: {
+  claims: NotificationClaimRepository;
+  /** The `notifications` queue (a `QueueClient`). */
+  queue: { sendMessage(text: string): Promise<unknown> };
+}) {
+  return {
+    async sendOnce(notification: Notification, now: Date): Promise<boolean> {
+      const claim = {
+        id: `notification-${notification.purchaseId}-${notification.type}-${notification.round}`,
+        customerId: notification.customerId,
+        docType: 'notificationClaim' as const,
+        purchaseId: notification.purchaseId,
+        type: notification.type,
+        round: notification.round,
+        claimedAt: now.toISOString(),
+        correlationId: notification.correlationId,
+      };
+      if (!(await stores.claims.claim(claim))) return false;
+      try {
+        await stores.queue.sendMessage(encodeQueueMessage(notification));
+        return true;
+      } catch (error) {
+        await stores.claims.release(claim);
+        throw error;
+      }
+    },
+  };
 }
+
+export type NotificationSender = ReturnType<typeof createNotificationSender>;

@@ -1,15 +1,11 @@
-// `zod/mini`, not classic `zod`: the slim entry (dist/main.js) parses the configuration when the worker imports it
-// on every cold start, and classic zod alone costs ~70 ms to import. Same checks and messages; imported as a
-// namespace (not `{ z }`) so that the bundler keeps only what the schema uses.
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
+import { z } from 'zod';
 
-const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+const nonEmpty = z.string().trim().min(1);
 
-const booleanSetting = z.pipe(
-  z.optional(z.string()),
-  z.transform((value: string | undefined) => value?.trim().toLowerCase() === 'true'),
-);
+const booleanSetting = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim().toLowerCase() === 'true');
 
 /**
  * Every setting the app reads, parsed once from `process.env`. `local.settings.sample.json` lists them with local
@@ -17,13 +13,13 @@ const booleanSetting = z.pipe(
  */
 const configSchema = z.object({
   /** Storage for queues (notifications, purchase requests) and the durable task hub. */
-  AzureWebJobsStorage: z.optional(z.string()),
+  AzureWebJobsStorage: z.string().optional(),
   /** Identity-based alternative to the connection string, e.g. https://acct.queue.core.windows.net. */
-  AzureWebJobsStorage__queueServiceUri: z.optional(z.url()),
+  AzureWebJobsStorage__queueServiceUri: z.url().optional(),
   COSMOS_ENDPOINT: z.url(),
   /** Account key; when empty the app signs in with DefaultAzureCredential (managed identity in Azure). */
-  COSMOS_KEY: z.optional(z.string()),
-  COSMOS_DATABASE: z._default(nonEmpty, 'azure-plan'),
+  COSMOS_KEY: z.string().optional(),
+  COSMOS_DATABASE: nonEmpty.default('azure-plan'),
   AUTH_ISSUER: nonEmpty,
   AUTH_AUDIENCE: nonEmpty,
   /** https://… for a real identity provider; `file:<path>` for the local development key set. */
@@ -31,13 +27,13 @@ const configSchema = z.object({
   /** Set by App Service when its authentication module validated the caller (x-ms-client-principal). */
   WEBSITE_AUTH_ENABLED: booleanSetting,
   /** Derives invitation tokens (HMAC); only hashes of tokens are stored. */
-  INVITATION_TOKEN_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  INVITATION_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
   /** Origin used in invitation links sent to customers. */
-  PUBLIC_BASE_URL: z._default(z.url(), 'http://localhost:7071'),
+  PUBLIC_BASE_URL: z.url().default('http://localhost:7071'),
   /** Optional replacement for the shipped Azure plan market list (same JSON shape as data/azure-plan-markets.json). */
-  AZURE_PLAN_MARKETS_FILE: z.optional(z.string()),
-  /** Tests only: injected failures, `point:count,…` (see shared/faultInjection.ts). Never set in production. */
-  FAULT_INJECTION: z.optional(z.string()),
+  AZURE_PLAN_MARKETS_FILE: z.string().optional(),
+  /** Tests only: injected failures, `point:count,…` (see shared/platform/faultInjection.ts). Never set in production. */
+  FAULT_INJECTION: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -48,8 +44,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment; throws one error that lists every missing or bad key, so start-up fails fast. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  // zod/mini ships no default messages: the English ones, as classic zod reports them.
-  const result = configSchema.safeParse(env, { error: en().localeError });
+  const result = configSchema.safeParse(env);
   const problems = result.success
     ? []
     : result.error.issues.map((issue) => `- ${issue.path.join('.') || '(root)'}: ${issue.message}`);

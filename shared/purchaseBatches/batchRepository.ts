@@ -10,14 +10,13 @@ import {
   lineDocumentId,
 } from '../domain/rules/purchaseBatch';
 import { isCosmosStatus } from '../platform/cosmos/cosmosStatus';
+import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { mapWithConcurrency } from '../platform/mapWithConcurrency';
 
 /** Cosmos DB takes at most 100 operations in one transactional batch. */
 const operationsPerBatch = 100;
 /** Parallel writes when a chunk has to fall back to one create per line. */
 const createConcurrency = 32;
-/** Conditional writes that lose a race re-read and try again; a line only moves forward, so this stays small. */
-const maxConditionalAttempts = 5;
 
 export type BatchLine = Omit<BatchLineDocument, '_etag'>;
 
@@ -144,16 +143,17 @@ export function createBatchRepository(container: Container) {
      * system has no line until it arrives.
      */
     async ensureLine(line: BatchLine): Promise<BatchLineDocument> {
-      for (let attempt = 1; ; attempt += 1) {
+      return retryOnConflict(`Batch line ${line.batchId}/${line.lineId}`, async () => {
         const existing = await readLine(line.batchId, line.lineId);
         if (existing) return existing;
         try {
           const { resource } = await container.items.create<BatchLine>(line);
           return batchLineDocumentSchema.parse(resource);
         } catch (error) {
-          if (!isCosmosStatus(error, 409) || attempt >= maxConditionalAttempts) throw error;
+          if (isCosmosStatus(error, 409)) return lostRace;
+          throw error;
         }
-      }
+      });
     },
 
     /**
@@ -169,7 +169,7 @@ export function createBatchRepository(container: Container) {
       const { batchId, lineId } = line;
       // The caller's copy saves a read when it is current; a lost race reads the line afresh.
       let known = 'docType' in line ? line : undefined;
-      for (let attempt = 1; ; attempt += 1) {
+      return retryOnConflict(`Batch line ${batchId}/${lineId}`, async () => {
         const current = known ?? (await readLine(batchId, lineId));
         known = undefined;
         if (!current || !transition.from.includes(current.status)) return current;
@@ -186,9 +186,10 @@ export function createBatchRepository(container: Container) {
           });
           return batchLineDocumentSchema.parse(resource);
         } catch (error) {
-          if (!isCosmosStatus(error, 412) || attempt >= maxConditionalAttempts) throw error;
+          if (isCosmosStatus(error, 412)) return lostRace;
+          throw error;
         }
-      }
+      });
     },
   };
 }

@@ -1,17 +1,12 @@
-import { type Container } from '@azure/cosmos';
 import type * as df from 'durable-functions';
 import { z } from 'zod';
 
+import { type CommerceRepository } from '../commerce/commerceRepository';
+import { type CustomerRepository } from '../customers/customerRepository';
 import { orderSchema, toOrder } from '../domain/api/order';
 import { subscriptionSchema, toSubscription } from '../domain/api/subscription';
-import {
-  customerDocumentSchema,
-  orderDocumentSchema,
-  subscriptionDocumentSchema,
-} from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
 import { purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
-import { readOrUndefined } from '../platform/cosmos/cosmosStatus';
 import { readPurchaseState } from './purchaseStatusReader';
 import { invitationProgressSchema, purchaseErrorSchema } from './purchaseWorkflowContract';
 
@@ -52,7 +47,11 @@ const mcaSettledStatuses: readonly string[] = ['placingOrder', 'completed'];
  * subscription (two point reads). Never exposes the durable management URLs.
  */
 export async function readPurchase(
-  stores: { durable: df.DurableClient; customers: Container },
+  stores: {
+    durable: df.DurableClient;
+    customers: Pick<CustomerRepository, 'get'>;
+    commerce: Pick<CommerceRepository, 'readOrder' | 'readSubscription'>;
+  },
   purchaseId: string,
 ): Promise<Purchase> {
   const state = await readPurchaseState(stores.durable, purchaseId);
@@ -62,7 +61,7 @@ export async function readPurchase(
     mcaSettledStatuses.includes(state.status) ||
     // A failed purchase may have recorded the attestation (or the customer signed) before its order failed:
     // what the store holds is the answer (one point read, for failed purchases only).
-    (state.status === 'failed' && (await storedMcaAccepted(stores.customers, state.customerId)));
+    (state.status === 'failed' && ((await stores.customers.get(state.customerId))?.mca.accepted ?? false));
 
   const purchase: Purchase = {
     purchaseId: state.purchaseId,
@@ -85,19 +84,13 @@ export async function readPurchase(
 
   const { orderId, subscriptionId, entitlementId } = state.order;
   const [order, subscription] = await Promise.all([
-    readOrUndefined(() => stores.customers.item(orderId, state.customerId).read()),
-    readOrUndefined(() => stores.customers.item(subscriptionId, state.customerId).read()),
+    stores.commerce.readOrder(state.customerId, orderId),
+    stores.commerce.readSubscription(state.customerId, subscriptionId),
   ]);
   return {
     ...purchase,
-    ...(order ? { order: toOrder(orderDocumentSchema.parse(order)) } : {}),
-    ...(subscription ? { subscription: toSubscription(subscriptionDocumentSchema.parse(subscription)) } : {}),
+    ...(order ? { order: toOrder(order) } : {}),
+    ...(subscription ? { subscription: toSubscription(subscription) } : {}),
     entitlementId,
   };
-}
-
-async function storedMcaAccepted(customers: Container, customerId: string): Promise<boolean> {
-  const resource = await readOrUndefined(() => customers.item(customerId, customerId).read());
-  const customer = customerDocumentSchema.safeParse(resource);
-  return customer.success && customer.data.mca.accepted;
 }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import type * as df from 'durable-functions';
 
-import { type Services } from '../compositionRoot';
+import { type CustomerRepository } from '../customers/customerRepository';
 import { type CustomerDocument } from '../domain/documents/documents';
-import { AppError } from '../domain/errors';
+import { AppError, fieldErrorsFromZod } from '../domain/errors';
 import {
   assertCustomerMayBuyAzurePlan,
   decideMcaPlan,
@@ -14,7 +14,8 @@ import {
   orderInProgress,
   type PurchaseStatus,
 } from '../domain/rules/azurePlanPurchase';
-import { fieldErrorsFromZod } from '../platform/http/problem';
+import { type Clock } from '../platform/clock';
+import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
 import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
 import { azurePlanPurchaseOrchestration, type PurchaseInput } from './purchaseWorkflowContract';
@@ -33,13 +34,18 @@ export interface StartAzurePlanPurchaseRequest {
   purchaseId?: string | undefined;
 }
 
+/** What starting a purchase uses, and nothing else. */
+export interface StartAzurePlanPurchaseDependencies {
+  customers: Pick<CustomerRepository, 'get' | 'claimPurchaseSlot' | 'releasePurchaseSlot'>;
+  clock: Clock;
+  /** The countries where the Azure plan is sold. */
+  azurePlanMarkets: ReadonlySet<string>;
+}
+
 export interface StartedPurchase {
   purchaseId: string;
   status: PurchaseStatus;
 }
-
-/** Conditional claims lost to concurrent writers before giving up with OrderInProgress. */
-const maxClaimAttempts = 3;
 
 /**
  * Starts an Azure plan purchase after every check of the contract, in its order: the customer exists (404), the
@@ -52,7 +58,7 @@ const maxClaimAttempts = 3;
  * OrderInProgress). A slot whose holder ended without releasing it, or never started, is taken over.
  */
 export async function startAzurePlanPurchase(
-  services: Services,
+  { customers, clock, azurePlanMarkets }: StartAzurePlanPurchaseDependencies,
   durableClient: df.DurableClient,
   request: StartAzurePlanPurchaseRequest,
 ): Promise<StartedPurchase> {
@@ -64,44 +70,39 @@ export async function startAzurePlanPurchase(
     if (existing) return { purchaseId: existing.purchaseId, status: existing.status };
   }
   const purchaseId = request.purchaseId ?? randomUUID();
-  const customers = services.repositories.customers;
 
-  let claimed: CustomerDocument | undefined;
-  let input: PurchaseInput | undefined;
-  for (let attempt = 0; attempt < maxClaimAttempts && claimed === undefined; attempt += 1) {
-    const customer = await customers.get(customerId);
-    if (customer === undefined) {
-      throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
-    }
-    const now = services.clock.now();
-    assertCustomerMayBuyAzurePlan(customer, services.markets.azurePlan);
-    const slot = customer.activePurchase;
-    if (slot !== null && slot.purchaseId !== purchaseId) {
-      const holder = await slotHolderState(durableClient, slot.purchaseId);
-      if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
-    }
-    const mca = decideMcaPlan(customer, mcaOption, now);
-    input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
+  const { claimed, input } = await retryOnConflict(
+    `Customer ${customerId}`,
+    async (): Promise<{ claimed: CustomerDocument; input: PurchaseInput } | LostRace> => {
+      const customer = await customers.get(customerId);
+      if (customer === undefined) {
+        throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+      }
+      const now = clock.now();
+      assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
+      const slot = customer.activePurchase;
+      if (slot !== null && slot.purchaseId !== purchaseId) {
+        const holder = await slotHolderState(durableClient, slot.purchaseId);
+        if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
+      }
+      const mca = decideMcaPlan(customer, mcaOption, now);
+      const input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
 
-    if (slot?.purchaseId === purchaseId) {
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
-      claimed = customer;
-    } else {
+      if (slot?.purchaseId === purchaseId) return { claimed: customer, input };
       const written = await customers.claimPurchaseSlot(customer, {
         purchaseId,
         startedAt: now.toISOString(),
         correlationId,
         kind: 'purchase',
       });
-      if (written !== 'changed') claimed = written;
-    }
-  }
-  if (claimed === undefined || input === undefined) {
-    throw orderInProgress(customerId, undefined);
-  }
+      return written === 'changed' ? lostRace : { claimed: written, input };
+    },
+    { giveUp: () => orderInProgress(customerId, undefined) },
+  );
 
   if (input.mca.method !== 'invite') {
-    rememberClaimedCustomer(purchaseId, claimed, services.clock.now().getTime());
+    rememberClaimedCustomer(purchaseId, claimed, clock.now().getTime());
   }
   try {
     await durableClient.startNew(azurePlanPurchaseOrchestration, { instanceId: purchaseId, input });
@@ -110,7 +111,7 @@ export async function startAzurePlanPurchase(
     const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
     forgetClaimedCustomer(purchaseId);
-    await customers.releasePurchaseSlot(customerId, purchaseId, { now: services.clock.now(), correlationId });
+    await customers.releasePurchaseSlot(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;
   }
   return { purchaseId, status: 'validating' };

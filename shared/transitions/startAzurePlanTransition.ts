@@ -2,21 +2,30 @@ import { randomUUID } from 'node:crypto';
 
 import type * as df from 'durable-functions';
 
-import { type Services } from '../compositionRoot';
+import { type CommerceRepository } from '../commerce/commerceRepository';
+import { type CustomerRepository } from '../customers/customerRepository';
 import { AppError } from '../domain/errors';
 import { isSlotStale, orderInProgress } from '../domain/rules/azurePlanPurchase';
 import { planTransition } from '../domain/rules/azurePlanTransition';
+import { type Clock } from '../platform/clock';
+import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { slotHolderState } from '../purchases/purchaseStatusReader';
 import { azurePlanTransitionOrchestration, type TransitionInput } from './transitionWorkflowContract';
+
+/** What starting a transition uses, and nothing else. */
+export interface StartAzurePlanTransitionDependencies {
+  customers: Pick<CustomerRepository, 'get' | 'claimPurchaseSlot' | 'releasePurchaseSlot'>;
+  commerce: Pick<CommerceRepository, 'readSubscriptions'>;
+  clock: Clock;
+  /** The countries where the Azure plan is sold. */
+  azurePlanMarkets: ReadonlySet<string>;
+}
 
 export interface StartAzurePlanTransitionRequest {
   customerId: string;
   requestedBy: { userId: string; name?: string | undefined };
   correlationId: string;
 }
-
-/** Conditional claims lost to concurrent writers before giving up with OrderInProgress. */
-const maxClaimAttempts = 3;
 
 /**
  * Starts the transition from Microsoft Azure (0145P) to the Azure plan after every up-front check: the customer
@@ -26,38 +35,43 @@ const maxClaimAttempts = 3;
  * claim, with a write conditional on the checked read, and starts the orchestration under the transition id.
  */
 export async function startAzurePlanTransition(
-  services: Services,
+  { customers, commerce, clock, azurePlanMarkets }: StartAzurePlanTransitionDependencies,
   durableClient: df.DurableClient,
   request: StartAzurePlanTransitionRequest,
 ): Promise<{ transitionId: string; status: 'validating' }> {
   const { customerId, correlationId } = request;
-  const { customers, commerce } = services.repositories;
   const transitionId = randomUUID();
 
-  let claimed = false;
-  for (let attempt = 0; attempt < maxClaimAttempts && !claimed; attempt += 1) {
-    const customer = await customers.get(customerId);
-    if (customer === undefined) throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
-    const now = services.clock.now();
-    const slot = customer.activePurchase;
-    // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).
-    const slotIsFree =
-      slot === null || isSlotStale(slot, await slotHolderState(durableClient, slot.purchaseId), now);
-    const legacySubscriptions = await commerce.readSubscriptions(customerId, customer.legacySubscriptionIds);
-    planTransition({
-      customer: slotIsFree ? { ...customer, activePurchase: null } : customer,
-      legacySubscriptions,
-      azurePlanMarkets: services.markets.azurePlan,
-    });
-    const written = await customers.claimPurchaseSlot(customer, {
-      purchaseId: transitionId,
-      startedAt: now.toISOString(),
-      correlationId,
-      kind: 'transition',
-    });
-    claimed = written !== 'changed';
-  }
-  if (!claimed) throw orderInProgress(customerId, undefined);
+  await retryOnConflict(
+    `Customer ${customerId}`,
+    async () => {
+      const customer = await customers.get(customerId);
+      if (customer === undefined)
+        throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+      const now = clock.now();
+      const slot = customer.activePurchase;
+      // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).
+      const slotIsFree =
+        slot === null || isSlotStale(slot, await slotHolderState(durableClient, slot.purchaseId), now);
+      const legacySubscriptions = await commerce.readSubscriptions(
+        customerId,
+        customer.legacySubscriptionIds,
+      );
+      planTransition({
+        customer: slotIsFree ? { ...customer, activePurchase: null } : customer,
+        legacySubscriptions,
+        azurePlanMarkets,
+      });
+      const written = await customers.claimPurchaseSlot(customer, {
+        purchaseId: transitionId,
+        startedAt: now.toISOString(),
+        correlationId,
+        kind: 'transition',
+      });
+      return written === 'changed' ? lostRace : written;
+    },
+    { giveUp: () => orderInProgress(customerId, undefined) },
+  );
 
   const input: TransitionInput = {
     transitionId,
@@ -69,7 +83,7 @@ export async function startAzurePlanTransition(
     await durableClient.startNew(azurePlanTransitionOrchestration, { instanceId: transitionId, input });
   } catch (error) {
     await customers.releasePurchaseSlot(customerId, transitionId, {
-      now: services.clock.now(),
+      now: clock.now(),
       correlationId,
     });
     throw error;

@@ -32,6 +32,7 @@ describe('the bench in quick mode', () => {
         'historyEvents.attested',
         'historyEvents.invited',
         'coldStart.ratio',
+        'coldStart.firstRequest.sinceProcessStartMs',
         'batch.linesPerSecond',
       ]),
     );

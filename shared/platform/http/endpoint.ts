@@ -5,10 +5,10 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 
 import { getServices, type Services } from '../../compositionRoot';
-import { AppError, type ErrorCode } from '../../domain/errors';
+import { AppError, type ErrorCode, fieldErrorsFromZod } from '../../domain/errors';
 import { type Action, type Caller, mayPerform, permissions } from '../../domain/rules/roles';
 import { withIdempotency } from './idempotency';
-import { fieldErrorsFromZod, toProblem } from './problem';
+import { toProblem } from './problem';
 
 /** Bodies larger than this are refused before parsing; every field also has its own length limit. */
 const maxBodyBytes = 256 * 1024;
@@ -192,7 +192,7 @@ export function endpoint<
       const idempotencyKey = request.headers.get('idempotency-key');
       const result =
         definition.idempotent && idempotencyKey !== null
-          ? await withIdempotency(services.cosmos.containers.idempotency, {
+          ? await withIdempotency(services.repositories.idempotencyRecords, {
               key: idempotencyKey,
               // Keys belong to the caller (as Stripe's and Partner Center's do): another user's key never replays.
               scope: `${caller?.userId ?? 'anonymous'} ${definition.method} ${instance}`,

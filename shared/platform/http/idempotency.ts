@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 
-import { type Container } from '@azure/cosmos';
-import { z } from 'zod';
-
 import { AppError } from '../../domain/errors';
-import { isCosmosStatus } from '../cosmos/cosmosStatus';
+import {
+  type IdempotencyRecord,
+  type IdempotencyRecordRepository,
+} from '../cosmos/idempotencyRecordRepository';
 import { type EndpointResult } from './endpoint';
 
 /** A request that claimed a key but never finished (its process died) is taken over after this long. */
@@ -12,22 +12,8 @@ const abandonedAfterMs = 60_000;
 
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
-const recordSchema = z.object({
-  id: z.string(),
-  fingerprint: z.string(),
-  state: z.enum(['inProgress', 'completed']),
-  claimedAt: z.string(),
-  response: z
-    .object({
-      status: z.number(),
-      body: z.unknown().optional(),
-      headers: z.record(z.string(), z.string()).optional(),
-    })
-    .optional(),
-  _etag: z.string().optional(),
-});
-
-type IdempotencyRecord = z.infer<typeof recordSchema>;
+/** Where the records live (the Cosmos adapter: platform/cosmos/idempotencyRecordRepository.ts). */
+export type IdempotencyRecords = Pick<IdempotencyRecordRepository, 'claim' | 'replace' | 'remove'>;
 
 /** JSON with sorted keys, so that the same body sent with other spacing or key order counts as the same. */
 function canonicalJson(value: unknown): string {
@@ -46,17 +32,13 @@ function sha256(text: string): string {
 }
 
 /**
- * The SDK's `ErrorResponse` carries the HTTP status as a numeric `code`. Checking the shape rather than `instanceof`
- * keeps `@azure/cosmos` out of the modules every function loads at start (the SDK is imported on first use).
- */
-/**
  * Runs a state-changing request at most once per Idempotency-Key (Partner Center's MS-RequestId): the key is
  * claimed with a create, which only one concurrent request can win; the first successful response is stored and
  * replayed for the same key and body; the same key with another body is refused with 422. Failed requests
  * release the key, so the client may retry them.
  */
 export async function withIdempotency(
-  container: Container,
+  records: IdempotencyRecords,
   request: {
     key: string;
     scope: string;
@@ -77,13 +59,12 @@ export async function withIdempotency(
     claimedAt: request.now.toISOString(),
   };
 
-  let etag: string | undefined;
-  try {
-    const created = await container.items.create(claim);
-    etag = created.etag;
-  } catch (error) {
-    if (!isCosmosStatus(error, 409)) throw error;
-    const existing = recordSchema.parse((await container.item(id, id).read<IdempotencyRecord>()).resource);
+  let etag: string;
+  const claimed = await records.claim(claim);
+  if ('etag' in claimed) {
+    etag = claimed.etag;
+  } else {
+    const { existing } = claimed;
     if (existing.fingerprint !== fingerprint) {
       throw new AppError(
         'IdempotencyKeyReused',
@@ -103,18 +84,13 @@ export async function withIdempotency(
       );
     }
     // Abandoned claim: take it over, unless another request takes it over first.
-    const replaced = await container
-      .item(id, id)
-      .replace(claim, { accessCondition: { type: 'IfMatch', condition: existing._etag ?? '' } })
-      .catch((replaceError: unknown) => {
-        if (isCosmosStatus(replaceError, 412)) {
-          throw new AppError(
-            'IdempotentRequestInProgress',
-            'Another request with this Idempotency-Key is running.',
-          );
-        }
-        throw replaceError;
-      });
+    const replaced = await records.replace(claim, existing._etag ?? '');
+    if (replaced === 'changed') {
+      throw new AppError(
+        'IdempotentRequestInProgress',
+        'Another request with this Idempotency-Key is running.',
+      );
+    }
     etag = replaced.etag;
   }
 
@@ -122,10 +98,7 @@ export async function withIdempotency(
   try {
     result = await request.run();
   } catch (error) {
-    await container
-      .item(id, id)
-      .delete()
-      .catch(() => undefined);
+    await records.remove(id);
     throw error;
   }
   if (result.status >= 200 && result.status < 300) {
@@ -134,17 +107,10 @@ export async function withIdempotency(
       ...(result.body === undefined ? {} : { body: result.body }),
       ...(result.headers ? { headers: result.headers } : {}),
     };
-    await container.item(id, id).replace(
-      { ...claim, state: 'completed', response: replay },
-      {
-        accessCondition: { type: 'IfMatch', condition: etag ?? '' },
-      },
-    );
+    // Lost only if another request took an abandoned claim over meanwhile; its own record then stands.
+    await records.replace({ ...claim, state: 'completed', response: replay }, etag);
   } else {
-    await container
-      .item(id, id)
-      .delete()
-      .catch(() => undefined);
+    await records.remove(id);
   }
   return result;
 }

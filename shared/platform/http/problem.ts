@@ -1,7 +1,7 @@
 import { type HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 
-import { AppError, errorCatalogue, type ErrorCode, type FieldError } from '../../domain/errors';
+import { AppError, errorCatalogue, type ErrorCode } from '../../domain/errors';
 
 export const problemContentType = 'application/problem+json';
 
@@ -24,14 +24,6 @@ export type Problem = z.infer<typeof problemSchema>;
 
 export function problemTypeUri(code: ErrorCode): string {
   return `https://azure-plan-purchase.local/problems/${code}`;
-}
-
-/** Pointers in RFC 6901 form, from a zod issue path. */
-export function fieldErrorsFromZod(error: z.ZodError, root = ''): FieldError[] {
-  return error.issues.map((issue) => ({
-    pointer: `${root}/${issue.path.map((segment) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`,
-    detail: issue.message,
-  }));
 }
 
 /**
