@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 
 import { RealClock, VirtualClock } from '../../local-functions-host/clock';
 import { createWorkTracker } from '../../local-functions-host/idle';
+import { eventually } from './fixtureSupport';
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 const start = Date.UTC(2025, 0, 1);
 
@@ -17,7 +22,8 @@ describe('VirtualClock', () => {
     clock.schedule(start + 10_000, () => fired.push('later'));
     cancel();
 
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A turn of the event loop: anything a real timer or a promise chain would fire by now has fired.
+    await nextTurn();
     expect(clock.now()).toBe(start);
     expect(fired).toEqual([]);
 
@@ -85,7 +91,7 @@ describe('RealClock', () => {
     clock.schedule(Date.now() + 10, () => fired.push('early'));
     const cancel = clock.schedule(Date.now() + 20, () => fired.push('canceled'));
     cancel();
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await eventually(() => fired.includes('late'));
     expect(fired).toEqual(['early', 'late']);
     clock.dispose();
   });
@@ -107,7 +113,7 @@ describe('WorkTracker', () => {
         second = tracker.begin('second');
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTurn();
     expect(idle).toBe(false);
     expect(tracker.busy).toBe(1);
     second?.();

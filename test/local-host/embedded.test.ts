@@ -6,7 +6,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 
 import { findFreePorts, isPortOpen, startCosmosServer } from '../../local-functions-host/embedded/index';
-import { fixtureAppDir } from './fixtureSupport';
+import { eventually, fixtureAppDir } from './fixtureSupport';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 
@@ -98,12 +98,11 @@ describe('npm start (scripts/start.ts)', () => {
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const deadline = Date.now() + 40_000;
       let url: string | undefined;
-      while (!url && Date.now() < deadline && child.exitCode === null) {
+      await eventually(() => {
         url = /Functions host\s+(http:\/\/localhost:\d+)/.exec(output)?.[1];
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+        return url !== undefined || child.exitCode !== null;
+      }, 40_000);
       expect(url, output).toBeDefined();
       expect(output).toContain(`Try:  curl ${url}/api/health`);
       expect(output).toMatch(/Storage\s+(embedded Azurite|an Azurite already listening)/);
@@ -117,7 +116,8 @@ describe('npm start (scripts/start.ts)', () => {
       // 0 from our handler, or 130 (the shell convention for SIGINT) when tsx's own relay of the signal wins the
       // race on a loaded machine; what matters is that it ends and leaves nothing behind.
       expect([0, 130]).toContain(await exited);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The group's processes end on their own schedule after the parent: wait for that, not for a fixed time.
+      await eventually(() => started.filter(alive).length === 0).catch(() => undefined);
       expect(started.filter(alive)).toEqual([]);
       expect(output).toContain('SIGINT: stopping');
     } finally {
