@@ -15,7 +15,7 @@ import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurc
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
-endpoint({
+export const attestAgreementEndpoint = endpoint({
   name: 'attestAgreement',
   method: 'POST',
   route: 'customers/{customerId}/agreements',
@@ -74,7 +74,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const listAgreementsEndpoint = endpoint({
   name: 'listAgreements',
   method: 'GET',
   route: 'customers/{customerId}/agreements',

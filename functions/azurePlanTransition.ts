@@ -39,7 +39,7 @@ const transitionSchema = z
   })
   .meta({ id: 'Transition' });
 
-endpoint({
+export const startAzurePlanTransitionEndpoint = endpoint({
   name: 'startAzurePlanTransition',
   method: 'POST',
   route: 'customers/{customerId}/azure-plan/transition',
@@ -81,7 +81,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const getAzurePlanTransitionEndpoint = endpoint({
   name: 'getAzurePlanTransition',
   method: 'GET',
   route: 'transitions/{transitionId}',

@@ -13,7 +13,7 @@ import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
-endpoint({
+export const putCustomerEndpoint = endpoint({
   name: 'putCustomer',
   method: 'PUT',
   route: 'customers/{customerId}',
@@ -54,7 +54,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const getCustomerEndpoint = endpoint({
   name: 'getCustomer',
   method: 'GET',
   route: 'customers/{customerId}',

@@ -40,9 +40,11 @@ export function answerUnmatchedRequest(request: HttpRequest): HttpResponseInit {
   return response;
 }
 
-app.http('unmatchedRoute', {
-  route: '{*path}',
-  methods: allMethods,
-  authLevel: 'anonymous',
-  handler: (request) => Promise.resolve(answerUnmatchedRequest(request)),
-});
+export function registerUnmatchedRoute(): void {
+  app.http('unmatchedRoute', {
+    route: '{*path}',
+    methods: allMethods,
+    authLevel: 'anonymous',
+    handler: (request) => Promise.resolve(answerUnmatchedRequest(request)),
+  });
+}

@@ -29,7 +29,7 @@ async function probe(check: (signal: AbortSignal) => Promise<unknown>): Promise<
   }
 }
 
-endpoint({
+export const healthEndpoint = endpoint({
   name: 'health',
   method: 'GET',
   route: 'health',

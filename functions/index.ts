@@ -1,25 +1,52 @@
 /**
- * The app's entry point (package.json `main` after the build): importing a module registers its functions.
- * The configuration is parsed first so a missing or bad setting stops start-up with a list of what is wrong.
+ * The app's entry point (package.json `main` after the build) and the one place where functions are registered:
+ * every endpoint, queue trigger, orchestrator and activity. The configuration is parsed first, so a missing or bad
+ * setting stops start-up with a list of what is wrong. Registration is synchronous, at import, as the Functions
+ * worker requires; the clients and repositories behind the handlers are built on first use (compositionRoot.ts).
  */
-import './agreements';
-import './customers';
-import './fallback';
-import './health';
-import './invitations';
-import './openApi';
-import './purchaseBatches';
-import './purchaseRequests';
-import './subscriptions';
-import './reservations';
-import './orders';
-import './azurePlanTransition';
-import '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
-import '../orchestrations/azurePlanTransition/transitionActivities';
-import './purchases';
-import '../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
-import '../orchestrations/azurePlanPurchase/purchaseActivities';
-
+import { registerAzurePlanPurchaseOrchestrator } from '../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
+import { registerPurchaseActivities } from '../orchestrations/azurePlanPurchase/purchaseActivities';
+import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
+import { registerTransitionActivities } from '../orchestrations/azurePlanTransition/transitionActivities';
 import { getConfig } from '../shared/compositionRoot';
+import { isEndpoint, registerEndpoint } from '../shared/platform/http/endpoint';
+import * as agreements from './agreements';
+import * as azurePlanTransition from './azurePlanTransition';
+import * as customers from './customers';
+import { registerUnmatchedRoute } from './fallback';
+import * as health from './health';
+import * as invitations from './invitations';
+import * as openApi from './openApi';
+import * as orders from './orders';
+import * as purchaseBatches from './purchaseBatches';
+import { registerPurchaseRequestTriggers } from './purchaseRequests';
+import * as purchases from './purchases';
+import * as reservations from './reservations';
+import * as subscriptions from './subscriptions';
 
 getConfig();
+
+const featureModules: Record<string, unknown>[] = [
+  agreements,
+  customers,
+  health,
+  invitations,
+  openApi,
+  purchaseBatches,
+  subscriptions,
+  reservations,
+  orders,
+  azurePlanTransition,
+  purchases,
+];
+for (const endpoint of featureModules
+  .flatMap((module): unknown[] => Object.values(module))
+  .filter(isEndpoint)) {
+  registerEndpoint(endpoint);
+}
+registerUnmatchedRoute();
+registerPurchaseRequestTriggers();
+registerAzurePlanTransitionOrchestrator();
+registerTransitionActivities();
+registerAzurePlanPurchaseOrchestrator();
+registerPurchaseActivities();

@@ -8,7 +8,7 @@ import { invitationIdOf, invitationTokenPattern } from '../shared/invitations/in
 import { endpoint } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
-endpoint({
+export const acceptInvitationEndpoint = endpoint({
   name: 'acceptInvitation',
   method: 'POST',
   route: 'invitations/{token}/accept',

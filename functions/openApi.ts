@@ -3,7 +3,7 @@ import { buildOpenApiDocument } from '../shared/platform/http/openApiDocument';
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-endpoint({
+export const openApiEndpoint = endpoint({
   name: 'openApi',
   method: 'GET',
   route: 'openapi.json',

@@ -16,7 +16,7 @@ import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
-endpoint({
+export const placeLegacyOrderEndpoint = endpoint({
   name: 'placeLegacyOrder',
   method: 'POST',
   route: 'customers/{customerId}/orders',
@@ -69,7 +69,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const listOrdersEndpoint = endpoint({
   name: 'listOrders',
   method: 'GET',
   route: 'customers/{customerId}/orders',
@@ -87,7 +87,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const getOrderEndpoint = endpoint({
   name: 'getOrder',
   method: 'GET',
   route: 'customers/{customerId}/orders/{orderId}',

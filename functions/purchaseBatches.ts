@@ -91,7 +91,7 @@ const batchSchema = z
   })
   .meta({ id: 'PurchaseBatch' });
 
-endpoint({
+export const submitPurchaseBatchEndpoint = endpoint({
   name: 'submitPurchaseBatch',
   method: 'POST',
   route: 'purchase-batches',
@@ -138,7 +138,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const getPurchaseBatchEndpoint = endpoint({
   name: 'getPurchaseBatch',
   method: 'GET',
   route: 'purchase-batches/{batchId}',

@@ -14,41 +14,54 @@ import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurcha
  * whose trigger counts its line as failed.
  */
 
-app.storageQueue('purchaseRequests', {
-  queueName: queueNames.purchaseRequests,
-  connection: 'AzureWebJobsStorage',
-  extraInputs: [df.input.durableClient()],
-  handler: async (message: unknown, context: InvocationContext) => {
-    const services = await getServices();
-    const durable = df.getClient(context);
-    await handlePurchaseRequest(
-      {
-        batches: services.repositories.batches,
-        startPurchase: (request) =>
-          startAzurePlanPurchase(startPurchaseDependencies(services), durable, request),
-        clock: services.clock,
-        logger: context,
-      },
-      message,
-    );
-  },
-});
+/** One message of `purchase-requests`: starts its line's purchase (or records why it cannot start). */
+export async function handlePurchaseRequestMessage(
+  message: unknown,
+  context: InvocationContext,
+): Promise<void> {
+  const services = await getServices();
+  const durable = df.getClient(context);
+  await handlePurchaseRequest(
+    {
+      batches: services.repositories.batches,
+      startPurchase: (request) =>
+        startAzurePlanPurchase(startPurchaseDependencies(services), durable, request),
+      clock: services.clock,
+      logger: context,
+    },
+    message,
+  );
+}
 
-app.storageQueue('purchaseRequestsPoison', {
-  queueName: `${queueNames.purchaseRequests}-poison`,
-  connection: 'AzureWebJobsStorage',
-  extraInputs: [df.input.durableClient()],
-  handler: async (message: unknown, context: InvocationContext) => {
-    const services = await getServices();
-    const durable = df.getClient(context);
-    await handlePoisonedPurchaseRequest(
-      {
-        batches: services.repositories.batches,
-        purchaseExists: (purchaseId) => purchaseExists(durable, purchaseId),
-        clock: services.clock,
-        logger: context,
-      },
-      message,
-    );
-  },
-});
+/** A message that failed every attempt: its line is counted as failed, so no line is silently lost. */
+export async function handlePoisonedPurchaseRequestMessage(
+  message: unknown,
+  context: InvocationContext,
+): Promise<void> {
+  const services = await getServices();
+  const durable = df.getClient(context);
+  await handlePoisonedPurchaseRequest(
+    {
+      batches: services.repositories.batches,
+      purchaseExists: (purchaseId) => purchaseExists(durable, purchaseId),
+      clock: services.clock,
+      logger: context,
+    },
+    message,
+  );
+}
+
+export function registerPurchaseRequestTriggers(): void {
+  app.storageQueue('purchaseRequests', {
+    queueName: queueNames.purchaseRequests,
+    connection: 'AzureWebJobsStorage',
+    extraInputs: [df.input.durableClient()],
+    handler: handlePurchaseRequestMessage,
+  });
+  app.storageQueue('purchaseRequestsPoison', {
+    queueName: `${queueNames.purchaseRequests}-poison`,
+    connection: 'AzureWebJobsStorage',
+    extraInputs: [df.input.durableClient()],
+    handler: handlePoisonedPurchaseRequestMessage,
+  });
+}

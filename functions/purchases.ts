@@ -18,7 +18,7 @@ const purchaseAcceptedSchema = z
   })
   .meta({ id: 'PurchaseAccepted' });
 
-endpoint({
+export const startAzurePlanPurchaseEndpoint = endpoint({
   name: 'startAzurePlanPurchase',
   method: 'POST',
   route: 'customers/{customerId}/azure-plan/purchases',
@@ -67,7 +67,7 @@ endpoint({
 
 const purchaseParams = z.strictObject({ purchaseId: idParameter });
 
-endpoint({
+export const getPurchaseEndpoint = endpoint({
   name: 'getPurchase',
   method: 'GET',
   route: 'purchases/{purchaseId}',
@@ -92,7 +92,7 @@ endpoint({
   }),
 });
 
-endpoint({
+export const cancelPurchaseEndpoint = endpoint({
   name: 'cancelPurchase',
   method: 'POST',
   route: 'purchases/{purchaseId}/cancel',

@@ -11,7 +11,7 @@ import {
 } from '../shared/domain/rules/reservations';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
-endpoint({
+export const buyReservationEndpoint = endpoint({
   name: 'buyReservation',
   method: 'POST',
   route: 'customers/{customerId}/reservations',

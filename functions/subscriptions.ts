@@ -23,7 +23,7 @@ import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 const customerParams = z.strictObject({ customerId: idParameter });
 const subscriptionParams = z.strictObject({ customerId: idParameter, subscriptionId: idParameter });
 
-endpoint({
+export const listSubscriptionsEndpoint = endpoint({
   name: 'listSubscriptions',
   method: 'GET',
   route: 'customers/{customerId}/subscriptions',
@@ -46,7 +46,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const listAzureEntitlementsEndpoint = endpoint({
   name: 'listAzureEntitlements',
   method: 'GET',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
@@ -77,7 +77,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const addAzureEntitlementEndpoint = endpoint({
   name: 'addAzureEntitlement',
   method: 'POST',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
@@ -110,7 +110,7 @@ endpoint({
   },
 });
 
-endpoint({
+export const updateSubscriptionEndpoint = endpoint({
   name: 'updateSubscription',
   method: 'PATCH',
   route: 'customers/{customerId}/subscriptions/{subscriptionId}',

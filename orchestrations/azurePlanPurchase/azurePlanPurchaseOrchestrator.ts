@@ -210,4 +210,6 @@ function showStep(context: OrchestrationContext, status: PurchaseCustomStatus): 
   context.df.setCustomStatus(status);
 }
 
-df.app.orchestration(azurePlanPurchaseOrchestration, azurePlanPurchaseOrchestrator);
+export function registerAzurePlanPurchaseOrchestrator(): void {
+  df.app.orchestration(azurePlanPurchaseOrchestration, azurePlanPurchaseOrchestrator);
+}

@@ -195,9 +195,11 @@ function register<K extends keyof PurchaseActivities>(key: K): void {
   });
 }
 
-register('inviteCustomer');
-register('remindCustomer');
-register('closeInvitation');
-register('placeOrder');
-register('findPlacedOrder');
-register('releaseSlot');
+export function registerPurchaseActivities(): void {
+  register('inviteCustomer');
+  register('remindCustomer');
+  register('closeInvitation');
+  register('placeOrder');
+  register('findPlacedOrder');
+  register('releaseSlot');
+}

@@ -210,4 +210,6 @@ function show(context: OrchestrationContext, progress: TransitionProgress): void
   context.df.setCustomStatus(progress);
 }
 
-df.app.orchestration(azurePlanTransitionOrchestration, azurePlanTransitionOrchestrator);
+export function registerAzurePlanTransitionOrchestrator(): void {
+  df.app.orchestration(azurePlanTransitionOrchestration, azurePlanTransitionOrchestrator);
+}

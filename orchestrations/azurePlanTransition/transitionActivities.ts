@@ -180,9 +180,11 @@ function register<K extends keyof TransitionActivities>(key: K): void {
   });
 }
 
-register('planTransition');
-register('placePlanOrder');
-register('findPlanOrder');
-register('moveSubscription');
-register('suspendLegacySubscription');
-register('releaseSlot');
+export function registerTransitionActivities(): void {
+  register('planTransition');
+  register('placePlanOrder');
+  register('findPlanOrder');
+  register('moveSubscription');
+  register('suspendLegacySubscription');
+  register('releaseSlot');
+}

@@ -347,8 +347,14 @@ describe('the transition from 0145P to the Azure plan', () => {
     expect(problem.code).toBe('OrderInProgress');
     expect(problem.detail).toContain('Transition first-transition');
     const customer = await service.call('GET', `/api/customers/${customerId}`, { as: salesAgent });
+    // The slot shows what holds it; a transition id never appears as a purchase id.
     expect(customer.body).toMatchObject({
-      activePurchase: { purchaseId: 'first-transition', statusUrl: '/api/transitions/first-transition' },
+      activePurchase: null,
+      workInProgress: {
+        kind: 'transition',
+        id: 'first-transition',
+        statusUrl: '/api/transitions/first-transition',
+      },
     });
   });
 

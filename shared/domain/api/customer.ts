@@ -37,10 +37,26 @@ export const customerSchema = z
     tenantId: z.string().optional(),
     mcaAccepted: z.boolean(),
     azurePlan: z.object({ subscriptionId: z.string(), status: z.enum(['active', 'suspended']) }).nullable(),
-    activePurchase: z.object({ purchaseId: z.string(), statusUrl: z.string() }).nullable().meta({
-      description:
-        'The purchase (or 0145P transition) of this customer that is running, if any, and where to follow it.',
-    }),
+    activePurchase: z
+      .object({ purchaseId: z.string(), statusUrl: z.string() })
+      .nullable()
+      .meta({
+        description:
+          'The Azure plan purchase of this customer that is running, if any, and where to follow it; null while a ' +
+          '0145P transition runs (see `workInProgress`).',
+      }),
+    workInProgress: z
+      .object({
+        kind: z.enum(['purchase', 'transition']),
+        id: z.string().meta({ description: 'The purchase id or the transition id.' }),
+        statusUrl: z.string(),
+      })
+      .nullable()
+      .meta({
+        description:
+          "What holds the customer's one-at-a-time slot: a running purchase or 0145P transition, if any, and " +
+          'where to follow it.',
+      }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -52,6 +68,17 @@ export function purchaseStatusUrl(purchaseId: string): string {
 }
 
 export function toCustomer(document: CustomerDocument): Customer {
+  const slot = document.activePurchase;
+  // Slots claimed before `kind` was stored were purchases: transitions came later and always record it.
+  const kind = slot?.kind ?? 'purchase';
+  const workInProgress = slot
+    ? {
+        kind,
+        id: slot.purchaseId,
+        statusUrl:
+          kind === 'transition' ? `/api/transitions/${slot.purchaseId}` : purchaseStatusUrl(slot.purchaseId),
+      }
+    : null;
   return {
     id: document.id,
     customerId: document.customerId,
@@ -65,15 +92,11 @@ export function toCustomer(document: CustomerDocument): Customer {
     azurePlan: document.azurePlan
       ? { subscriptionId: document.azurePlan.subscriptionId, status: document.azurePlan.status }
       : null,
-    activePurchase: document.activePurchase
-      ? {
-          purchaseId: document.activePurchase.purchaseId,
-          statusUrl:
-            document.activePurchase.kind === 'transition'
-              ? `/api/transitions/${document.activePurchase.purchaseId}`
-              : purchaseStatusUrl(document.activePurchase.purchaseId),
-        }
-      : null,
+    activePurchase:
+      workInProgress?.kind === 'purchase'
+        ? { purchaseId: workInProgress.id, statusUrl: workInProgress.statusUrl }
+        : null,
+    workInProgress,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
   };

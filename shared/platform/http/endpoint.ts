@@ -76,11 +76,7 @@ export interface EndpointDefinition<
 }
 
 /** What the OpenAPI generator reads; filled as endpoints register. */
-export const endpointRegistry: EndpointDefinition<
-  z.ZodType | undefined,
-  z.ZodType | undefined,
-  z.ZodType | undefined
->[] = [];
+export const endpointRegistry: AnyEndpointDefinition[] = [];
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -130,8 +126,7 @@ function toHttpResponse(result: EndpointResult, correlationId: string): HttpResp
 }
 
 /**
- * Declares an HTTP endpoint: registers the function with the Functions runtime and the OpenAPI registry, and runs
- * every request through the same steps: correlation id, authentication, role check, validation, idempotency, the
+ * Declares an HTTP endpoint (`registerEndpoint` registers it): every request runs through the same steps: correlation id, authentication, role check, validation, idempotency, the
  * handler, and one error mapping to problem+json.
  */
 export function endpoint<
@@ -139,10 +134,8 @@ export function endpoint<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   A extends Access = Access,
->(definition: EndpointDefinition<P, Q, B, A>): void {
-  endpointRegistry.push(definition);
-
-  const handler = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+>(definition: EndpointDefinition<P, Q, B, A>): Endpoint {
+  async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const correlationId = correlationIdOf(request);
     const instance = new URL(request.url).pathname;
     try {
@@ -209,14 +202,36 @@ export function endpoint<
       }
       return response;
     }
-  };
+  }
 
+  return { definition: definition, handle };
+}
+
+type AnyEndpointDefinition = EndpointDefinition<
+  z.ZodType | undefined,
+  z.ZodType | undefined,
+  z.ZodType | undefined
+>;
+
+/** A declared endpoint: its definition, and its handler over the real `HttpRequest` (callable in a test). */
+export interface Endpoint {
+  definition: AnyEndpointDefinition;
+  handle: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+}
+
+export function isEndpoint(value: unknown): value is Endpoint {
+  return typeof value === 'object' && value !== null && 'definition' in value && 'handle' in value;
+}
+
+/** Registers the endpoint with the Functions runtime and the OpenAPI registry (functions/index.ts calls it). */
+export function registerEndpoint({ definition, handle }: Endpoint): void {
+  endpointRegistry.push(definition);
   app.http(definition.name, {
     methods: [definition.method],
     route: definition.route,
     authLevel: 'anonymous',
     ...(definition.durableClient ? { extraInputs: [df.input.durableClient()] } : {}),
-    handler,
+    handler: handle,
   });
 }
 
