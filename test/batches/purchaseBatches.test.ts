@@ -7,14 +7,11 @@ import {
   type BatchLineStatus,
   purchaseIdForLine,
 } from '../../shared/domain/rules/purchaseBatch';
-import { type Role } from '../../shared/domain/rules/roles';
 import { encodeQueueMessage } from '../../shared/platform/queues/queues';
 import { createBatchRepository } from '../../shared/purchaseBatches/batchRepository';
 import { submitPurchaseBatch } from '../../shared/purchaseBatches/submitPurchaseBatch';
-import { aCustomer } from '../support/documentFixtures';
+import { aContact, aCustomer, anAttestation, salesAgent } from '../support/fixtures';
 import { type RunningService, startService } from '../support/service';
-
-const salesAgent = { roles: ['SalesAgent'] as Role[], userId: 'sales-agent-1' };
 
 interface BatchView {
   batchId: string;
@@ -66,12 +63,6 @@ function someCustomers(count: number, kind: string, overrides: Partial<CustomerD
 }
 
 const withoutMca = { mca: { accepted: false } };
-
-const anAttestation = {
-  method: 'attest',
-  primaryContact: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@customer.example' },
-  dateAgreed: '2025-01-15',
-} as const;
 
 /** Lets every queued message and every piece of durable work run to the end (invitations wait for a human). */
 async function settle(): Promise<void> {
@@ -131,7 +122,7 @@ describe('a purchase batch', () => {
     const items = [
       ...attested.map((customerId) => ({ customerId })),
       ...invited.map((customerId) => ({ customerId, mca: { method: 'invite' } })),
-      ...attestedNow.map((customerId) => ({ customerId, mca: anAttestation })),
+      ...attestedNow.map((customerId) => ({ customerId, mca: anAttestation() })),
       ...unknown.map((customerId) => ({ customerId })),
       ...elsewhere.map((customerId) => ({ customerId })),
       ...withPlan.map((customerId) => ({ customerId })),
@@ -207,8 +198,8 @@ describe('a purchase batch', () => {
       as: salesAgent,
       body: {
         type: 'MicrosoftCustomerAgreement',
-        primaryContact: anAttestation.primaryContact,
-        dateAgreed: anAttestation.dateAgreed,
+        primaryContact: aContact,
+        dateAgreed: '2026-01-05',
       },
     });
     expect(attestation.status).toBe(201);

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { getPurchaseBatchEndpoint, submitPurchaseBatchEndpoint } from '../../functions/purchaseBatches';
 import { type Role } from '../../shared/domain/rules/roles';
+import { anAttestation, salesAgent } from '../support/fixtures';
 import { anHttpRequest, aRecordingQueue, callHandler, useServices } from '../support/handlerHarness';
 import { createInMemoryBatchRepository } from '../support/inMemory/inMemoryBatchRepository';
 
@@ -9,13 +10,6 @@ vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   getServices: (await import('../support/handlerHarness')).currentServices,
 }));
-
-const salesAgent = { roles: ['SalesAgent'] as Role[], userId: 'sally' };
-const anAttestation = {
-  method: 'attest',
-  primaryContact: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@customer.example' },
-  dateAgreed: '2026-01-15',
-} as const;
 
 let batches: ReturnType<typeof createInMemoryBatchRepository>;
 let purchaseRequests: ReturnType<typeof aRecordingQueue>;
@@ -96,7 +90,7 @@ describe('POST /api/purchase-batches (handler)', () => {
     expect((await submit({ items: [{ customerId: 'x' }] }, null)).status).toBe(401);
     expect((await submit({ items: [{ customerId: 'x' }] }, { roles: ['AdminAgent'] })).status).toBe(403);
     const globalAdminAttesting = await submit(
-      { items: [{ customerId: 'x', mca: anAttestation }] },
+      { items: [{ customerId: 'x', mca: anAttestation() }] },
       { roles: ['GlobalAdmin'] },
     );
     expect(globalAdminAttesting.status).toBe(403);
@@ -105,7 +99,7 @@ describe('POST /api/purchase-batches (handler)', () => {
 
   it('refuses an attestation dated in the future before anything is queued', async () => {
     const future = await submit({
-      items: [{ customerId: 'x', mca: { ...anAttestation, dateAgreed: '2999-01-01' } }],
+      items: [{ customerId: 'x', mca: { ...anAttestation(), dateAgreed: '2999-01-01' } }],
     });
 
     expect(future.status).toBe(400);
