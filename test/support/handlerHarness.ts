@@ -106,9 +106,8 @@ export async function anHttpRequest(
 export interface HandlerResponse {
   status: number;
   headers: Record<string, string>;
-  /** The parsed JSON body, or undefined when empty. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read as the test expects, like a fetch body
-  body: any;
+  /** The parsed JSON body, or undefined when empty: assert on it with toMatchObject, or cast to what you read. */
+  body: unknown;
 }
 
 /**
