@@ -63,6 +63,13 @@ export interface ReplayOptions {
   name?: string;
 }
 
+export interface StepOptions {
+  /** When the event arrives (the clock only moves forward); default: the time of the last episode. */
+  at?: Date;
+  /** Which of several open calls of the same activity is meant, by its input. */
+  where?: (input: unknown) => boolean;
+}
+
 interface LogicalTask {
   kind: 'activity' | 'timer' | 'subOrchestration';
   action: OrchestratorAction;
@@ -104,7 +111,6 @@ export class OrchestrationReplay {
   readonly history: HistoryEvent[] = [];
   readonly #listener: OrchestratorListener;
   readonly #tasks: LogicalTask[] = [];
-  readonly #owners = new Map<number, LogicalTask>();
   #nextId = 0;
   #now: number;
   #started = false;
@@ -135,9 +141,9 @@ export class OrchestrationReplay {
   }
 
   /** The current attempt of the open activity `name` returned `result`. */
-  completeActivity(name: string, result: unknown, at?: Date): Promise<Episode> {
-    const task = this.#openTask('activity', name);
-    this.#moveClock(at);
+  completeActivity(name: string, result: unknown, step: StepOptions = {}): Promise<Episode> {
+    const task = this.#openTask('activity', name, step.where);
+    this.#moveClock(step.at);
     task.settled = true;
     return this.#episode({
       ...event(HistoryEventType.TaskCompleted, this.#now),
@@ -151,9 +157,9 @@ export class OrchestrationReplay {
    * retry timer; this fires it too, so the returned episode shows the re-attempt or, once the attempts are used up,
    * what the orchestrator does with the failure.
    */
-  async failActivity(name: string, message: string, at?: Date): Promise<Episode> {
-    const task = this.#openTask('activity', name);
-    this.#moveClock(at);
+  async failActivity(name: string, message: string, step: StepOptions = {}): Promise<Episode> {
+    const task = this.#openTask('activity', name, step.where);
+    this.#moveClock(step.at);
     const failed: HistoryEvent = {
       ...event(HistoryEventType.TaskFailed, this.#now),
       TaskScheduledId: task.currentId,
@@ -176,9 +182,9 @@ export class OrchestrationReplay {
   }
 
   /** Every remaining attempt of the open activity `name` throws `message`; returns the episode after the last. */
-  async exhaustRetries(name: string, message: string): Promise<Episode> {
+  async exhaustRetries(name: string, message: string, step: StepOptions = {}): Promise<Episode> {
     for (;;) {
-      const episode = await this.failActivity(name, message);
+      const episode = await this.failActivity(name, message, step);
       if (!this.#isOpen('activity', name) || episode.done || episode.failure !== undefined) return episode;
     }
   }
@@ -213,8 +219,8 @@ export class OrchestrationReplay {
   }
 
   /** An external event arrives (as `raiseEvent` delivers it: JSON of the payload). */
-  raiseEvent(name: string, payload: unknown, at?: Date): Promise<Episode> {
-    this.#moveClock(at);
+  raiseEvent(name: string, payload: unknown, step: Pick<StepOptions, 'at'> = {}): Promise<Episode> {
+    this.#moveClock(step.at);
     return this.#episode({
       ...event(HistoryEventType.EventRaised, this.#now),
       Name: name,
@@ -352,16 +358,21 @@ export class OrchestrationReplay {
 
   #allocate(task: LogicalTask): void {
     task.currentId = this.#nextId++;
-    this.#owners.set(task.currentId, task);
   }
 
-  #openTask(kind: LogicalTask['kind'], name: string): LogicalTask {
+  #openTask(kind: LogicalTask['kind'], name: string, where?: (input: unknown) => boolean): LogicalTask {
     const open = this.#tasks.filter(
-      (t) => t.kind === kind && !t.settled && t.role === 'attempt' && t.action.functionName === name,
+      (t) =>
+        t.kind === kind &&
+        !t.settled &&
+        t.role === 'attempt' &&
+        t.action.functionName === name &&
+        (where === undefined || where(t.action.input)),
     );
     if (open.length !== 1) {
       throw new Error(
-        `Expected one open ${kind} '${name}', found ${open.length}; open activities: ${this.openActivities.join(', ') || 'none'}.`,
+        `Expected one open ${kind} '${name}'${where ? ' matching where()' : ''}, found ${open.length}; ` +
+          `open activities: ${this.openActivities.join(', ') || 'none'}.`,
       );
     }
     return open[0] as LogicalTask;
