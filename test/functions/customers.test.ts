@@ -39,7 +39,7 @@ describe('PUT /api/customers/{customerId} (handler)', () => {
     const stored = await customers.get('contoso');
     await customers.replace({
       ...stored!,
-      mca: { accepted: true, agreementId: 'a-1', dateAgreed: '2026-01-05' },
+      mca: { accepted: true, agreementId: 'a-1', dateAgreed: '2026-01-05T00:00:00.000Z' },
     });
 
     const updated = await put('contoso', aCustomerRequest({ companyName: 'Contoso GmbH' }));

@@ -1,6 +1,8 @@
 import {
   type BatchHeaderDocument,
+  batchHeaderDocumentSchema,
   type BatchLineDocument,
+  batchLineDocumentSchema,
   lineDocumentId,
 } from '../../../shared/domain/rules/purchaseBatch';
 import {
@@ -31,10 +33,9 @@ export function createInMemoryBatchRepository(): BatchRepository & {
     }
     return stored;
   };
-  const stamped = (line: BatchLine): BatchLineDocument => ({
-    ...structuredClone(line),
-    _etag: `"${++etag}"`,
-  });
+  // Parsed as the Cosmos repository parses what the store returns, so a malformed line fails here too.
+  const stamped = (line: BatchLine): BatchLineDocument =>
+    batchLineDocumentSchema.parse({ ...structuredClone(line), _etag: `"${++etag}"` });
   const copy = (line: BatchLineDocument | undefined) => (line ? structuredClone(line) : undefined);
 
   const readLine = (batchId: string, lineId: string): Promise<BatchLineDocument | undefined> =>
@@ -44,7 +45,7 @@ export function createInMemoryBatchRepository(): BatchRepository & {
     claimBatch(header: BatchHeaderDocument) {
       const existing = headers.get(header.batchId);
       if (existing) return Promise.resolve({ existing: structuredClone(existing) });
-      headers.set(header.batchId, structuredClone(header));
+      headers.set(header.batchId, batchHeaderDocumentSchema.parse(structuredClone(header)));
       return Promise.resolve({ claimed: true as const });
     },
 

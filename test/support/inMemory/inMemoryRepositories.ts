@@ -1,11 +1,15 @@
 import { type AgreementRepository } from '../../../shared/agreements/agreementRepository';
 import { type CustomerRepository } from '../../../shared/customers/customerRepository';
 import {
-  type AgreementDocument,
+  agreementDocumentSchema,
   type CustomerDocument,
+  customerDocumentSchema,
   mcaAgreement,
 } from '../../../shared/domain/documents/documents';
-import { type InvitationDocument } from '../../../shared/domain/documents/invitation';
+import {
+  type InvitationDocument,
+  invitationDocumentSchema,
+} from '../../../shared/domain/documents/invitation';
 import { mcaSummaryOf } from '../../../shared/domain/rules/mcaAgreement';
 import { type InvitationRepository } from '../../../shared/invitations/invitationRepository';
 import { type Notification, type NotificationSender } from '../../../shared/notifications/notificationSender';
@@ -16,11 +20,14 @@ import { type Notification, type NotificationSender } from '../../../shared/noti
  * same small read-change-write steps as the Cosmos repositories (whose own tests run against the Cosmos server).
  */
 
-/** Documents by id, each write a new ETag; reads hand out copies, so a test cannot change what is stored by accident. */
-function documentTable<T extends { _etag?: string | undefined }>() {
+/**
+ * Documents by id, each write a new ETag; reads hand out copies, so a test cannot change what is stored by accident.
+ * What is written is parsed with the document's schema, as the Cosmos repositories parse what the store returns.
+ */
+function documentTable<T extends { _etag?: string | undefined }>(schema: { parse(value: unknown): T }) {
   const documents = new Map<string, T>();
   let etag = 0;
-  const stamp = (document: T): T => ({ ...structuredClone(document), _etag: `"${++etag}"` });
+  const stamp = (document: T): T => ({ ...schema.parse(structuredClone(document)), _etag: `"${++etag}"` });
   return {
     get(id: string): T | undefined {
       const found = documents.get(id);
@@ -47,7 +54,7 @@ function documentTable<T extends { _etag?: string | undefined }>() {
 }
 
 export function createInMemoryCustomerRepository(): CustomerRepository {
-  const table = documentTable<CustomerDocument>();
+  const table = documentTable(customerDocumentSchema);
   const get = (customerId: string) => Promise.resolve(table.get(customerId));
   const replace = (document: CustomerDocument) =>
     Promise.resolve(table.replace(document.customerId, document));
@@ -103,7 +110,7 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
 }
 
 export function createInMemoryAgreementRepository(): AgreementRepository {
-  const table = documentTable<AgreementDocument>();
+  const table = documentTable(agreementDocumentSchema);
   return {
     create: (agreement) =>
       Promise.resolve(table.create(`${agreement.customerId}/${agreement.id}`, agreement)),
@@ -118,7 +125,7 @@ export function createInMemoryAgreementRepository(): AgreementRepository {
 }
 
 export function createInMemoryInvitationRepository(): InvitationRepository {
-  const table = documentTable<InvitationDocument>();
+  const table = documentTable(invitationDocumentSchema);
   const get = (id: string) => Promise.resolve(table.get(id));
   const replace = (invitation: InvitationDocument) =>
     Promise.resolve(table.replace(invitation.id, invitation));
