@@ -7,14 +7,11 @@ import {
   type BatchLineStatus,
   purchaseIdForLine,
 } from '../../shared/domain/rules/purchaseBatch';
-import { type Role } from '../../shared/domain/rules/roles';
 import { encodeQueueMessage } from '../../shared/platform/queues/queues';
 import { createBatchRepository } from '../../shared/purchaseBatches/batchRepository';
 import { submitPurchaseBatch } from '../../shared/purchaseBatches/submitPurchaseBatch';
-import { aCustomer } from '../support/documentFixtures';
+import { aContact, aCustomer, anAttestation, salesAgent } from '../support/fixtures';
 import { type RunningService, startService } from '../support/service';
-
-const salesAgent = { roles: ['SalesAgent'] as Role[], userId: 'sales-agent-1' };
 
 interface BatchView {
   batchId: string;
@@ -67,12 +64,6 @@ function someCustomers(count: number, kind: string, overrides: Partial<CustomerD
 
 const withoutMca = { mca: { accepted: false } };
 
-const anAttestation = {
-  method: 'attest',
-  primaryContact: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@customer.example' },
-  dateAgreed: '2025-01-15',
-} as const;
-
 /** Lets every queued message and every piece of durable work run to the end (invitations wait for a human). */
 async function settle(): Promise<void> {
   await service.host.drainQueues();
@@ -112,6 +103,9 @@ function sum(counts: Record<string, number>): number {
   return Object.values(counts).reduce((total, count) => total + count, 0);
 }
 
+// What a use case or a handler proves alone is tested there (test/shared/purchaseBatches/, test/functions/
+// purchaseBatches.test.ts); these are the paths only the whole service shows: queue delivery, redelivery, poison
+// handling, durable workflows and the stores together.
 describe('a purchase batch', () => {
   it('of 200 lines mixing attested, invited, refused and duplicate lines ends with exact counts', async () => {
     const attested = await registered(someCustomers(60, 'attested'));
@@ -128,7 +122,7 @@ describe('a purchase batch', () => {
     const items = [
       ...attested.map((customerId) => ({ customerId })),
       ...invited.map((customerId) => ({ customerId, mca: { method: 'invite' } })),
-      ...attestedNow.map((customerId) => ({ customerId, mca: anAttestation })),
+      ...attestedNow.map((customerId) => ({ customerId, mca: anAttestation() })),
       ...unknown.map((customerId) => ({ customerId })),
       ...elsewhere.map((customerId) => ({ customerId })),
       ...withPlan.map((customerId) => ({ customerId })),
@@ -204,8 +198,8 @@ describe('a purchase batch', () => {
       as: salesAgent,
       body: {
         type: 'MicrosoftCustomerAgreement',
-        primaryContact: anAttestation.primaryContact,
-        dateAgreed: anAttestation.dateAgreed,
+        primaryContact: aContact,
+        dateAgreed: '2026-01-05',
       },
     });
     expect(attestation.status).toBe(201);
@@ -246,26 +240,6 @@ describe('purchase requests on the queue', () => {
     expect(direct.items).toEqual([{ lineId: '1', customerId, purchaseId, status: 'completed' }]);
   });
 
-  it('count a message that is not a valid purchase request as failed in its batch', async () => {
-    const batchId = `invalid-${aNewCustomerId('batch')}`;
-    await purchaseRequests.sendMessage(
-      encodeQueueMessage({ batchId, lineId: '1', customerId: 'someone', requestedBy: 'not a user' }),
-    );
-    await settle();
-    const failed = await batch(batchId);
-    expect(failed.counts.failed).toBe(1);
-    expect(failed.items[0]?.error?.code).toBe('InvalidRequest');
-  });
-
-  it('drop a message that names no batch line after its attempts, without stopping the queue', async () => {
-    await purchaseRequests.sendMessage(Buffer.from('this is not a purchase request').toString('base64'));
-    const [customerId] = await registered(someCustomers(1, 'after-garbage'));
-    const batchId = await submitted([{ customerId }]);
-    await settle();
-    expect((await batch(batchId)).counts.completed).toBe(1);
-    expect((await purchaseRequests.getProperties()).approximateMessagesCount).toBe(0);
-  });
-
   it('count a line that keeps failing as failed, while the other lines of its batch go on', async () => {
     const unreadable = aNewCustomerId('unreadable');
     // A customer document that no longer matches the schema: every attempt fails the same way.
@@ -298,36 +272,6 @@ describe('purchase requests on the queue', () => {
     const replayed = await batch(batchId);
     expect(replayed.counts).toMatchObject({ failed: 0, completed: 2 });
     expect(replayed.items[0]?.error).toBeUndefined();
-  });
-
-  it('ignore a message for an existing line that names another customer', async () => {
-    const [customerId, someoneElse] = await registered(someCustomers(2, 'line-owner'));
-    const batchId = `owned-${customerId}`;
-    // The line as a submitted batch writes it, before its own message is handled.
-    await createBatchRepository(service.cosmos.containers.batches).createLines(batchId, [
-      {
-        id: 'line-1',
-        docType: 'purchaseBatchLine',
-        batchId,
-        lineId: '1',
-        position: 0,
-        customerId: customerId!,
-        status: 'queued',
-        updatedAt: new Date().toISOString(),
-      },
-    ]);
-    const requestFor = (customer: string) =>
-      encodeQueueMessage({ batchId, lineId: '1', customerId: customer, requestedBy: { userId: 'someone' } });
-    await purchaseRequests.sendMessage(requestFor(someoneElse!));
-    await settle();
-    expect((await batch(batchId)).items[0]?.status).toBe('queued');
-    expect(await countOf(someoneElse!, 'order')).toBe(0);
-
-    await purchaseRequests.sendMessage(requestFor(customerId!));
-    await settle();
-    expect((await batch(batchId)).items).toEqual([
-      { lineId: '1', customerId, purchaseId: purchaseIdForLine(batchId, '1'), status: 'completed' },
-    ]);
   });
 });
 
@@ -377,70 +321,5 @@ describe('submitting a batch', () => {
     expect(settled.total).toBe(3);
     expect(settled.items).toHaveLength(3);
     expect(settled.counts.completed).toBe(3);
-  });
-
-  it('refuses an empty batch, more than 1,000 items, a bad item and a repeated line id', async () => {
-    const post = (body: unknown) => service.call('POST', '/api/purchase-batches', { as: salesAgent, body });
-    const empty = await post({ items: [] });
-    expect(empty.status).toBe(400);
-    expect(empty.body).toMatchObject({ code: 'InvalidRequest' });
-
-    const tooMany = await post({
-      items: Array.from({ length: 1001 }, (_, index) => ({ customerId: `c-${index}` })),
-    });
-    expect(tooMany.status).toBe(400);
-
-    const badItem = await post({
-      items: [{ customerId: 'fine' }, { customerId: 'fine', colour: 'blue' }, {}],
-    });
-    expect(badItem.status).toBe(400);
-    const pointers = (badItem.body as { errors: { pointer: string }[] }).errors.map((error) => error.pointer);
-    expect(pointers).toEqual(expect.arrayContaining(['/items/1', '/items/2/customerId']));
-
-    const badMca = await post({ items: [{ customerId: 'fine', mca: { method: 'telepathy' } }] });
-    expect(badMca.status).toBe(400);
-
-    const repeated = await post({ items: [{ lineId: '2', customerId: 'a' }, { customerId: 'b' }] });
-    expect(repeated.status).toBe(400);
-    expect((repeated.body as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe('/items/1/lineId');
-
-    const noBody = await post(undefined);
-    expect(noBody.status).toBe(400);
-  });
-
-  it('is for the roles that buy the Azure plan, and attesting in it for the roles that attest', async () => {
-    const anonymous = await service.call('POST', '/api/purchase-batches', {
-      body: { items: [{ customerId: 'x' }] },
-    });
-    expect(anonymous.status).toBe(401);
-    const adminAgent = await service.call('POST', '/api/purchase-batches', {
-      as: { roles: ['AdminAgent'] },
-      body: { items: [{ customerId: 'x' }] },
-    });
-    expect(adminAgent.status).toBe(403);
-    const globalAdminAttesting = await service.call('POST', '/api/purchase-batches', {
-      as: { roles: ['GlobalAdmin'] },
-      body: { items: [{ customerId: 'x', mca: anAttestation }] },
-    });
-    expect(globalAdminAttesting.status).toBe(403);
-  });
-
-  it('refuses an attestation dated in the future before anything is queued', async () => {
-    const future = await service.call('POST', '/api/purchase-batches', {
-      as: salesAgent,
-      body: { items: [{ customerId: 'x', mca: { ...anAttestation, dateAgreed: '2999-01-01' } }] },
-    });
-    expect(future.status).toBe(400);
-    expect((future.body as { errors: { pointer: string }[] }).errors[0]?.pointer).toBe(
-      '/items/0/mca/dateAgreed',
-    );
-  });
-});
-
-describe('reading a batch', () => {
-  it('answers 404 BatchNotFound for a batch that does not exist', async () => {
-    const missing = await service.call('GET', '/api/purchase-batches/no-such-batch', { as: salesAgent });
-    expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ code: 'BatchNotFound' });
   });
 });

@@ -2,6 +2,8 @@ import path from 'node:path';
 
 import type { HostLogger } from '../../local-functions-host/index';
 
+export { eventually } from '../support/eventually';
+
 /** The fixture app (plain CommonJS, `main: functions/*.js`). */
 export const fixtureAppDir = path.join(__dirname, 'fixture-app');
 
@@ -38,16 +40,4 @@ export function collectingLogger(): CollectingLogger {
     warn: (message) => lines.push({ level: 'warn', message }),
     error: (message) => lines.push({ level: 'error', message }),
   };
-}
-
-/** Polls `check` until it returns true (bounded). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
 }

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
-import { type CollectingLogger, collectingLogger, fixtureAppDir, fixtureEvents } from './fixtureSupport';
+import {
+  type CollectingLogger,
+  collectingLogger,
+  eventually,
+  fixtureAppDir,
+  fixtureEvents,
+} from './fixtureSupport';
 
 let host: LocalHost;
 let logger: CollectingLogger;
@@ -361,10 +367,7 @@ describe('harness', () => {
 
   it('waitForIdle() waits for a request in flight', async () => {
     const pending = get('/api/slow');
-    const deadline = Date.now() + 5000;
-    while (fixtureEvents('slowStarted').length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await eventually(() => fixtureEvents('slowStarted').length > 0, 5000);
     expect(fixtureEvents('slowDone')).toHaveLength(0);
     await host.waitForIdle();
     expect(fixtureEvents('slowDone')).toHaveLength(1);

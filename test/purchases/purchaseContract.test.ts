@@ -152,7 +152,7 @@ describe('partner attestation', () => {
     });
     const again = await service.call('POST', `/api/customers/${customerId}/agreements`, {
       as: adminAgent,
-      body: { ...body, primaryContact: { ...aContact, email: 'GRACE@contoso.example' } },
+      body: { ...body, primaryContact: { ...aContact, email: aContact.email.toUpperCase() } },
     });
     const changedContact = await service.call('POST', `/api/customers/${customerId}/agreements`, {
       as: adminAgent,

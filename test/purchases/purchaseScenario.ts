@@ -1,33 +1,22 @@
 import { QueueClient } from '@azure/storage-queue';
 
 import { type Customer } from '../../shared/domain/api/customer';
-import { type Role } from '../../shared/domain/rules/roles';
 import { type Problem } from '../../shared/platform/http/problem';
 import { type Purchase } from '../../shared/purchases/readPurchase';
-import { storedDocumentCounts } from '../support/customerJourney';
+import { aRegisteredCustomer, storedDocumentCounts } from '../support/customerJourney';
+import { salesAgent } from '../support/fixtures';
 import { type RunningService, type ServiceResponse } from '../support/service';
 
-/** Roles as tests name them. */
-export const salesAgent: { roles: Role[]; userId: string } = { roles: ['SalesAgent'], userId: 'sally' };
-export const adminAgent: { roles: Role[]; userId: string } = { roles: ['AdminAgent'], userId: 'adam' };
-export const globalAdmin: { roles: Role[]; userId: string } = { roles: ['GlobalAdmin'], userId: 'gloria' };
-
-export const aContact = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.example' };
-
-export function aCustomerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    companyName: 'Contoso Ltd',
-    country: 'DE',
-    segment: 'commercial',
-    relationship: 'direct',
-    primaryContact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' },
-    ...overrides,
-  };
-}
-
-export function anAttestation(contact: Record<string, unknown> = aContact): Record<string, unknown> {
-  return { method: 'attest', primaryContact: contact, dateAgreed: '2026-01-05T09:00:00Z' };
-}
+// The nouns live in the one fixture vocabulary; re-exported for the purchase tests that import them from here.
+export {
+  aContact,
+  aCustomerRequest,
+  adminAgent,
+  anAttestation,
+  anInvitation,
+  globalAdmin,
+  salesAgent,
+} from '../support/fixtures';
 
 export interface Notification {
   type: 'mcaInvitation' | 'mcaReminder' | 'mcaExpired';
@@ -50,12 +39,7 @@ export function purchaseScenario(service: RunningService) {
     async aRegisteredCustomer(overrides: Record<string, unknown> = {}): Promise<string> {
       customerCount += 1;
       const customerId = `customer-${customerCount}-${Math.random().toString(36).slice(2, 8)}`;
-      const response = await service.call('PUT', `/api/customers/${customerId}`, {
-        as: salesAgent,
-        body: aCustomerRequest(overrides),
-      });
-      if (response.status !== 201) throw new Error(`register failed: ${JSON.stringify(response.body)}`);
-      return customerId;
+      return aRegisteredCustomer(service, customerId, { companyName: 'Contoso Ltd', ...overrides });
     },
 
     startPurchase(

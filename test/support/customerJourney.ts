@@ -1,11 +1,9 @@
 import { expect } from 'vitest';
 
+import { aContact, aCustomerRequest, salesAgent } from './fixtures';
 import { type TestService } from './service';
 
 /** Steps a partner takes with a customer, through the public API, for tests that need a customer in some state. */
-
-const aContact = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' };
-const salesAgent = { roles: ['SalesAgent' as const] };
 
 /** Registers a customer (country DE unless told otherwise) and returns its id. */
 export async function aRegisteredCustomer(
@@ -15,7 +13,7 @@ export async function aRegisteredCustomer(
 ): Promise<string> {
   const response = await service.call('PUT', `/api/customers/${customerId}`, {
     as: salesAgent,
-    body: { companyName: `${customerId} Ltd`, country: 'DE', primaryContact: aContact, ...overrides },
+    body: aCustomerRequest({ companyName: `${customerId} Ltd`, ...overrides }),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return customerId;

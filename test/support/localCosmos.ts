@@ -1,8 +1,6 @@
-import { type AddressInfo } from 'node:net';
-
 import { type Container, CosmosClient } from '@azure/cosmos';
-import { createHttpServer } from '@vercel/cosmosdb-server';
 
+import { startCosmosServer } from '../../local-functions-host/embedded';
 import {
   containerDefinitions,
   type ContainerName,
@@ -16,14 +14,15 @@ export interface LocalCosmos {
   stop(): Promise<void>;
 }
 
-/** An in-memory Cosmos DB server in this process, with the app's database and containers, for repository tests. */
+/**
+ * The embedded Cosmos DB server (the one `npm start` runs) on a free port, with the app's database and containers,
+ * for repository tests and the running service.
+ */
 export async function startLocalCosmos(databaseId = 'azure-plan-test'): Promise<LocalCosmos> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startCosmosServer();
   const client = new CosmosClient({
-    endpoint,
-    key: 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
+    endpoint: server.endpoint,
+    key: server.key,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
   const database = await ensureDatabase(client, databaseId);
@@ -34,12 +33,12 @@ export async function startLocalCosmos(databaseId = 'azure-plan-test'): Promise<
     ]),
   ) as Record<ContainerName, Container>;
   return {
-    endpoint,
+    endpoint: server.endpoint,
     client,
     containers,
     stop: async () => {
       client.dispose();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.stop();
     },
   };
 }

@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 
-import { importJWK, type JWK, SignJWT } from 'jose';
-
+import { startAzurite } from '../../local-functions-host/embedded';
 import { type LocalHost, silentLogger, startLocalHost } from '../../local-functions-host/index';
 import { type Role } from '../../shared/domain/rules/roles';
+import { devToken, sampleSettings } from './devToken';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
 
 /**
@@ -61,20 +58,16 @@ export interface ServiceOptions {
 }
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
-const settings = (
-  JSON.parse(readFileSync(path.join(repositoryRoot, 'local.settings.sample.json'), 'utf8')) as {
-    Values: Record<string, string>;
-  }
-).Values;
-const azuriteAccountKey =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+const settings = sampleSettings;
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
   const cosmos = await startLocalCosmos(settings.COSMOS_DATABASE ?? 'azure-plan');
-  const azurite = await startAzuriteQueues();
-  const storageConnectionString =
-    `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${azuriteAccountKey};` +
-    `QueueEndpoint=http://127.0.0.1:${azurite.port}/devstoreaccount1;`;
+  // Queues only: the app and the host use no blobs or tables, and the single-service Azurite starts faster.
+  const azurite = await startAzurite({ services: ['queue'] }).catch(async (error: unknown) => {
+    await cosmos.stop();
+    throw error;
+  });
+  const storageConnectionString = azurite.connectionString;
   let host: LocalHost;
   try {
     host = await startLocalHost({
@@ -91,26 +84,12 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       ...(options.hostJson ? { hostJson: options.hostJson } : {}),
     });
   } catch (error) {
-    azurite.stop();
+    await azurite.stop();
     await cosmos.stop();
     throw error;
   }
 
-  const jwk = JSON.parse(
-    readFileSync(path.join(repositoryRoot, 'scripts', 'local-auth', 'dev-signing-key.private.json'), 'utf8'),
-  ) as JWK & { kid: string };
-  const key = await importJWK(jwk, 'RS256');
-
-  async function token(roles: Role[], userId = 'test-user'): Promise<string> {
-    return new SignJWT({ roles, name: userId, oid: userId })
-      .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
-      .setIssuer(process.env.AUTH_ISSUER ?? settings.AUTH_ISSUER ?? '')
-      .setAudience(process.env.AUTH_AUDIENCE ?? settings.AUTH_AUDIENCE ?? '')
-      .setSubject(userId)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(key);
-  }
+  const token = devToken;
 
   return {
     url: host.url,
@@ -143,55 +122,8 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     },
     async stop(): Promise<void> {
       await host.stop();
-      azurite.stop();
+      await azurite.stop();
       await cosmos.stop();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** Azurite's queue service in memory, as a child process; ready when its port accepts connections. */
-async function startAzuriteQueues(): Promise<{ port: number; stop(): void }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      path.join(repositoryRoot, 'node_modules', 'azurite', 'dist', 'src', 'queue', 'main.js'),
-      '--queuePort',
-      String(port),
-      '--inMemoryPersistence',
-      '--silent',
-      '--skipApiVersionCheck',
-      '--disableTelemetry',
-    ],
-    { stdio: 'ignore' },
-  );
-  const stop = (): void => {
-    child.kill();
-  };
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if (await canConnect(port)) return { port, stop };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  stop();
-  throw new Error(`Azurite did not start on port ${port}.`);
 }

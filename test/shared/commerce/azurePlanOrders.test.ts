@@ -10,7 +10,7 @@ import { createCustomerRepository } from '../../../shared/customers/customerRepo
 import { type CustomerDocument } from '../../../shared/domain/documents/documents';
 import { AppError } from '../../../shared/domain/errors';
 import { newPartnerAttestation } from '../../../shared/domain/rules/mcaAgreement';
-import { aCustomer } from '../../support/documentFixtures';
+import { aCustomer } from '../../support/fixtures';
 import { type LocalCosmos, startLocalCosmos } from '../../support/localCosmos';
 
 let cosmos: LocalCosmos;

@@ -10,7 +10,7 @@ import {
   entitlementDocumentSchema,
 } from '../../../shared/domain/documents/documents';
 import { legacyOrder } from '../../../shared/domain/rules/legacyOffer';
-import { aCustomer, aLegacySubscription, anAzurePlanSubscription } from '../../support/documentFixtures';
+import { aCustomer, aLegacySubscription, anAzurePlanSubscription } from '../../support/fixtures';
 import { type LocalCosmos, startLocalCosmos } from '../../support/localCosmos';
 
 let cosmos: LocalCosmos;

@@ -4,7 +4,7 @@ import {
   createCustomerRepository,
   type CustomerRepository,
 } from '../../../shared/customers/customerRepository';
-import { aCustomer } from '../../support/documentFixtures';
+import { aCustomer } from '../../support/fixtures';
 import { type LocalCosmos, startLocalCosmos } from '../../support/localCosmos';
 
 let cosmos: LocalCosmos;

@@ -7,11 +7,10 @@ import {
   mcaOptionSchema,
   unstartedSlotGraceMs,
 } from '../../../../shared/domain/rules/azurePlanPurchase';
-import { aCustomer } from '../../../support/documentFixtures';
+import { aContact, aCustomer } from '../../../support/fixtures';
 
 const markets = new Set(['DE', 'US']);
 const now = new Date('2026-03-01T12:00:00.000Z');
-const aContact = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.example' };
 
 function codeOf(run: () => unknown): string | undefined {
   try {

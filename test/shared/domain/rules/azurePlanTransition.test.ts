@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../../../shared/domain/errors';
 import { planTransition, transitionOutcome } from '../../../../shared/domain/rules/azurePlanTransition';
-import { aCustomer, aLegacySubscription } from '../../../support/documentFixtures';
+import { aCustomer, aLegacySubscription } from '../../../support/fixtures';
 import { refusalCode } from '../../../support/refusalCode';
 
 const azurePlanMarkets = new Set(['DE', 'US']);

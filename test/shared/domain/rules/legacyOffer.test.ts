@@ -7,7 +7,7 @@ import {
   legacySubscriptionUpdateSchema,
   updatedLegacySubscription,
 } from '../../../../shared/domain/rules/legacyOffer';
-import { aCustomer, aLegacySubscription, anAzurePlanSubscription } from '../../../support/documentFixtures';
+import { aCustomer, aLegacySubscription, anAzurePlanSubscription } from '../../../support/fixtures';
 import { refusalCode } from '../../../support/refusalCode';
 
 describe('Microsoft Azure (0145P) orders', () => {

@@ -7,7 +7,7 @@ import {
   type ReservationRequest,
   reservationRequestSchema,
 } from '../../../../shared/domain/rules/reservations';
-import { aCustomer } from '../../../support/documentFixtures';
+import { aCustomer } from '../../../support/fixtures';
 import { refusalCode } from '../../../support/refusalCode';
 
 const aCustomerWithAnActivePlan = aCustomer({

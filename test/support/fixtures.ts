@@ -1,0 +1,105 @@
+import {
+  azurePlanProduct,
+  type CustomerDocument,
+  legacyAzureOffer,
+  type SubscriptionDocument,
+} from '../../shared/domain/documents/documents';
+import { type Role } from '../../shared/domain/rules/roles';
+
+/**
+ * The one vocabulary of test fixtures, as nouns: who calls (`salesAgent`), who the customer is (`aContact`,
+ * `aCustomerRequest` for the API, `aCustomer` for the stored document), how the MCA is accepted (`anAttestation`,
+ * `anInvitation`), and the documents of a customer's partition. Override what the test is about.
+ */
+
+/** Callers, as tests sign them in. */
+export const salesAgent: { roles: Role[]; userId: string } = { roles: ['SalesAgent'], userId: 'sally' };
+export const adminAgent: { roles: Role[]; userId: string } = { roles: ['AdminAgent'], userId: 'adam' };
+export const globalAdmin: { roles: Role[]; userId: string } = { roles: ['GlobalAdmin'], userId: 'gloria' };
+
+/** The customer's primary contact, who also accepts the MCA. */
+export const aContact = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' };
+
+/** The body of `PUT /api/customers/{id}`. */
+export function aCustomerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    companyName: 'Contoso Ltd',
+    country: 'DE',
+    segment: 'commercial',
+    relationship: 'direct',
+    primaryContact: aContact,
+    ...overrides,
+  };
+}
+
+/** The `mca` of a purchase whose partner confirms the customer's acceptance. */
+export function anAttestation(contact: Record<string, unknown> = aContact): Record<string, unknown> {
+  return { method: 'attest', primaryContact: contact, dateAgreed: '2026-01-05T09:00:00Z' };
+}
+
+/** The `mca` of a purchase that invites the customer to sign. */
+export function anInvitation(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { method: 'invite', reminderEveryHours: 24, expiresInDays: 30, ...overrides };
+}
+
+/** Documents of a customer's partition. */
+
+const created = '2026-01-05T09:00:00.000Z';
+
+export function aCustomer(overrides: Partial<CustomerDocument> = {}): CustomerDocument {
+  const customerId = overrides.customerId ?? 'contoso';
+  return {
+    id: customerId,
+    customerId,
+    docType: 'customer',
+    companyName: 'Contoso Ltd',
+    country: 'DE',
+    segment: 'commercial',
+    relationship: 'direct',
+    primaryContact: aContact,
+    createdAt: created,
+    updatedAt: created,
+    mca: { accepted: true, agreementId: 'agreement-1', dateAgreed: created },
+    azurePlan: null,
+    legacySubscriptionIds: [],
+    activePurchase: null,
+    ...overrides,
+  };
+}
+
+export function aLegacySubscription(overrides: Partial<SubscriptionDocument> = {}): SubscriptionDocument {
+  return {
+    id: 'legacy-1',
+    customerId: 'contoso',
+    docType: 'subscription',
+    offerId: legacyAzureOffer.offerId,
+    offerName: legacyAzureOffer.title,
+    friendlyName: 'Production',
+    quantity: 1,
+    unitType: 'Usage-based',
+    billingType: 'usage',
+    status: 'active',
+    orderId: 'legacy-order-1',
+    creationDate: created,
+    azureSubscriptionId: '11111111-1111-4111-8111-111111111111',
+    ...overrides,
+  };
+}
+
+export function anAzurePlanSubscription(overrides: Partial<SubscriptionDocument> = {}): SubscriptionDocument {
+  return {
+    id: 'plan-1',
+    customerId: 'contoso',
+    docType: 'subscription',
+    offerId: azurePlanProduct.offerId,
+    offerName: azurePlanProduct.title,
+    friendlyName: 'Azure plan',
+    quantity: 1,
+    unitType: 'Usage-based',
+    billingType: 'usage',
+    status: 'active',
+    orderId: 'plan-order-1',
+    creationDate: created,
+    ...overrides,
+  };
+}
