@@ -101,6 +101,11 @@ export async function runMixedRun(
           signal: AbortSignal.timeout(30_000),
         });
         const text = await response.text();
+        // A request the crash cut holds its Idempotency-Key for a minute: "retry shortly", as the answer says.
+        if (response.status === 409 && text.includes('IdempotentRequestInProgress') && attempt < 200) {
+          await delay(1_000);
+          continue;
+        }
         if (response.status >= 500 && attempt < 200) {
           await delay(100);
           continue;
