@@ -64,6 +64,8 @@ export async function startLocalStack(options: {
         COSMOS_ENDPOINT: `http://127.0.0.1:${ports.cosmos}`,
         LOCAL_STATE_DIR: options.stateDir,
         PUBLIC_BASE_URL: `http://127.0.0.1:${ports.http}`,
+        // Free ports for the Partner Center simulators once npm start runs them (wave2/purchase-integration).
+        SIMULATOR_PORTS: '0',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
