@@ -15,7 +15,7 @@ import { measureRawCosmosWriteRound } from './measureRawCosmosWrites';
 import { type BenchOptions, measuredRounds, measuredRow } from './runBench';
 import { type BenchService, startBenchService } from './startBenchService';
 import { type CountingCosmosServer } from './startCountingCosmosServer';
-import { elapsedMs, latencyPercentiles } from './statistics';
+import { elapsedMs, latencyPercentiles, spreadOf } from './statistics';
 
 const finalStatuses = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
@@ -34,6 +34,8 @@ const serviceRowLabels: Record<string, string> = {
   'historyEvents.attested': '(4) history events per purchase, attested',
   'historyEvents.invited': '(4) history events per purchase, invited',
   'batch.linesPerSecond': '(6) 1,000-line batch: lines/s to all final',
+  'durability.purchasesPerSecondJournal': '(7) attested purchases/s, durable journal on',
+  'durability.journalRatio': '(7) purchases/s journal on ÷ in-memory engine',
 };
 
 function unavailableRows(reason: string, only?: (id: string) => boolean): BenchRow[] {
@@ -200,6 +202,7 @@ export async function measureServiceRows(
   if ('unavailable' in started) return unavailableRows(started.unavailable);
   const service = started;
   const rows: BenchRow[] = [];
+  let inMemoryPurchasesPerSecond: number[] = [];
   const containers = await createBenchCosmosContainers(context.cosmos.endpoint);
   try {
     const client = createBenchClient(
@@ -233,6 +236,7 @@ export async function measureServiceRows(
           const purchases = await attestedThroughputRound(service, client, context.cosmos, options);
           return { raw, purchases };
         });
+        inMemoryPurchasesPerSecond = rounds.map((round) => round.purchases.purchasesPerSecond);
         const note = `${options.purchasesPerRound} per round, ${options.concurrency} in flight`;
         return [
           measuredRow({
@@ -358,5 +362,67 @@ export async function measureServiceRows(
     containers.dispose();
     await service.stop();
   }
+  rows.push(...(await journalRows(options, context, inMemoryPurchasesPerSecond)));
   return rows;
+}
+
+/**
+ * The same attested rounds on a host that keeps its durable instances in a journal on disk (as `npm start` does),
+ * right after the in-memory rounds of the same run, so that the ratio compares like with like.
+ */
+async function journalRows(
+  options: BenchOptions,
+  context: { cosmos: CountingCosmosServer },
+  inMemoryPurchasesPerSecond: number[],
+): Promise<BenchRow[]> {
+  const ids = ['durability.purchasesPerSecondJournal', 'durability.journalRatio'];
+  const only = (id: string) => ids.includes(id);
+  if (inMemoryPurchasesPerSecond.length === 0) return unavailableRows('no in-memory rounds to compare', only);
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const directory = mkdtempSync(path.join(tmpdir(), 'bench-journal-'));
+  process.stderr.write(`bench: measuring ${ids.join(', ')}\n`);
+  const started = await startBenchService({
+    appDir: options.appDir,
+    cosmosEndpoint: context.cosmos.endpoint,
+    durableStateDirectory: directory,
+  }).catch((error: unknown) => ({ unavailable: `service did not start: ${describe(error)}` }));
+  if ('unavailable' in started) return unavailableRows(started.unavailable, only);
+  try {
+    const client = createBenchClient(
+      started.baseUrl,
+      await aDevelopmentToken(options.appDir, started.settings, ['SalesAgent', 'AdminAgent']),
+    );
+    const rounds = await measuredRounds(options, () =>
+      attestedThroughputRound(started, client, context.cosmos, options),
+    );
+    const journal = rounds.map((round) => round.purchasesPerSecond);
+    const inMemoryMedian = spreadOf(inMemoryPurchasesPerSecond).median;
+    const note = `${options.purchasesPerRound} per round, ${options.concurrency} in flight; in-memory median ${inMemoryMedian.toFixed(0)}/s`;
+    return [
+      measuredRow({
+        id: 'durability.purchasesPerSecondJournal',
+        label: serviceRowLabels['durability.purchasesPerSecondJournal'] ?? '',
+        unit: 'purchases/s',
+        values: journal,
+        note,
+      }),
+      measuredRow(
+        {
+          id: 'durability.journalRatio',
+          label: serviceRowLabels['durability.journalRatio'] ?? '',
+          unit: '',
+          values: journal.map((value) => value / inMemoryMedian),
+          note: 'each journal round ÷ the median of the in-memory rounds of this run',
+        },
+        (median) => atLeast(0.5, median),
+      ),
+    ];
+  } catch (error) {
+    return unavailableRows(describe(error), only);
+  } finally {
+    await started.stop();
+    rmSync(directory, { recursive: true, force: true });
+  }
 }

@@ -19,6 +19,8 @@ export interface BenchService {
 export async function startBenchService(options: {
   appDir: string;
   cosmosEndpoint: string;
+  /** Keep durable instances in a journal in this folder (as `npm start` does); in memory when omitted. */
+  durableStateDirectory?: string;
 }): Promise<BenchService | { unavailable: string }> {
   if (!existsSync(path.join(options.appDir, 'dist', 'main.js')))
     return { unavailable: 'run `npm run build` first' };
@@ -33,6 +35,7 @@ export async function startBenchService(options: {
       appDir: options.appDir,
       port: 0,
       clock: 'real',
+      ...(options.durableStateDirectory ? { durableStateDirectory: options.durableStateDirectory } : {}),
       logger: process.env.BENCH_LOGS ? undefined : silentLogger,
       env: settings,
     });

@@ -21,6 +21,7 @@ import * as orders from './orders';
 import * as purchaseBatches from './purchaseBatches';
 import { registerPurchaseRequestTriggers } from './purchaseRequests';
 import * as purchases from './purchases';
+import { registerReconciliationTimer } from './reconciliation';
 import * as reservations from './reservations';
 import * as subscriptions from './subscriptions';
 
@@ -46,6 +47,7 @@ for (const endpoint of featureModules
 }
 registerUnmatchedRoute();
 registerPurchaseRequestTriggers();
+registerReconciliationTimer();
 registerAzurePlanTransitionOrchestrator();
 registerTransitionActivities();
 registerAzurePlanPurchaseOrchestrator();

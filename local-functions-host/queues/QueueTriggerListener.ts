@@ -24,8 +24,12 @@ export interface QueueTriggerListenerOptions {
   logger: HostLogger;
 }
 
-/** How long a received message stays invisible while its function runs; renewed halfway (the extension's 10 min). */
-const processingVisibilitySeconds = 600;
+/**
+ * How long a received message stays invisible while its function runs; renewed halfway (the extension's 10 min).
+ * A host that dies leaves its messages invisible that long, as on Azure; crash tests shorten it with
+ * `LOCAL_HOST_QUEUE_LEASE_SECONDS` so that they need not wait 10 minutes for redelivery.
+ */
+const processingVisibilitySeconds = Number(process.env.LOCAL_HOST_QUEUE_LEASE_SECONDS) || 600;
 /** The extension's minimum polling interval. */
 const minPollingIntervalMs = 100;
 

@@ -70,6 +70,21 @@ export function createCustomerRepository(container: Container) {
     update,
 
     /**
+     * Customers whose one-at-a-time slot was claimed before `before`, at most `limit`: the slots a crash may have
+     * stranded. A cross-partition query, run only by the reconciliation timer.
+     */
+    async findSlotsClaimedBefore(before: Date, limit: number): Promise<CustomerDocument[]> {
+      const { resources } = await container.items
+        .query<unknown>({
+          query:
+            "SELECT * FROM c WHERE c.docType = 'customer' AND IS_OBJECT(c.activePurchase) AND c.activePurchase.startedAt < @before",
+          parameters: [{ name: '@before', value: before.toISOString() }],
+        })
+        .fetchAll();
+      return resources.map((resource) => customerDocumentSchema.parse(resource)).slice(0, limit);
+    },
+
+    /**
      * Takes the customer's one-purchase-at-a-time slot, conditional on the customer being as it was read: of many
      * concurrent claims exactly one wins, the others get `'changed'` and look again.
      */

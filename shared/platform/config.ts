@@ -32,6 +32,13 @@ const configSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:7071'),
   /** Optional replacement for the shipped Azure plan market list (same JSON shape as data/azure-plan-markets.json). */
   AZURE_PLAN_MARKETS_FILE: z.string().optional(),
+  /**
+   * NCRONTAB schedule of the reconciliation timer (the function's trigger reads it as `%RECONCILE_SCHEDULE%`); every
+   * five minutes by default. Listed here so that a missing or malformed value is reported at start.
+   */
+  RECONCILE_SCHEDULE: nonEmpty.default('0 */5 * * * *'),
+  /** Work younger than this is not reconciled yet (it may still be on its way): seconds, 10 minutes by default. */
+  RECONCILE_GRACE_SECONDS: z.coerce.number().int().positive().default(600),
   /** Tests only: injected failures, `point:count,…` (see shared/platform/faultInjection.ts). Never set in production. */
   FAULT_INJECTION: z.string().optional(),
   // Microsoft (README "Going live with Partner Center"). Production values are the defaults; locally the

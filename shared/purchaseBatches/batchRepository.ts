@@ -138,6 +138,35 @@ export function createBatchRepository(container: Container) {
 
     readLine,
 
+    /** The header alone (undefined when the batch has none): one point read. */
+    async readHeader(batchId: string): Promise<BatchHeaderDocument | undefined> {
+      try {
+        const { resource } = await container.item(batchHeaderDocumentId, batchId).read<ItemDefinition>();
+        return resource === undefined ? undefined : batchHeaderDocumentSchema.parse(resource);
+      } catch (error) {
+        if (isCosmosStatus(error, 404)) return undefined;
+        throw error;
+      }
+    },
+
+    /**
+     * Lines of any batch still `queued` and unchanged since `before`, oldest first, at most `limit`: the lines whose
+     * message may never have been sent. A cross-partition query, run only by the reconciliation timer.
+     */
+    async findQueuedLinesUnchangedSince(before: Date, limit: number): Promise<BatchLineDocument[]> {
+      const { resources } = await container.items
+        .query<ItemDefinition>({
+          query:
+            "SELECT * FROM c WHERE c.docType = 'purchaseBatchLine' AND c.status = 'queued' AND c.updatedAt < @before",
+          parameters: [{ name: '@before', value: before.toISOString() }],
+        })
+        .fetchAll();
+      return resources
+        .map((resource) => batchLineDocumentSchema.parse(resource))
+        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+        .slice(0, limit);
+    },
+
     /**
      * The line, created as given when it does not exist yet: a message enqueued straight onto the queue by another
      * system has no line until it arrives.

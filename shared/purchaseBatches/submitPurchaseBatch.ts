@@ -70,6 +70,7 @@ export async function submitPurchaseBatch(
       lineId,
       position,
       customerId: item.customerId,
+      ...(item.mca ? { mca: item.mca } : {}),
       status: 'queued',
       updatedAt: now.toISOString(),
       correlationId,

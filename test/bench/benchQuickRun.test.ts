@@ -34,6 +34,8 @@ describe('the bench in quick mode', () => {
         'coldStart.ratio',
         'coldStart.firstRequest.sinceProcessStartMs',
         'batch.linesPerSecond',
+        'durability.purchasesPerSecondJournal',
+        'durability.journalRatio',
         'durable.persistedOrchestrations',
         'durable.inMemoryOrchestrations',
         'durable.persistedWorkItems',

@@ -102,6 +102,11 @@ export const batchLineDocumentSchema = z.object({
   /** Position in the request (0-based), so the batch reads back in the order it was sent. */
   position: z.number().int().nonnegative(),
   customerId: z.string(),
+  /**
+   * The line's `mca` option as submitted, so that the line alone rebuilds its queue message when the message was
+   * never sent (a crash between writing the lines and sending them; see shared/reconciliation/).
+   */
+  mca: mcaOptionSchema.optional(),
   status: batchLineStatusSchema,
   purchaseId: z.string().optional(),
   error: lineErrorSchema.optional(),

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+
+import { type CustomerDocument } from '../../../shared/domain/documents/documents';
+import { type SlotHolderState } from '../../../shared/domain/rules/azurePlanPurchase';
+import {
+  type BatchHeaderDocument,
+  type BatchLineDocument,
+  type PurchaseRequestMessage,
+  purchaseRequestMessageSchema,
+} from '../../../shared/domain/rules/purchaseBatch';
+import {
+  reconcileStrandedWork,
+  type ReconciliationDependencies,
+} from '../../../shared/reconciliation/reconcileStrandedWork';
+
+const now = new Date('2026-03-01T12:00:00.000Z');
+const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+const graceMs = 10 * 60_000;
+
+function header(batchId: string): BatchHeaderDocument {
+  return {
+    id: 'batch',
+    docType: 'purchaseBatch',
+    batchId,
+    total: 3,
+    requestedBy: { userId: 'agent-7', name: 'Agent Seven' },
+    fingerprint: 'f',
+    createdAt: minutesAgo(60),
+    correlationId: 'submit-1',
+  };
+}
+
+function line(batchId: string, lineId: string, fields: Partial<BatchLineDocument>): BatchLineDocument {
+  return {
+    id: `line-${lineId}`,
+    docType: 'purchaseBatchLine',
+    batchId,
+    lineId,
+    position: 0,
+    customerId: `customer-${lineId}`,
+    status: 'queued',
+    updatedAt: minutesAgo(60),
+    correlationId: 'submit-1',
+    _etag: '"1"',
+    ...fields,
+  };
+}
+
+function customer(customerId: string, slot: CustomerDocument['activePurchase']): CustomerDocument {
+  return {
+    id: customerId,
+    customerId,
+    docType: 'customer',
+    companyName: customerId,
+    country: 'US',
+    segment: 'commercial',
+    relationship: 'direct',
+    primaryContact: { firstName: 'A', lastName: 'B', email: 'a@example.com' },
+    createdAt: minutesAgo(600),
+    updatedAt: minutesAgo(600),
+    mca: { accepted: false },
+    azurePlan: null,
+    legacySubscriptionIds: [],
+    activePurchase: slot,
+  };
+}
+
+/** In-memory repositories with just the calls reconciliation makes, and what it sent. */
+function world(options: {
+  headers: BatchHeaderDocument[];
+  lines: BatchLineDocument[];
+  customers: CustomerDocument[];
+  holders: Record<string, SlotHolderState>;
+}) {
+  const lines = new Map(options.lines.map((l) => [`${l.batchId}/${l.lineId}`, { ...l }]));
+  const customers = new Map(options.customers.map((c) => [c.customerId, { ...c }]));
+  const sent: PurchaseRequestMessage[] = [];
+  const dependencies: ReconciliationDependencies = {
+    batches: {
+      findQueuedLinesUnchangedSince: (before, limit) =>
+        Promise.resolve(
+          [...lines.values()]
+            .filter((l) => l.status === 'queued' && l.updatedAt < before.toISOString())
+            .slice(0, limit),
+        ),
+      readHeader: (batchId) => Promise.resolve(options.headers.find((h) => h.batchId === batchId)),
+      moveLine: (target, transition) => {
+        const current = lines.get(`${target.batchId}/${target.lineId}`);
+        if (!current || !transition.from.includes(current.status)) return Promise.resolve(current);
+        const next = { ...current, ...transition.to, updatedAt: transition.now.toISOString() };
+        lines.set(`${target.batchId}/${target.lineId}`, next);
+        return Promise.resolve(next);
+      },
+    },
+    customers: {
+      findSlotsClaimedBefore: (before, limit) =>
+        Promise.resolve(
+          [...customers.values()]
+            .filter((c) => c.activePurchase !== null && c.activePurchase.startedAt < before.toISOString())
+            .slice(0, limit),
+        ),
+      releasePurchaseSlot: (customerId, purchaseId) => {
+        const current = customers.get(customerId);
+        if (current?.activePurchase?.purchaseId === purchaseId) {
+          customers.set(customerId, { ...current, activePurchase: null });
+        }
+        return Promise.resolve();
+      },
+    },
+    slotHolderState: (instanceId) => Promise.resolve(options.holders[instanceId] ?? 'unknown'),
+    sendPurchaseRequest: (message) => {
+      sent.push(message);
+      return Promise.resolve();
+    },
+    clock: { now: () => now },
+    logger: { log: () => undefined, warn: () => undefined },
+  };
+  return { dependencies, lines, customers, sent };
+}
+
+const run = (dependencies: ReconciliationDependencies) =>
+  reconcileStrandedWork(dependencies, { graceMs, correlationId: 'reconcile-1' });
+
+describe('reconcileStrandedWork: batch lines whose message was never sent', () => {
+  it('re-enqueues a queued line older than the grace period, with its mca option and the batch requester', async () => {
+    const attest = {
+      method: 'attest' as const,
+      primaryContact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+      dateAgreed: '2026-02-01',
+    };
+    const { dependencies, sent, lines } = world({
+      headers: [header('b1')],
+      lines: [line('b1', 'a', { mca: purchaseRequestMessageSchema.shape.mca.parse(attest) })],
+      customers: [],
+      holders: {},
+    });
+
+    expect(await run(dependencies)).toEqual({ requeuedLines: 1, releasedSlots: 0 });
+
+    expect(sent).toHaveLength(1);
+    // The message is one the queue trigger accepts, for the same line (same derived purchase id).
+    const message = purchaseRequestMessageSchema.parse(sent[0]);
+    expect(message).toMatchObject({
+      batchId: 'b1',
+      lineId: 'a',
+      customerId: 'customer-a',
+      mca: { method: 'attest' },
+      requestedBy: { userId: 'agent-7' },
+      correlationId: 'submit-1',
+    });
+    // Touched, so the next run waits a whole grace period before sending it again.
+    expect(lines.get('b1/a')?.updatedAt).toBe(now.toISOString());
+    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0 });
+  });
+
+  it('leaves young queued lines, lines that moved on, and header-less lines (enqueued by another system) alone', async () => {
+    const { dependencies, sent } = world({
+      headers: [header('b1')],
+      lines: [
+        line('b1', 'young', { updatedAt: minutesAgo(2) }),
+        line('b1', 'accepted', { status: 'accepted', purchaseId: 'p' }),
+        line('b1', 'rejected', { status: 'rejected' }),
+        line('foreign', 'x', {}),
+      ],
+      customers: [],
+      holders: {},
+    });
+
+    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0 });
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('reconcileStrandedWork: customer slots', () => {
+  it('releases a slot whose holder never started or already ended, and keeps one whose holder runs', async () => {
+    const slot = (purchaseId: string, startedAt = minutesAgo(30)) => ({
+      purchaseId,
+      startedAt,
+      kind: 'purchase' as const,
+    });
+    const { dependencies, customers } = world({
+      headers: [],
+      lines: [],
+      customers: [
+        customer('never-started', slot('p-never')),
+        customer('ended', slot('p-ended')),
+        customer('waiting-signature', slot('p-running')),
+        customer('just-claimed', slot('p-new', minutesAgo(1))),
+        customer('free', null),
+      ],
+      holders: { 'p-ended': 'finished', 'p-running': 'running' },
+    });
+
+    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 2 });
+
+    expect(customers.get('never-started')?.activePurchase).toBeNull();
+    expect(customers.get('ended')?.activePurchase).toBeNull();
+    expect(customers.get('waiting-signature')?.activePurchase?.purchaseId).toBe('p-running');
+    expect(customers.get('just-claimed')?.activePurchase?.purchaseId).toBe('p-new');
+  });
+});

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { type Container, CosmosClient } from '@azure/cosmos';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { importJWK, type JWK, SignJWT } from 'jose';
+
+import { startAzurite, startCosmosServer } from '../../local-functions-host/embedded/index';
+import { silentLogger, startLocalHost } from '../../local-functions-host/index';
+import { type Role } from '../../shared/domain/rules/roles';
+import {
+  containerDefinitions,
+  type ContainerName,
+  ensureDatabase,
+} from '../../shared/platform/cosmos/cosmosClient';
+import { queueNames } from '../../shared/platform/queues/queues';
+import { type CallOptions, type HttpMethod, type RunningService, type ServiceResponse } from './service';
+
+/**
+ * The whole service on the stores `npm start` uses, each keeping its data on disk in `stateDir` the way
+ * `.local-state/` does (Azurite's `--location`, the Cosmos DB server's journal, the durable journal, the timers'
+ * schedule status), so a test can stop it and start it again on the same data. `persist: false` keeps every store
+ * in memory instead: the negative control, with which a restart forgets everything.
+ *
+ * The stores listen on the same ports across restarts, because the app keeps its clients for the life of the
+ * process (the host reloads no module when it starts the same app again). The host runs in this process on the
+ * virtual clock, started at `startTime`, so a restart can come up days later.
+ */
+export interface PersistentServiceOptions {
+  stateDir: string;
+  /** [Azurite queue port, Cosmos DB port], the same for every start on this `stateDir`. */
+  ports: readonly [number, number];
+  startTime: Date;
+  persist: boolean;
+  env?: Record<string, string>;
+}
+
+const repositoryRoot = path.resolve(__dirname, '..', '..');
+const settings = (
+  JSON.parse(readFileSync(path.join(repositoryRoot, 'local.settings.sample.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  }
+).Values;
+
+export async function startPersistentService(options: PersistentServiceOptions): Promise<RunningService> {
+  const [queuePort, cosmosPort] = options.ports;
+  const where = (folder: string) => (options.persist ? path.join(options.stateDir, folder) : undefined);
+  const azuriteLocation = where('azurite');
+  const cosmosDirectory = where('cosmos');
+  const durableDirectory = where('durable');
+  const timerDirectory = where('timers');
+  const azurite = await startAzurite({
+    services: ['queue'],
+    queuePort,
+    ...(azuriteLocation ? { location: azuriteLocation } : {}),
+  });
+  // The app creates its queues and containers once per process; a store started empty under it needs them again.
+  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  await Promise.all(Object.values(queueNames).map((name) => queues.getQueueClient(name).createIfNotExists()));
+  const cosmosServer = await startCosmosServer({
+    port: cosmosPort,
+    ...(cosmosDirectory ? { persistDirectory: cosmosDirectory } : {}),
+  });
+  const client = new CosmosClient({
+    endpoint: cosmosServer.endpoint,
+    key: cosmosServer.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  const database = await ensureDatabase(client, settings.COSMOS_DATABASE ?? 'azure-plan');
+  const containers = Object.fromEntries(
+    Object.values(containerDefinitions).map((definition) => [
+      definition.id,
+      database.container(definition.id),
+    ]),
+  ) as Record<ContainerName, Container>;
+  const stopStores = async () => {
+    client.dispose();
+    await cosmosServer.stop();
+    await azurite.stop();
+  };
+
+  let host: Awaited<ReturnType<typeof startLocalHost>>;
+  try {
+    host = await startLocalHost({
+      appDir: repositoryRoot,
+      port: 0,
+      clock: 'virtual',
+      startTime: options.startTime,
+      logger: process.env.SERVICE_LOGS ? undefined : silentLogger,
+      ...(durableDirectory ? { durableStateDirectory: durableDirectory } : {}),
+      ...(timerDirectory ? { timerStateDirectory: timerDirectory } : {}),
+      env: {
+        COSMOS_ENDPOINT: cosmosServer.endpoint,
+        COSMOS_KEY: cosmosServer.key,
+        AzureWebJobsStorage: azurite.connectionString,
+        FAULT_INJECTION: '',
+        ...options.env,
+      },
+    });
+  } catch (error) {
+    await stopStores();
+    throw error;
+  }
+
+  const jwk = JSON.parse(
+    readFileSync(path.join(repositoryRoot, 'scripts', 'local-auth', 'dev-signing-key.private.json'), 'utf8'),
+  ) as JWK & { kid: string };
+  const key = await importJWK(jwk, 'RS256');
+  async function token(roles: Role[], userId = 'test-user'): Promise<string> {
+    return new SignJWT({ roles, name: userId, oid: userId })
+      .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
+      .setIssuer(settings.AUTH_ISSUER ?? '')
+      .setAudience(settings.AUTH_AUDIENCE ?? '')
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(key);
+  }
+
+  return {
+    url: host.url,
+    host,
+    cosmos: { endpoint: cosmosServer.endpoint, client, containers, stop: stopStores },
+    storageConnectionString: azurite.connectionString,
+    token,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as RunningService declares it
+    async call<T = any>(
+      method: HttpMethod,
+      requestPath: string,
+      callOptions: CallOptions = {},
+    ): Promise<ServiceResponse<T>> {
+      const headers: Record<string, string> = { ...callOptions.headers };
+      if (callOptions.as) {
+        headers.authorization = `Bearer ${await token(callOptions.as.roles, callOptions.as.userId)}`;
+      }
+      if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${host.url}${requestPath}`, {
+        method,
+        headers,
+        ...(callOptions.body !== undefined ? { body: JSON.stringify(callOptions.body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (text ? JSON.parse(text) : undefined) as T,
+      };
+    },
+    /** Graceful: the host first (its invocations finish, the journal is compacted), then the stores, which save. */
+    async stop(): Promise<void> {
+      await host.stop();
+      await stopStores();
+    },
+  };
+}
