@@ -5,7 +5,7 @@ import { type BatchLineStatus, purchaseIdForLine } from '../../shared/domain/rul
 import { type Role } from '../../shared/domain/rules/roles';
 import { createBatchRepository } from '../../shared/purchaseBatches/batchRepository';
 import { eventually } from '../local-host/fixtureSupport';
-import { aCustomer } from '../support/documentFixtures';
+import { aCustomer } from '../support/fixtures';
 import { type RunningService, startService } from '../support/service';
 
 /**

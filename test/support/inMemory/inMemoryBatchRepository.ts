@@ -64,6 +64,20 @@ export function createInMemoryBatchRepository(): BatchRepository & {
 
     readLine,
 
+    readHeader(batchId: string): Promise<BatchHeaderDocument | undefined> {
+      const header = headers.get(batchId);
+      return Promise.resolve(header ? structuredClone(header) : undefined);
+    },
+
+    findQueuedLinesUnchangedSince(before: Date, limit: number): Promise<BatchLineDocument[]> {
+      const found = [...lines.values()]
+        .flatMap((stored) => [...stored.values()])
+        .filter((line) => line.status === 'queued' && line.updatedAt < before.toISOString())
+        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+        .slice(0, limit);
+      return Promise.resolve(found.map((line) => structuredClone(line)));
+    },
+
     ensureLine(line: BatchLine): Promise<BatchLineDocument> {
       const stored = partition(line.batchId);
       const existing = stored.get(line.id);

@@ -76,6 +76,15 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
     create: (document) => Promise.resolve(table.create(document.customerId, document)),
     replace,
     update,
+    findSlotsClaimedBefore: (before, limit) =>
+      Promise.resolve(
+        table
+          .all()
+          .filter(
+            (customer) => customer.activePurchase && customer.activePurchase.startedAt < before.toISOString(),
+          )
+          .slice(0, limit),
+      ),
     claimPurchaseSlot: (customer, slot) =>
       replace({
         ...customer,
