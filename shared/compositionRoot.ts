@@ -3,6 +3,14 @@ import { type QueueClient } from '@azure/storage-queue';
 
 import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { createAzureSubscriptionUseCases } from './commerce/azureSubscriptions';
+import { createCommerceOperationReader } from './commerce/commerceOperationReader';
+import { createCommerceOperationRepository, defaultInRequestWait } from './commerce/commerceOperations';
+import { createCustomerHoldings } from './commerce/customerHoldings';
+import { createLegacyOrderUseCases } from './commerce/legacyOrders';
+import { createReservationUseCases } from './commerce/reservationPurchases';
+import { createSubscriptionUpdates } from './commerce/subscriptionUpdates';
+import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
 import { type Clock, systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
@@ -16,6 +24,7 @@ import { createFaultInjector, type FaultInjector } from './platform/faultInjecti
 import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, queueNames } from './platform/queues/queues';
+import { realSleep } from './platform/retryPolicy';
 import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
 import { createRepositories, type Repositories } from './repositories';
 import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
@@ -31,6 +40,8 @@ export interface Services {
   notifications: NotificationSender;
   /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
   faults: FaultInjector;
+  /** What a customer has and buys at Microsoft besides the Azure plan (reads, Azure subscriptions, reservations…). */
+  commerce: CommerceServices;
 }
 
 let config: AppConfig | undefined;
@@ -74,11 +85,13 @@ async function buildServices(): Promise<Services> {
     ]),
   ) as Record<ContainerName, Container>;
   const repositories = createRepositories(containers);
+  const markets = loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE);
+  const microsoft = createMicrosoftGateways(appConfig);
   return {
     config: appConfig,
     clock: systemClock,
     authenticate: createAuthenticator(appConfig),
-    markets: loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE),
+    markets,
     queues: { purchaseRequests },
     repositories,
     notifications: createNotificationSender({
@@ -86,8 +99,76 @@ async function buildServices(): Promise<Services> {
       queue: notifications,
     }),
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
+    commerce: buildCommerce({
+      customers: repositories.customers,
+      records: repositories.commerce,
+      operations: createCommerceOperationRepository(containers.customers),
+      microsoft,
+      reservationsUnavailable: markets.reservationsUnavailable,
+      clock: systemClock,
+    }),
   };
 }
+
+/** The commerce use cases, each handed only the ports it calls. */
+function buildCommerce(parts: {
+  customers: Repositories['customers'];
+  records: Repositories['commerce'];
+  operations: ReturnType<typeof createCommerceOperationRepository>;
+  microsoft: MicrosoftGateways;
+  reservationsUnavailable: ReadonlySet<string>;
+  clock: Clock;
+}) {
+  const { customers, records, operations, clock } = parts;
+  const partnerCenter = parts.microsoft.partnerCenter;
+  const wait = defaultInRequestWait(realSleep);
+  const azureSubscriptions = createAzureSubscriptionUseCases({
+    customers,
+    operations,
+    records,
+    partnerCenter,
+    subscriptionAliases: parts.microsoft.azureResourceManager,
+    clock,
+    wait,
+  });
+  const reservations = createReservationUseCases({
+    customers,
+    operations,
+    records,
+    partnerCenter,
+    reservationsUnavailable: parts.reservationsUnavailable,
+    clock,
+    wait,
+  });
+  const legacyOrders = createLegacyOrderUseCases({
+    customers,
+    operations,
+    records,
+    partnerCenter,
+    clock,
+    wait,
+  });
+  return {
+    holdings: createCustomerHoldings({ customers, records, partnerCenter }),
+    azureSubscriptions,
+    reservations,
+    legacyOrders,
+    subscriptionUpdates: createSubscriptionUpdates({ customers, records, partnerCenter }),
+    operations: createCommerceOperationReader({
+      operations,
+      records,
+      partnerCenter,
+      advances: {
+        azureSubscription: azureSubscriptions.advance,
+        reservation: reservations.advance,
+        legacyOrder: legacyOrders.advance,
+      },
+      clock,
+    }),
+  };
+}
+
+export type CommerceServices = ReturnType<typeof buildCommerce>;
 
 /** What the purchase's activities use, and nothing else. */
 export async function purchaseActivityDependencies(): Promise<PurchaseActivityDependencies> {
