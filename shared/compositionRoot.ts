@@ -3,6 +3,7 @@ import { type QueueClient } from '@azure/storage-queue';
 
 import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
 import { type Clock, systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
@@ -29,17 +30,38 @@ export interface Services {
   queues: { purchaseRequests: QueueClient };
   repositories: Repositories;
   notifications: NotificationSender;
+  /** Partner Center and ARM: every call to Microsoft goes through these. */
+  microsoft: MicrosoftGateways;
   /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
   faults: FaultInjector;
 }
 
 let config: AppConfig | undefined;
 let services: Promise<Services> | undefined;
+let microsoftGateways: MicrosoftGateways | undefined;
 
 /** The configuration, parsed once; throws listing every missing or bad key. */
 export function getConfig(): AppConfig {
   config ??= loadConfig();
   return config;
+}
+
+/**
+ * The gateways to Microsoft, one per process: one token cache and one rotation of the refresh token (two token
+ * sources rotating the same refresh token would invalidate each other's). Built from the configuration alone, so
+ * health can report on Microsoft when the stores are down.
+ */
+export function getMicrosoftGateways(): MicrosoftGateways {
+  microsoftGateways ??= createMicrosoftGateways(getConfig(), {
+    log: (entry) => {
+      if (entry.error) {
+        console.warn(
+          `${entry.service} ${entry.method} ${entry.path} → ${entry.status} attempt=${entry.attempt} requestId=${entry.requestId} correlationId=${entry.correlationId} error=${entry.error}`,
+        );
+      }
+    },
+  });
+  return microsoftGateways;
 }
 
 /**
@@ -85,6 +107,7 @@ async function buildServices(): Promise<Services> {
       claims: repositories.notificationClaims,
       queue: notifications,
     }),
+    microsoft: getMicrosoftGateways(),
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
   };
 }
