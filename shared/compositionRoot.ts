@@ -38,6 +38,8 @@ export interface Services {
   queues: { purchaseRequests: QueueClient };
   repositories: Repositories;
   notifications: NotificationSender;
+  /** Partner Center and ARM: every call to Microsoft goes through these. */
+  microsoft: MicrosoftGateways;
   /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
   faults: FaultInjector;
   /** What a customer has and buys at Microsoft besides the Azure plan (reads, Azure subscriptions, reservations…). */
@@ -46,11 +48,30 @@ export interface Services {
 
 let config: AppConfig | undefined;
 let services: Promise<Services> | undefined;
+let microsoftGateways: MicrosoftGateways | undefined;
 
 /** The configuration, parsed once; throws listing every missing or bad key. */
 export function getConfig(): AppConfig {
   config ??= loadConfig();
   return config;
+}
+
+/**
+ * The gateways to Microsoft, one per process: one token cache and one rotation of the refresh token (two token
+ * sources rotating the same refresh token would invalidate each other's). Built from the configuration alone, so
+ * health can report on Microsoft when the stores are down.
+ */
+export function getMicrosoftGateways(): MicrosoftGateways {
+  microsoftGateways ??= createMicrosoftGateways(getConfig(), {
+    log: (entry) => {
+      if (entry.error) {
+        console.warn(
+          `${entry.service} ${entry.method} ${entry.path} → ${entry.status} attempt=${entry.attempt} requestId=${entry.requestId} correlationId=${entry.correlationId} error=${entry.error}`,
+        );
+      }
+    },
+  });
+  return microsoftGateways;
 }
 
 /**
@@ -86,7 +107,7 @@ async function buildServices(): Promise<Services> {
   ) as Record<ContainerName, Container>;
   const repositories = createRepositories(containers);
   const markets = loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE);
-  const microsoft = createMicrosoftGateways(appConfig);
+  const microsoft = getMicrosoftGateways();
   return {
     config: appConfig,
     clock: systemClock,
@@ -98,6 +119,7 @@ async function buildServices(): Promise<Services> {
       claims: repositories.notificationClaims,
       queue: notifications,
     }),
+    microsoft,
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
     commerce: buildCommerce({
       customers: repositories.customers,

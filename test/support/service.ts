@@ -5,7 +5,17 @@ import path from 'node:path';
 
 import { importJWK, type JWK, SignJWT } from 'jose';
 
-import { type LocalHost, silentLogger, startLocalHost } from '../../local-functions-host/index';
+import {
+  type HostClock,
+  type LocalHost,
+  silentLogger,
+  startLocalHost,
+} from '../../local-functions-host/index';
+import {
+  type RunningSimulators,
+  startSimulators,
+  type StartSimulatorsOptions,
+} from '../../local-functions-host/simulators/startSimulators';
 import { type Role } from '../../shared/domain/rules/roles';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
 
@@ -21,6 +31,13 @@ export interface RunningService {
   readonly cosmos: LocalCosmos;
   /** Azurite's queue endpoint, for reading or writing the app's queues directly. */
   readonly storageConnectionString: string;
+  /** The simulators of Microsoft's services the app calls, on the host's clock (virtual time moves them too). */
+  readonly simulators: RunningSimulators;
+  /** Partner Center's controls: seed customers, flip direct signing, inject faults, throttle, count calls. */
+  readonly partnerCenter: RunningSimulators['partnerCenter']['controls'];
+  readonly arm: RunningSimulators['azureResourceManager']['controls'];
+  /** The token endpoint's controls: revoke the consent, expire access tokens. */
+  readonly identity: RunningSimulators['identity']['controls'];
   /** A bearer token the service accepts, signed with the development key (as `npm run token`). */
   token(roles: Role[], userId?: string): Promise<string>;
   /** Calls the API; `as` signs in a user with these roles (omit it to call without credentials). */
@@ -58,6 +75,8 @@ export interface ServiceOptions {
   verbose?: boolean;
   /** Merged over host.json, e.g. `{ extensions: { queues: { visibilityTimeout: '00:00:00' } } }`. */
   hostJson?: Record<string, unknown>;
+  /** Options of the simulators (behaviour, throttling, consent). */
+  simulators?: Omit<StartSimulatorsOptions, 'clock' | 'ports' | 'stateDirectory'>;
 }
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
@@ -72,6 +91,13 @@ const azuriteAccountKey =
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
   const cosmos = await startLocalCosmos(settings.COSMOS_DATABASE ?? 'azure-plan');
   const azurite = await startAzuriteQueues();
+  // The simulators start before the host (the app's settings point at them) and read the host's clock once it
+  // exists, so that virtual time moves Microsoft's provisioning delays and token expiries with the workflow's.
+  const clockOf: { host?: HostClock } = {};
+  const simulators = await startSimulators({
+    ...options.simulators,
+    clock: () => new Date(clockOf.host ? clockOf.host.now() : Date.now()),
+  });
   const storageConnectionString =
     `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${azuriteAccountKey};` +
     `QueueEndpoint=http://127.0.0.1:${azurite.port}/devstoreaccount1;`;
@@ -86,6 +112,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
         COSMOS_ENDPOINT: cosmos.endpoint,
         AzureWebJobsStorage: storageConnectionString,
         FAULT_INJECTION: '',
+        ...simulators.settings,
         ...options.env,
       },
       ...(options.hostJson ? { hostJson: options.hostJson } : {}),
@@ -93,8 +120,10 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   } catch (error) {
     azurite.stop();
     await cosmos.stop();
+    await simulators.stop();
     throw error;
   }
+  clockOf.host = host.clock;
 
   const jwk = JSON.parse(
     readFileSync(path.join(repositoryRoot, 'scripts', 'local-auth', 'dev-signing-key.private.json'), 'utf8'),
@@ -117,6 +146,10 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     host,
     cosmos,
     storageConnectionString,
+    simulators,
+    partnerCenter: simulators.partnerCenter.controls,
+    arm: simulators.azureResourceManager.controls,
+    identity: simulators.identity.controls,
     token,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as declared above
     async call<T = any>(
@@ -145,6 +178,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       await host.stop();
       azurite.stop();
       await cosmos.stop();
+      await simulators.stop();
     },
   };
 }

@@ -486,6 +486,7 @@ function versioned(uri: string): string {
 async function checkReachability(
   options: PartnerCenterGatewayOptions,
   token: AccessTokenRequest,
+  afterUnauthorized = false,
 ): Promise<{ reachable: boolean; detail?: string }> {
   let accessToken: string;
   try {
@@ -505,7 +506,12 @@ async function checkReachability(
       },
     );
     await response.body?.cancel();
-    return response.status < 500
+    // A cached token Partner Center no longer accepts: whether a new one can be had is what the operator needs.
+    if (response.status === 401 && !afterUnauthorized) {
+      options.tokens.invalidate(token);
+      return checkReachability(options, token, true);
+    }
+    return response.status < 500 && response.status !== 401
       ? { reachable: true }
       : { reachable: false, detail: `HTTP ${response.status}` };
   } catch (error) {
