@@ -219,6 +219,7 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     commerce,
     azurePlanOrders,
     azurePlanMarkets: services.markets.azurePlan,
+    partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,
     faults: services.faults,
   };
