@@ -1,6 +1,7 @@
 import { type Container } from '@azure/cosmos';
 import { type QueueClient } from '@azure/storage-queue';
 
+import { type PartnerCenterActivityDependencies } from '../orchestrations/azurePlanPurchase/partnerCenterActivities';
 import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
 import { createAzureSubscriptionUseCases } from './commerce/azureSubscriptions';
@@ -207,6 +208,16 @@ export async function purchaseActivityDependencies(): Promise<PurchaseActivityDe
       tokenSecret: services.config.INVITATION_TOKEN_SECRET,
       publicBaseUrl: services.config.PUBLIC_BASE_URL,
     },
+  };
+}
+
+/** What the purchase's Partner Center steps use, and nothing else. */
+export async function partnerCenterActivityDependencies(): Promise<PartnerCenterActivityDependencies> {
+  const services = await getServices();
+  return {
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+    partnerCenter: services.microsoft.partnerCenter,
   };
 }
 

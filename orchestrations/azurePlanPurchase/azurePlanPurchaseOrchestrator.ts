@@ -4,20 +4,34 @@ import { type OrchestrationContext, type OrchestrationHandler, type Task } from 
 import { type McaPlan } from '../../shared/domain/rules/azurePlanPurchase';
 import { invitationDeadline, nextWakeUp } from '../../shared/domain/rules/invitationSchedule';
 import {
+  provisioningDeadlineMs,
+  provisioningPollDelayMs,
+} from '../../shared/domain/rules/provisioningSchedule';
+import {
   azurePlanPurchaseOrchestration,
+  type CheckoutInput,
   type CloseInvitationInput,
+  type ConfirmedCustomer,
+  type ConfirmMcaInput,
+  type CreateCartInput,
+  type CreatedCart,
   type FindPlacedOrderInput,
   type FindPlacedOrderResult,
   type InvitationProgress,
   type InviteCustomerInput,
+  type PartnerCenterStepInput,
+  type PartnerCenterStepResult,
   type PlaceOrderInput,
   type PlaceOrderResult,
+  type Provisioning,
   purchaseActivities,
   type PurchaseCustomStatus,
+  type PurchaseError,
   purchaseEvents,
   type PurchaseInput,
   purchaseInputSchema,
   type PurchaseOutcome,
+  type ReadProvisioningInput,
   type ReleaseSlotInput,
   type RemindCustomerInput,
 } from '../../shared/purchases/purchaseWorkflowContract';
@@ -47,27 +61,58 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   }
 
   showStep(context, { step: 'placingOrder', mcaMethod, ...(invitation ? { invitation } : {}) });
-  const placeOrder: PlaceOrderInput = {
-    purchaseId: input.purchaseId,
-    customerId: input.customerId,
-    correlationId: input.correlationId,
-    requestedBy: input.requestedBy,
-    // New ids from the replay-safe generator: a retried activity writes the same ids.
-    ids: {
-      orderId: context.df.newGuid(context.df.instanceId),
-      subscriptionId: context.df.newGuid(context.df.instanceId),
-      entitlementId: context.df.newGuid(context.df.instanceId),
-    },
-    ...(input.mca.method === 'attest'
-      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
-      : {}),
-    placedAt: context.df.currentUtcDateTime.toISOString(),
-  };
-
   const release: ReleaseSlotInput = {
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
+  };
+  const fail = function* (error: PurchaseError): Generator<Task, PurchaseOutcome, unknown> {
+    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
+    showStep(context, { step: 'failed', mcaMethod, error });
+    return { status: 'failed', error, ...(invitation ? { invitation } : {}) };
+  };
+  const step = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+  };
+
+  // Partner Center must hold the MCA before it sells the Azure plan.
+  const confirmed = yield* partnerCenterStep<ConfirmedCustomer>(context, purchaseActivities.confirmMca, {
+    ...step,
+    ...(input.mca.method === 'attest'
+      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+      : {}),
+  } satisfies ConfirmMcaInput);
+  if (confirmed.outcome === 'refused') return yield* fail(confirmed.error);
+  const customer = confirmed.value;
+
+  const ordered = yield* orderAzurePlan(context, step, customer);
+  if (ordered.outcome === 'refused') return yield* fail(ordered.error);
+  const { cart, orderId } = ordered.value;
+
+  showStep(context, { step: 'provisioning', mcaMethod, ...(invitation ? { invitation } : {}) });
+  const provisioned = yield* awaitProvisioning(context, {
+    ...step,
+    partnerCenterCustomerId: customer.partnerCenterCustomerId,
+    orderId,
+  });
+  if (provisioned.outcome === 'refused') return yield* fail(provisioned.error);
+
+  const placeOrder: PlaceOrderInput = {
+    ...step,
+    requestedBy: input.requestedBy,
+    // Partner Center's ids: the record says what Microsoft sold.
+    ids: {
+      orderId,
+      subscriptionId: provisioned.value.subscriptionId,
+      entitlementId: provisioned.value.entitlementId,
+    },
+    offerId: cart.catalogItemId,
+    ...(input.mca.method === 'attest'
+      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+      : {}),
+    placedAt: context.df.currentUtcDateTime.toISOString(),
   };
   let result: PlaceOrderResult;
   try {
@@ -90,9 +135,126 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     showStep(context, { step: 'completed', mcaMethod, order: result.order });
     return outcome;
   }
-  yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
-  return { status: 'failed', error: result.error, ...(invitation ? { invitation } : {}) };
+  return yield* fail(result.error);
 };
+
+/** Stale availabilities (400019) rebuild the cart this many times before the purchase reports the refusal. */
+const maxCartRebuilds = 3;
+/** Throttled answers waited out (each on a durable timer) per step before the purchase reports Partner Center unavailable. */
+const maxThrottledWaits = 20;
+
+/**
+ * Resolves the availability, creates the cart and checks it out. A checkout Partner Center refuses because the
+ * availability went stale (400019) builds a new cart from the current availability; a repeat of the checkout
+ * itself (lost answer) is the same step on the same cart and buys nothing twice.
+ */
+function* orderAzurePlan(
+  context: OrchestrationContext,
+  step: PartnerCenterStepInput,
+  customer: ConfirmedCustomer,
+): Generator<Task, StepEnd<{ cart: CreatedCart; orderId: string }>, unknown> {
+  for (let attempt = 0; ; attempt += 1) {
+    const cartInput: CreateCartInput = { ...step, ...customer, attempt };
+    const cart = yield* partnerCenterStep<CreatedCart>(context, purchaseActivities.createCart, cartInput);
+    if (cart.outcome === 'refused') return cart;
+    const checkoutInput: CheckoutInput = {
+      ...step,
+      partnerCenterCustomerId: customer.partnerCenterCustomerId,
+      cartId: cart.value.cartId,
+    };
+    const checkout = yield* partnerCenterStep<{ orderId: string }>(
+      context,
+      purchaseActivities.checkout,
+      checkoutInput,
+    );
+    if (checkout.outcome === 'done') {
+      return { outcome: 'done', value: { cart: cart.value, orderId: checkout.value.orderId } };
+    }
+    if (checkout.error.partnerCenterCode !== staleAvailabilityCode || attempt >= maxCartRebuilds)
+      return checkout;
+  }
+}
+
+const staleAvailabilityCode = 400019;
+
+/**
+ * Waits for Partner Center to provision the order: one look per durable timer, on a back-off schedule, until the
+ * plan subscription and its first Azure subscription are there, or the deadline passes (then the purchase reports
+ * it instead of hanging).
+ */
+function* awaitProvisioning(
+  context: OrchestrationContext,
+  input: ReadProvisioningInput,
+): Generator<Task, StepEnd<{ subscriptionId: string; entitlementId: string }>, unknown> {
+  const deadline = context.df.currentUtcDateTime.getTime() + provisioningDeadlineMs;
+  for (let poll = 0; ; poll += 1) {
+    const look = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, input);
+    if (look.outcome === 'refused') return look;
+    if (look.value.provisioned) {
+      return {
+        outcome: 'done',
+        value: { subscriptionId: look.value.subscriptionId, entitlementId: look.value.entitlementId },
+      };
+    }
+    const next = context.df.currentUtcDateTime.getTime() + provisioningPollDelayMs(poll);
+    if (next > deadline) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'ProvisioningTimedOut',
+          detail:
+            `Partner Center accepted order ${input.orderId} but had not provisioned it after ` +
+            `${provisioningDeadlineMs / 3_600_000} hours. Check the order in Partner Center before buying again.`,
+        },
+      };
+    }
+    yield context.df.createTimer(new Date(next));
+  }
+}
+
+type StepEnd<T> = Exclude<PartnerCenterStepResult<T>, { outcome: 'throttled' }>;
+
+/**
+ * Runs one Partner Center step. Throttling becomes a durable timer for `Retry-After`, then the same step again
+ * (same step key); an outage that outlasts the activity retries ends as `PartnerCenterUnavailable`.
+ */
+function* partnerCenterStep<T>(
+  context: OrchestrationContext,
+  activity: string,
+  input: PartnerCenterStepInput,
+): Generator<Task, StepEnd<T>, unknown> {
+  for (let waits = 0; ; waits += 1) {
+    let result: PartnerCenterStepResult<T>;
+    try {
+      result = (yield context.df.callActivityWithRetry(
+        activity,
+        storeRetry,
+        input,
+      )) as PartnerCenterStepResult<T>;
+    } catch {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail:
+            'Partner Center could not be reached after several attempts. Start the purchase again later.',
+        },
+      };
+    }
+    if (result.outcome !== 'throttled') return result;
+    if (waits >= maxThrottledWaits) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail: 'Partner Center kept throttling the purchase. Start the purchase again later.',
+        },
+      };
+    }
+    const retryAt = context.df.currentUtcDateTime.getTime() + Math.max(result.retryAfterMs, 1_000);
+    yield context.df.createTimer(new Date(retryAt));
+  }
+}
 
 /**
  * What a purchase whose `placeOrder` kept failing has bought: its order if the Azure plan marker shows it was

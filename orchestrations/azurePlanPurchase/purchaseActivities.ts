@@ -27,6 +27,7 @@ import {
   type ReleaseSlotInput,
   type RemindCustomerInput,
 } from '../../shared/purchases/purchaseWorkflowContract';
+import { registerPartnerCenterPurchaseActivities } from './partnerCenterActivities';
 
 /**
  * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They
@@ -202,4 +203,5 @@ export function registerPurchaseActivities(): void {
   register('placeOrder');
   register('findPlacedOrder');
   register('releaseSlot');
+  registerPartnerCenterPurchaseActivities();
 }

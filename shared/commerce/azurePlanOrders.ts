@@ -30,6 +30,8 @@ export interface AzurePlanOrderRequest {
   entitlementId: string;
   /** Name of the first Azure subscription under the plan. */
   friendlyName?: string;
+  /** The Partner Center catalog item id bought (`DZH318Z0BPS6:0001:<availability>`), the subscription's offerId. */
+  offerId?: string;
   /** An agreement to record with the order (a partner attestation given with the purchase). */
   agreement?: AgreementDocument;
   /** Whether the order frees the customer's purchase slot held by `purchaseId` (default true). */
@@ -99,7 +101,7 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
       id: subscriptionId,
       customerId,
       docType: 'subscription',
-      offerId: azurePlanProduct.offerId,
+      offerId: request.offerId ?? azurePlanProduct.offerId,
       offerName: azurePlanProduct.title,
       friendlyName: azurePlanProduct.title,
       quantity: 1,

@@ -96,6 +96,8 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   const clockOf: { host?: HostClock } = {};
   const simulators = await startSimulators({
     ...options.simulators,
+    // Provisioned at once unless a test asks for slow provisioning (then it moves the virtual clock).
+    partnerCenter: { provisioningDelayMs: 0, ...options.simulators?.partnerCenter },
     clock: () => new Date(clockOf.host ? clockOf.host.now() : Date.now()),
   });
   const storageConnectionString =
