@@ -218,6 +218,8 @@ export async function partnerCenterActivityDependencies(): Promise<PartnerCenter
     customers: services.repositories.customers,
     agreements: services.repositories.agreements,
     partnerCenter: services.microsoft.partnerCenter,
+    invitations: services.repositories.invitations,
+    invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
   };
 }
 

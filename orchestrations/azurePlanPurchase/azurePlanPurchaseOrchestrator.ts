@@ -32,8 +32,10 @@ import {
   purchaseInputSchema,
   type PurchaseOutcome,
   type ReadProvisioningInput,
+  type ReadSignatureInput,
   type ReleaseSlotInput,
   type RemindCustomerInput,
+  type SignatureState,
 } from '../../shared/purchases/purchaseWorkflowContract';
 import { storeRetry } from '../retryPolicy';
 
@@ -49,13 +51,15 @@ type SignatureOutcome =
  */
 export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
-): Generator<Task, PurchaseOutcome, unknown> {
+): Generator<Task, PurchaseOutcome | undefined, unknown> {
   const input = purchaseInputSchema.parse(context.df.getInput());
   const mcaMethod = input.mca.method;
   let invitation: InvitationProgress | undefined;
 
   if (input.mca.method === 'invite') {
     const signature = yield* awaitCustomerSignature(context, input, input.mca);
+    // The next execution goes on waiting; this one's output is not read.
+    if (signature === 'continuedAsNew') return undefined;
     invitation = signature.invitation;
     if (signature.outcome !== 'accepted') return { status: signature.outcome, invitation };
   }
@@ -296,17 +300,27 @@ function* settleAfterFailedOrder(
   };
 }
 
+/** How often a waiting purchase asks Partner Center whether the customer signed directly (see README). */
+export const directSignPollMs = 3_600_000;
+
 /**
- * Invites the customer, then waits for the signature: each round races the acceptance and a cancellation against
- * a timer that wakes for the next reminder or, at last, the deadline.
+ * One round of the wait for the customer's signature. The first round invites the customer. Each round first
+ * re-reads the truth (the invitation, the customer's MCA, the direct-sign status at Microsoft: an event only wakes
+ * the workflow, and one raised while it continues as new may never arrive), then sleeps until the next reminder,
+ * the next direct-sign poll or the deadline, unless an event wakes it earlier. A round that ends still waiting
+ * continues as new, carrying the schedule, so every execution's history stays small however long the wait.
  */
 function* awaitCustomerSignature(
   context: OrchestrationContext,
   input: PurchaseInput,
   mca: InviteMca,
-): Generator<Task, SignatureOutcome, unknown> {
+): Generator<Task, SignatureOutcome | 'continuedAsNew', unknown> {
+  const wait = input.wait ?? {
+    invitedAt: context.df.currentUtcDateTime.toISOString(),
+    remindersSent: 0,
+  };
   const schedule = {
-    invitedAt: context.df.currentUtcDateTime,
+    invitedAt: new Date(wait.invitedAt),
     reminderEveryHours: mca.reminderEveryHours,
     expiresInDays: mca.expiresInDays,
   };
@@ -317,46 +331,68 @@ function* awaitCustomerSignature(
     expiresAt: invitationDeadline(schedule).toISOString(),
     correlationId: input.correlationId,
   };
-  yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
-
-  let remindersSent = 0;
+  let remindersSent = wait.remindersSent;
   const progress = (): InvitationProgress => ({
     email: invite.email,
     expiresAt: invite.expiresAt,
     remindersSent,
   });
-  const maxRounds = Math.ceil((mca.expiresInDays * 24) / mca.reminderEveryHours) + 1;
+  showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
+  if (input.wait === undefined) {
+    yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
+  }
 
-  // One pair of waiters for the whole wait, not one per round: the SDK hands an event to the most recently
-  // created waiter of its name, so an event arriving between rounds (during a reminder) would otherwise go to a
-  // waiter of a finished round and be lost. A waiter completed between rounds is seen at the start of the next.
+  const readTruth = function* (): Generator<Task, SignatureState, unknown> {
+    const read: ReadSignatureInput = {
+      purchaseId: input.purchaseId,
+      customerId: input.customerId,
+      correlationId: input.correlationId,
+    };
+    return (yield context.df.callActivityWithRetry(
+      purchaseActivities.readSignature,
+      storeRetry,
+      read,
+    )) as SignatureState;
+  };
+  const settle = function* (truth: SignatureState): Generator<Task, SignatureOutcome | undefined, unknown> {
+    if (truth === 'accepted') return { outcome: 'accepted', invitation: progress() };
+    if (truth === 'cancelled') {
+      yield* closeInvitation(context, invite, 'cancelled');
+      return { outcome: 'cancelled', invitation: progress() };
+    }
+    return undefined;
+  };
+
+  const before = yield* settle(yield* readTruth());
+  if (before) return before;
+
+  const wake = nextWakeUp(schedule, remindersSent);
+  const pollAt = context.df.currentUtcDateTime.getTime() + directSignPollMs;
+  const timerAt = new Date(Math.min(wake.at.getTime(), pollAt));
   const accepted = context.df.waitForExternalEvent(purchaseEvents.mcaAccepted);
   const cancelled = context.df.waitForExternalEvent(purchaseEvents.purchaseCancelled);
-
-  for (let round = 0; round < maxRounds && !accepted.isCompleted && !cancelled.isCompleted; round += 1) {
-    showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
-    const wake = nextWakeUp(schedule, remindersSent);
-    const timer = context.df.createTimer(wake.at);
-    const winner: unknown = yield context.df.Task.any([accepted, cancelled, timer]);
-    if (winner !== timer) {
-      // An orchestration cannot finish while a timer is pending.
-      timer.cancel();
-      break;
+  const timer = context.df.createTimer(timerAt);
+  const winner: unknown = yield context.df.Task.any([accepted, cancelled, timer]);
+  if (winner !== timer) {
+    // An orchestration cannot finish (or continue as new) while a timer is pending.
+    timer.cancel();
+  } else if (timerAt.getTime() === wake.at.getTime()) {
+    if (wake.reason === 'deadline') {
+      // A signature that landed just before the deadline still counts.
+      const last = yield* settle(yield* readTruth());
+      if (last) return last;
+      yield* closeInvitation(context, invite, 'expired');
+      return { outcome: 'expired', invitation: progress() };
     }
-    if (wake.reason === 'deadline') break;
     remindersSent += 1;
     const reminder: RemindCustomerInput = { ...invite, round: remindersSent };
     yield context.df.callActivityWithRetry(purchaseActivities.remindCustomer, storeRetry, reminder);
   }
-
-  // The signature wins over a cancellation that arrived in the same breath (the cancel request reports it).
-  if (accepted.isCompleted) return { outcome: 'accepted', invitation: progress() };
-  if (cancelled.isCompleted) {
-    yield* closeInvitation(context, invite, 'cancelled');
-    return { outcome: 'cancelled', invitation: progress() };
-  }
-  yield* closeInvitation(context, invite, 'expired');
-  return { outcome: 'expired', invitation: progress() };
+  const after = yield* settle(yield* readTruth());
+  if (after) return after;
+  const next: PurchaseInput = { ...input, wait: { invitedAt: wait.invitedAt, remindersSent } };
+  context.df.continueAsNew(next);
+  return 'continuedAsNew';
 }
 
 function* closeInvitation(

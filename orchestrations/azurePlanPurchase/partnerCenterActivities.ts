@@ -4,15 +4,19 @@ import * as df from 'durable-functions';
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { partnerCenterActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
+import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
 import { AppError } from '../../shared/domain/errors';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import {
   type AzureEntitlementsPort,
   type CartsPort,
   type CatalogPort,
+  type CustomersPort,
   type McaPort,
   type OrdersPort,
 } from '../../shared/gateways/partnerCenter/ports';
+import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
+import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
 import {
   type CheckoutInput,
   type ConfirmedCustomer,
@@ -23,13 +27,17 @@ import {
   type Provisioning,
   purchaseActivities,
   type ReadProvisioningInput,
+  type ReadSignatureInput,
+  type SignatureState,
 } from '../../shared/purchases/purchaseWorkflowContract';
 
 /** The purchase's steps at Partner Center: thin, each safe to repeat (stable step keys, hence MS-RequestIds). */
 export interface PartnerCenterActivityDependencies {
   customers: Pick<CustomerRepository, 'get'>;
   agreements: Pick<AgreementRepository, 'list'>;
-  partnerCenter: McaPort & CatalogPort & CartsPort & OrdersPort & AzureEntitlementsPort;
+  partnerCenter: CustomersPort & McaPort & CatalogPort & CartsPort & OrdersPort & AzureEntitlementsPort;
+  invitations: Pick<InvitationRepository, 'get'>;
+  invitationTokenSecret: string;
 }
 
 // The MCA template changes rarely: one metadata read per process, not one per purchase.
@@ -75,8 +83,38 @@ export function createPartnerCenterActivities({
   customers,
   agreements,
   partnerCenter,
+  invitations,
+  invitationTokenSecret,
 }: PartnerCenterActivityDependencies) {
   return {
+    /**
+     * The truth about a waiting purchase's MCA: its invitation accepted or cancelled (the link and the cancel
+     * request write it before they wake the workflow), a partner attestation on the customer, or the customer's
+     * direct signature at Microsoft. Partner Center being unreachable only means "still waiting" this round.
+     */
+    async readSignature(input: ReadSignatureInput, log: InvocationContext): Promise<SignatureState> {
+      const invitation = await invitations.get(
+        invitationIdOf(invitationToken(invitationTokenSecret, input.purchaseId)),
+      );
+      if (invitation?.status === 'accepted') return 'accepted';
+      if (invitation?.status === 'cancelled') return 'cancelled';
+      const customer = await customers.get(input.customerId);
+      if (customer?.mca.accepted) return 'accepted';
+      if (!customer?.partnerCenterCustomerId) return 'waiting';
+      try {
+        const signed = await partnerCenter.isDirectlySigned(customer.partnerCenterCustomerId, {
+          correlationId: input.correlationId,
+        });
+        return signed ? 'accepted' : 'waiting';
+      } catch (error) {
+        if (!(error instanceof PartnerCenterError)) throw error;
+        log.warn(
+          `readSignature purchaseId=${input.purchaseId}: direct-sign status unknown (${error.message})`,
+        );
+        return 'waiting';
+      }
+    },
+
     /**
      * Makes sure Partner Center holds the customer's MCA before buying: nothing to do when it has an MCA record or
      * the customer signed directly; else the acceptance the service holds (given with the purchase, recorded by
@@ -89,12 +127,32 @@ export function createPartnerCenterActivities({
       return asStep(log, 'confirmMca', async () => {
         const customer = await customers.get(input.customerId);
         if (!customer) throw new AppError('CustomerNotFound', `There is no customer ${input.customerId}.`);
-        const pcId = customer.partnerCenterCustomerId ?? input.customerId;
-        const confirmed = { partnerCenterCustomerId: pcId, country: customer.country };
         const context = { correlationId: input.correlationId };
+        const pcId =
+          customer.partnerCenterCustomerId ??
+          (
+            await linkPartnerCenterCustomer(
+              partnerCenter,
+              input.customerId,
+              undefined,
+              customer,
+              input.correlationId,
+            )
+          ).id;
+        const confirmed = { partnerCenterCustomerId: pcId, country: customer.country };
         if ((await partnerCenter.listMcaAgreements(pcId, context)).length > 0) return confirmed;
         if (await partnerCenter.isDirectlySigned(pcId, context)) return confirmed;
-        const acceptance = input.attestation ?? (await agreements.list(input.customerId)).at(-1) ?? undefined;
+        // What the service holds: given with the purchase, else its latest agreement record, else the summary on
+        // the customer (customers recorded as accepted before agreements were kept apart: the primary contact).
+        const acceptance =
+          input.attestation ??
+          (await agreements.list(input.customerId)).at(-1) ??
+          (customer.mca.accepted
+            ? {
+                primaryContact: customer.primaryContact,
+                dateAgreed: customer.mca.dateAgreed ?? customer.createdAt,
+              }
+            : undefined);
         if (!acceptance) {
           throw new AppError(
             'McaNotAccepted',
@@ -204,4 +262,5 @@ export function registerPartnerCenterPurchaseActivities(): void {
   register('createCart');
   register('checkout');
   register('readProvisioning');
+  register('readSignature');
 }

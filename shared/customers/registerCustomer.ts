@@ -78,11 +78,16 @@ interface LinkedCustomer {
   relationship?: CustomerRequest['relationship'];
 }
 
-async function linkPartnerCenterCustomer(
+/**
+ * The customer's Partner Center id: the one it is known under, else the one Partner Center gives the customer it
+ * creates from `request` (idempotent per domain). Also the read path for customers registered before the service
+ * bought through Partner Center: their first purchase links them.
+ */
+export async function linkPartnerCenterCustomer(
   partnerCenter: CustomersPort,
   customerId: string,
   knownPartnerCenterId: string | undefined,
-  request: CustomerRequest,
+  request: Pick<CustomerRequest, 'companyName' | 'country' | 'primaryContact' | 'domain' | 'billingAddress'>,
   correlationId: string,
 ): Promise<LinkedCustomer> {
   // Partner Center ids are GUIDs (it refuses other ids with 900118): only those can name a customer it has.

@@ -27,6 +27,7 @@ export const purchaseActivities = {
   createCart: 'azurePlanPurchase-createCart',
   checkout: 'azurePlanPurchase-checkout',
   readProvisioning: 'azurePlanPurchase-readProvisioning',
+  readSignature: 'azurePlanPurchase-readSignature',
 } as const;
 
 const requestedBySchema = z.object({ userId: z.string(), name: z.string().optional() });
@@ -38,6 +39,11 @@ export const purchaseInputSchema = z.object({
   correlationId: z.string(),
   requestedBy: requestedBySchema,
   mca: mcaPlanSchema,
+  /**
+   * Carried from one execution to the next while the purchase waits for the signature (each round ends with
+   * continue-as-new, so no execution's history grows with the length of the wait).
+   */
+  wait: z.object({ invitedAt: z.string(), remindersSent: z.number().int().nonnegative() }).optional(),
 });
 export type PurchaseInput = z.infer<typeof purchaseInputSchema>;
 
@@ -149,8 +155,15 @@ export interface ReadProvisioningInput extends PartnerCenterStepInput {
 
 /** Partner Center's ids once the order is provisioned; `provisioned: false` while it is pending. */
 export type Provisioning =
-  | { provisioned: false }
-  | { provisioned: true; subscriptionId: string; entitlementId: string };
+  { provisioned: false } | { provisioned: true; subscriptionId: string; entitlementId: string };
+
+export type ReadSignatureInput = PartnerCenterStepInput;
+
+/**
+ * What the stores (and Partner Center) say about the MCA of a waiting purchase: the truth the workflow re-reads
+ * at every wake-up, since an event only wakes it (and one raised during continue-as-new may never arrive).
+ */
+export type SignatureState = 'accepted' | 'cancelled' | 'waiting';
 
 export interface PlaceOrderInput {
   purchaseId: string;

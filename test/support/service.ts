@@ -98,6 +98,9 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     ...options.simulators,
     // Provisioned at once unless a test asks for slow provisioning (then it moves the virtual clock).
     partnerCenter: { provisioningDelayMs: 0, ...options.simulators?.partnerCenter },
+    // The gateway's token cache runs on the wall clock, the simulators on the virtual one: a jump of days would
+    // expire every cached token at once. Tests that are about expiry call `identity.expireAccessTokens()`.
+    identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600, ...options.simulators?.identity },
     clock: () => new Date(clockOf.host ? clockOf.host.now() : Date.now()),
   });
   const storageConnectionString =
