@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CommerceOperation } from '../../shared/domain/api/commerceOperation';
 import { type Collection } from '../../shared/domain/api/collection';
+import { type CommerceOperation } from '../../shared/domain/api/commerceOperation';
 import { type Order } from '../../shared/domain/api/order';
 import { type Subscription } from '../../shared/domain/api/subscription';
 import { anAzurePlanBought } from '../support/customerJourney';

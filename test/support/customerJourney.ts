@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 
+import { nameBasedUuid } from '../../shared/domain/rules/nameBasedUuid';
 import { type TestService } from './service';
 
 /** Steps a partner takes with a customer, through the public API, for tests that need a customer in some state. */
@@ -7,15 +8,29 @@ import { type TestService } from './service';
 const aContact = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' };
 const salesAgent = { roles: ['SalesAgent' as const] };
 
-/** Registers a customer (country DE unless told otherwise) and returns its id. */
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const testCustomerNamespace = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+
+/**
+ * Registers a customer (country DE unless told otherwise) and returns its id. Customer ids are Partner Center's
+ * (GUIDs): a readable name is turned into a stable GUID, which the Partner Center simulator is seeded with first,
+ * so the PUT links a customer Partner Center has.
+ */
 export async function aRegisteredCustomer(
   service: TestService,
-  customerId: string,
+  name: string,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
+  const customerId = guid.test(name) ? name : nameBasedUuid(testCustomerNamespace, name);
+  const country = typeof overrides.country === 'string' ? overrides.country : 'DE';
+  try {
+    service.partnerCenter.seedCustomer({ id: customerId, country, companyName: `${name} Ltd` });
+  } catch {
+    // Already seeded (the same name registered again in this service): linking it again is what is tested.
+  }
   const response = await service.call('PUT', `/api/customers/${customerId}`, {
     as: salesAgent,
-    body: { companyName: `${customerId} Ltd`, country: 'DE', primaryContact: aContact, ...overrides },
+    body: { companyName: `${name} Ltd`, country: 'DE', primaryContact: aContact, ...overrides },
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return customerId;
