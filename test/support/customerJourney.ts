@@ -112,7 +112,8 @@ export interface TransitionView {
 
 /**
  * The transition once it stopped moving: waits for the host to be idle and, while it still runs (an activity waits
- * for its retry timer), moves the virtual clock on. Bounded.
+ * for its retry timer, or the workflow for its next poll of Partner Center's product upgrade), moves the virtual
+ * clock on by one polling interval. Bounded.
  */
 export async function settledTransition(service: TestService, transitionId: string): Promise<TransitionView> {
   for (let round = 0; round < 20; round += 1) {
@@ -122,7 +123,7 @@ export async function settledTransition(service: TestService, transitionId: stri
     });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     if (['completed', 'partiallyCompleted', 'failed'].includes(response.body.status)) return response.body;
-    await service.host.advance(1_000);
+    await service.host.advance(30_000);
   }
   throw new Error(`Transition ${transitionId} did not settle.`);
 }
