@@ -337,10 +337,11 @@ function* awaitCustomerSignature(
     expiresAt: invite.expiresAt,
     remindersSent,
   });
-  showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
   if (input.wait === undefined) {
     yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
   }
+  // Before the first yield of a continued execution, so the status never falls back to `validating`.
+  showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
 
   const readTruth = function* (): Generator<Task, SignatureState, unknown> {
     const read: ReadSignatureInput = {

@@ -135,6 +135,9 @@ export function createPurchaseActivities({
           customerId: input.customerId,
           purchaseId: input.purchaseId,
           ...input.ids,
+          ...(input.offerId ? { offerId: input.offerId } : {}),
+          // The workflow placed the order only after Partner Center confirmed the MCA (confirmMca).
+          ...(input.offerId ? { mcaConfirmedByPartnerCenter: true } : {}),
           ...(agreement ? { agreement } : {}),
           ...(customerSnapshot ? { customerSnapshot } : {}),
           correlationId: input.correlationId,
