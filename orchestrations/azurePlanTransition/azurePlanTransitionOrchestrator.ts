@@ -75,11 +75,26 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
     lines: status.lines,
     recordedAt: context.df.currentUtcDateTime.toISOString(),
   };
-  const recorded = (yield context.df.callActivityWithRetry(
-    transitionActivities.recordUpgrade,
-    storeRetry,
-    record,
-  )) as RecordUpgradeResult;
+  // Partner Center already moved everything: recording it must not give up with the first round of retries (a
+  // store that keeps failing); a few more rounds, a durable timer apart, before the transition reports it.
+  let recorded: RecordUpgradeResult | undefined;
+  for (let round = 1; recorded === undefined; round += 1) {
+    try {
+      recorded = (yield context.df.callActivityWithRetry(
+        transitionActivities.recordUpgrade,
+        storeRetry,
+        record,
+      )) as RecordUpgradeResult;
+    } catch {
+      if (round >= recordRounds) {
+        return yield* fail(context, input, lineItems, {
+          code: 'InternalError',
+          detail: `Partner Center completed the upgrade ${started.upgradeId}, but recording it failed; start the transition again to record it.`,
+        });
+      }
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));
+    }
+  }
   const { azurePlan } = recorded;
 
   const lines: TransitionLine[] = plan.sources.map((source) => {
@@ -115,6 +130,9 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   show(context, outcome);
   return outcome;
 };
+
+/** Rounds of retried `recordUpgrade` before the transition reports that it could not record the upgrade. */
+const recordRounds = 3;
 
 /** Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer. */
 function* untilNotThrottled<T extends { outcome: string }>(
