@@ -2,6 +2,7 @@ import { type BenchRow, type MeasuredRow } from './benchRow';
 import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
 import { measureDurableRows } from './measureDurableRows';
 import { measureFirstRequest } from './measureFirstRequest';
+import { measureHistoryRows } from './measureHistoryRows';
 import { measureServiceRows } from './measureServiceRows';
 import { startCountingCosmosServer } from './startCountingCosmosServer';
 import { spreadOf } from './statistics';
@@ -162,6 +163,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   rows.push(...(await firstRequestRows(options)));
   process.stderr.write('bench: measuring the durable engine (journal on and off)\n');
   rows.push(...(await measureDurableRows(options)));
+  rows.push(...measureHistoryRows());
   const cpus = os.cpus();
   return {
     startedAt,

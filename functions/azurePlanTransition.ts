@@ -68,10 +68,10 @@ export const startAzurePlanTransitionEndpoint = endpoint({
     'OrderInProgress',
     'McaNotAccepted',
   ],
-  handler: async ({ params, caller, correlationId, services, durable }) => {
+  handler: async ({ params, caller, correlationId, services, workflows }) => {
     const { transitionId, status } = await startAzurePlanTransition(
       startTransitionDependencies(services),
-      durable,
+      workflows,
       {
         customerId: params.customerId,
         requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
@@ -96,8 +96,8 @@ export const getAzurePlanTransitionEndpoint = endpoint({
   durableClient: true,
   responses: { 200: { description: 'The transition.', schema: transitionSchema } },
   errors: ['TransitionNotFound'],
-  handler: async ({ params, durable }) => {
-    const state = await readTransitionState(durable, params.transitionId);
+  handler: async ({ params, workflows }) => {
+    const state = await readTransitionState(workflows, params.transitionId);
     if (state === undefined) {
       throw new AppError('TransitionNotFound', `There is no transition ${params.transitionId}.`);
     }

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 
-import {
-  customerRequestSchema,
-  customerSchema,
-  newCustomerDocument,
-  toCustomer,
-  updatedCustomerDocument,
-} from '../shared/domain/api/customer';
+import { registerCustomer } from '../shared/customers/registerCustomer';
+import { customerRequestSchema, customerSchema, toCustomer } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
-import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
@@ -19,7 +13,9 @@ export const putCustomerEndpoint = endpoint({
   route: 'customers/{customerId}',
   summary: 'Registers a customer, or updates what was registered.',
   description:
-    'Creates the customer (201) or replaces its registered details (200). What the service derives (MCA ' +
+    'Creates the customer (201) or replaces its registered details (200). A customer Partner Center knows under ' +
+    'this id is linked (its country and relationship come from Partner Center); any other is created there from ' +
+    'the body (`domain`, `billingAddress`). What the service derives (MCA ' +
     'acceptance, Azure plan, a running purchase) is kept. `segment` defaults to `commercial`, `relationship` ' +
     'to `direct`.',
   tags: ['Customers'],
@@ -31,26 +27,21 @@ export const putCustomerEndpoint = endpoint({
     200: { description: 'The customer was updated.', schema: customerSchema },
     201: { description: 'The customer was registered.', schema: customerSchema },
   },
-  errors: ['ConcurrentUpdate'],
+  errors: ['ConcurrentUpdate', 'PartnerCenterUnavailable', 'PartnerCenterConsentRequired'],
   handler: async ({ params, body, services, correlationId }) => {
-    const customers = services.repositories.customers;
-    // A lost race with another writer of this customer is retried from a fresh read; it is never an outage.
-    return retryOnConflict(`Customer ${params.customerId}`, async () => {
-      const stamp = { now: services.clock.now(), correlationId };
-      const existing = await customers.get(params.customerId);
-      if (existing === undefined) {
-        const created = await customers.create(newCustomerDocument(params.customerId, body, stamp));
-        if (created === 'exists') return lostRace;
-        return {
-          status: 201,
-          body: toCustomer(created),
-          headers: { location: `/api/customers/${params.customerId}` },
-        };
-      }
-      const updated = await customers.replace(updatedCustomerDocument(existing, body, stamp));
-      if (updated === 'changed') return lostRace;
-      return { status: 200, body: toCustomer(updated) };
-    });
+    const { created, customer } = await registerCustomer(
+      {
+        customers: services.repositories.customers,
+        partnerCenter: services.microsoft.partnerCenter,
+        clock: services.clock,
+      },
+      params.customerId,
+      body,
+      correlationId,
+    );
+    return created
+      ? { status: 201, body: customer, headers: { location: `/api/customers/${params.customerId}` } }
+      : { status: 200, body: customer };
   },
 });
 

@@ -2,7 +2,8 @@ import { type CosmosClient } from '@azure/cosmos';
 import { type QueueServiceClient } from '@azure/storage-queue';
 import { z } from 'zod';
 
-import { getConfig } from '../shared/compositionRoot';
+import { getConfig, getMicrosoftGateways } from '../shared/compositionRoot';
+import { type Reachability } from '../shared/gateways/partnerCenter/ports';
 import { createCosmosClient } from '../shared/platform/cosmos/cosmosClient';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { createQueueServiceClient } from '../shared/platform/queues/queues';
@@ -13,7 +14,15 @@ const checkStateSchema = z.enum(['ok', 'unavailable']);
 const healthSchema = z
   .object({
     status: checkStateSchema,
-    checks: z.object({ cosmos: checkStateSchema, storage: checkStateSchema }),
+    checks: z.object({
+      cosmos: checkStateSchema,
+      storage: checkStateSchema,
+      /** Partner Center answers and a token for it can be had. */
+      partnerCenter: checkStateSchema,
+      azureResourceManager: checkStateSchema,
+    }),
+    /** Why a check of Microsoft failed, for the operator (no secrets): e.g. the consent must be renewed. */
+    details: z.record(z.string(), z.string()).optional(),
   })
   .meta({ id: 'Health' });
 
@@ -29,13 +38,30 @@ async function probe(check: (signal: AbortSignal) => Promise<unknown>): Promise<
   }
 }
 
+/** A gateway's reachability within the check timeout; never throws. */
+async function reach(
+  check: () => Promise<Reachability>,
+): Promise<{ state: 'ok' | 'unavailable'; detail?: string }> {
+  const timeout = new Promise<Reachability>((resolve) =>
+    setTimeout(() => resolve({ reachable: false, detail: 'no answer in time' }), checkTimeoutMs).unref(),
+  );
+  const result = await Promise.race([check(), timeout]).catch((error: unknown): Reachability => ({
+    reachable: false,
+    detail: error instanceof Error ? error.message : String(error),
+  }));
+  return result.reachable
+    ? { state: 'ok' }
+    : { state: 'unavailable', ...(result.detail ? { detail: result.detail } : {}) };
+}
+
 export const healthEndpoint = endpoint({
   name: 'health',
   method: 'GET',
   route: 'health',
-  summary: 'Reports whether the service and its stores (Cosmos DB, Azure Storage) are reachable.',
+  summary:
+    'Reports whether the service, its stores (Cosmos DB, Azure Storage) and Microsoft (Partner Center, ARM) are reachable.',
   description:
-    'Probes Cosmos DB and Azure Storage with a short timeout each. No credentials needed, so a load balancer or availability test can call it; 503 names the store that does not answer.',
+    'Probes Cosmos DB, Azure Storage, Partner Center and ARM (a token can be had and the API answers) with a short timeout each. No credentials needed, so a load balancer or availability test can call it; 503 names the store that does not answer.',
   tags: ['Operations'],
   access: 'anonymous',
   responses: {
@@ -49,16 +75,30 @@ export const healthEndpoint = endpoint({
       storage: await createQueueServiceClient(config),
     };
     const { cosmos, storage } = clients;
-    const [cosmosState, storageState] = await Promise.all([
+    const microsoft = getMicrosoftGateways();
+    const [cosmosState, storageState, partnerCenter, azureResourceManager] = await Promise.all([
       probe((abortSignal) => cosmos.database(config.COSMOS_DATABASE).read({ abortSignal })),
       probe((abortSignal) => storage.getProperties({ abortSignal })),
+      reach(() => microsoft.partnerCenter.checkReachability()),
+      reach(() => microsoft.azureResourceManager.checkReachability()),
     ]);
-    const healthy = cosmosState === 'ok' && storageState === 'ok';
+    const checks = {
+      cosmos: cosmosState,
+      storage: storageState,
+      partnerCenter: partnerCenter.state,
+      azureResourceManager: azureResourceManager.state,
+    };
+    const details = {
+      ...(partnerCenter.detail ? { partnerCenter: partnerCenter.detail } : {}),
+      ...(azureResourceManager.detail ? { azureResourceManager: azureResourceManager.detail } : {}),
+    };
+    const healthy = Object.values(checks).every((state) => state === 'ok');
     return {
       status: healthy ? 200 : 503,
       body: {
         status: healthy ? 'ok' : 'unavailable',
-        checks: { cosmos: cosmosState, storage: storageState },
+        checks,
+        ...(Object.keys(details).length > 0 ? { details } : {}),
       },
       headers: { 'cache-control': 'no-store' },
     };

@@ -12,6 +12,7 @@ import { getConfig } from '../shared/compositionRoot';
 import { isEndpoint, registerEndpoint } from '../shared/platform/http/endpoint';
 import * as agreements from './agreements';
 import * as azurePlanTransition from './azurePlanTransition';
+import * as commerceOperations from './commerceOperations';
 import * as customers from './customers';
 import { registerUnmatchedRoute } from './fallback';
 import * as health from './health';
@@ -29,6 +30,7 @@ getConfig();
 
 const featureModules: Record<string, unknown>[] = [
   agreements,
+  commerceOperations,
   customers,
   health,
   invitations,

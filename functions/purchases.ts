@@ -107,8 +107,16 @@ export const cancelPurchaseEndpoint = endpoint({
   durableClient: true,
   responses: { 202: { description: 'The purchase is cancelled.', schema: purchaseAcceptedSchema } },
   errors: ['PurchaseNotFound', 'PurchaseNotCancellable'],
-  handler: async ({ params, durable }) => {
-    const state = await cancelPurchase(durable, params.purchaseId);
+  handler: async ({ params, durable, services, correlationId }) => {
+    const state = await cancelPurchase(
+      durable,
+      {
+        invitations: services.repositories.invitations,
+        invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
+      },
+      params.purchaseId,
+      correlationId,
+    );
     const statusUrl = purchaseStatusUrl(state.purchaseId);
     return {
       status: 202,

@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/customers/requireCustomer';
-import { orderSchema, toOrder } from '../shared/domain/api/order';
-import {
-  checkReservation,
-  reservationOrder,
-  reservationRequestSchema,
-} from '../shared/domain/rules/reservations';
+import { orderSchema } from '../shared/domain/api/order';
+import { reservationRequestSchema } from '../shared/domain/rules/reservations';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
 
 export const buyReservationEndpoint = endpoint({
   name: 'buyReservation',
@@ -20,39 +16,39 @@ export const buyReservationEndpoint = endpoint({
     'The order line carries Partner Center\'s provisioning context `{ subscriptionId, scope: "shared", duration }` ' +
     '(`1Year` for P1Y, `3Year` for P3Y), and the reservation appears on the subscriptions page with the order id. ' +
     'Refused with ReservationScopeNotSupported for any scope but shared, AzurePlanNotActive without an active plan of ' +
-    'this customer, and ReservationNotAvailable in the markets where Azure reservations are not sold.',
+    'this customer, and ReservationNotAvailable in the markets where Azure reservations are not sold. The plan is ' +
+    'registered for reservations first when it is not yet (Partner Center takes minutes): then the answer is 202 ' +
+    'with `Location` of the operation to poll.',
   tags: ['Reservations'],
   access: { action: 'buyReservations' },
   params: z.strictObject({ customerId: idParameter }),
   body: reservationRequestSchema,
   idempotent: true,
-  responses: { 201: { description: 'The order of the reservation.', schema: orderSchema } },
+  responses: {
+    201: {
+      description: 'The order of the reservation (Microsoft finished within the request).',
+      schema: orderSchema,
+    },
+    202: acceptedResponse,
+  },
   errors: [
     'CustomerNotFound',
     'ReservationScopeNotSupported',
     'ReservationNotAvailable',
     'AzurePlanNotActive',
+    ...microsoftErrors,
   ],
-  handler: async ({ params, body, correlationId, services }) => {
-    const customer = await requireCustomer(services.repositories.customers, params.customerId);
-    checkReservation({
-      customer,
+  handler: async ({ params, body, caller, correlationId, request, services }) => {
+    const operation = await services.commerce.reservations.start({
+      customerId: params.customerId,
       request: body,
-      reservationsUnavailable: services.markets.reservationsUnavailable,
-    });
-    const { order, subscription } = reservationOrder({
-      customerId: customer.customerId,
-      request: body,
-      orderId: randomUUID(),
-      reservationSubscriptionId: randomUUID(),
+      operationId: operationIdFor(request, caller, randomUUID),
       correlationId,
-      now: services.clock.now(),
     });
-    await services.repositories.commerce.placeReservationOrder(order, subscription);
-    return {
+    return answerOperation(operation, services, correlationId, (view) => ({
       status: 201,
-      body: toOrder(order),
-      headers: { location: `/api/customers/${customer.customerId}/orders/${order.id}` },
-    };
+      body: view.order,
+      headers: { location: `/api/customers/${params.customerId}/orders/${view.order?.id ?? ''}` },
+    }));
   },
 });

@@ -2,23 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { requireCustomer } from '../shared/customers/requireCustomer';
-import {
-  azureEntitlementRequestSchema,
-  azureEntitlementSchema,
-  newAzureEntitlement,
-  toAzureEntitlement,
-} from '../shared/domain/api/azureEntitlement';
-import { collectionSchema, toCollection } from '../shared/domain/api/collection';
-import { subscriptionSchema, toSubscription } from '../shared/domain/api/subscription';
-import { AppError } from '../shared/domain/errors';
-import { assertActiveAzurePlan } from '../shared/domain/rules/assertActiveAzurePlan';
-import {
-  legacySubscriptionUpdateSchema,
-  updatedLegacySubscription,
-} from '../shared/domain/rules/legacyOffer';
-import { lostRace, retryOnConflict } from '../shared/platform/cosmos/retryOnConflict';
+import { azureEntitlementRequestSchema, azureEntitlementSchema } from '../shared/domain/api/azureEntitlement';
+import { collectionSchema } from '../shared/domain/api/collection';
+import { subscriptionSchema } from '../shared/domain/api/subscription';
+import { legacySubscriptionUpdateSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 const subscriptionParams = z.strictObject({ customerId: idParameter, subscriptionId: idParameter });
@@ -38,12 +27,11 @@ export const listSubscriptionsEndpoint = endpoint({
   responses: {
     200: { description: 'The subscriptions.', schema: collectionSchema(subscriptionSchema, 'Subscriptions') },
   },
-  errors: ['CustomerNotFound'],
-  handler: async ({ params, services }) => {
-    await requireCustomer(services.repositories.customers, params.customerId);
-    const subscriptions = await services.repositories.commerce.listSubscriptions(params.customerId);
-    return { status: 200, body: toCollection(subscriptions.map(toSubscription)) };
-  },
+  errors: ['CustomerNotFound', ...microsoftErrors],
+  handler: async ({ params, correlationId, services }) => ({
+    status: 200,
+    body: await services.commerce.holdings.listSubscriptions(params.customerId, correlationId),
+  }),
 });
 
 export const listAzureEntitlementsEndpoint = endpoint({
@@ -62,21 +50,15 @@ export const listAzureEntitlementsEndpoint = endpoint({
       schema: collectionSchema(azureEntitlementSchema, 'AzureEntitlements'),
     },
   },
-  errors: ['CustomerNotFound', 'SubscriptionNotFound'],
-  handler: async ({ params, services }) => {
-    const customer = await requireCustomer(services.repositories.customers, params.customerId);
-    if (customer.azurePlan?.subscriptionId !== params.subscriptionId) {
-      throw new AppError(
-        'SubscriptionNotFound',
-        `Customer ${params.customerId} has no Azure plan subscription ${params.subscriptionId}; only an Azure plan has Azure subscriptions under it.`,
-      );
-    }
-    const entitlements = await services.repositories.commerce.listEntitlements(
+  errors: ['CustomerNotFound', 'SubscriptionNotFound', ...microsoftErrors],
+  handler: async ({ params, correlationId, services }) => ({
+    status: 200,
+    body: await services.commerce.holdings.listAzureEntitlements(
       params.customerId,
       params.subscriptionId,
-    );
-    return { status: 200, body: toCollection(entitlements.map(toAzureEntitlement)) };
-  },
+      correlationId,
+    ),
+  }),
 });
 
 export const addAzureEntitlementEndpoint = endpoint({
@@ -93,22 +75,26 @@ export const addAzureEntitlementEndpoint = endpoint({
   params: subscriptionParams,
   body: azureEntitlementRequestSchema,
   idempotent: true,
-  responses: { 201: { description: 'The new Azure subscription.', schema: azureEntitlementSchema } },
-  errors: ['CustomerNotFound', 'AzurePlanNotActive'],
-  handler: async ({ params, body, correlationId, services }) => {
-    const customer = await requireCustomer(services.repositories.customers, params.customerId);
-    assertActiveAzurePlan(customer, params.subscriptionId);
-    const entitlement = await services.repositories.commerce.createEntitlement(
-      newAzureEntitlement({
-        customerId: params.customerId,
-        planSubscriptionId: params.subscriptionId,
-        azureSubscriptionId: randomUUID(),
-        friendlyName: body.friendlyName,
-        correlationId,
-        now: services.clock.now(),
-      }),
-    );
-    return { status: 201, body: toAzureEntitlement(entitlement) };
+  responses: {
+    201: {
+      description: 'The new Azure subscription (Microsoft finished within the request).',
+      schema: azureEntitlementSchema,
+    },
+    202: acceptedResponse,
+  },
+  errors: ['CustomerNotFound', 'AzurePlanNotActive', ...microsoftErrors],
+  handler: async ({ params, body, caller, correlationId, request, services }) => {
+    const operation = await services.commerce.azureSubscriptions.start({
+      customerId: params.customerId,
+      planSubscriptionId: params.subscriptionId,
+      friendlyName: body.friendlyName,
+      operationId: operationIdFor(request, caller, randomUUID),
+      correlationId,
+    });
+    return answerOperation(operation, services, correlationId, (view) => ({
+      status: 201,
+      body: view.azureEntitlement,
+    }));
   },
 });
 
@@ -131,33 +117,16 @@ export const updateSubscriptionEndpoint = endpoint({
     'CustomerNotFound',
     'SubscriptionNotFound',
     'LegacyOfferNotEligibleForPurchase',
-    'OrderInProgress',
+    'ConcurrentUpdate',
+    ...microsoftErrors,
   ],
-  handler: async ({ params, body, services }) => {
-    const { customers, commerce } = services.repositories;
-    return retryOnConflict(
-      `Subscription ${params.subscriptionId}`,
-      async () => {
-        const customer = await requireCustomer(customers, params.customerId);
-        const subscription = await commerce.readSubscription(params.customerId, params.subscriptionId);
-        if (subscription === undefined) {
-          throw new AppError(
-            'SubscriptionNotFound',
-            `Customer ${params.customerId} has no subscription ${params.subscriptionId}.`,
-          );
-        }
-        const written = await commerce.replaceSubscription(
-          updatedLegacySubscription(customer, subscription, body),
-        );
-        return written === 'changed' ? lostRace : { status: 200, body: toSubscription(written) };
-      },
-      {
-        giveUp: () =>
-          new AppError(
-            'OrderInProgress',
-            `Subscription ${params.subscriptionId} kept changing; retry the update.`,
-          ),
-      },
-    );
-  },
+  handler: async ({ params, body, correlationId, services }) => ({
+    status: 200,
+    body: await services.commerce.subscriptionUpdates.update({
+      customerId: params.customerId,
+      subscriptionId: params.subscriptionId,
+      update: body,
+      correlationId,
+    }),
+  }),
 });

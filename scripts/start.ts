@@ -7,6 +7,8 @@
  *   it is;
  * - the stores process (`local-stack/storesProcess.ts`: the Cosmos DB server), when `COSMOS_ENDPOINT` is unset or
  *   the local endpoint and nothing listens there;
+ * - and the simulators of Microsoft's services (identity, Partner Center, ARM) in that same stores process, unless
+ *   `PARTNER_CENTER_ENDPOINT` points somewhere other than this machine (then the real services are used);
  * - the local Functions host (`local-stack/hostProcess.ts`), restarted when it dies unexpectedly, so that a crash
  *   of the host alone (`kill -9`) behaves as on Azure: the stores keep their state and the host comes back.
  *
@@ -191,33 +193,88 @@ async function startStorage(): Promise<{ description: string; connection: string
   };
 }
 
-async function startCosmos(): Promise<{ description: string; endpoint: string | undefined }> {
+interface StoresPlan {
+  cosmos: { description: string; endpoint: string | undefined; start: boolean };
+  simulators: {
+    start: boolean;
+    ports: { identity: number; partnerCenter: number; azureResourceManager: number };
+  };
+}
+
+async function planCosmos(): Promise<StoresPlan['cosmos']> {
   const configured = process.env.COSMOS_ENDPOINT?.trim().replace(/\/+$/, '');
   const local = [`http://127.0.0.1:${cosmosPort}`, `http://localhost:${cosmosPort}`];
   if (configured && (cosmosPort === 0 || !local.includes(configured.toLowerCase()))) {
     return {
       description: `${configured} (COSMOS_ENDPOINT; not starting the local server)`,
       endpoint: undefined,
+      start: false,
     };
   }
   const reuse = {
     description: `something already listening on ${configured || local[0]} (used as it is)`,
     endpoint: configured || local[0],
+    start: false,
   };
-  if (cosmosPort !== 0 && (await isPortOpen(cosmosPort))) {
-    return reuse;
-  }
-  const directory = stateDir ? path.join(stateDir, 'cosmos') : undefined;
+  if (cosmosPort !== 0 && (await isPortOpen(cosmosPort))) return reuse;
+  return { ...reuse, start: true };
+}
+
+/**
+ * The simulators run unless Partner Center is configured somewhere other than this machine (the real endpoints and
+ * credentials are then used). Their ports come from the local settings' loopback URLs (7310–7312 in the sample);
+ * `SIMULATOR_PORTS=0` picks free ones (tests that run `npm start` beside others).
+ */
+function planSimulators(): StoresPlan['simulators'] {
+  const loopbackPort = (setting: string | undefined): number | undefined => {
+    if (!setting?.trim()) return 0;
+    const url = new URL(setting);
+    if (!['127.0.0.1', 'localhost'].includes(url.hostname)) return undefined;
+    return process.env.SIMULATOR_PORTS?.trim() === '0' ? 0 : Number(url.port || 0);
+  };
+  const partnerCenter = loopbackPort(process.env.PARTNER_CENTER_ENDPOINT);
+  const azureResourceManager = loopbackPort(process.env.ARM_ENDPOINT) ?? 0;
+  const identity = loopbackPort(process.env.PARTNER_CENTER_AUTHORITY_HOST) ?? 0;
+  return {
+    start: partnerCenter !== undefined,
+    ports: { identity, partnerCenter: partnerCenter ?? 0, azureResourceManager },
+  };
+}
+
+/** Starts the stores process when Cosmos DB or the simulators are to run locally. */
+async function startStores(): Promise<{
+  cosmos: { description: string; endpoint: string | undefined };
+  simulators: { description: string; settings: Record<string, string> };
+}> {
+  const plan: StoresPlan = { cosmos: await planCosmos(), simulators: planSimulators() };
+  const external = {
+    description: `${process.env.PARTNER_CENTER_ENDPOINT ?? ''} (PARTNER_CENTER_ENDPOINT; not starting the simulators)`,
+    settings: {},
+  };
+  if (!plan.cosmos.start && !plan.simulators.start) return { cosmos: plan.cosmos, simulators: external };
+  const cosmosDirectory = stateDir ? path.join(stateDir, 'cosmos') : undefined;
+  const simulatorsDirectory = stateDir ? path.join(stateDir, 'simulators') : undefined;
   const stores = spawnChild('storesProcess.ts', {
     ...process.env,
-    COSMOS_PORT: String(cosmosPort),
-    ...(directory ? { COSMOS_STATE_DIR: directory } : {}),
+    ...(plan.cosmos.start ? { COSMOS_PORT: String(cosmosPort) } : { COSMOS_PORT: undefined }),
+    ...(cosmosDirectory ? { COSMOS_STATE_DIR: cosmosDirectory } : {}),
+    ...(plan.simulators.start
+      ? {
+          SIMULATORS: '1',
+          SIMULATOR_IDENTITY_PORT: String(plan.simulators.ports.identity),
+          SIMULATOR_PARTNER_CENTER_PORT: String(plan.simulators.ports.partnerCenter),
+          SIMULATOR_ARM_PORT: String(plan.simulators.ports.azureResourceManager),
+        }
+      : {}),
+    ...(simulatorsDirectory ? { SIMULATORS_STATE_DIR: simulatorsDirectory } : {}),
   });
   cleanups.push({ name: `stores process (pid ${stores.pid})`, stop: () => stopChild(stores, 10_000) });
   const ready = await firstReport(stores, 'The stores process');
   if (ready.type === 'failed') {
-    if (ready.code === 'EADDRINUSE' && cosmosPort !== 0) {
-      return reuse;
+    if (ready.code === 'EADDRINUSE') {
+      throw new Error(
+        `The stores process could not listen: ${ready.message}\nAnother npm start may be running; set COSMOS_PORT=0 SIMULATOR_PORTS=0 to pick free ports.`,
+      );
     }
     throw new Error(`The stores process failed to start: ${ready.message}`);
   }
@@ -227,9 +284,23 @@ async function startCosmos(): Promise<{ description: string; endpoint: string | 
       void shutdown('a store is gone', 1);
     }
   });
+  const settings = ready.settings ?? {};
   return {
-    description: `embedded Cosmos DB server at http://127.0.0.1:${ready.port} (${directory ? 'on disk' : 'in memory'}, plain HTTP, pid ${stores.pid})`,
-    endpoint: `http://127.0.0.1:${ready.port}`,
+    cosmos: plan.cosmos.start
+      ? {
+          description: `embedded Cosmos DB server at http://127.0.0.1:${ready.port} (${cosmosDirectory ? 'on disk' : 'in memory'}, plain HTTP, pid ${stores.pid})`,
+          endpoint: `http://127.0.0.1:${ready.port}`,
+        }
+      : plan.cosmos,
+    simulators: plan.simulators.start
+      ? {
+          description:
+            `embedded simulators (${simulatorsDirectory ? 'on disk' : 'in memory'}, pid ${stores.pid}): ` +
+            `Partner Center ${settings.PARTNER_CENTER_ENDPOINT}, ARM ${settings.ARM_ENDPOINT}, ` +
+            `identity ${settings.PARTNER_CENTER_AUTHORITY_HOST}, refresh token file ${settings.PARTNER_CENTER_REFRESH_TOKEN_FILE}`,
+          settings,
+        }
+      : external,
   };
 }
 
@@ -332,7 +403,7 @@ async function main(): Promise<void> {
   // Loads the host's modules while the stores start.
   const hostChild = spawnChild('hostProcess.ts', process.env);
   host = hostChild;
-  const [storage, cosmos] = await Promise.all([startStorage(), startCosmos()]);
+  const [storage, { cosmos, simulators }] = await Promise.all([startStorage(), startStores()]);
   if (shuttingDown) {
     return;
   }
@@ -345,6 +416,7 @@ async function main(): Promise<void> {
     // The app reads it; the sample settings have it, a bare environment may not.
     env.COSMOS_KEY = process.env.COSMOS_KEY || cosmosEmulatorKey;
   }
+  Object.assign(env, simulators.settings);
   const requestedPort = portSetting('PORT', settings.localHttpPort ?? 7071);
   const port = await runHost(hostChild, { type: 'start', env, port: requestedPort });
   // Restarts keep the port (also one picked with PORT=0), so clients and links keep working.
@@ -357,6 +429,7 @@ async function main(): Promise<void> {
       `  Functions host   ${url}  (app ${path.relative(process.cwd(), appDir) || '.'}, routes above; pid ${host.pid}, restarted if it dies)`,
       `  Storage          ${storage.description}`,
       `  Cosmos DB        ${cosmos.description}`,
+      `  Microsoft        ${simulators.description}`,
       `  Settings         ${settings.file ? path.relative(process.cwd(), settings.file) : 'environment only'}`,
       `  State            ${stateDir ? `${displayPath(stateDir)} (kept across restarts; npm run reset wipes it)` : 'in memory (LOCAL_STATE=memory)'}`,
       '',

@@ -1,8 +1,17 @@
 import { type Container } from '@azure/cosmos';
 import { type QueueClient } from '@azure/storage-queue';
 
+import { type PartnerCenterActivityDependencies } from '../orchestrations/azurePlanPurchase/partnerCenterActivities';
 import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { createAzureSubscriptionUseCases } from './commerce/azureSubscriptions';
+import { createCommerceOperationReader } from './commerce/commerceOperationReader';
+import { createCommerceOperationRepository, defaultInRequestWait } from './commerce/commerceOperations';
+import { createCustomerHoldings } from './commerce/customerHoldings';
+import { createLegacyOrderUseCases } from './commerce/legacyOrders';
+import { createReservationUseCases } from './commerce/reservationPurchases';
+import { createSubscriptionUpdates } from './commerce/subscriptionUpdates';
+import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
 import { type Clock, systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
@@ -16,6 +25,7 @@ import { createFaultInjector, type FaultInjector } from './platform/faultInjecti
 import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, queueNames } from './platform/queues/queues';
+import { realSleep } from './platform/retryPolicy';
 import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
 import { createRepositories, type Repositories } from './repositories';
 import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
@@ -29,17 +39,40 @@ export interface Services {
   queues: { purchaseRequests: QueueClient };
   repositories: Repositories;
   notifications: NotificationSender;
+  /** Partner Center and ARM: every call to Microsoft goes through these. */
+  microsoft: MicrosoftGateways;
   /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
   faults: FaultInjector;
+  /** What a customer has and buys at Microsoft besides the Azure plan (reads, Azure subscriptions, reservations…). */
+  commerce: CommerceServices;
 }
 
 let config: AppConfig | undefined;
 let services: Promise<Services> | undefined;
+let microsoftGateways: MicrosoftGateways | undefined;
 
 /** The configuration, parsed once; throws listing every missing or bad key. */
 export function getConfig(): AppConfig {
   config ??= loadConfig();
   return config;
+}
+
+/**
+ * The gateways to Microsoft, one per process: one token cache and one rotation of the refresh token (two token
+ * sources rotating the same refresh token would invalidate each other's). Built from the configuration alone, so
+ * health can report on Microsoft when the stores are down.
+ */
+export function getMicrosoftGateways(): MicrosoftGateways {
+  microsoftGateways ??= createMicrosoftGateways(getConfig(), {
+    log: (entry) => {
+      if (entry.error) {
+        console.warn(
+          `${entry.service} ${entry.method} ${entry.path} → ${entry.status} attempt=${entry.attempt} requestId=${entry.requestId} correlationId=${entry.correlationId} error=${entry.error}`,
+        );
+      }
+    },
+  });
+  return microsoftGateways;
 }
 
 /**
@@ -74,20 +107,91 @@ async function buildServices(): Promise<Services> {
     ]),
   ) as Record<ContainerName, Container>;
   const repositories = createRepositories(containers);
+  const markets = loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE);
+  const microsoft = getMicrosoftGateways();
   return {
     config: appConfig,
     clock: systemClock,
     authenticate: createAuthenticator(appConfig),
-    markets: loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE),
+    markets,
     queues: { purchaseRequests },
     repositories,
     notifications: createNotificationSender({
       claims: repositories.notificationClaims,
       queue: notifications,
     }),
+    microsoft,
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
+    commerce: buildCommerce({
+      customers: repositories.customers,
+      records: repositories.commerce,
+      operations: createCommerceOperationRepository(containers.customers),
+      microsoft,
+      reservationsUnavailable: markets.reservationsUnavailable,
+      clock: systemClock,
+    }),
   };
 }
+
+/** The commerce use cases, each handed only the ports it calls. */
+function buildCommerce(parts: {
+  customers: Repositories['customers'];
+  records: Repositories['commerce'];
+  operations: ReturnType<typeof createCommerceOperationRepository>;
+  microsoft: MicrosoftGateways;
+  reservationsUnavailable: ReadonlySet<string>;
+  clock: Clock;
+}) {
+  const { customers, records, operations, clock } = parts;
+  const partnerCenter = parts.microsoft.partnerCenter;
+  const wait = defaultInRequestWait(realSleep);
+  const azureSubscriptions = createAzureSubscriptionUseCases({
+    customers,
+    operations,
+    records,
+    partnerCenter,
+    subscriptionAliases: parts.microsoft.azureResourceManager,
+    clock,
+    wait,
+  });
+  const reservations = createReservationUseCases({
+    customers,
+    operations,
+    records,
+    partnerCenter,
+    reservationsUnavailable: parts.reservationsUnavailable,
+    clock,
+    wait,
+  });
+  const legacyOrders = createLegacyOrderUseCases({
+    customers,
+    operations,
+    records,
+    partnerCenter,
+    clock,
+    wait,
+  });
+  return {
+    holdings: createCustomerHoldings({ customers, records, partnerCenter }),
+    azureSubscriptions,
+    reservations,
+    legacyOrders,
+    subscriptionUpdates: createSubscriptionUpdates({ customers, records, partnerCenter }),
+    operations: createCommerceOperationReader({
+      operations,
+      records,
+      partnerCenter,
+      advances: {
+        azureSubscription: azureSubscriptions.advance,
+        reservation: reservations.advance,
+        legacyOrder: legacyOrders.advance,
+      },
+      clock,
+    }),
+  };
+}
+
+export type CommerceServices = ReturnType<typeof buildCommerce>;
 
 /** What the purchase's activities use, and nothing else. */
 export async function purchaseActivityDependencies(): Promise<PurchaseActivityDependencies> {
@@ -107,6 +211,18 @@ export async function purchaseActivityDependencies(): Promise<PurchaseActivityDe
   };
 }
 
+/** What the purchase's Partner Center steps use, and nothing else. */
+export async function partnerCenterActivityDependencies(): Promise<PartnerCenterActivityDependencies> {
+  const services = await getServices();
+  return {
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+    partnerCenter: services.microsoft.partnerCenter,
+    invitations: services.repositories.invitations,
+    invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
+  };
+}
+
 /** What the transition's activities use, and nothing else. */
 export async function transitionActivityDependencies(): Promise<TransitionActivityDependencies> {
   const services = await getServices();
@@ -116,6 +232,7 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     commerce,
     azurePlanOrders,
     azurePlanMarkets: services.markets.azurePlan,
+    partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,
     faults: services.faults,
   };

@@ -4,22 +4,38 @@ import { type OrchestrationContext, type OrchestrationHandler, type Task } from 
 import { type McaPlan } from '../../shared/domain/rules/azurePlanPurchase';
 import { invitationDeadline, nextWakeUp } from '../../shared/domain/rules/invitationSchedule';
 import {
+  provisioningDeadlineMs,
+  provisioningPollDelayMs,
+} from '../../shared/domain/rules/provisioningSchedule';
+import {
   azurePlanPurchaseOrchestration,
+  type CheckoutInput,
   type CloseInvitationInput,
+  type ConfirmedCustomer,
+  type ConfirmMcaInput,
+  type CreateCartInput,
+  type CreatedCart,
   type FindPlacedOrderInput,
   type FindPlacedOrderResult,
   type InvitationProgress,
   type InviteCustomerInput,
+  type PartnerCenterStepInput,
+  type PartnerCenterStepResult,
   type PlaceOrderInput,
   type PlaceOrderResult,
+  type Provisioning,
   purchaseActivities,
   type PurchaseCustomStatus,
+  type PurchaseError,
   purchaseEvents,
   type PurchaseInput,
   purchaseInputSchema,
   type PurchaseOutcome,
+  type ReadProvisioningInput,
+  type ReadSignatureInput,
   type ReleaseSlotInput,
   type RemindCustomerInput,
+  type SignatureState,
 } from '../../shared/purchases/purchaseWorkflowContract';
 import { storeRetry } from '../retryPolicy';
 
@@ -35,39 +51,72 @@ type SignatureOutcome =
  */
 export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
-): Generator<Task, PurchaseOutcome, unknown> {
+): Generator<Task, PurchaseOutcome | undefined, unknown> {
   const input = purchaseInputSchema.parse(context.df.getInput());
   const mcaMethod = input.mca.method;
   let invitation: InvitationProgress | undefined;
 
   if (input.mca.method === 'invite') {
     const signature = yield* awaitCustomerSignature(context, input, input.mca);
+    // The next execution goes on waiting; this one's output is not read.
+    if (signature === 'continuedAsNew') return undefined;
     invitation = signature.invitation;
     if (signature.outcome !== 'accepted') return { status: signature.outcome, invitation };
   }
 
   showStep(context, { step: 'placingOrder', mcaMethod, ...(invitation ? { invitation } : {}) });
-  const placeOrder: PlaceOrderInput = {
-    purchaseId: input.purchaseId,
-    customerId: input.customerId,
-    correlationId: input.correlationId,
-    requestedBy: input.requestedBy,
-    // New ids from the replay-safe generator: a retried activity writes the same ids.
-    ids: {
-      orderId: context.df.newGuid(context.df.instanceId),
-      subscriptionId: context.df.newGuid(context.df.instanceId),
-      entitlementId: context.df.newGuid(context.df.instanceId),
-    },
-    ...(input.mca.method === 'attest'
-      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
-      : {}),
-    placedAt: context.df.currentUtcDateTime.toISOString(),
-  };
-
   const release: ReleaseSlotInput = {
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
+  };
+  const fail = function* (error: PurchaseError): Generator<Task, PurchaseOutcome, unknown> {
+    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
+    showStep(context, { step: 'failed', mcaMethod, error });
+    return { status: 'failed', error, ...(invitation ? { invitation } : {}) };
+  };
+  const step = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+  };
+
+  // Partner Center must hold the MCA before it sells the Azure plan.
+  const confirmed = yield* partnerCenterStep<ConfirmedCustomer>(context, purchaseActivities.confirmMca, {
+    ...step,
+    ...(input.mca.method === 'attest'
+      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+      : {}),
+  } satisfies ConfirmMcaInput);
+  if (confirmed.outcome === 'refused') return yield* fail(confirmed.error);
+  const customer = confirmed.value;
+
+  const ordered = yield* orderAzurePlan(context, step, customer);
+  if (ordered.outcome === 'refused') return yield* fail(ordered.error);
+  const { cart, orderId } = ordered.value;
+
+  showStep(context, { step: 'provisioning', mcaMethod, ...(invitation ? { invitation } : {}) });
+  const provisioned = yield* awaitProvisioning(context, {
+    ...step,
+    partnerCenterCustomerId: customer.partnerCenterCustomerId,
+    orderId,
+  });
+  if (provisioned.outcome === 'refused') return yield* fail(provisioned.error);
+
+  const placeOrder: PlaceOrderInput = {
+    ...step,
+    requestedBy: input.requestedBy,
+    // Partner Center's ids: the record says what Microsoft sold.
+    ids: {
+      orderId,
+      subscriptionId: provisioned.value.subscriptionId,
+      entitlementId: provisioned.value.entitlementId,
+    },
+    offerId: cart.catalogItemId,
+    ...(input.mca.method === 'attest'
+      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+      : {}),
+    placedAt: context.df.currentUtcDateTime.toISOString(),
   };
   let result: PlaceOrderResult;
   try {
@@ -90,9 +139,126 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     showStep(context, { step: 'completed', mcaMethod, order: result.order });
     return outcome;
   }
-  yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
-  return { status: 'failed', error: result.error, ...(invitation ? { invitation } : {}) };
+  return yield* fail(result.error);
 };
+
+/** Stale availabilities (400019) rebuild the cart this many times before the purchase reports the refusal. */
+const maxCartRebuilds = 3;
+/** Throttled answers waited out (each on a durable timer) per step before the purchase reports Partner Center unavailable. */
+const maxThrottledWaits = 20;
+
+/**
+ * Resolves the availability, creates the cart and checks it out. A checkout Partner Center refuses because the
+ * availability went stale (400019) builds a new cart from the current availability; a repeat of the checkout
+ * itself (lost answer) is the same step on the same cart and buys nothing twice.
+ */
+function* orderAzurePlan(
+  context: OrchestrationContext,
+  step: PartnerCenterStepInput,
+  customer: ConfirmedCustomer,
+): Generator<Task, StepEnd<{ cart: CreatedCart; orderId: string }>, unknown> {
+  for (let attempt = 0; ; attempt += 1) {
+    const cartInput: CreateCartInput = { ...step, ...customer, attempt };
+    const cart = yield* partnerCenterStep<CreatedCart>(context, purchaseActivities.createCart, cartInput);
+    if (cart.outcome === 'refused') return cart;
+    const checkoutInput: CheckoutInput = {
+      ...step,
+      partnerCenterCustomerId: customer.partnerCenterCustomerId,
+      cartId: cart.value.cartId,
+    };
+    const checkout = yield* partnerCenterStep<{ orderId: string }>(
+      context,
+      purchaseActivities.checkout,
+      checkoutInput,
+    );
+    if (checkout.outcome === 'done') {
+      return { outcome: 'done', value: { cart: cart.value, orderId: checkout.value.orderId } };
+    }
+    if (checkout.error.partnerCenterCode !== staleAvailabilityCode || attempt >= maxCartRebuilds)
+      return checkout;
+  }
+}
+
+const staleAvailabilityCode = 400019;
+
+/**
+ * Waits for Partner Center to provision the order: one look per durable timer, on a back-off schedule, until the
+ * plan subscription and its first Azure subscription are there, or the deadline passes (then the purchase reports
+ * it instead of hanging).
+ */
+function* awaitProvisioning(
+  context: OrchestrationContext,
+  input: ReadProvisioningInput,
+): Generator<Task, StepEnd<{ subscriptionId: string; entitlementId: string }>, unknown> {
+  const deadline = context.df.currentUtcDateTime.getTime() + provisioningDeadlineMs;
+  for (let poll = 0; ; poll += 1) {
+    const look = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, input);
+    if (look.outcome === 'refused') return look;
+    if (look.value.provisioned) {
+      return {
+        outcome: 'done',
+        value: { subscriptionId: look.value.subscriptionId, entitlementId: look.value.entitlementId },
+      };
+    }
+    const next = context.df.currentUtcDateTime.getTime() + provisioningPollDelayMs(poll);
+    if (next > deadline) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'ProvisioningTimedOut',
+          detail:
+            `Partner Center accepted order ${input.orderId} but had not provisioned it after ` +
+            `${provisioningDeadlineMs / 3_600_000} hours. Check the order in Partner Center before buying again.`,
+        },
+      };
+    }
+    yield context.df.createTimer(new Date(next));
+  }
+}
+
+type StepEnd<T> = Exclude<PartnerCenterStepResult<T>, { outcome: 'throttled' }>;
+
+/**
+ * Runs one Partner Center step. Throttling becomes a durable timer for `Retry-After`, then the same step again
+ * (same step key); an outage that outlasts the activity retries ends as `PartnerCenterUnavailable`.
+ */
+function* partnerCenterStep<T>(
+  context: OrchestrationContext,
+  activity: string,
+  input: PartnerCenterStepInput,
+): Generator<Task, StepEnd<T>, unknown> {
+  for (let waits = 0; ; waits += 1) {
+    let result: PartnerCenterStepResult<T>;
+    try {
+      result = (yield context.df.callActivityWithRetry(
+        activity,
+        storeRetry,
+        input,
+      )) as PartnerCenterStepResult<T>;
+    } catch {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail:
+            'Partner Center could not be reached after several attempts. Start the purchase again later.',
+        },
+      };
+    }
+    if (result.outcome !== 'throttled') return result;
+    if (waits >= maxThrottledWaits) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail: 'Partner Center kept throttling the purchase. Start the purchase again later.',
+        },
+      };
+    }
+    const retryAt = context.df.currentUtcDateTime.getTime() + Math.max(result.retryAfterMs, 1_000);
+    yield context.df.createTimer(new Date(retryAt));
+  }
+}
 
 /**
  * What a purchase whose `placeOrder` kept failing has bought: its order if the Azure plan marker shows it was
@@ -134,17 +300,27 @@ function* settleAfterFailedOrder(
   };
 }
 
+/** How often a waiting purchase asks Partner Center whether the customer signed directly (see README). */
+export const directSignPollMs = 3_600_000;
+
 /**
- * Invites the customer, then waits for the signature: each round races the acceptance and a cancellation against
- * a timer that wakes for the next reminder or, at last, the deadline.
+ * One round of the wait for the customer's signature. The first round invites the customer. Each round first
+ * re-reads the truth (the invitation, the customer's MCA, the direct-sign status at Microsoft: an event only wakes
+ * the workflow, and one raised while it continues as new may never arrive), then sleeps until the next reminder,
+ * the next direct-sign poll or the deadline, unless an event wakes it earlier. A round that ends still waiting
+ * continues as new, carrying the schedule, so every execution's history stays small however long the wait.
  */
 function* awaitCustomerSignature(
   context: OrchestrationContext,
   input: PurchaseInput,
   mca: InviteMca,
-): Generator<Task, SignatureOutcome, unknown> {
+): Generator<Task, SignatureOutcome | 'continuedAsNew', unknown> {
+  const wait = input.wait ?? {
+    invitedAt: context.df.currentUtcDateTime.toISOString(),
+    remindersSent: 0,
+  };
   const schedule = {
-    invitedAt: context.df.currentUtcDateTime,
+    invitedAt: new Date(wait.invitedAt),
     reminderEveryHours: mca.reminderEveryHours,
     expiresInDays: mca.expiresInDays,
   };
@@ -155,46 +331,69 @@ function* awaitCustomerSignature(
     expiresAt: invitationDeadline(schedule).toISOString(),
     correlationId: input.correlationId,
   };
-  yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
-
-  let remindersSent = 0;
+  let remindersSent = wait.remindersSent;
   const progress = (): InvitationProgress => ({
     email: invite.email,
     expiresAt: invite.expiresAt,
     remindersSent,
   });
-  const maxRounds = Math.ceil((mca.expiresInDays * 24) / mca.reminderEveryHours) + 1;
+  if (input.wait === undefined) {
+    yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
+  }
+  // Before the first yield of a continued execution, so the status never falls back to `validating`.
+  showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
 
-  // One pair of waiters for the whole wait, not one per round: the SDK hands an event to the most recently
-  // created waiter of its name, so an event arriving between rounds (during a reminder) would otherwise go to a
-  // waiter of a finished round and be lost. A waiter completed between rounds is seen at the start of the next.
+  const readTruth = function* (): Generator<Task, SignatureState, unknown> {
+    const read: ReadSignatureInput = {
+      purchaseId: input.purchaseId,
+      customerId: input.customerId,
+      correlationId: input.correlationId,
+    };
+    return (yield context.df.callActivityWithRetry(
+      purchaseActivities.readSignature,
+      storeRetry,
+      read,
+    )) as SignatureState;
+  };
+  const settle = function* (truth: SignatureState): Generator<Task, SignatureOutcome | undefined, unknown> {
+    if (truth === 'accepted') return { outcome: 'accepted', invitation: progress() };
+    if (truth === 'cancelled') {
+      yield* closeInvitation(context, invite, 'cancelled');
+      return { outcome: 'cancelled', invitation: progress() };
+    }
+    return undefined;
+  };
+
+  const before = yield* settle(yield* readTruth());
+  if (before) return before;
+
+  const wake = nextWakeUp(schedule, remindersSent);
+  const pollAt = context.df.currentUtcDateTime.getTime() + directSignPollMs;
+  const timerAt = new Date(Math.min(wake.at.getTime(), pollAt));
   const accepted = context.df.waitForExternalEvent(purchaseEvents.mcaAccepted);
   const cancelled = context.df.waitForExternalEvent(purchaseEvents.purchaseCancelled);
-
-  for (let round = 0; round < maxRounds && !accepted.isCompleted && !cancelled.isCompleted; round += 1) {
-    showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
-    const wake = nextWakeUp(schedule, remindersSent);
-    const timer = context.df.createTimer(wake.at);
-    const winner: unknown = yield context.df.Task.any([accepted, cancelled, timer]);
-    if (winner !== timer) {
-      // An orchestration cannot finish while a timer is pending.
-      timer.cancel();
-      break;
+  const timer = context.df.createTimer(timerAt);
+  const winner: unknown = yield context.df.Task.any([accepted, cancelled, timer]);
+  if (winner !== timer) {
+    // An orchestration cannot finish (or continue as new) while a timer is pending.
+    timer.cancel();
+  } else if (timerAt.getTime() === wake.at.getTime()) {
+    if (wake.reason === 'deadline') {
+      // A signature that landed just before the deadline still counts.
+      const last = yield* settle(yield* readTruth());
+      if (last) return last;
+      yield* closeInvitation(context, invite, 'expired');
+      return { outcome: 'expired', invitation: progress() };
     }
-    if (wake.reason === 'deadline') break;
     remindersSent += 1;
     const reminder: RemindCustomerInput = { ...invite, round: remindersSent };
     yield context.df.callActivityWithRetry(purchaseActivities.remindCustomer, storeRetry, reminder);
   }
-
-  // The signature wins over a cancellation that arrived in the same breath (the cancel request reports it).
-  if (accepted.isCompleted) return { outcome: 'accepted', invitation: progress() };
-  if (cancelled.isCompleted) {
-    yield* closeInvitation(context, invite, 'cancelled');
-    return { outcome: 'cancelled', invitation: progress() };
-  }
-  yield* closeInvitation(context, invite, 'expired');
-  return { outcome: 'expired', invitation: progress() };
+  const after = yield* settle(yield* readTruth());
+  if (after) return after;
+  const next: PurchaseInput = { ...input, wait: { invitedAt: wait.invitedAt, remindersSent } };
+  context.df.continueAsNew(next);
+  return 'continuedAsNew';
 }
 
 function* closeInvitation(

@@ -27,6 +27,7 @@ import {
   type ReleaseSlotInput,
   type RemindCustomerInput,
 } from '../../shared/purchases/purchaseWorkflowContract';
+import { registerPartnerCenterPurchaseActivities } from './partnerCenterActivities';
 
 /**
  * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They
@@ -134,6 +135,9 @@ export function createPurchaseActivities({
           customerId: input.customerId,
           purchaseId: input.purchaseId,
           ...input.ids,
+          ...(input.offerId ? { offerId: input.offerId } : {}),
+          // The workflow placed the order only after Partner Center confirmed the MCA (confirmMca).
+          ...(input.offerId ? { mcaConfirmedByPartnerCenter: true } : {}),
           ...(agreement ? { agreement } : {}),
           ...(customerSnapshot ? { customerSnapshot } : {}),
           correlationId: input.correlationId,
@@ -202,4 +206,5 @@ export function registerPurchaseActivities(): void {
   register('placeOrder');
   register('findPlacedOrder');
   register('releaseSlot');
+  registerPartnerCenterPurchaseActivities();
 }

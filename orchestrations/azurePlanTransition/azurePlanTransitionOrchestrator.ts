@@ -5,29 +5,31 @@ import {
   type TransitionLine,
   transitionOutcome,
   type TransitionProgress,
-  type TransitionSource,
 } from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
-  type FindPlanOrderInput,
-  type FindPlanOrderResult,
-  type MoveSubscriptionInput,
-  type MoveSubscriptionResult,
-  type PlacePlanOrderInput,
-  type PlacePlanOrderResult,
   type PlanTransitionResult,
+  type ReadUpgradeStatusInput,
+  type ReadUpgradeStatusResult,
+  type RecordUpgradeInput,
+  type RecordUpgradeResult,
   type ReleaseSlotInput,
+  type StartUpgradeInput,
+  type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
+  type Throttled,
   transitionActivities,
   type TransitionInput,
   transitionInputSchema,
+  upgradePolling,
 } from '../../shared/transitions/transitionWorkflowContract';
 import { storeRetry } from '../retryPolicy';
 
 /**
- * The transition from Microsoft Azure (0145P) to the Azure plan, as Partner Center's product upgrade runs it: check
- * again what moves, buy the plan, move each legacy Azure subscription under it (same Azure subscription id) and
- * suspend its legacy commerce subscription, line by line, then free the customer. The starter has claimed the
+ * The transition from Microsoft Azure (0145P) to the Azure plan through Partner Center's product upgrade: check
+ * again what moves (the service's rules, then Partner Center's eligibility), start the upgrade, poll its status on
+ * durable timers until it completed, record the plan and each Azure subscription under it (same id), and suspend
+ * each legacy commerce subscription, line by line, then free the customer. The starter has claimed the
  * customer's one-at-a-time slot with the transition id, which is also the instance id.
  */
 export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
@@ -54,38 +56,69 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   }));
   show(context, { status: 'placingOrder', lineItems });
 
-  const [firstSource] = plan.sources;
-  if (firstSource === undefined) {
-    return yield* fail(context, input, lineItems, {
-      code: 'NoLegacySubscriptions',
-      detail: 'Nothing to move.',
-    });
-  }
-  const placeOrder: PlacePlanOrderInput = {
-    ...step,
-    // Replay-safe ids: a retried activity writes the same documents.
-    orderId: context.df.newGuid(context.df.instanceId),
-    subscriptionId: context.df.newGuid(context.df.instanceId),
-    firstEntitlement: { id: firstSource.azureSubscriptionId, friendlyName: firstSource.friendlyName },
-    placedAt: context.df.currentUtcDateTime.toISOString(),
-  };
-  let placed: PlacePlanOrderResult;
-  try {
-    placed = (yield context.df.callActivityWithRetry(
-      transitionActivities.placePlanOrder,
+  const started = yield* untilNotThrottled<StartUpgradeResult>(context, () =>
+    context.df.callActivityWithRetry(
+      transitionActivities.startUpgrade,
       storeRetry,
-      placeOrder,
-    )) as PlacePlanOrderResult;
-  } catch {
-    // The retries ran out: an attempt may have bought the plan and failed afterwards. Ask the store.
-    placed = yield* settleAfterFailedPlanOrder(context, step);
-  }
-  if (placed.outcome === 'rejected') return yield* fail(context, input, lineItems, placed.error);
+      step satisfies StartUpgradeInput,
+    ),
+  );
+  if (started.outcome === 'rejected') return yield* fail(context, input, lineItems, started.error);
 
-  const azurePlan = { subscriptionId: placed.subscriptionId, orderId: placed.orderId };
-  for (const [index, source] of plan.sources.entries()) {
-    show(context, { status: 'movingSubscriptions', lineItems: [...lineItems], azurePlan });
-    lineItems[index] = yield* moveLine(context, step, source, azurePlan.subscriptionId);
+  const status = yield* untilUpgradeEnds(context, { ...step, upgradeId: started.upgradeId });
+  if (status.outcome === 'failed') return yield* fail(context, input, lineItems, status.error);
+
+  const record: RecordUpgradeInput = {
+    ...step,
+    upgradeId: started.upgradeId,
+    sources: plan.sources,
+    lines: status.lines,
+    recordedAt: context.df.currentUtcDateTime.toISOString(),
+  };
+  // Partner Center already moved everything: recording it must not give up with the first round of retries (a
+  // store that keeps failing); a few more rounds, a durable timer apart, before the transition reports it.
+  let recorded: RecordUpgradeResult | undefined;
+  for (let round = 1; recorded === undefined; round += 1) {
+    try {
+      recorded = (yield context.df.callActivityWithRetry(
+        transitionActivities.recordUpgrade,
+        storeRetry,
+        record,
+      )) as RecordUpgradeResult;
+    } catch {
+      if (round >= recordRounds) {
+        return yield* fail(context, input, lineItems, {
+          code: 'InternalError',
+          detail: `Partner Center completed the upgrade ${started.upgradeId}, but recording it failed; start the transition again to record it.`,
+        });
+      }
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));
+    }
+  }
+  const { azurePlan } = recorded;
+
+  const lines: TransitionLine[] = plan.sources.map((source) => {
+    const moved = recorded.moved.find((line) => line.sourceSubscriptionId === source.sourceSubscriptionId);
+    return moved
+      ? {
+          sourceSubscriptionId: source.sourceSubscriptionId,
+          targetEntitlementId: moved.entitlementId,
+          status: 'pending',
+        }
+      : {
+          sourceSubscriptionId: source.sourceSubscriptionId,
+          status: 'failed',
+          error: {
+            code: 'PartnerCenterRejected',
+            detail:
+              'Partner Center did not move this subscription in the product upgrade; it stays under 0145P.',
+          },
+        };
+  });
+  for (const [index, line] of lines.entries()) {
+    if (line.targetEntitlementId === undefined) continue;
+    show(context, { status: 'movingSubscriptions', lineItems: [...lines], azurePlan });
+    lines[index] = yield* suspendLine(context, step, line.sourceSubscriptionId, line.targetEntitlementId);
   }
 
   yield context.df.callActivityWithRetry(
@@ -93,76 +126,64 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
     storeRetry,
     step satisfies ReleaseSlotInput,
   );
-  const outcome: TransitionProgress = { status: transitionOutcome(lineItems), lineItems, azurePlan };
+  const outcome: TransitionProgress = { status: transitionOutcome(lines), lineItems: lines, azurePlan };
   show(context, outcome);
   return outcome;
 };
 
-/** What a transition whose plan order kept failing has bought: the plan if its marker was written, else nothing. */
-function* settleAfterFailedPlanOrder(
+/** Rounds of retried `recordUpgrade` before the transition reports that it could not record the upgrade. */
+const recordRounds = 3;
+
+/** Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer. */
+function* untilNotThrottled<T extends { outcome: string }>(
   context: OrchestrationContext,
-  step: FindPlanOrderInput,
-): Generator<Task, PlacePlanOrderResult, unknown> {
-  let placed: FindPlanOrderResult;
-  try {
-    placed = (yield context.df.callActivityWithRetry(
-      transitionActivities.findPlanOrder,
-      storeRetry,
-      step,
-    )) as FindPlanOrderResult;
-  } catch {
-    return {
-      outcome: 'rejected',
-      error: {
-        code: 'InternalError',
-        detail:
-          "The Azure plan order failed, and whether it was placed cannot be confirmed now; check the customer's " +
-          'Azure plan before starting again. No subscription was moved.',
-      },
-    };
+  call: () => Task,
+): Generator<Task, Exclude<T, Throttled>, unknown> {
+  for (;;) {
+    const result = (yield call()) as T | Throttled;
+    if (result.outcome !== 'throttled') return result as Exclude<T, Throttled>;
+    const wait = (result as Throttled).retryAfterMs;
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
   }
-  if (placed !== null) return { outcome: 'placed', ...placed };
-  return {
-    outcome: 'rejected',
-    error: {
-      code: 'InternalError',
-      detail: 'The Azure plan order failed: this transition bought nothing and moved nothing.',
-    },
-  };
 }
 
-/** One legacy subscription: its Azure subscription goes under the plan, then its commerce subscription is suspended. */
-function* moveLine(
+/**
+ * Polls the product upgrade on a back-off schedule of durable timers until Partner Center reports it ended, or the
+ * deadline passes (then the transition reports that instead of hanging).
+ */
+function* untilUpgradeEnds(
+  context: OrchestrationContext,
+  input: ReadUpgradeStatusInput,
+): Generator<Task, Exclude<ReadUpgradeStatusResult, Throttled | { outcome: 'inProgress' }>, unknown> {
+  const deadline = context.df.currentUtcDateTime.getTime() + upgradePolling.deadlineMs;
+  let delay: number = upgradePolling.firstDelayMs;
+  for (;;) {
+    const status = yield* untilNotThrottled<ReadUpgradeStatusResult>(context, () =>
+      context.df.callActivityWithRetry(transitionActivities.readUpgradeStatus, storeRetry, input),
+    );
+    if (status.outcome !== 'inProgress') return status;
+    const now = context.df.currentUtcDateTime.getTime();
+    if (now >= deadline) {
+      return {
+        outcome: 'failed',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail: `Partner Center's product upgrade ${input.upgradeId} did not finish within ${upgradePolling.deadlineMs / 3_600_000} hours; check it in Partner Center.`,
+        },
+      };
+    }
+    yield context.df.createTimer(new Date(Math.min(now + delay, deadline)));
+    delay = Math.min(delay * upgradePolling.backoffCoefficient, upgradePolling.maxDelayMs);
+  }
+}
+
+/** The upgrade moved the Azure subscription: its legacy commerce subscription is suspended. */
+function* suspendLine(
   context: OrchestrationContext,
   step: { transitionId: string; customerId: string; correlationId: string },
-  source: TransitionSource,
-  planSubscriptionId: string,
+  sourceSubscriptionId: string,
+  entitlementId: string,
 ): Generator<Task, TransitionLine, unknown> {
-  const { sourceSubscriptionId } = source;
-  let entitlementId: string;
-  try {
-    const move: MoveSubscriptionInput = {
-      ...step,
-      source,
-      planSubscriptionId,
-      movedAt: context.df.currentUtcDateTime.toISOString(),
-    };
-    const moved = (yield context.df.callActivityWithRetry(
-      transitionActivities.moveSubscription,
-      storeRetry,
-      move,
-    )) as MoveSubscriptionResult;
-    entitlementId = moved.entitlementId;
-  } catch {
-    return {
-      sourceSubscriptionId,
-      status: 'failed',
-      error: {
-        code: 'InternalError',
-        detail: `Azure subscription ${source.azureSubscriptionId} could not be moved; it stays active under 0145P.`,
-      },
-    };
-  }
   try {
     const suspend: SuspendLegacySubscriptionInput = { ...step, sourceSubscriptionId, entitlementId };
     yield context.df.callActivityWithRetry(

@@ -2,27 +2,33 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
+import { refusalOf } from '../../shared/commerce/commerceOperations';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
 import { transitionActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { AppError } from '../../shared/domain/errors';
 import { planTransition } from '../../shared/domain/rules/azurePlanTransition';
+import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
+import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
+import { type ProductUpgradesPort, type SubscriptionsPort } from '../../shared/gateways/partnerCenter/ports';
 import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { type MarketCatalogue } from '../../shared/platform/markets';
 import {
-  type FindPlanOrderInput,
-  type FindPlanOrderResult,
-  type MoveSubscriptionInput,
-  type MoveSubscriptionResult,
-  type PlacePlanOrderInput,
-  type PlacePlanOrderResult,
   type PlanTransitionInput,
   type PlanTransitionResult,
+  type ReadUpgradeStatusInput,
+  type ReadUpgradeStatusResult,
+  type RecordUpgradeInput,
+  type RecordUpgradeResult,
   type ReleaseSlotInput,
+  type StartUpgradeInput,
+  type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
+  type Throttled,
   transitionActivities,
   transitionFaultPoints,
+  type UpgradeLine,
 } from '../../shared/transitions/transitionWorkflowContract';
 
 /**
@@ -36,7 +42,9 @@ export interface TransitionActivityDependencies {
     CommerceRepository,
     'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
   >;
-  azurePlanOrders: AzurePlanOrderRepository;
+  azurePlanOrders: Pick<AzurePlanOrderRepository, 'place'>;
+  partnerCenter: Pick<ProductUpgradesPort, 'getUpgradeEligibility' | 'createUpgrade' | 'getUpgradeStatus'> &
+    Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription'>;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: MarketCatalogue['azurePlan'];
   clock: Clock;
@@ -48,6 +56,7 @@ export function createTransitionActivities({
   commerce,
   azurePlanOrders,
   azurePlanMarkets,
+  partnerCenter,
   clock,
   faults,
 }: TransitionActivityDependencies) {
@@ -72,12 +81,26 @@ export function createTransitionActivities({
           azurePlanMarkets,
           heldBy: input.transitionId,
         });
+        const eligibility = await partnerCenter.getUpgradeEligibility(input.customerId, {
+          correlationId: input.correlationId,
+        });
+        // Partner Center answers "already in progress" with the running upgrade's id: this transition's own, repeated.
+        if (!eligibility.isEligible && !eligibility.upgradeId) {
+          const reason = eligibility.reason ?? 'Partner Center says the customer cannot be upgraded.';
+          return {
+            outcome: 'refused',
+            error: {
+              code: /suspended/i.test(reason) ? 'LegacySubscriptionSuspended' : 'PartnerCenterRejected',
+              detail: reason,
+            },
+          };
+        }
         log.log(
           `planTransition transitionId=${input.transitionId} lines=${sources.length} correlationId=${input.correlationId}`,
         );
         return { outcome: 'planned', sources };
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        if (!(error instanceof AppError) || refusalOf(error) === undefined) throw error;
         log.warn(
           `planTransition transitionId=${input.transitionId} refused code=${error.code} correlationId=${input.correlationId}`,
         );
@@ -85,68 +108,129 @@ export function createTransitionActivities({
       }
     },
 
-    /** The Azure plan order, exactly as a purchase places it; the transition keeps the slot until the end. */
-    async placePlanOrder(input: PlacePlanOrderInput, log: InvocationContext): Promise<PlacePlanOrderResult> {
+    /** Asks Partner Center to upgrade the customer's 0145P to the Azure plan (safe to repeat: same step). */
+    async startUpgrade(input: StartUpgradeInput, log: InvocationContext): Promise<StartUpgradeResult> {
       try {
-        const placed = await azurePlanOrders.place({
-          customerId: input.customerId,
-          purchaseId: input.transitionId,
-          orderId: input.orderId,
-          subscriptionId: input.subscriptionId,
-          entitlementId: input.firstEntitlement.id,
-          friendlyName: input.firstEntitlement.friendlyName,
-          releaseSlot: false,
+        const upgradeId = await partnerCenter.createUpgrade(input.customerId, {
           correlationId: input.correlationId,
-          now: new Date(input.placedAt),
+          stepKey: `transition:${input.transitionId}:upgrade`,
         });
         log.log(
-          `placePlanOrder transitionId=${input.transitionId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
+          `startUpgrade transitionId=${input.transitionId} upgradeId=${upgradeId} correlationId=${input.correlationId}`,
         );
-        faults.check(transitionFaultPoints.afterPlanOrder);
-        return { outcome: 'placed', orderId: placed.orderId, subscriptionId: placed.subscriptionId };
+        return { outcome: 'started', upgradeId };
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        log.warn(
-          `placePlanOrder transitionId=${input.transitionId} rejected code=${error.code} correlationId=${input.correlationId}`,
-        );
-        return { outcome: 'rejected', error: { code: error.code, detail: error.detail } };
+        const throttled = throttledOf(error);
+        if (throttled) return throttled;
+        const refusal = refusalOf(error);
+        if (refusal === undefined) throw error;
+        return { outcome: 'rejected', error: refusal };
       }
     },
 
-    /** A read: the plan this transition bought, if its Azure plan marker exists. */
-    async findPlanOrder(input: FindPlanOrderInput, log: InvocationContext): Promise<FindPlanOrderResult> {
-      const placed = await azurePlanOrders.find(input.customerId, input.transitionId);
-      log.log(
-        `findPlanOrder transitionId=${input.transitionId} orderId=${placed?.orderId ?? 'none'} correlationId=${input.correlationId}`,
-      );
-      return placed ? { orderId: placed.orderId, subscriptionId: placed.subscriptionId } : null;
-    },
-
-    /** The legacy Azure subscription becomes an Azure entitlement under the plan, keeping its id. */
-    async moveSubscription(
-      input: MoveSubscriptionInput,
+    /** A read of the upgrade's status; Partner Center reports `InProgress`, then `Completed` with its line items. */
+    async readUpgradeStatus(
+      input: ReadUpgradeStatusInput,
       log: InvocationContext,
-    ): Promise<MoveSubscriptionResult> {
-      const moved = await commerce.moveAzureSubscriptionUnderPlan({
-        customerId: input.customerId,
-        azureSubscriptionId: input.source.azureSubscriptionId,
-        sourceSubscriptionId: input.source.sourceSubscriptionId,
-        friendlyName: input.source.friendlyName,
-        planSubscriptionId: input.planSubscriptionId,
-        correlationId: input.correlationId,
-        now: new Date(input.movedAt),
-      });
-      log.log(
-        `moveSubscription transitionId=${input.transitionId} source=${input.source.sourceSubscriptionId} entitlementId=${moved.entitlementId} created=${moved.created} correlationId=${input.correlationId}`,
-      );
-      faults.check(transitionFaultPoints.afterMove);
-      return { entitlementId: moved.entitlementId };
+    ): Promise<ReadUpgradeStatusResult> {
+      try {
+        const upgrade = await partnerCenter.getUpgradeStatus(input.customerId, input.upgradeId, {
+          correlationId: input.correlationId,
+        });
+        const status = upgrade.status.toLowerCase();
+        log.log(
+          `readUpgradeStatus transitionId=${input.transitionId} status=${upgrade.status} correlationId=${input.correlationId}`,
+        );
+        if (status === 'completed' || status === 'succeeded') {
+          return {
+            outcome: 'completed',
+            lines: upgrade.lineItems.flatMap((line) =>
+              line.sourceProduct?.id && line.targetProduct?.id
+                ? [{ azureSubscriptionId: line.sourceProduct.id, planSubscriptionId: line.targetProduct.id }]
+                : [],
+            ),
+          };
+        }
+        if (status === 'failed' || status === 'cancelled') {
+          return {
+            outcome: 'failed',
+            error: {
+              code: 'PartnerCenterRejected',
+              detail: `Partner Center reports the product upgrade ${input.upgradeId} ${upgrade.status}.`,
+            },
+          };
+        }
+        return { outcome: 'inProgress' };
+      } catch (error) {
+        const throttled = throttledOf(error);
+        if (throttled) return throttled;
+        throw error;
+      }
     },
 
+    /**
+     * Records what the upgrade did: the Azure plan (order = the upgrade, subscription = Partner Center's plan id) and
+     * each legacy Azure subscription as an entitlement under it, keeping its id. Safe to repeat.
+     */
+    async recordUpgrade(input: RecordUpgradeInput, log: InvocationContext): Promise<RecordUpgradeResult> {
+      const planSubscriptionId = input.lines[0]?.planSubscriptionId;
+      if (planSubscriptionId === undefined) throw new Error(`Upgrade ${input.upgradeId} has no line items`);
+      const pairs = pairSources(input.sources, input.lines);
+      const first = pairs[0];
+      const placed = await azurePlanOrders.place({
+        customerId: input.customerId,
+        purchaseId: input.transitionId,
+        orderId: input.upgradeId,
+        subscriptionId: planSubscriptionId,
+        entitlementId: first?.azureSubscriptionId ?? planSubscriptionId,
+        friendlyName: first?.source.friendlyName ?? 'Microsoft Azure',
+        releaseSlot: false,
+        correlationId: input.correlationId,
+        now: new Date(input.recordedAt),
+      });
+      faults.check(transitionFaultPoints.afterPlanOrder);
+      const moved = [];
+      for (const pair of pairs) {
+        const result = await commerce.moveAzureSubscriptionUnderPlan({
+          customerId: input.customerId,
+          azureSubscriptionId: pair.azureSubscriptionId,
+          sourceSubscriptionId: pair.source.sourceSubscriptionId,
+          friendlyName: pair.source.friendlyName,
+          planSubscriptionId,
+          correlationId: input.correlationId,
+          now: new Date(input.recordedAt),
+        });
+        moved.push({
+          sourceSubscriptionId: pair.source.sourceSubscriptionId,
+          entitlementId: result.entitlementId,
+        });
+      }
+      faults.check(transitionFaultPoints.afterMove);
+      log.log(
+        `recordUpgrade transitionId=${input.transitionId} plan=${placed.subscriptionId} moved=${moved.length} correlationId=${input.correlationId}`,
+      );
+      return { azurePlan: { subscriptionId: placed.subscriptionId, orderId: placed.orderId }, moved };
+    },
+
+    /** Suspends the legacy commerce subscription at Partner Center (if the upgrade left it active), then the record. */
     async suspendLegacySubscription(
       input: SuspendLegacySubscriptionInput,
       log: InvocationContext,
     ): Promise<void> {
+      const context = { correlationId: input.correlationId };
+      const current = await partnerCenter.getSubscription(
+        input.customerId,
+        input.sourceSubscriptionId,
+        context,
+      );
+      if (current !== undefined && current.status.toLowerCase() === 'active') {
+        // A stale ETag (412) fails this attempt; the activity retry reads again.
+        await partnerCenter.updateSubscription(
+          input.customerId,
+          { ...current, status: 'suspended' },
+          { ...context, stepKey: `transition:${input.transitionId}:suspend:${input.sourceSubscriptionId}` },
+        );
+      }
       await commerce.suspendLegacySubscription({
         customerId: input.customerId,
         subscriptionId: input.sourceSubscriptionId,
@@ -168,6 +252,28 @@ export function createTransitionActivities({
   };
 }
 
+/** A 429 that outlasted the in-call retries: the orchestrator waits for it with a durable timer. */
+function throttledOf(error: unknown): Throttled | undefined {
+  return error instanceof PartnerCenterError && error.kind === 'Throttled'
+    ? { outcome: 'throttled', retryAfterMs: error.retryAfterMs ?? 60_000 }
+    : undefined;
+}
+
+/**
+ * Pairs each upgraded Azure subscription with the 0145P subscription that billed it: by the Azure subscription id
+ * the service recorded, else (Partner Center does not show that id on a 0145P subscription) in order.
+ */
+function pairSources(sources: TransitionSource[], lines: UpgradeLine[]) {
+  const unmatched = [...sources];
+  return lines.flatMap((line) => {
+    const index = unmatched.findIndex(
+      (source) => source.azureSubscriptionId.toLowerCase() === line.azureSubscriptionId.toLowerCase(),
+    );
+    const [source] = unmatched.splice(index >= 0 ? index : 0, 1);
+    return source ? [{ source, azureSubscriptionId: line.azureSubscriptionId }] : [];
+  });
+}
+
 type TransitionActivities = ReturnType<typeof createTransitionActivities>;
 
 function register<K extends keyof TransitionActivities>(key: K): void {
@@ -182,9 +288,9 @@ function register<K extends keyof TransitionActivities>(key: K): void {
 
 export function registerTransitionActivities(): void {
   register('planTransition');
-  register('placePlanOrder');
-  register('findPlanOrder');
-  register('moveSubscription');
+  register('startUpgrade');
+  register('readUpgradeStatus');
+  register('recordUpgrade');
   register('suspendLegacySubscription');
   register('releaseSlot');
 }

@@ -13,7 +13,13 @@ export const hostStartMessage = z.object({
 export type HostStartMessage = z.infer<typeof hostStartMessage>;
 
 export const childReport = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), port: z.number().int().positive() }),
+  z.object({
+    type: z.literal('ready'),
+    /** The port it serves (the stores process: Cosmos DB's, 0 when it runs none). */
+    port: z.number().int().nonnegative(),
+    /** The stores process: app settings that point at the simulators of Microsoft's services it started. */
+    settings: z.record(z.string(), z.string()).optional(),
+  }),
   z.object({ type: z.literal('failed'), message: z.string(), code: z.string().optional() }),
 ]);
 export type ChildReport = z.infer<typeof childReport>;

@@ -1,32 +1,54 @@
 /**
- * The stores process of `npm start`: the Cosmos DB server (later the simulators of Microsoft's services). A
- * process of its own so that the Functions host can crash (`kill -9`) while the stores keep running, as Azure's
- * stores do when a Functions host dies.
+ * The stores process of `npm start`: the Cosmos DB server and the simulators of Microsoft's services (identity,
+ * Partner Center, ARM). A process of its own so that the Functions host can crash (`kill -9`) while the stores keep
+ * running, as Azure's stores (and Microsoft's APIs) do when a Functions host dies.
  *
- * Environment: `COSMOS_PORT` (required), `COSMOS_STATE_DIR` (the journal's folder; unset: in memory).
- * Stops on SIGTERM/SIGINT, or when the supervisor is gone (its IPC channel closes), writing its snapshot first.
+ * Environment: `COSMOS_PORT` (unset: no Cosmos DB server), `COSMOS_STATE_DIR` (the journal's folder; unset: in
+ * memory), `SIMULATORS=1` to start the simulators, `SIMULATORS_STATE_DIR` (their journals; unset: in memory).
+ * Reports the Cosmos port and the app settings that point at the simulators. Stops on SIGTERM/SIGINT, or when the
+ * supervisor is gone (its IPC channel closes), writing snapshots first.
  */
 import { startCosmosServer } from '../../local-functions-host/embedded/startCosmosServer';
+import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
 import { describeError, report } from './childMessages';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.COSMOS_PORT);
+  const cosmosPort = process.env.COSMOS_PORT;
   const directory = process.env.COSMOS_STATE_DIR;
-  const cosmos = await startCosmosServer({
-    port,
-    ...(directory ? { persistDirectory: directory } : {}),
-  });
+  const simulatorsDirectory = process.env.SIMULATORS_STATE_DIR;
+  const [cosmos, simulators] = await Promise.all([
+    cosmosPort === undefined
+      ? undefined
+      : startCosmosServer({
+          port: Number(cosmosPort),
+          ...(directory ? { persistDirectory: directory } : {}),
+        }),
+    process.env.SIMULATORS === '1'
+      ? startSimulators({
+          ports: {
+            identity: Number(process.env.SIMULATOR_IDENTITY_PORT ?? 0),
+            partnerCenter: Number(process.env.SIMULATOR_PARTNER_CENTER_PORT ?? 0),
+            azureResourceManager: Number(process.env.SIMULATOR_ARM_PORT ?? 0),
+          },
+          ...(simulatorsDirectory ? { stateDirectory: simulatorsDirectory } : {}),
+        })
+      : undefined,
+  ]);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void cosmos.stop().finally(() => process.exit(0));
+    void Promise.allSettled([cosmos?.stop(), simulators?.stop()]).finally(() => process.exit(0));
   };
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, stop);
   }
   process.on('disconnect', stop);
-  report({ type: 'ready', port: cosmos.port });
+  report({
+    type: 'ready',
+    port: cosmos?.port ?? 0,
+    ...(simulators ? { settings: simulators.settings } : {}),
+  });
 }
 
 main().catch((error: unknown) => {

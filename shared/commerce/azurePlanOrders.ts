@@ -30,6 +30,13 @@ export interface AzurePlanOrderRequest {
   entitlementId: string;
   /** Name of the first Azure subscription under the plan. */
   friendlyName?: string;
+  /**
+   * Partner Center confirmed the customer's MCA before selling (it may have been signed directly with Microsoft,
+   * unknown to this store): the order is recorded and the customer summary marked accepted.
+   */
+  mcaConfirmedByPartnerCenter?: boolean;
+  /** The Partner Center catalog item id bought (`DZH318Z0BPS6:0001:<availability>`), the subscription's offerId. */
+  offerId?: string;
   /** An agreement to record with the order (a partner attestation given with the purchase). */
   agreement?: AgreementDocument;
   /** Whether the order frees the customer's purchase slot held by `purchaseId` (default true). */
@@ -99,7 +106,7 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
       id: subscriptionId,
       customerId,
       docType: 'subscription',
-      offerId: azurePlanProduct.offerId,
+      offerId: request.offerId ?? azurePlanProduct.offerId,
       offerName: azurePlanProduct.title,
       friendlyName: azurePlanProduct.title,
       quantity: 1,
@@ -128,13 +135,20 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
 export function customerWithAzurePlan(
   customer: CustomerDocument,
   placed: { purchaseId: string; orderId: string; subscriptionId: string },
-  request: Pick<AzurePlanOrderRequest, 'agreement' | 'releaseSlot' | 'correlationId' | 'now'>,
+  request: Pick<
+    AzurePlanOrderRequest,
+    'agreement' | 'releaseSlot' | 'correlationId' | 'now' | 'mcaConfirmedByPartnerCenter'
+  >,
 ): CustomerDocument {
   const freeSlot = (request.releaseSlot ?? true) && customer.activePurchase?.purchaseId === placed.purchaseId;
   return {
     ...customer,
     azurePlan: { subscriptionId: placed.subscriptionId, orderId: placed.orderId, status: 'active' },
-    mca: request.agreement ? mcaSummaryOf(request.agreement) : customer.mca,
+    mca: request.agreement
+      ? mcaSummaryOf(request.agreement)
+      : request.mcaConfirmedByPartnerCenter && !customer.mca.accepted
+        ? { accepted: true }
+        : customer.mca,
     activePurchase: freeSlot ? null : customer.activePurchase,
     updatedAt: request.now.toISOString(),
     correlationId: request.correlationId,
@@ -182,7 +196,7 @@ export async function placeAzurePlanOrder(
 
   return retryOnConflict(`Customer ${customerId}`, async () => {
     customer ??= await readCustomer(container, customerId);
-    if (!request.agreement && !customer.mca.accepted) {
+    if (!request.agreement && !request.mcaConfirmedByPartnerCenter && !customer.mca.accepted) {
       // A snapshot may predate the acceptance (an invited customer signs after the slot was claimed): only the
       // stored customer may refuse. The summary Replace below is conditional on this document's ETag, so the
       // order is written only while the customer read here, with its accepted MCA, is the current one.

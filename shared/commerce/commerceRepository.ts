@@ -138,6 +138,30 @@ export function createCommerceRepository(customers: Container) {
       return entitlements.sort(byCreation);
     },
 
+    readEntitlement(
+      customerId: string,
+      azureSubscriptionId: string,
+    ): Promise<EntitlementDocument | undefined> {
+      return readDocument(customerId, azureSubscriptionId, entitlementDocumentSchema);
+    },
+
+    /** Records an Azure subscription Microsoft created; a repeat (same Azure subscription id) keeps the first. */
+    async recordEntitlement(entitlement: EntitlementDocument): Promise<EntitlementDocument> {
+      try {
+        const { resource } = await customers.items.create(entitlement);
+        return entitlementDocumentSchema.parse(resource);
+      } catch (error) {
+        if (!isCosmosStatus(error, 409)) throw error;
+        const existing = await readDocument(
+          entitlement.customerId,
+          entitlement.id,
+          entitlementDocumentSchema,
+        );
+        if (existing === undefined) throw error;
+        return existing;
+      }
+    },
+
     async createEntitlement(entitlement: EntitlementDocument): Promise<EntitlementDocument> {
       const { resource } = await customers.items.create(entitlement);
       return entitlementDocumentSchema.parse(resource);

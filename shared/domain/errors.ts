@@ -101,6 +101,10 @@ export const errorCatalogue = {
     status: 503,
     title: 'Microsoft could not be reached or kept throttling; nothing was bought. Retry later.',
   },
+  ProvisioningTimedOut: {
+    status: 504,
+    title: 'Partner Center accepted the order but did not provision the Azure plan in time.',
+  },
   PartnerCenterConsentRequired: {
     status: 503,
     title:

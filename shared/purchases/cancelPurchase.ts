@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type * as df from 'durable-functions';
 
 import { AppError } from '../domain/errors';
+import { type InvitationRepository } from '../invitations/invitationRepository';
+import { invitationIdOf, invitationToken } from '../invitations/invitationToken';
 import { type PurchaseState, readPurchaseState } from './purchaseStatusReader';
 import { purchaseEvents } from './purchaseWorkflowContract';
 
@@ -23,11 +25,28 @@ export function isCancellable(state: PurchaseState): boolean {
  * customer's slot and ends `cancelled`. The request waits a moment for that, so the answer usually shows it; a
  * signature that arrived first wins, and then the purchase is not cancellable.
  */
-export async function cancelPurchase(durable: df.DurableClient, purchaseId: string): Promise<PurchaseState> {
+export interface CancelPurchaseDependencies {
+  invitations: Pick<InvitationRepository, 'close'>;
+  invitationTokenSecret: string;
+}
+
+export async function cancelPurchase(
+  durable: df.DurableClient,
+  { invitations, invitationTokenSecret }: CancelPurchaseDependencies,
+  purchaseId: string,
+  correlationId: string,
+): Promise<PurchaseState> {
   const state = await readPurchaseState(durable, purchaseId);
   if (state === undefined) throw new AppError('PurchaseNotFound', `There is no purchase ${purchaseId}.`);
   if (!isCancellable(state)) throw notCancellable(state);
 
+  // The store holds the cancellation (an accepted invitation stays accepted: the signature wins); the event only
+  // wakes the workflow, which re-reads the invitation, so a cancellation is not lost if the event is.
+  await invitations.close(
+    invitationIdOf(invitationToken(invitationTokenSecret, purchaseId)),
+    'cancelled',
+    correlationId,
+  );
   await durable.raiseEvent(purchaseId, purchaseEvents.purchaseCancelled, {
     requestedAt: state.lastUpdatedTime,
   });

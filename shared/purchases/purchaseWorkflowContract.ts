@@ -23,6 +23,11 @@ export const purchaseActivities = {
   placeOrder: 'azurePlanPurchase-placeOrder',
   findPlacedOrder: 'azurePlanPurchase-findPlacedOrder',
   releaseSlot: 'azurePlanPurchase-releaseSlot',
+  confirmMca: 'azurePlanPurchase-confirmMca',
+  createCart: 'azurePlanPurchase-createCart',
+  checkout: 'azurePlanPurchase-checkout',
+  readProvisioning: 'azurePlanPurchase-readProvisioning',
+  readSignature: 'azurePlanPurchase-readSignature',
 } as const;
 
 const requestedBySchema = z.object({ userId: z.string(), name: z.string().optional() });
@@ -34,6 +39,11 @@ export const purchaseInputSchema = z.object({
   correlationId: z.string(),
   requestedBy: requestedBySchema,
   mca: mcaPlanSchema,
+  /**
+   * Carried from one execution to the next while the purchase waits for the signature (each round ends with
+   * continue-as-new, so no execution's history grows with the length of the wait).
+   */
+  wait: z.object({ invitedAt: z.string(), remindersSent: z.number().int().nonnegative() }).optional(),
 });
 export type PurchaseInput = z.infer<typeof purchaseInputSchema>;
 
@@ -50,7 +60,12 @@ export const placedOrderIdsSchema = z.object({
 export type PlacedOrderIds = z.infer<typeof placedOrderIdsSchema>;
 
 export const purchaseErrorSchema = z
-  .object({ code: z.string(), detail: z.string() })
+  .object({
+    code: z.string(),
+    detail: z.string(),
+    /** Partner Center's own code when it refused (e.g. 13605, 800089). */
+    partnerCenterCode: z.number().int().optional(),
+  })
   .meta({ id: 'PurchaseError' });
 export type PurchaseError = z.infer<typeof purchaseErrorSchema>;
 
@@ -90,12 +105,74 @@ export interface CloseInvitationInput extends InviteCustomerInput {
   outcome: 'expired' | 'cancelled';
 }
 
+/**
+ * How a step at Partner Center ended, as a value (error types do not cross the activity boundary). `throttled`:
+ * the workflow waits `retryAfterMs` on a durable timer and repeats the step; an outage (`Unavailable`) is thrown
+ * and retried by the activity retry policy; `refused` ends the purchase with the contract's code.
+ */
+export type PartnerCenterStepResult<T> =
+  | { outcome: 'done'; value: T }
+  | { outcome: 'throttled'; retryAfterMs: number }
+  | { outcome: 'refused'; error: PurchaseError };
+
+export interface PartnerCenterStepInput {
+  purchaseId: string;
+  customerId: string;
+  correlationId: string;
+}
+
+export interface ConfirmMcaInput extends PartnerCenterStepInput {
+  /** The attestation given with the purchase; else the acceptance the service holds (the invitation link). */
+  attestation?: { primaryContact: Contact; dateAgreed: string };
+}
+
+/** The customer as Partner Center knows it, for the steps that follow. */
+export interface ConfirmedCustomer {
+  partnerCenterCustomerId: string;
+  country: string;
+}
+
+export interface CreateCartInput extends PartnerCenterStepInput, ConfirmedCustomer {
+  /** 0, then 1, 2… for each rebuild after a stale availability (400019): a new cart is a new step. */
+  attempt: number;
+}
+
+export interface CreatedCart {
+  cartId: string;
+  /** The Azure plan catalog item id for the customer's country (`DZH318Z0BPS6:0001:…`). */
+  catalogItemId: string;
+}
+
+export interface CheckoutInput extends PartnerCenterStepInput {
+  partnerCenterCustomerId: string;
+  cartId: string;
+}
+
+export interface ReadProvisioningInput extends PartnerCenterStepInput {
+  partnerCenterCustomerId: string;
+  orderId: string;
+}
+
+/** Partner Center's ids once the order is provisioned; `provisioned: false` while it is pending. */
+export type Provisioning =
+  { provisioned: false } | { provisioned: true; subscriptionId: string; entitlementId: string };
+
+export type ReadSignatureInput = PartnerCenterStepInput;
+
+/**
+ * What the stores (and Partner Center) say about the MCA of a waiting purchase: the truth the workflow re-reads
+ * at every wake-up, since an event only wakes it (and one raised during continue-as-new may never arrive).
+ */
+export type SignatureState = 'accepted' | 'cancelled' | 'waiting';
+
 export interface PlaceOrderInput {
   purchaseId: string;
   customerId: string;
   correlationId: string;
   requestedBy: { userId: string; name?: string | undefined };
   ids: PlacedOrderIds;
+  /** The Azure plan catalog item id the order bought (the subscription's `offerId`). */
+  offerId?: string;
   /** The attestation given with the purchase, recorded in the same batch as the order. */
   attestation?: { primaryContact: Contact; dateAgreed: string };
   /** The orchestration's time, so a retry writes the same timestamps. */

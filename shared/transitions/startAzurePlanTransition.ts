@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import type * as df from 'durable-functions';
-
 import { type CommerceRepository } from '../commerce/commerceRepository';
 import { type CustomerRepository } from '../customers/customerRepository';
 import { AppError } from '../domain/errors';
@@ -9,7 +7,7 @@ import { isSlotStale, orderInProgress } from '../domain/rules/azurePlanPurchase'
 import { planTransition } from '../domain/rules/azurePlanTransition';
 import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
-import { slotHolderState } from '../purchases/purchaseStatusReader';
+import { isRunning, type WorkflowClient } from '../platform/durable/workflowClient';
 import { azurePlanTransitionOrchestration, type TransitionInput } from './transitionWorkflowContract';
 
 /** What starting a transition uses, and nothing else. */
@@ -36,7 +34,7 @@ export interface StartAzurePlanTransitionRequest {
  */
 export async function startAzurePlanTransition(
   { customers, commerce, clock, azurePlanMarkets }: StartAzurePlanTransitionDependencies,
-  durableClient: df.DurableClient,
+  workflows: WorkflowClient,
   request: StartAzurePlanTransitionRequest,
 ): Promise<{ transitionId: string; status: 'validating' }> {
   const { customerId, correlationId } = request;
@@ -52,7 +50,7 @@ export async function startAzurePlanTransition(
       const slot = customer.activePurchase;
       // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).
       const slotIsFree =
-        slot === null || isSlotStale(slot, await slotHolderState(durableClient, slot.purchaseId), now);
+        slot === null || isSlotStale(slot, await slotHolderState(workflows, slot.purchaseId), now);
       const legacySubscriptions = await commerce.readSubscriptions(
         customerId,
         customer.legacySubscriptionIds,
@@ -80,7 +78,7 @@ export async function startAzurePlanTransition(
     requestedBy: request.requestedBy,
   };
   try {
-    await durableClient.startNew(azurePlanTransitionOrchestration, { instanceId: transitionId, input });
+    await workflows.start(azurePlanTransitionOrchestration, transitionId, input);
   } catch (error) {
     await customers.releasePurchaseSlot(customerId, transitionId, {
       now: clock.now(),
@@ -89,4 +87,14 @@ export async function startAzurePlanTransition(
     throw error;
   }
   return { transitionId, status: 'validating' };
+}
+
+/** Whether the instance holding a customer's slot still runs (purchases and transitions alike). */
+async function slotHolderState(
+  workflows: WorkflowClient,
+  instanceId: string,
+): Promise<'running' | 'finished' | 'unknown'> {
+  const status = await workflows.status(instanceId);
+  if (status === undefined) return 'unknown';
+  return isRunning(status) ? 'running' : 'finished';
 }

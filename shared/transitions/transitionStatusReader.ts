@@ -1,11 +1,9 @@
-import type * as df from 'durable-functions';
-
 import {
   type TransitionLine,
   transitionProgressSchema,
   type TransitionStatus,
 } from '../domain/rules/azurePlanTransition';
-import { getDurableStatus } from '../purchases/purchaseStatusReader';
+import { type WorkflowClient } from '../platform/durable/workflowClient';
 import { azurePlanTransitionOrchestration, transitionInputSchema } from './transitionWorkflowContract';
 
 /** A transition as `GET /api/transitions/{transitionId}` reports it. */
@@ -30,7 +28,15 @@ const failedUnexpectedly = {
  * From the durable status alone: the progress while it runs (custom status), the outcome once it ended (output).
  * Instances of other orchestrations (purchases) are not transitions.
  */
-export function toTransitionState(status: df.DurableOrchestrationStatus): TransitionState | undefined {
+export function toTransitionState(status: {
+  name: string;
+  input: unknown;
+  output?: unknown;
+  customStatus?: unknown;
+  runtimeStatus: string;
+  createdTime: Date | string;
+  lastUpdatedTime: Date | string;
+}): TransitionState | undefined {
   if (status.name !== azurePlanTransitionOrchestration) return undefined;
   const input = transitionInputSchema.safeParse(status.input);
   if (!input.success) return undefined;
@@ -56,9 +62,9 @@ export function toTransitionState(status: df.DurableOrchestrationStatus): Transi
 }
 
 export async function readTransitionState(
-  durable: df.DurableClient,
+  workflows: WorkflowClient,
   transitionId: string,
 ): Promise<TransitionState | undefined> {
-  const status = await getDurableStatus(durable, transitionId);
+  const status = await workflows.status(transitionId);
   return status === undefined ? undefined : toTransitionState(status);
 }

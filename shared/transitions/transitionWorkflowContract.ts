@@ -10,11 +10,20 @@ export const azurePlanTransitionOrchestration = 'azurePlanTransition';
 
 export const transitionActivities = {
   planTransition: 'azurePlanTransition-plan',
-  placePlanOrder: 'azurePlanTransition-placePlanOrder',
-  findPlanOrder: 'azurePlanTransition-findPlanOrder',
-  moveSubscription: 'azurePlanTransition-moveSubscription',
+  startUpgrade: 'azurePlanTransition-startUpgrade',
+  readUpgradeStatus: 'azurePlanTransition-readUpgradeStatus',
+  recordUpgrade: 'azurePlanTransition-recordUpgrade',
   suspendLegacySubscription: 'azurePlanTransition-suspendLegacySubscription',
   releaseSlot: 'azurePlanTransition-releaseSlot',
+} as const;
+
+/** How the transition waits for Partner Center's product upgrade (durable timers, never a sleep in an activity). */
+export const upgradePolling = {
+  firstDelayMs: 30_000,
+  backoffCoefficient: 2,
+  maxDelayMs: 10 * 60_000,
+  /** After this long the transition ends `failed` and says so, instead of waiting forever. */
+  deadlineMs: 48 * 3_600_000,
 } as const;
 
 /** Fault-injection points (FAULT_INJECTION, tests only): each fails its activity after the activity's write. */
@@ -46,33 +55,46 @@ export type PlanTransitionResult =
   | { outcome: 'planned'; sources: TransitionSource[] }
   | { outcome: 'refused'; error: { code: string; detail: string } };
 
-export interface PlacePlanOrderInput extends TransitionStep {
-  /** From the replay-safe generator, so a retried activity writes the same ids. */
-  orderId: string;
-  subscriptionId: string;
-  /** The plan's first Azure subscription is the first legacy one moved: no empty extra subscription appears. */
-  firstEntitlement: { id: string; friendlyName: string };
-  placedAt: string;
+/** Partner Center asked to wait (429): the orchestrator waits with a durable timer, then repeats the step. */
+export interface Throttled {
+  outcome: 'throttled';
+  retryAfterMs: number;
 }
 
-export type PlacePlanOrderResult =
-  | { outcome: 'placed'; orderId: string; subscriptionId: string }
+export type StartUpgradeInput = TransitionStep;
+
+export type StartUpgradeResult =
+  | { outcome: 'started'; upgradeId: string }
+  | Throttled
   | { outcome: 'rejected'; error: { code: string; detail: string } };
 
-/** Asks, once `placePlanOrder` gave up, whether the plan was bought anyway (written, then a step failed). */
-export type FindPlanOrderInput = TransitionStep;
-
-/** The plan this transition bought, or null when it bought none. */
-export type FindPlanOrderResult = { orderId: string; subscriptionId: string } | null;
-
-export interface MoveSubscriptionInput extends TransitionStep {
-  source: TransitionSource;
-  planSubscriptionId: string;
-  movedAt: string;
+export interface ReadUpgradeStatusInput extends TransitionStep {
+  upgradeId: string;
 }
 
-export interface MoveSubscriptionResult {
-  entitlementId: string;
+/** One line of the upgrade: the Azure subscription that moved and the plan it moved under. */
+export interface UpgradeLine {
+  azureSubscriptionId: string;
+  planSubscriptionId: string;
+}
+
+export type ReadUpgradeStatusResult =
+  | { outcome: 'inProgress' }
+  | { outcome: 'completed'; lines: UpgradeLine[] }
+  | { outcome: 'failed'; error: { code: string; detail: string } }
+  | Throttled;
+
+export interface RecordUpgradeInput extends TransitionStep {
+  upgradeId: string;
+  sources: TransitionSource[];
+  lines: UpgradeLine[];
+  recordedAt: string;
+}
+
+export interface RecordUpgradeResult {
+  azurePlan: { subscriptionId: string; orderId: string };
+  /** Each legacy subscription and the Azure entitlement (same Azure subscription id) it now is under the plan. */
+  moved: { sourceSubscriptionId: string; entitlementId: string }[];
 }
 
 export interface SuspendLegacySubscriptionInput extends TransitionStep {

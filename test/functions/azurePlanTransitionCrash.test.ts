@@ -54,13 +54,13 @@ describe('a transition whose activities crash after their writes', () => {
     expect(started.status).toBe(202);
     const { transitionId } = started.body;
 
-    // The plan order was written, then its activity failed: the transition waits for the retry.
+    // The upgrade runs at Partner Center: the transition waits (durable timer) before it records anything.
     await service.host.waitForIdle();
     const waiting = await service.call<TransitionView>('GET', `/api/transitions/${transitionId}`, {
       as: { roles: ['SalesAgent'] },
     });
     expect(waiting.body.status).toBe('placingOrder');
-    expect(await storedDocumentCounts(service, customerId)).toMatchObject({ azurePlanMarker: 1 });
+    expect(await storedDocumentCounts(service, customerId)).not.toHaveProperty('azurePlanMarker');
 
     const transition = await settledTransition(service, transitionId);
     expect(transition.status).toBe('completed');
@@ -76,8 +76,8 @@ describe('a transition whose activities crash after their writes', () => {
     const runs = (name: string) =>
       raw.body.history.filter((event) => event.EventType === taskScheduled && event.Name === name).length;
     expect(raw.body.history.filter((event) => event.EventType === taskFailed)).toHaveLength(3);
-    expect(runs(transitionActivities.placePlanOrder)).toBe(2);
-    expect(runs(transitionActivities.moveSubscription)).toBe(3);
+    // One crash after the plan is recorded and one after the moves, both inside recordUpgrade: three runs.
+    expect(runs(transitionActivities.recordUpgrade)).toBe(3);
     expect(runs(transitionActivities.suspendLegacySubscription)).toBe(3);
     expect(await storedDocumentCounts(service, customerId)).toMatchObject({
       customer: 1,

@@ -19,8 +19,8 @@ import { type RunningService } from '../support/service';
  */
 
 const running: RunningService[] = [];
-/** One pair of store ports for the whole file: the app keeps its clients for the life of this process. */
-const ports = findFreePorts(2);
+/** One set of store and simulator ports for the whole file: the app keeps its clients for the life of this process. */
+const ports = findFreePorts(5);
 const folders: string[] = [];
 
 afterEach(async () => {
@@ -31,12 +31,12 @@ afterEach(async () => {
 async function stack(persist: boolean) {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'graceful-restart-'));
   folders.push(stateDir);
-  const [queuePort = 0, cosmosPort = 0] = await ports;
+  const [queuePort = 0, cosmosPort = 0, identityPort = 0, partnerCenterPort = 0, armPort = 0] = await ports;
   const t0 = new Date();
   const start = async (startTime: Date) => {
     const service = await startPersistentService({
       stateDir,
-      ports: [queuePort, cosmosPort],
+      ports: [queuePort, cosmosPort, identityPort, partnerCenterPort, armPort],
       startTime,
       persist,
     });

@@ -14,10 +14,13 @@ describe('operations and unmatched routes', () => {
     await service?.stop();
   });
 
-  it('reports both stores as ok on GET /api/health, without credentials', async () => {
+  it('reports the stores and Microsoft (through the gateways) as ok on GET /api/health, without credentials', async () => {
     const response = await service.call('GET', '/api/health');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', checks: { cosmos: 'ok', storage: 'ok' } });
+    expect(response.body).toEqual({
+      status: 'ok',
+      checks: { cosmos: 'ok', storage: 'ok', partnerCenter: 'ok', azureResourceManager: 'ok' },
+    });
     expect(response.headers.get('x-correlation-id')).toBeTruthy();
   });
 
@@ -79,6 +82,22 @@ describe('operations and unmatched routes', () => {
     const response = await service.call('GET', '/api/customers/c-unknown', { as: { roles: ['SalesAgent'] } });
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ code: 'CustomerNotFound' });
+  });
+
+  // Last: the revoked consent stays revoked for the rest of this service.
+  it('reports Partner Center unavailable with an operator-facing reason once the consent is revoked', async () => {
+    service.identity.revokeConsent();
+    // Access tokens outlive a revocation until they expire (as with Entra); expire them to see it now.
+    service.identity.expireAccessTokens();
+    const response = await service.call<{
+      status: string;
+      checks: Record<string, string>;
+      details?: Record<string, string>;
+    }>('GET', '/api/health');
+    expect(response.status).toBe(503);
+    expect(response.body.checks.partnerCenter).toBe('unavailable');
+    expect(response.body.checks.cosmos).toBe('ok');
+    expect(response.body.details?.partnerCenter).toMatch(/consent|AADSTS/i);
   });
 });
 

@@ -1,19 +1,34 @@
 import { expect } from 'vitest';
 
+import { nameBasedUuid } from '../../shared/domain/rules/nameBasedUuid';
 import { aContact, aCustomerRequest, salesAgent } from './fixtures';
 import { type TestService } from './service';
 
 /** Steps a partner takes with a customer, through the public API, for tests that need a customer in some state. */
 
-/** Registers a customer (country DE unless told otherwise) and returns its id. */
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const testCustomerNamespace = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+
+/**
+ * Registers a customer (country DE unless told otherwise) and returns its id. Customer ids are Partner Center's
+ * (GUIDs): a readable name is turned into a stable GUID, which the Partner Center simulator is seeded with first,
+ * so the PUT links a customer Partner Center has.
+ */
 export async function aRegisteredCustomer(
   service: TestService,
-  customerId: string,
+  name: string,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
+  const customerId = guid.test(name) ? name : nameBasedUuid(testCustomerNamespace, name);
+  const country = typeof overrides.country === 'string' ? overrides.country : 'DE';
+  try {
+    service.partnerCenter.seedCustomer({ id: customerId, country, companyName: `${name} Ltd` });
+  } catch {
+    // Already seeded (the same name registered again in this service): linking it again is what is tested.
+  }
   const response = await service.call('PUT', `/api/customers/${customerId}`, {
     as: salesAgent,
-    body: aCustomerRequest({ companyName: `${customerId} Ltd`, ...overrides }),
+    body: aCustomerRequest({ companyName: `${name} Ltd`, ...overrides }),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return customerId;
@@ -95,7 +110,8 @@ export interface TransitionView {
 
 /**
  * The transition once it stopped moving: waits for the host to be idle and, while it still runs (an activity waits
- * for its retry timer), moves the virtual clock on. Bounded.
+ * for its retry timer, or the workflow for its next poll of Partner Center's product upgrade), moves the virtual
+ * clock on by one polling interval. Bounded.
  */
 export async function settledTransition(service: TestService, transitionId: string): Promise<TransitionView> {
   for (let round = 0; round < 20; round += 1) {
@@ -105,7 +121,7 @@ export async function settledTransition(service: TestService, transitionId: stri
     });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     if (['completed', 'partiallyCompleted', 'failed'].includes(response.body.status)) return response.body;
-    await service.host.advance(1_000);
+    await service.host.advance(30_000);
   }
   throw new Error(`Transition ${transitionId} did not settle.`);
 }

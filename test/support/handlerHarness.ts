@@ -57,6 +57,8 @@ export function useServices(init: TestServicesInit = {}): Services {
         given[name] ?? unprovided(`repositories.${name}`),
     }) as Repositories,
     notifications: unprovided('notifications'),
+    microsoft: unprovided('microsoft'),
+    commerce: unprovided('commerce'),
     faults: createFaultInjector(''),
   };
   return services;

@@ -6,7 +6,8 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { importJWK, type JWK, SignJWT } from 'jose';
 
 import { startAzurite, startCosmosServer } from '../../local-functions-host/embedded/index';
-import { silentLogger, startLocalHost } from '../../local-functions-host/index';
+import { type HostClock, silentLogger, startLocalHost } from '../../local-functions-host/index';
+import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
 import { type Role } from '../../shared/domain/rules/roles';
 import {
   containerDefinitions,
@@ -28,8 +29,11 @@ import { type CallOptions, type HttpMethod, type RunningService, type ServiceRes
  */
 export interface PersistentServiceOptions {
   stateDir: string;
-  /** [Azurite queue port, Cosmos DB port], the same for every start on this `stateDir`. */
-  ports: readonly [number, number];
+  /**
+   * [Azurite queue, Cosmos DB, identity, Partner Center, ARM] ports, the same for every start on this `stateDir`
+   * (the app keeps its clients, gateways included, for the life of the process).
+   */
+  ports: readonly [number, number, number, number, number];
   startTime: Date;
   persist: boolean;
   env?: Record<string, string>;
@@ -43,7 +47,7 @@ const settings = (
 ).Values;
 
 export async function startPersistentService(options: PersistentServiceOptions): Promise<RunningService> {
-  const [queuePort, cosmosPort] = options.ports;
+  const [queuePort, cosmosPort, identityPort, partnerCenterPort, armPort] = options.ports;
   const where = (folder: string) => (options.persist ? path.join(options.stateDir, folder) : undefined);
   const azuriteLocation = where('azurite');
   const cosmosDirectory = where('cosmos');
@@ -73,8 +77,20 @@ export async function startPersistentService(options: PersistentServiceOptions):
       database.container(definition.id),
     ]),
   ) as Record<ContainerName, Container>;
+  // Microsoft's simulators keep their state beside the stores' and follow the host's virtual clock, as in
+  // test/support/service.ts.
+  const clockOf: { host?: HostClock } = {};
+  const simulatorDirectory = where('simulators');
+  const simulators = await startSimulators({
+    ports: { identity: identityPort, partnerCenter: partnerCenterPort, azureResourceManager: armPort },
+    ...(simulatorDirectory ? { stateDirectory: simulatorDirectory } : {}),
+    partnerCenter: { provisioningDelayMs: 0 },
+    identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600 },
+    clock: () => new Date(clockOf.host ? clockOf.host.now() : options.startTime.getTime()),
+  });
   const stopStores = async () => {
     client.dispose();
+    await simulators.stop();
     await cosmosServer.stop();
     await azurite.stop();
   };
@@ -94,6 +110,7 @@ export async function startPersistentService(options: PersistentServiceOptions):
         COSMOS_KEY: cosmosServer.key,
         AzureWebJobsStorage: azurite.connectionString,
         FAULT_INJECTION: '',
+        ...simulators.settings,
         ...options.env,
       },
     });
@@ -101,6 +118,7 @@ export async function startPersistentService(options: PersistentServiceOptions):
     await stopStores();
     throw error;
   }
+  clockOf.host = host.clock;
 
   const jwk = JSON.parse(
     readFileSync(path.join(repositoryRoot, 'scripts', 'local-auth', 'dev-signing-key.private.json'), 'utf8'),
@@ -122,6 +140,10 @@ export async function startPersistentService(options: PersistentServiceOptions):
     host,
     cosmos: { endpoint: cosmosServer.endpoint, client, containers, stop: stopStores },
     storageConnectionString: azurite.connectionString,
+    simulators,
+    partnerCenter: simulators.partnerCenter.controls,
+    arm: simulators.azureResourceManager.controls,
+    identity: simulators.identity.controls,
     token,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as RunningService declares it
     async call<T = any>(

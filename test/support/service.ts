@@ -1,7 +1,17 @@
 import path from 'node:path';
 
 import { startAzurite } from '../../local-functions-host/embedded';
-import { type LocalHost, silentLogger, startLocalHost } from '../../local-functions-host/index';
+import {
+  type HostClock,
+  type LocalHost,
+  silentLogger,
+  startLocalHost,
+} from '../../local-functions-host/index';
+import {
+  type RunningSimulators,
+  startSimulators,
+  type StartSimulatorsOptions,
+} from '../../local-functions-host/simulators/startSimulators';
 import { type Role } from '../../shared/domain/rules/roles';
 import { devToken, sampleSettings } from './devToken';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
@@ -18,6 +28,13 @@ export interface RunningService {
   readonly cosmos: LocalCosmos;
   /** Azurite's queue endpoint, for reading or writing the app's queues directly. */
   readonly storageConnectionString: string;
+  /** The simulators of Microsoft's services the app calls, on the host's clock (virtual time moves them too). */
+  readonly simulators: RunningSimulators;
+  /** Partner Center's controls: seed customers, flip direct signing, inject faults, throttle, count calls. */
+  readonly partnerCenter: RunningSimulators['partnerCenter']['controls'];
+  readonly arm: RunningSimulators['azureResourceManager']['controls'];
+  /** The token endpoint's controls: revoke the consent, expire access tokens. */
+  readonly identity: RunningSimulators['identity']['controls'];
   /** A bearer token the service accepts, signed with the development key (as `npm run token`). */
   token(roles: Role[], userId?: string): Promise<string>;
   /** Calls the API; `as` signs in a user with these roles (omit it to call without credentials). */
@@ -55,6 +72,8 @@ export interface ServiceOptions {
   verbose?: boolean;
   /** Merged over host.json, e.g. `{ extensions: { queues: { visibilityTimeout: '00:00:00' } } }`. */
   hostJson?: Record<string, unknown>;
+  /** Options of the simulators (behaviour, throttling, consent). */
+  simulators?: Omit<StartSimulatorsOptions, 'clock' | 'ports' | 'stateDirectory'>;
 }
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
@@ -68,6 +87,18 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     throw error;
   });
   const storageConnectionString = azurite.connectionString;
+  // The simulators start before the host (the app's settings point at them) and read the host's clock once it
+  // exists, so that virtual time moves Microsoft's provisioning delays and token expiries with the workflow's.
+  const clockOf: { host?: HostClock } = {};
+  const simulators = await startSimulators({
+    ...options.simulators,
+    // Provisioned at once unless a test asks for slow provisioning (then it moves the virtual clock).
+    partnerCenter: { provisioningDelayMs: 0, ...options.simulators?.partnerCenter },
+    // The gateway's token cache runs on the wall clock, the simulators on the virtual one: a jump of days would
+    // expire every cached token at once. Tests that are about expiry call `identity.expireAccessTokens()`.
+    identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600, ...options.simulators?.identity },
+    clock: () => new Date(clockOf.host ? clockOf.host.now() : Date.now()),
+  });
   let host: LocalHost;
   try {
     host = await startLocalHost({
@@ -79,6 +110,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
         COSMOS_ENDPOINT: cosmos.endpoint,
         AzureWebJobsStorage: storageConnectionString,
         FAULT_INJECTION: '',
+        ...simulators.settings,
         ...options.env,
       },
       ...(options.hostJson ? { hostJson: options.hostJson } : {}),
@@ -86,8 +118,10 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   } catch (error) {
     await azurite.stop();
     await cosmos.stop();
+    await simulators.stop();
     throw error;
   }
+  clockOf.host = host.clock;
 
   const token = devToken;
 
@@ -96,6 +130,10 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     host,
     cosmos,
     storageConnectionString,
+    simulators,
+    partnerCenter: simulators.partnerCenter.controls,
+    arm: simulators.azureResourceManager.controls,
+    identity: simulators.identity.controls,
     token,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as declared above
     async call<T = any>(
@@ -124,6 +162,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       await host.stop();
       await azurite.stop();
       await cosmos.stop();
+      await simulators.stop();
     },
   };
 }

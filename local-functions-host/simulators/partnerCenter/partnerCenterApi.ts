@@ -572,8 +572,16 @@ export function createPartnerCenterModel(
       plan = newSubscription(upgrade.customerId, 'azurePlan', offerId, upgrade.id, now);
       state.put('subscriptions', plan);
     }
-    const legacy = state.get('subscriptions', upgrade.sourceSubscriptionId);
-    if (legacy) {
+    // The upgrade moves every active 0145P subscription of the customer (each bills one Azure subscription).
+    const sources = [
+      upgrade.sourceSubscriptionId,
+      ...liveSubscriptions(upgrade.customerId, 'legacyAzure')
+        .filter((s) => s.status === 'active' && s.id !== upgrade.sourceSubscriptionId)
+        .map((s) => s.id),
+    ];
+    for (const sourceId of sources) {
+      const legacy = state.get('subscriptions', sourceId);
+      if (!legacy) continue;
       // The legacy subscription's Azure subscription moves under the plan with the same id.
       if (legacy.legacyAzureSubscriptionId && !state.get('entitlements', legacy.legacyAzureSubscriptionId)) {
         state.put(
@@ -585,6 +593,7 @@ export function createPartnerCenterModel(
     }
     state.put('upgrades', {
       ...upgrade,
+      movedSubscriptionIds: sources,
       status: 'Completed',
       targetSubscriptionId: plan.id,
       upgradedDate: now.toISOString(),
@@ -1163,22 +1172,19 @@ export function createPartnerCenterModel(
       handle(call) {
         const upgrade = state.get('upgrades', (call.params.upgradeId ?? '').toLowerCase());
         if (!upgrade) return notFound(800002, `Product upgrade ${call.params.upgradeId} was not found.`);
-        const source = state.get('subscriptions', upgrade.sourceSubscriptionId);
         return json(200, {
           id: upgrade.id,
           status: upgrade.status,
           productFamily: upgrade.productFamily,
-          lineItems: [
-            {
-              sourceProduct: {
-                id: source?.legacyAzureSubscriptionId ?? upgrade.sourceSubscriptionId,
-                name: 'AzureSubscription',
-              },
+          lineItems: (upgrade.movedSubscriptionIds ?? [upgrade.sourceSubscriptionId]).map((sourceId) => {
+            const source = state.get('subscriptions', sourceId);
+            return {
+              sourceProduct: { id: source?.legacyAzureSubscriptionId ?? sourceId, name: 'AzureSubscription' },
               targetProduct: { id: upgrade.targetSubscriptionId ?? '', name: 'Microsoft Azure plan' },
               ...(upgrade.upgradedDate ? { upgradedDate: upgrade.upgradedDate } : {}),
               status: upgrade.status,
-            },
-          ],
+            };
+          }),
         });
       },
     },

@@ -160,6 +160,8 @@ export const upgradeSchema = z.object({
   status: z.enum(['InProgress', 'Completed']),
   targetSubscriptionId: z.string().optional(),
   upgradedDate: z.string().optional(),
+  /** Every 0145P subscription the upgrade moved (all the customer's active ones), set when it completes. */
+  movedSubscriptionIds: z.array(z.string()).optional(),
 });
 export type Upgrade = z.infer<typeof upgradeSchema>;
 

@@ -19,6 +19,26 @@ export const customerRequestSchema = z
       .meta({ description: 'How the partner sells to this customer; `direct` when omitted.' }),
     primaryContact: contactSchema,
     tenantId: z.uuid().optional().meta({ description: "The customer's Entra ID tenant." }),
+    domain: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name, e.g. contoso.onmicrosoft.com')
+      .optional()
+      .meta({
+        description:
+          "The customer's domain, used when Partner Center does not know the customer yet and it is created there " +
+          '(default `<customerId>.onmicrosoft.com`).',
+      }),
+    billingAddress: z
+      .strictObject({
+        addressLine1: z.string().trim().min(1),
+        city: z.string().trim().min(1),
+        postalCode: z.string().trim().min(1),
+        state: z.string().trim().min(1).optional(),
+        country: countryCodeSchema,
+      })
+      .optional()
+      .meta({ description: 'Billing address for a customer created in Partner Center.' }),
   })
   .meta({ id: 'CustomerRequest' });
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
@@ -35,6 +55,10 @@ export const customerSchema = z
     relationship: relationshipSchema,
     primaryContact: contactSchema,
     tenantId: z.string().optional(),
+    partnerCenterCustomerId: z
+      .string()
+      .optional()
+      .meta({ description: "The customer's id in Partner Center (equal to `customerId` when it is one)." }),
     mcaAccepted: z.boolean(),
     azurePlan: z.object({ subscriptionId: z.string(), status: z.enum(['active', 'suspended']) }).nullable(),
     activePurchase: z
@@ -88,6 +112,9 @@ export function toCustomer(document: CustomerDocument): Customer {
     relationship: document.relationship,
     primaryContact: document.primaryContact,
     ...(document.tenantId ? { tenantId: document.tenantId } : {}),
+    ...(document.partnerCenterCustomerId
+      ? { partnerCenterCustomerId: document.partnerCenterCustomerId }
+      : {}),
     mcaAccepted: document.mca.accepted,
     azurePlan: document.azurePlan
       ? { subscriptionId: document.azurePlan.subscriptionId, status: document.azurePlan.status }

@@ -8,7 +8,15 @@ export const orderSchema = z
     id: z.string(),
     referenceCustomerId: z.string(),
     billingCycle: orderDocumentSchema.shape.billingCycle,
-    lineItems: z.array(orderLineItemSchema.meta({ id: 'OrderLineItem' })),
+    lineItems: z.array(
+      orderLineItemSchema
+        .extend({
+          subscriptionId: z.string().optional().meta({
+            description: 'Absent while Partner Center is still provisioning the order (`status: "pending"`).',
+          }),
+        })
+        .meta({ id: 'OrderLineItem' }),
+    ),
     currencyCode: z.string().optional(),
     creationDate: z.string(),
     status: orderDocumentSchema.shape.status,

@@ -62,6 +62,8 @@ export const customerDocumentSchema = z.object({
   relationship: relationshipSchema,
   primaryContact: contactSchema,
   tenantId: z.string().optional(),
+  /** The customer in Partner Center (absent on customers registered before the service bought there). */
+  partnerCenterCustomerId: z.string().optional(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
   /** Summary of the latest MCA acceptance; the agreements themselves are separate documents. */

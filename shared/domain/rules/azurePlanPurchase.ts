@@ -91,6 +91,7 @@ export const purchaseStatusSchema = z
     'validating',
     'awaitingCustomerSignature',
     'placingOrder',
+    'provisioning',
     'completed',
     'failed',
     'expired',

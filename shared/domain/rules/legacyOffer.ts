@@ -52,8 +52,11 @@ export function assertLegacyOfferPurchasable(customer: CustomerDocument): void {
 export interface LegacyLineIds {
   /** The 0145P commerce subscription. */
   subscriptionId: string;
-  /** The one Azure subscription it bills (moved under the plan, with this id, by the transition). */
-  azureSubscriptionId: string;
+  /**
+   * The one Azure subscription it bills (moved under the plan, with this id, by the transition), when known:
+   * Partner Center does not show it on the 0145P subscription.
+   */
+  azureSubscriptionId?: string;
 }
 
 /**
@@ -92,7 +95,7 @@ export function legacyOrder(input: {
       status: 'active',
       orderId,
       creationDate: now,
-      azureSubscriptionId: ids.azureSubscriptionId,
+      ...(ids.azureSubscriptionId ? { azureSubscriptionId: ids.azureSubscriptionId } : {}),
       billingCycle: 'monthly',
     };
   });

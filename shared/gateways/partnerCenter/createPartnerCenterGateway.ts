@@ -14,6 +14,7 @@ import { type PartnerCenterGateway } from './ports';
 import {
   agreementMetadataSchema,
   agreementSchema,
+  type Availability,
   availabilitySchema,
   azureEntitlementSchema,
   cartSchema,
@@ -128,6 +129,19 @@ export function createPartnerCenterGateway(options: PartnerCenterGatewayOptions)
   const listOrders: PartnerCenterGateway['listOrders'] = (customerId, context) =>
     readAll(`${customerPath(customerId)}/orders`, orderSchema, appOrUser, context);
 
+  async function getAvailability(
+    productId: string,
+    skuId: string,
+    country: string,
+    context: CallContext,
+  ): Promise<Availability | undefined> {
+    const path =
+      `/v1/products/${enc(productId)}/skus/${enc(skuId)}/availabilities` +
+      `?country=${enc(country.toUpperCase())}&targetSegment=commercial`;
+    const items = await notFoundAsUndefined(() => readAll(path, availabilitySchema, appOrUser, context));
+    return items?.find((item) => item.isPurchasable !== false);
+  }
+
   return {
     async getCustomer(customerId, context) {
       return notFoundAsUndefined(async () => {
@@ -229,13 +243,11 @@ export function createPartnerCenterGateway(options: PartnerCenterGatewayOptions)
       return body.isSigned;
     },
 
-    async getAzurePlanAvailability(country, context) {
-      const path =
-        `/v1/products/${azurePlanProduct.productId}/skus/${azurePlanProduct.skuId}/availabilities` +
-        `?country=${enc(country.toUpperCase())}&targetSegment=commercial`;
-      const items = await notFoundAsUndefined(() => readAll(path, availabilitySchema, appOrUser, context));
-      return items?.find((item) => item.isPurchasable !== false);
+    getAzurePlanAvailability(country, context) {
+      return getAvailability(azurePlanProduct.productId, azurePlanProduct.skuId, country, context);
     },
+
+    getAvailability,
 
     async createCart(customerId, lines, context) {
       const { body } = await send({
@@ -474,6 +486,7 @@ function versioned(uri: string): string {
 async function checkReachability(
   options: PartnerCenterGatewayOptions,
   token: AccessTokenRequest,
+  afterUnauthorized = false,
 ): Promise<{ reachable: boolean; detail?: string }> {
   let accessToken: string;
   try {
@@ -493,7 +506,12 @@ async function checkReachability(
       },
     );
     await response.body?.cancel();
-    return response.status < 500
+    // A cached token Partner Center no longer accepts: whether a new one can be had is what the operator needs.
+    if (response.status === 401 && !afterUnauthorized) {
+      options.tokens.invalidate(token);
+      return checkReachability(options, token, true);
+    }
+    return response.status < 500 && response.status !== 401
       ? { reachable: true }
       : { reachable: false, detail: `HTTP ${response.status}` };
   } catch (error) {

@@ -71,6 +71,13 @@ export interface McaPort {
 export interface CatalogPort {
   /** The purchasable Azure plan availability for an ISO country, or `undefined` when it is not sold there. */
   getAzurePlanAvailability(country: string, context: CallContext): Promise<Availability | undefined>;
+  /** The purchasable availability of any product sku (e.g. a reservation) for an ISO country. */
+  getAvailability(
+    productId: string,
+    skuId: string,
+    country: string,
+    context: CallContext,
+  ): Promise<Availability | undefined>;
 }
 
 export interface CartLine {
@@ -79,6 +86,7 @@ export interface CartLine {
   billingCycle: string;
   termDuration?: string;
   provisioningContext?: Record<string, string>;
+  friendlyName?: string;
 }
 
 /** Carts and checkout. */

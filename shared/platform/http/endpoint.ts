@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { getServices, type Services } from '../../compositionRoot';
 import { AppError, type ErrorCode, fieldErrorsFromZod } from '../../domain/errors';
 import { type Action, type Caller, mayPerform, permissions } from '../../domain/rules/roles';
+import { type WorkflowClient, workflowClientOver } from '../durable/workflowClient';
 import { withIdempotency } from './idempotency';
 import { toProblem } from './problem';
 
@@ -43,6 +44,8 @@ export interface EndpointInput<P, Q, B, A extends Access> {
   services: Services;
   /** The durable client; present when the endpoint declares `durableClient: true`. */
   durable: df.DurableClient;
+  /** The same, as the small workflow port use cases take; present when the endpoint declares `durableClient: true`. */
+  workflows: WorkflowClient;
 }
 
 export interface EndpointDefinition<
@@ -205,6 +208,9 @@ export function endpoint<
           context,
           services,
           durable: (definition.durableClient ? df.getClient(context) : undefined) as df.DurableClient,
+          workflows: (definition.durableClient
+            ? workflowClientOver(df.getClient(context))
+            : undefined) as WorkflowClient,
         });
       };
 

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+import { operationPollSeconds } from '../shared/commerce/commerceOperationReader';
+import { operationFailure } from '../shared/commerce/commerceOperations';
+import { type Services } from '../shared/compositionRoot';
+import { commerceOperationSchema } from '../shared/domain/api/commerceOperation';
+import { type CommerceOperationDocument } from '../shared/domain/documents/commerceOperation';
+import { type ErrorCode } from '../shared/domain/errors';
+import { nameBasedUuid } from '../shared/domain/rules/nameBasedUuid';
+import { type Caller } from '../shared/domain/rules/roles';
+import { endpoint, type EndpointResult, idParameter } from '../shared/platform/http/endpoint';
+
+/** Namespace of operation ids derived from an Idempotency-Key (a fixed random UUID). */
+const operationIdNamespace = '0c9e6f52-3b7a-4f1e-9d26-8a51c4e7b203';
+
+/**
+ * The operation id of a purchase request: derived from the caller's Idempotency-Key when there is one, so that a
+ * repeat after a lost response continues the same purchase at Microsoft instead of starting a second one.
+ */
+export function operationIdFor(
+  request: { headers: { get(name: string): string | null }; url: string; method: string },
+  caller: Caller,
+  newId: () => string,
+): string {
+  const key = request.headers.get('idempotency-key')?.trim();
+  if (!key) return newId();
+  const path = new URL(request.url).pathname;
+  return nameBasedUuid(operationIdNamespace, JSON.stringify([caller.userId, request.method, path, key]));
+}
+
+export function operationLocation(customerId: string, operationId: string): string {
+  return `/api/customers/${customerId}/operations/${operationId}`;
+}
+
+/**
+ * 201 with what was bought when Microsoft finished within the request; 202 with `Location` (and `Retry-After`) of
+ * the operation to poll when it did not; the refusal's problem when it was refused.
+ */
+export async function answerOperation(
+  operation: CommerceOperationDocument,
+  services: Services,
+  correlationId: string,
+  created: (view: Awaited<ReturnType<Services['commerce']['operations']['view']>>) => EndpointResult,
+): Promise<EndpointResult> {
+  if (operation.status === 'failed') throw operationFailure(operation);
+  const view = await services.commerce.operations.view(operation, correlationId);
+  if (operation.status === 'succeeded') return created(view);
+  return {
+    status: 202,
+    body: view,
+    headers: {
+      location: operationLocation(operation.customerId, operation.id),
+      'retry-after': String(operationPollSeconds),
+    },
+  };
+}
+
+export const acceptedResponse = {
+  description:
+    'Microsoft has not finished within the request: poll `Location` (a CommerceOperation) after `Retry-After` seconds.',
+  schema: commerceOperationSchema,
+};
+
+export const getCommerceOperationEndpoint = endpoint({
+  name: 'getCommerceOperation',
+  method: 'GET',
+  route: 'customers/{customerId}/operations/{operationId}',
+  summary: 'Shows a purchase that outlasted its request (Azure subscription, reservation, 0145P order).',
+  description:
+    "The `Location` of a 202 answer. Each read also takes the purchase's next step at Microsoft, so polling moves it " +
+    'forward: `running` (poll again after `Retry-After` seconds), then `succeeded` with the Azure entitlement or ' +
+    'order, or `failed` with the same error code the request would have answered with.',
+  tags: ['Operations'],
+  access: { action: 'read' },
+  params: z.strictObject({ customerId: idParameter, operationId: idParameter }),
+  responses: { 200: { description: 'The operation.', schema: commerceOperationSchema } },
+  errors: ['NotFound'],
+  handler: async ({ params, correlationId, services }) => {
+    const operation = await services.commerce.operations.read(
+      params.customerId,
+      params.operationId,
+      correlationId,
+    );
+    return {
+      status: 200,
+      body: operation,
+      ...(operation.status === 'running' ? { headers: { 'retry-after': String(operationPollSeconds) } } : {}),
+    };
+  },
+});
+
+/** What any call to Microsoft may answer besides the operation's own refusals. */
+export const microsoftErrors: ErrorCode[] = [
+  'PartnerCenterUnavailable',
+  'PartnerCenterConsentRequired',
+  'PartnerCenterRejected',
+];

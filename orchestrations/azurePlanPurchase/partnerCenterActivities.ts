@@ -1,0 +1,266 @@
+import { type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
+import { partnerCenterActivityDependencies } from '../../shared/compositionRoot';
+import { type CustomerRepository } from '../../shared/customers/customerRepository';
+import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
+import { AppError } from '../../shared/domain/errors';
+import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
+import {
+  type AzureEntitlementsPort,
+  type CartsPort,
+  type CatalogPort,
+  type CustomersPort,
+  type McaPort,
+  type OrdersPort,
+} from '../../shared/gateways/partnerCenter/ports';
+import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
+import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
+import {
+  type CheckoutInput,
+  type ConfirmedCustomer,
+  type ConfirmMcaInput,
+  type CreateCartInput,
+  type CreatedCart,
+  type PartnerCenterStepResult,
+  type Provisioning,
+  purchaseActivities,
+  type ReadProvisioningInput,
+  type ReadSignatureInput,
+  type SignatureState,
+} from '../../shared/purchases/purchaseWorkflowContract';
+
+/** The purchase's steps at Partner Center: thin, each safe to repeat (stable step keys, hence MS-RequestIds). */
+export interface PartnerCenterActivityDependencies {
+  customers: Pick<CustomerRepository, 'get'>;
+  agreements: Pick<AgreementRepository, 'list'>;
+  partnerCenter: CustomersPort & McaPort & CatalogPort & CartsPort & OrdersPort & AzureEntitlementsPort;
+  invitations: Pick<InvitationRepository, 'get'>;
+  invitationTokenSecret: string;
+}
+
+// The MCA template changes rarely: one metadata read per process, not one per purchase.
+let mcaTemplateId: Promise<string> | undefined;
+
+/**
+ * Runs a step and turns Partner Center's answer into a value the orchestrator acts on. An outage is thrown, so
+ * the activity retry policy repeats the step (same step key); everything else is a value.
+ */
+async function asStep<T>(
+  log: InvocationContext,
+  step: string,
+  run: () => Promise<T>,
+): Promise<PartnerCenterStepResult<T>> {
+  try {
+    return { outcome: 'done', value: await run() };
+  } catch (error) {
+    if (error instanceof PartnerCenterError) {
+      if (error.kind === 'Unavailable') throw error;
+      if (error.kind === 'Throttled')
+        return { outcome: 'throttled', retryAfterMs: error.retryAfterMs ?? 60_000 };
+      log.warn(`${step} refused by Partner Center: ${error.message}`);
+      return {
+        outcome: 'refused',
+        error: {
+          code: error.code,
+          detail: error.detail,
+          ...(error.partnerCenterCode === undefined ? {} : { partnerCenterCode: error.partnerCenterCode }),
+        },
+      };
+    }
+    if (error instanceof AppError) {
+      return { outcome: 'refused', error: { code: error.code, detail: error.detail } };
+    }
+    throw error;
+  }
+}
+
+/** Midnight UTC of the day, as Partner Center wants `dateAgreed` (a time later today would be "in the future"). */
+const dayOf = (date: string): string => `${date.slice(0, 10)}T00:00:00Z`;
+
+export function createPartnerCenterActivities({
+  customers,
+  agreements,
+  partnerCenter,
+  invitations,
+  invitationTokenSecret,
+}: PartnerCenterActivityDependencies) {
+  return {
+    /**
+     * The truth about a waiting purchase's MCA: its invitation accepted or cancelled (the link and the cancel
+     * request write it before they wake the workflow), a partner attestation on the customer, or the customer's
+     * direct signature at Microsoft. Partner Center being unreachable only means "still waiting" this round.
+     */
+    async readSignature(input: ReadSignatureInput, log: InvocationContext): Promise<SignatureState> {
+      const invitation = await invitations.get(
+        invitationIdOf(invitationToken(invitationTokenSecret, input.purchaseId)),
+      );
+      if (invitation?.status === 'accepted') return 'accepted';
+      if (invitation?.status === 'cancelled') return 'cancelled';
+      const customer = await customers.get(input.customerId);
+      if (customer?.mca.accepted) return 'accepted';
+      if (!customer?.partnerCenterCustomerId) return 'waiting';
+      try {
+        const signed = await partnerCenter.isDirectlySigned(customer.partnerCenterCustomerId, {
+          correlationId: input.correlationId,
+        });
+        return signed ? 'accepted' : 'waiting';
+      } catch (error) {
+        if (!(error instanceof PartnerCenterError)) throw error;
+        log.warn(
+          `readSignature purchaseId=${input.purchaseId}: direct-sign status unknown (${error.message})`,
+        );
+        return 'waiting';
+      }
+    },
+
+    /**
+     * Makes sure Partner Center holds the customer's MCA before buying: nothing to do when it has an MCA record or
+     * the customer signed directly; else the acceptance the service holds (given with the purchase, recorded by
+     * the invitation link or an attestation) is attested there. Returns the customer as Partner Center knows it.
+     */
+    async confirmMca(
+      input: ConfirmMcaInput,
+      log: InvocationContext,
+    ): Promise<PartnerCenterStepResult<ConfirmedCustomer>> {
+      return asStep(log, 'confirmMca', async () => {
+        const customer = await customers.get(input.customerId);
+        if (!customer) throw new AppError('CustomerNotFound', `There is no customer ${input.customerId}.`);
+        const context = { correlationId: input.correlationId };
+        const pcId =
+          customer.partnerCenterCustomerId ??
+          (
+            await linkPartnerCenterCustomer(
+              partnerCenter,
+              input.customerId,
+              undefined,
+              customer,
+              input.correlationId,
+            )
+          ).id;
+        const confirmed = { partnerCenterCustomerId: pcId, country: customer.country };
+        if ((await partnerCenter.listMcaAgreements(pcId, context)).length > 0) return confirmed;
+        if (await partnerCenter.isDirectlySigned(pcId, context)) return confirmed;
+        // What the service holds: given with the purchase, else its latest agreement record, else the summary on
+        // the customer (customers recorded as accepted before agreements were kept apart: the primary contact).
+        const acceptance =
+          input.attestation ??
+          (await agreements.list(input.customerId)).at(-1) ??
+          (customer.mca.accepted
+            ? {
+                primaryContact: customer.primaryContact,
+                dateAgreed: customer.mca.dateAgreed ?? customer.createdAt,
+              }
+            : undefined);
+        if (!acceptance) {
+          throw new AppError(
+            'McaNotAccepted',
+            `Customer ${input.customerId} has not accepted the Microsoft Customer Agreement.`,
+          );
+        }
+        mcaTemplateId ??= partnerCenter.getMcaMetadata(context).then((metadata) => metadata.templateId);
+        const templateId = await mcaTemplateId.catch((error: unknown) => {
+          mcaTemplateId = undefined;
+          throw error;
+        });
+        await partnerCenter.createAttestation(
+          pcId,
+          { templateId, dateAgreed: dayOf(acceptance.dateAgreed), primaryContact: acceptance.primaryContact },
+          { ...context, stepKey: `purchase:${input.purchaseId}:attest` },
+        );
+        log.log(`confirmMca purchaseId=${input.purchaseId} attested correlationId=${input.correlationId}`);
+        return confirmed;
+      });
+    },
+
+    /** Resolves the Azure plan's availability for the customer's country and puts it in a new cart. */
+    async createCart(
+      input: CreateCartInput,
+      log: InvocationContext,
+    ): Promise<PartnerCenterStepResult<CreatedCart>> {
+      return asStep(log, 'createCart', async () => {
+        const context = { correlationId: input.correlationId };
+        const availability = await partnerCenter.getAzurePlanAvailability(input.country, context);
+        if (!availability) {
+          throw new AppError('CountryNotAvailable', `The Azure plan is not sold in ${input.country}.`);
+        }
+        const cart = await partnerCenter.createCart(
+          input.partnerCenterCustomerId,
+          [{ catalogItemId: availability.catalogItemId, quantity: 1, billingCycle: 'one_time' }],
+          { ...context, stepKey: `purchase:${input.purchaseId}:cart:${input.attempt}` },
+        );
+        log.log(
+          `createCart purchaseId=${input.purchaseId} cartId=${cart.id} correlationId=${input.correlationId}`,
+        );
+        return { cartId: cart.id, catalogItemId: availability.catalogItemId };
+      });
+    },
+
+    /** Checks the cart out: a repeat (lost answer, retry, replay) is the same step on the same cart, never a 2nd order. */
+    async checkout(
+      input: CheckoutInput,
+      log: InvocationContext,
+    ): Promise<PartnerCenterStepResult<{ orderId: string }>> {
+      return asStep(log, 'checkout', async () => {
+        const result = await partnerCenter.checkout(input.partnerCenterCustomerId, input.cartId, {
+          correlationId: input.correlationId,
+          stepKey: `purchase:${input.purchaseId}:checkout:${input.cartId}`,
+        });
+        const order = result.orders[0];
+        if (!order) {
+          throw new PartnerCenterError({
+            kind: 'Unavailable',
+            httpStatus: 0,
+            message: 'the checkout produced no order yet',
+            isRetryable: true,
+          });
+        }
+        log.log(
+          `checkout purchaseId=${input.purchaseId} orderId=${order.id} correlationId=${input.correlationId}`,
+        );
+        return { orderId: order.id };
+      });
+    },
+
+    /** One look at the order: its plan subscription and first Azure subscription once provisioned. */
+    async readProvisioning(
+      input: ReadProvisioningInput,
+      log: InvocationContext,
+    ): Promise<PartnerCenterStepResult<Provisioning>> {
+      return asStep(log, 'readProvisioning', async () => {
+        const context = { correlationId: input.correlationId };
+        const order = await partnerCenter.getOrder(input.partnerCenterCustomerId, input.orderId, context);
+        const subscriptionId = order.lineItems.find((line) => line.subscriptionId)?.subscriptionId;
+        if (!subscriptionId) return { provisioned: false } as const;
+        const [first] = await partnerCenter.listAzureEntitlements(
+          input.partnerCenterCustomerId,
+          subscriptionId,
+          context,
+        );
+        if (!first) return { provisioned: false } as const;
+        return { provisioned: true, subscriptionId, entitlementId: first.id } as const;
+      });
+    },
+  };
+}
+
+type PartnerCenterActivities = ReturnType<typeof createPartnerCenterActivities>;
+
+function register<K extends keyof PartnerCenterActivities>(key: K): void {
+  df.app.activity(purchaseActivities[key], {
+    handler: async (input: unknown, context: InvocationContext) => {
+      const activities = createPartnerCenterActivities(await partnerCenterActivityDependencies());
+      const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
+      return run(input, context);
+    },
+  });
+}
+
+export function registerPartnerCenterPurchaseActivities(): void {
+  register('confirmMca');
+  register('createCart');
+  register('checkout');
+  register('readProvisioning');
+  register('readSignature');
+}

@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+
+import { azurePlanPurchaseOrchestrator } from '../../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
+import {
+  type PartnerCenterStepResult,
+  purchaseActivities,
+  type PurchaseInput,
+  type PurchaseOutcome,
+} from '../../shared/purchases/purchaseWorkflowContract';
+import { type HarnessOptions, type HarnessResult, runOrchestrator } from '../support/orchestrationHarness';
+
+const a = purchaseActivities;
+const attested: PurchaseInput = {
+  purchaseId: 'p-1',
+  customerId: 'contoso',
+  correlationId: 'c-1',
+  requestedBy: { userId: 'alice' },
+  mca: {
+    method: 'attest',
+    primaryContact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' },
+    dateAgreed: '2026-01-01',
+  },
+};
+const invited: PurchaseInput = {
+  ...attested,
+  mca: { method: 'invite', email: 'ada@contoso.example', reminderEveryHours: 24, expiresInDays: 3 },
+};
+
+const done = <T>(value: T): PartnerCenterStepResult<T> => ({ outcome: 'done', value });
+const catalogItemId = 'DZH318Z0BPS6:0001:DZH318Z0BPS6-0001-DE';
+
+/** Partner Center that sells at once; tests override the steps they are about. */
+function happyActivities(): HarnessOptions['activities'] {
+  return {
+    [a.confirmMca]: () => done({ partnerCenterCustomerId: 'pc-1', country: 'DE' }),
+    [a.createCart]: (input) =>
+      done({ cartId: `cart-${(input as { attempt: number }).attempt}`, catalogItemId }),
+    [a.checkout]: () => done({ orderId: 'pc-order-1' }),
+    [a.readProvisioning]: () =>
+      done({ provisioned: true, subscriptionId: 'pc-sub-1', entitlementId: 'az-1' }),
+    [a.placeOrder]: (input) => ({
+      outcome: 'placed',
+      order: (input as { ids: unknown }).ids,
+      alreadyPlaced: false,
+    }),
+    [a.releaseSlot]: () => undefined,
+    [a.findPlacedOrder]: () => null,
+    [a.inviteCustomer]: () => undefined,
+    [a.remindCustomer]: () => undefined,
+    [a.closeInvitation]: () => undefined,
+    [a.readSignature]: () => 'waiting',
+  };
+}
+
+/** Runs executions until one does not continue as new; the result gathers them all. */
+function run(input: PurchaseInput, overrides: Partial<HarnessOptions> = {}) {
+  const executions: HarnessResult[] = [];
+  let next: unknown = input;
+  let startTime = new Date('2026-01-01T00:00:00Z');
+  for (;;) {
+    const execution = runOrchestrator(azurePlanPurchaseOrchestrator, {
+      input: next,
+      startTime,
+      ...overrides,
+      activities: { ...happyActivities(), ...overrides.activities },
+    });
+    executions.push(execution);
+    if (execution.continuedAsNew === undefined) break;
+    if (executions.length > 5_000) throw new Error('too many executions');
+    next = execution.continuedAsNew;
+    startTime = execution.now;
+  }
+  const last = executions.at(-1)!;
+  return {
+    ...last,
+    executions,
+    calls: executions.flatMap((execution) => execution.calls),
+    customStatuses: executions.flatMap((execution) => execution.customStatuses),
+    timers: executions.flatMap((execution) => execution.timers),
+  };
+}
+const names = (result: { calls: { name: string }[] }) => result.calls.map((call) => call.name);
+
+describe('the purchase orchestrator, replayed with a fake context', () => {
+  it('buys through Partner Center and records Partner Center ids and the catalog id', () => {
+    const result = run(attested);
+    expect(result.output).toEqual({
+      status: 'completed',
+      order: { orderId: 'pc-order-1', subscriptionId: 'pc-sub-1', entitlementId: 'az-1' },
+    });
+    expect(names(result)).toEqual([a.confirmMca, a.createCart, a.checkout, a.readProvisioning, a.placeOrder]);
+    expect(result.calls.at(-1)?.input).toMatchObject({ offerId: catalogItemId });
+    expect(result.calls[0]?.input).toMatchObject({ attestation: { dateAgreed: '2026-01-01' } });
+  });
+
+  it('signature wins: the invited purchase goes on when the customer accepts', () => {
+    let reminders = 0;
+    let signed = false;
+    const result = run(invited, {
+      activities: {
+        [a.remindCustomer]: () => {
+          reminders += 1;
+        },
+        // The acceptance is written to the store before the event is raised: the workflow reads it.
+        [a.readSignature]: () => (signed ? 'accepted' : 'waiting'),
+      },
+      race: () => {
+        if (reminders === 1) {
+          signed = true;
+          return { winner: 'event', name: 'McaAccepted' };
+        }
+        return { winner: 'timer' };
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'completed', invitation: { remindersSent: 1 } });
+    expect(names(result)).toContain(a.confirmMca);
+  });
+
+  it('timer wins: reminders until the deadline, then expired without an order', () => {
+    const result = run(invited);
+    expect(result.output).toMatchObject({ status: 'expired', invitation: { remindersSent: 2 } });
+    expect(names(result)).not.toContain(a.checkout);
+    expect(names(result).at(-1)).toBe(a.closeInvitation);
+  });
+
+  it('cancel: a cancellation while waiting ends it cancelled', () => {
+    let cancelled = false;
+    const result = run(invited, {
+      activities: { [a.readSignature]: () => (cancelled ? 'cancelled' : 'waiting') },
+      race: () => {
+        cancelled = true;
+        return { winner: 'event', name: 'PurchaseCancelled' };
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'cancelled' });
+    expect(names(result)).not.toContain(a.createCart);
+    expect(names(result).at(-1)).toBe(a.closeInvitation);
+  });
+
+  it('direct sign while invited: the hourly poll of the direct-sign status ends the wait', () => {
+    let polls = 0;
+    const result = run(invited, {
+      activities: {
+        [a.readSignature]: () => {
+          polls += 1;
+          return polls >= 10 ? 'accepted' : 'waiting';
+        },
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'completed', invitation: { remindersSent: 0 } });
+    expect(names(result)).not.toContain(a.remindCustomer);
+    expect(result.now.getTime() - Date.parse('2026-01-01T00:00:00Z')).toBeLessThan(10 * 3_600_000);
+  });
+
+  it('an event lost during continue-as-new is not lost: the next execution reads the truth first', () => {
+    let signed = false;
+    const result = run(invited, {
+      activities: {
+        // The customer signs while a reminder goes out; no event ever reaches the workflow.
+        [a.remindCustomer]: () => {
+          signed = true;
+        },
+        [a.readSignature]: () => (signed ? 'accepted' : 'waiting'),
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'completed', invitation: { remindersSent: 1 } });
+  });
+
+  it('continue-as-new carries the schedule: 90 days of hourly reminders, no execution over 200 history events', () => {
+    const longWait: PurchaseInput = {
+      ...invited,
+      mca: { method: 'invite', email: 'ada@contoso.example', reminderEveryHours: 1, expiresInDays: 90 },
+    };
+    const result = run(longWait);
+    expect(result.output).toMatchObject({ status: 'expired', invitation: { remindersSent: 90 * 24 - 1 } });
+    expect(result.executions.length).toBeGreaterThan(2_000);
+    expect(Math.max(...result.executions.map((execution) => execution.historyEvents))).toBeLessThanOrEqual(
+      200,
+    );
+    const carried = result.executions[1]?.continuedAsNew as PurchaseInput;
+    expect(carried.wait).toEqual({ invitedAt: '2026-01-01T00:00:00.000Z', remindersSent: 2 });
+    expect(names(result).filter((name) => name === a.inviteCustomer)).toHaveLength(1);
+  });
+
+  it('throttled: waits Retry-After on a durable timer, then repeats the same step', () => {
+    let checkouts = 0;
+    const result = run(attested, {
+      activities: {
+        [a.checkout]: () => {
+          checkouts += 1;
+          return checkouts === 1
+            ? { outcome: 'throttled', retryAfterMs: 120_000 }
+            : done({ orderId: 'pc-order-1' });
+        },
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'completed' });
+    expect(checkouts).toBe(2);
+    const checkoutCalls = result.calls.filter((call) => call.name === a.checkout);
+    expect(checkoutCalls[1]?.input).toEqual(checkoutCalls[0]?.input);
+    expect(checkoutCalls[1]!.at.getTime() - checkoutCalls[0]!.at.getTime()).toBe(120_000);
+  });
+
+  it('retries exhausted: an outage that outlasts the retries fails PartnerCenterUnavailable and frees the slot', () => {
+    const result = run(attested, {
+      activities: {
+        [a.createCart]: () => {
+          throw new Error('PartnerCenterUnavailable: 503');
+        },
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+    expect(names(result).at(-1)).toBe(a.releaseSlot);
+  });
+
+  it('a refusal ends failed with the contract code and partnerCenterCode', () => {
+    const result = run(attested, {
+      activities: {
+        [a.checkout]: () => ({
+          outcome: 'refused',
+          error: { code: 'McaNotAccepted', detail: 'no MCA', partnerCenterCode: 13605 },
+        }),
+      },
+    });
+    expect(result.output).toMatchObject({
+      status: 'failed',
+      error: { code: 'McaNotAccepted', partnerCenterCode: 13605 },
+    });
+  });
+
+  it('400019: a stale availability rebuilds the cart, then checks the new cart out', () => {
+    const result = run(attested, {
+      activities: {
+        [a.checkout]: (input) =>
+          (input as { cartId: string }).cartId === 'cart-0'
+            ? {
+                outcome: 'refused',
+                error: { code: 'PartnerCenterRejected', detail: 'stale', partnerCenterCode: 400019 },
+              }
+            : done({ orderId: 'pc-order-1' }),
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'completed' });
+    const carts = result.calls.filter((call) => call.name === a.createCart).map((call) => call.input);
+    expect(carts).toMatchObject([{ attempt: 0 }, { attempt: 1 }]);
+  });
+
+  it('provisioning slow then done: polls on a back-off of durable timers, status provisioning meanwhile', () => {
+    let looks = 0;
+    const result = run(attested, {
+      activities: {
+        [a.readProvisioning]: () => {
+          looks += 1;
+          return looks < 5
+            ? done({ provisioned: false })
+            : done({ provisioned: true, subscriptionId: 'pc-sub-1', entitlementId: 'az-1' });
+        },
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'completed' });
+    expect(result.customStatuses).toContainEqual(expect.objectContaining({ step: 'provisioning' }));
+    const gaps = result.timers.map(
+      (at, index) => at.getTime() - (index === 0 ? 0 : result.timers[index - 1]!.getTime()),
+    );
+    expect(gaps.slice(1)).toEqual([60_000, 120_000, 300_000]);
+  });
+
+  it('provisioning deadline: reports ProvisioningTimedOut instead of waiting forever', () => {
+    const result = run(attested, {
+      activities: { [a.readProvisioning]: () => done({ provisioned: false }) },
+    });
+    const outcome = result.output as PurchaseOutcome;
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'ProvisioningTimedOut' } });
+    expect(outcome.error?.detail).toContain('pc-order-1');
+    expect(result.now.getTime() - new Date('2026-01-01T00:00:00Z').getTime()).toBeLessThanOrEqual(
+      48 * 3_600_000,
+    );
+    expect(names(result)).not.toContain(a.placeOrder);
+  });
+});
