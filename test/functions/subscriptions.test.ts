@@ -55,7 +55,8 @@ describe('the subscriptions page', () => {
         id: planId,
         billingType: 'usage',
         status: 'active',
-        offerId: 'MS-AZR-0017G',
+        // The Partner Center catalog id of the Azure plan for the customer's country (contract, Partner Center).
+        offerId: expect.stringMatching(/^DZH318Z0BPS6:0001:.+/),
       }),
     );
   });
