@@ -50,12 +50,29 @@ export function toProblem(
     correlationId: request.correlationId,
   };
   if ('partnerCenterCode' in entry) problem.partnerCenterCode = entry.partnerCenterCode;
+  // An error from Microsoft carries Partner Center's own code and, when throttled, how long to wait.
+  const fromMicrosoft = appError as AppError & { partnerCenterCode?: unknown; retryAfterMs?: unknown };
+  if (typeof fromMicrosoft.partnerCenterCode === 'number')
+    problem.partnerCenterCode = fromMicrosoft.partnerCenterCode;
   if (appError.fieldErrors?.length) problem.errors = appError.fieldErrors;
+  const retryAfterSeconds =
+    appError.code === 'PartnerCenterUnavailable' || appError.code === 'ServiceUnavailable'
+      ? Math.max(
+          1,
+          Math.ceil(
+            (typeof fromMicrosoft.retryAfterMs === 'number' ? fromMicrosoft.retryAfterMs : 30_000) / 1_000,
+          ),
+        )
+      : undefined;
   return {
     problem,
     response: {
       status: entry.status,
-      headers: { 'content-type': problemContentType, 'x-correlation-id': request.correlationId },
+      headers: {
+        'content-type': problemContentType,
+        'x-correlation-id': request.correlationId,
+        ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
+      },
       body: JSON.stringify(problem),
     },
   };
