@@ -33,7 +33,7 @@ export const attestAgreementEndpoint = endpoint({
   durableClient: true,
   responses: { 201: { description: 'The agreement was recorded.', schema: agreementSchema } },
   errors: ['CustomerNotFound', 'ResellerCannotAttest', 'AgreementAlreadyExists'],
-  handler: async ({ params, body, caller, correlationId, services, durable, context }) => {
+  handler: async ({ params, body, caller, correlationId, services, workflows, context }) => {
     const { customers, agreements } = services.repositories;
     const customer = await customers.get(params.customerId);
     if (customer === undefined) {
@@ -65,7 +65,7 @@ export const attestAgreementEndpoint = endpoint({
       );
     }
     const updated = await customers.recordMcaAcceptance(created, { now, correlationId });
-    await continueWaitingPurchase(durable, updated?.activePurchase?.purchaseId, created, context);
+    await continueWaitingPurchase(workflows, updated?.activePurchase?.purchaseId, created, context);
     return {
       status: 201,
       body: toAgreement(created),

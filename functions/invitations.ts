@@ -24,7 +24,7 @@ export const acceptInvitationEndpoint = endpoint({
   durableClient: true,
   responses: { 200: { description: 'The agreement.', schema: agreementSchema } },
   errors: ['InvitationNotFound', 'InvitationExpired'],
-  handler: async ({ params, body, correlationId, services, durable, context }) => {
+  handler: async ({ params, body, correlationId, services, workflows, context }) => {
     const { invitations, agreements, customers } = services.repositories;
     const invitation = invitationTokenPattern.test(params.token)
       ? await invitations.get(invitationIdOf(params.token))
@@ -62,7 +62,7 @@ export const acceptInvitationEndpoint = endpoint({
     const created = await agreements.create(agreement);
     const recorded = created === 'exists' ? agreement : created;
     await customers.recordMcaAcceptance(recorded, { now, correlationId });
-    await continueWaitingPurchase(durable, invitation.purchaseId, recorded, context);
+    await continueWaitingPurchase(workflows, invitation.purchaseId, recorded, context);
     return { status: 200, body: toAgreement(recorded) };
   },
 });

@@ -1,7 +1,7 @@
 import { type InvocationContext } from '@azure/functions';
-import type * as df from 'durable-functions';
 
 import { type AgreementDocument } from '../domain/documents/documents';
+import { type WorkflowClient } from '../platform/durable/workflowClient';
 import { purchaseEvents } from './purchaseWorkflowContract';
 
 /**
@@ -11,14 +11,14 @@ import { purchaseEvents } from './purchaseWorkflowContract';
  * way, so a failure here is logged, not reported to the caller.
  */
 export async function continueWaitingPurchase(
-  durable: df.DurableClient,
+  workflows: Pick<WorkflowClient, 'raiseEvent'>,
   purchaseId: string | undefined,
   agreement: Pick<AgreementDocument, 'id' | 'customerId' | 'correlationId'>,
   log: Pick<InvocationContext, 'warn'>,
 ): Promise<void> {
   if (purchaseId === undefined) return;
   try {
-    await durable.raiseEvent(purchaseId, purchaseEvents.mcaAccepted, { agreementId: agreement.id });
+    await workflows.raiseEvent(purchaseId, purchaseEvents.mcaAccepted, { agreementId: agreement.id });
   } catch (error) {
     log.warn(
       `McaAccepted not delivered to purchase ${purchaseId} of customer ${agreement.customerId} ` +

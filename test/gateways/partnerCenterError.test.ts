@@ -213,6 +213,22 @@ describe('the one mapping to contract codes', () => {
     });
   });
 
+  it('tells a synchronous caller when to retry: 503 PartnerCenterUnavailable carries Retry-After', () => {
+    const request = { instance: '/api/x', correlationId: 'c-1' };
+    const throttled = answer(429, '', { 'retry-after': '120' });
+    const { response } = toProblem(
+      new PartnerCenterError({ ...throttled.toJSON(), kind: 'Unavailable', isRetryable: true }),
+      request,
+    );
+    expect(response.status).toBe(503);
+    expect((response.headers as Record<string, string>)['retry-after']).toBe('120');
+    const outage = toProblem(answer(503, ''), request).response;
+    expect(Number((outage.headers as Record<string, string>)['retry-after'])).toBeGreaterThan(0);
+    expect(
+      (toProblem(answer(401, ''), request).response.headers as Record<string, string>)['retry-after'],
+    ).toBeUndefined();
+  });
+
   it('survives the trip through an activity failure as a code in the message', () => {
     const error = answer(400, '{"code":800070,"description":"not sold here"}');
     expect(error.message.startsWith('CountryNotAvailable: ')).toBe(true);

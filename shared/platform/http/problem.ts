@@ -50,23 +50,30 @@ export function toProblem(
     correlationId: request.correlationId,
   };
   if ('partnerCenterCode' in entry) problem.partnerCenterCode = entry.partnerCenterCode;
-  // Errors from Microsoft carry the number Partner Center answered with (e.g. 900115 on a refused suspension) and,
-  // when throttled or down, how long to wait: read by shape, as the platform knows no gateway.
-  const fromMicrosoft = appError as { partnerCenterCode?: unknown; retryAfterMs?: unknown };
-  if (typeof fromMicrosoft.partnerCenterCode === 'number') {
+  // An error from Microsoft carries Partner Center's own code and, when throttled, how long to wait.
+  const fromMicrosoft = appError as AppError & { partnerCenterCode?: unknown; retryAfterMs?: unknown };
+  if (typeof fromMicrosoft.partnerCenterCode === 'number')
     problem.partnerCenterCode = fromMicrosoft.partnerCenterCode;
-  }
   if (appError.fieldErrors?.length) problem.errors = appError.fieldErrors;
-  const headers: Record<string, string> = {
-    'content-type': problemContentType,
-    'x-correlation-id': request.correlationId,
-  };
-  if (appError.code === 'PartnerCenterUnavailable') {
-    const waitMs = typeof fromMicrosoft.retryAfterMs === 'number' ? fromMicrosoft.retryAfterMs : 0;
-    headers['retry-after'] = String(Math.max(1, Math.ceil(waitMs / 1000)));
-  }
+  const retryAfterSeconds =
+    appError.code === 'PartnerCenterUnavailable' || appError.code === 'ServiceUnavailable'
+      ? Math.max(
+          1,
+          Math.ceil(
+            (typeof fromMicrosoft.retryAfterMs === 'number' ? fromMicrosoft.retryAfterMs : 30_000) / 1_000,
+          ),
+        )
+      : undefined;
   return {
     problem,
-    response: { status: entry.status, headers, body: JSON.stringify(problem) },
+    response: {
+      status: entry.status,
+      headers: {
+        'content-type': problemContentType,
+        'x-correlation-id': request.correlationId,
+        ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
+      },
+      body: JSON.stringify(problem),
+    },
   };
 }
