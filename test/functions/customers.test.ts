@@ -4,6 +4,7 @@ import { getCustomerEndpoint, putCustomerEndpoint } from '../../functions/custom
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { aCustomerRequest, salesAgent } from '../support/fixtures';
 import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import { createInMemoryPartnerCenterCustomers } from '../support/inMemory/inMemoryPartnerCenterCustomers';
 import { createInMemoryCustomerRepository } from '../support/inMemory/inMemoryRepositories';
 
 vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
@@ -12,10 +13,12 @@ vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
 }));
 
 let customers: CustomerRepository;
+let partnerCenter: ReturnType<typeof createInMemoryPartnerCenterCustomers>;
 
 beforeEach(() => {
   customers = createInMemoryCustomerRepository();
-  useServices({ repositories: { customers } });
+  partnerCenter = createInMemoryPartnerCenterCustomers();
+  useServices({ repositories: { customers }, microsoft: { partnerCenter } });
 });
 
 async function put(customerId: string, body: unknown, as: typeof salesAgent | null = salesAgent) {
@@ -46,6 +49,9 @@ describe('PUT /api/customers/{customerId} (handler)', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ companyName: 'Contoso GmbH' });
     expect((await customers.get('contoso'))?.mca).toMatchObject({ accepted: true, agreementId: 'a-1' });
+    // Created once at Partner Center, linked by its id on the update.
+    expect(partnerCenter.created).toHaveLength(1);
+    expect((await customers.get('contoso'))?.partnerCenterCustomerId).toBe(partnerCenter.created[0]?.id);
   });
 
   it('refuses a body that breaks the schema with a 400 problem, storing nothing', async () => {

@@ -22,7 +22,13 @@ export async function aRegisteredCustomer(
   const customerId = guid.test(name) ? name : nameBasedUuid(testCustomerNamespace, name);
   const country = typeof overrides.country === 'string' ? overrides.country : 'DE';
   try {
-    service.partnerCenter.seedCustomer({ id: customerId, country, companyName: `${name} Ltd` });
+    service.partnerCenter.seedCustomer({
+      id: customerId,
+      country,
+      companyName: `${name} Ltd`,
+      // Partner Center, not the request, says how the customer relates to the partner.
+      ...(overrides.relationship === 'indirectReseller' ? { relationshipToPartner: 'indirectReseller' } : {}),
+    });
   } catch {
     // Already seeded (the same name registered again in this service): linking it again is what is tested.
   }

@@ -41,6 +41,8 @@ export interface TestServicesInit {
   repositories?: Partial<Repositories>;
   clock?: Clock;
   purchaseRequests?: QueueClient;
+  /** The gateways to Microsoft the handler under test may use (e.g. an in-memory Partner Center customers port). */
+  microsoft?: { partnerCenter: Partial<Services['microsoft']['partnerCenter']> };
 }
 
 /** Builds the services the handlers will see, from the sample settings and what the test provides. */
@@ -57,7 +59,7 @@ export function useServices(init: TestServicesInit = {}): Services {
         given[name] ?? unprovided(`repositories.${name}`),
     }) as Repositories,
     notifications: unprovided('notifications'),
-    microsoft: unprovided('microsoft'),
+    microsoft: (init.microsoft ?? unprovided('microsoft')) as Services['microsoft'],
     commerce: unprovided('commerce'),
     faults: createFaultInjector(''),
   };

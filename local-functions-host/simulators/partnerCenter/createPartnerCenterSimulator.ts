@@ -65,6 +65,7 @@ const seedCustomerSchema = z.object({
   companyName: z.string().optional(),
   domain: z.string().optional(),
   directSigned: z.boolean().optional(),
+  relationshipToPartner: z.string().optional(),
 });
 
 export interface PartnerCenterControls {

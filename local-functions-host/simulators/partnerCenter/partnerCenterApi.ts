@@ -146,6 +146,8 @@ export interface SeedCustomer {
   companyName?: string;
   domain?: string;
   directSigned?: boolean;
+  /** How the customer relates to the partner (`reseller` when the partner sells directly; a test may say otherwise). */
+  relationshipToPartner?: string;
 }
 
 function parse<T extends z.ZodType>(
@@ -1307,7 +1309,7 @@ export function createPartnerCenterModel(
       lastName: profile.lastName ?? '',
       culture: profile.culture ?? 'en-US',
       language: profile.language ?? 'en',
-      relationshipToPartner: 'reseller',
+      relationshipToPartner: input.relationshipToPartner ?? 'reseller',
       directSigned: input.directSigned ?? false,
     };
     state.put('customers', customer);
