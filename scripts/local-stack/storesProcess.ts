@@ -31,6 +31,11 @@ async function main(): Promise<void> {
             azureResourceManager: Number(process.env.SIMULATOR_ARM_PORT ?? 0),
           },
           ...(simulatorsDirectory ? { stateDirectory: simulatorsDirectory } : {}),
+          // How long the local Partner Center keeps a new order pending (Microsoft gives no figure; seconds to
+          // minutes is what partners report). Short by default so a purchase tried by hand completes in seconds.
+          partnerCenter: {
+            provisioningDelayMs: Number(process.env.SIMULATOR_PROVISIONING_SECONDS ?? 3) * 1000,
+          },
         })
       : undefined,
   ]);

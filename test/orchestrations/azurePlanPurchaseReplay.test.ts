@@ -262,7 +262,7 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
     const gaps = result.timers.map(
       (at, index) => at.getTime() - (index === 0 ? 0 : result.timers[index - 1]!.getTime()),
     );
-    expect(gaps.slice(1)).toEqual([60_000, 120_000, 300_000]);
+    expect(gaps.slice(1)).toEqual([15_000, 30_000, 60_000]);
   });
 
   it('provisioning deadline: reports ProvisioningTimedOut instead of waiting forever', () => {

@@ -5,7 +5,7 @@ const minuteMs = 60_000;
  * seconds to minutes), then less often, never more than every 30 minutes. Counted per poll, so the schedule is the
  * same on every replay.
  */
-const pollDelaysMs = [0.5, 1, 2, 5, 10, 15, 30].map((minutes) => minutes * minuteMs);
+const pollDelaysMs = [5 / 60, 0.25, 0.5, 1, 2, 5, 10, 15, 30].map((minutes) => minutes * minuteMs);
 
 export function provisioningPollDelayMs(poll: number): number {
   return pollDelaysMs[Math.min(poll, pollDelaysMs.length - 1)] as number;
