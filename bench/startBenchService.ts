@@ -3,12 +3,15 @@ import path from 'node:path';
 
 import { startAzurite } from '../local-functions-host/embedded/index';
 import { type LocalHost, silentLogger, startLocalHost } from '../local-functions-host/index';
+import { type RunningSimulators, startSimulators } from '../local-functions-host/simulators/startSimulators';
 import { sampleAppSettings } from './measureColdStart';
 
 export interface BenchService {
   baseUrl: string;
   settings: Record<string, string>;
   host: LocalHost;
+  /** Microsoft's simulators the app buys through; the Partner Center one counts calls per route. */
+  simulators: RunningSimulators;
   stop(): Promise<void>;
 }
 
@@ -25,10 +28,19 @@ export async function startBenchService(options: {
   if (!existsSync(path.join(options.appDir, 'dist', 'main.js')))
     return { unavailable: 'run `npm run build` first' };
   const azurite = await startAzurite();
+  // Provisioning at once and no rate limits, so that the figures measure the service, not the simulated waits; a
+  // row that wants Partner Center's published limits turns them on (`publishedThrottleRules`).
+  const simulators = await startSimulators({
+    partnerCenter: { provisioningDelayMs: 0, throttling: [] },
+  }).catch(async (error: unknown) => {
+    await azurite.stop();
+    throw error;
+  });
   const settings = {
     ...sampleAppSettings(options.appDir),
     COSMOS_ENDPOINT: options.cosmosEndpoint,
     AzureWebJobsStorage: azurite.connectionString,
+    ...simulators.settings,
   };
   try {
     const host = await startLocalHost({
@@ -43,12 +55,15 @@ export async function startBenchService(options: {
       baseUrl: host.url,
       settings,
       host,
+      simulators,
       stop: async () => {
         await host.stop();
+        await simulators.stop();
         await azurite.stop();
       },
     };
   } catch (error) {
+    await simulators.stop();
     await azurite.stop();
     throw error;
   }
