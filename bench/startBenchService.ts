@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { startAzurite } from '../local-functions-host/embedded/index';
@@ -19,6 +20,8 @@ export interface BenchService {
  * The whole service on this machine, as `npm start` runs it: the local Functions host running the built app
  * (`dist/main.js`) on the real clock, embedded Azurite, and the given Cosmos server (the bench's counting one).
  */
+let simulatorPorts: { identity: number; partnerCenter: number; azureResourceManager: number } | undefined;
+
 export async function startBenchService(options: {
   appDir: string;
   cosmosEndpoint: string;
@@ -32,10 +35,19 @@ export async function startBenchService(options: {
   // row that wants Partner Center's published limits turns them on (`publishedThrottleRules`).
   const simulators = await startSimulators({
     partnerCenter: { provisioningDelayMs: 0, throttling: [] },
+    // The app builds its gateways once per process: a second service in this process must find Microsoft's
+    // simulators where the first one did, with the refresh token in the same file.
+    ...(simulatorPorts ? { ports: simulatorPorts } : {}),
+    refreshTokenFile: path.join(os.tmpdir(), `bench-partner-center-refresh-token-${process.pid}`),
   }).catch(async (error: unknown) => {
     await azurite.stop();
     throw error;
   });
+  simulatorPorts ??= {
+    identity: Number(new URL(simulators.urls.authorityHost).port),
+    partnerCenter: Number(new URL(simulators.urls.partnerCenter).port),
+    azureResourceManager: Number(new URL(simulators.urls.azureResourceManager).port),
+  };
   const settings = {
     ...sampleAppSettings(options.appDir),
     COSMOS_ENDPOINT: options.cosmosEndpoint,
