@@ -55,6 +55,15 @@ export async function answerOperation(
   };
 }
 
+/** The 201 of an order bought within the request: the order, and its `Location` among the customer's orders. */
+export function orderCreated(customerId: string) {
+  return (view: Awaited<ReturnType<Services['commerce']['operations']['view']>>): EndpointResult => ({
+    status: 201,
+    body: view.order,
+    headers: { location: `/api/customers/${customerId}/orders/${view.order?.id ?? ''}` },
+  });
+}
+
 export const acceptedResponse = {
   description:
     'Microsoft has not finished within the request: poll `Location` (a CommerceOperation) after `Retry-After` seconds.',

@@ -6,7 +6,13 @@ import { collectionSchema } from '../shared/domain/api/collection';
 import { orderSchema } from '../shared/domain/api/order';
 import { legacyOrderRequestSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
+import {
+  acceptedResponse,
+  answerOperation,
+  microsoftErrors,
+  operationIdFor,
+  orderCreated,
+} from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
@@ -34,11 +40,7 @@ export const placeLegacyOrderEndpoint = endpoint({
       operationId: operationIdFor(request, caller, randomUUID),
       correlationId,
     });
-    return answerOperation(operation, services, correlationId, (view) => ({
-      status: 201,
-      body: view.order,
-      headers: { location: `/api/customers/${params.customerId}/orders/${view.order?.id ?? ''}` },
-    }));
+    return answerOperation(operation, services, correlationId, orderCreated(params.customerId));
   },
 });
 

@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { orderSchema } from '../shared/domain/api/order';
 import { reservationRequestSchema } from '../shared/domain/rules/reservations';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
+import {
+  acceptedResponse,
+  answerOperation,
+  microsoftErrors,
+  operationIdFor,
+  orderCreated,
+} from './commerceOperations';
 
 export const buyReservationEndpoint = endpoint({
   name: 'buyReservation',
@@ -45,10 +51,6 @@ export const buyReservationEndpoint = endpoint({
       operationId: operationIdFor(request, caller, randomUUID),
       correlationId,
     });
-    return answerOperation(operation, services, correlationId, (view) => ({
-      status: 201,
-      body: view.order,
-      headers: { location: `/api/customers/${params.customerId}/orders/${view.order?.id ?? ''}` },
-    }));
+    return answerOperation(operation, services, correlationId, orderCreated(params.customerId));
   },
 });

@@ -11,11 +11,10 @@ import { type SubscriptionsPort } from '../gateways/partnerCenter/ports';
 import { type Clock } from '../platform/clock';
 import {
   type Advance,
-  advanceWithinRequest,
   type CommerceOperationStore,
   type InRequestWait,
-  newOperation,
   saveOperation,
+  startOperation,
 } from './commerceOperations';
 import { type CommerceRepository } from './commerceRepository';
 
@@ -107,17 +106,13 @@ export function createAzureSubscriptionUseCases(deps: AzureSubscriptionDependenc
           `Partner Center shows the Azure plan ${input.planSubscriptionId} as ${plan ? plan.status : 'missing'}.`,
         );
       }
-      const operation = await operations.createOrGet(
-        newOperation({
-          id: input.operationId,
-          customerId: input.customerId,
-          kind: 'azureSubscription',
-          request: { planSubscriptionId: input.planSubscriptionId, friendlyName: input.friendlyName },
-          correlationId: input.correlationId,
-          now: clock.now(),
-        }),
-      );
-      return advanceWithinRequest(operations, operation, advance, deps.wait, clock);
+      return startOperation({ operations, clock, wait: deps.wait }, advance, {
+        id: input.operationId,
+        customerId: input.customerId,
+        kind: 'azureSubscription',
+        request: { planSubscriptionId: input.planSubscriptionId, friendlyName: input.friendlyName },
+        correlationId: input.correlationId,
+      });
     },
   };
 }

@@ -174,6 +174,16 @@ export function operationFailure(operation: CommerceOperationDocument): AppError
   return failure;
 }
 
+/** Creates the operation (or finds the one a repeated request made) and takes its steps while the request waits. */
+export async function startOperation(
+  deps: { operations: CommerceOperationStore; clock: Clock; wait: InRequestWait },
+  advance: Advance,
+  fields: Omit<Parameters<typeof newOperation>[0], 'now'>,
+): Promise<CommerceOperationDocument> {
+  const operation = await deps.operations.createOrGet(newOperation({ ...fields, now: deps.clock.now() }));
+  return advanceWithinRequest(deps.operations, operation, advance, deps.wait, deps.clock);
+}
+
 export function newOperation(input: {
   id: string;
   customerId: string;

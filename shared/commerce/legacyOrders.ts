@@ -14,11 +14,10 @@ import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import {
   type Advance,
-  advanceWithinRequest,
   type CommerceOperationStore,
   type InRequestWait,
-  newOperation,
   saveOperation,
+  startOperation,
 } from './commerceOperations';
 import { type CommerceRepository } from './commerceRepository';
 
@@ -124,17 +123,13 @@ export function createLegacyOrderUseCases(deps: LegacyOrderDependencies) {
     }): Promise<CommerceOperationDocument> {
       const customer = await requireCustomer(deps.customers as CustomerRepository, input.customerId);
       assertLegacyOfferPurchasable(customer);
-      const operation = await operations.createOrGet(
-        newOperation({
-          id: input.operationId,
-          customerId: input.customerId,
-          kind: 'legacyOrder',
-          request: input.request,
-          correlationId: input.correlationId,
-          now: clock.now(),
-        }),
-      );
-      return advanceWithinRequest(operations, operation, advance, deps.wait, clock);
+      return startOperation({ operations, clock, wait: deps.wait }, advance, {
+        id: input.operationId,
+        customerId: input.customerId,
+        kind: 'legacyOrder',
+        request: input.request,
+        correlationId: input.correlationId,
+      });
     },
   };
 }

@@ -19,11 +19,10 @@ import {
 import { type Clock } from '../platform/clock';
 import {
   type Advance,
-  advanceWithinRequest,
   type CommerceOperationStore,
   type InRequestWait,
-  newOperation,
   saveOperation,
+  startOperation,
 } from './commerceOperations';
 import { type CommerceRepository } from './commerceRepository';
 
@@ -176,17 +175,13 @@ export function createReservationUseCases(deps: ReservationDependencies) {
         request: input.request,
         reservationsUnavailable: deps.reservationsUnavailable,
       });
-      const operation = await operations.createOrGet(
-        newOperation({
-          id: input.operationId,
-          customerId: input.customerId,
-          kind: 'reservation',
-          request: input.request,
-          correlationId: input.correlationId,
-          now: clock.now(),
-        }),
-      );
-      return advanceWithinRequest(operations, operation, advance, deps.wait, clock);
+      return startOperation({ operations, clock, wait: deps.wait }, advance, {
+        id: input.operationId,
+        customerId: input.customerId,
+        kind: 'reservation',
+        request: input.request,
+        correlationId: input.correlationId,
+      });
     },
   };
 }

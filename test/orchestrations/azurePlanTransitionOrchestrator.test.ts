@@ -1,60 +1,46 @@
-import { type OrchestrationContext, type Task } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
 
 import { azurePlanTransitionOrchestrator } from '../../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
 import { type TransitionProgress } from '../../shared/domain/rules/azurePlanTransition';
 import { transitionActivities, upgradePolling } from '../../shared/transitions/transitionWorkflowContract';
+import { runOrchestrator, type Scheduled } from '../support/orchestrationHarness';
+
+const startTime = new Date('2026-03-01T10:00:00.000Z');
 
 /**
- * Replays the orchestrator as the durable runtime does: every yielded task is answered from a script, and the
- * orchestration clock moves only when a timer fires. Tasks are plain records here, so the test reads what the
- * orchestrator scheduled, in order.
+ * Replays the orchestrator on the shared harness: every activity is answered from a script, and the orchestration
+ * clock moves only when a timer fires. `history` is what the orchestrator scheduled, in order.
  */
-type Scheduled = { kind: 'activity'; name: string; input: unknown } | { kind: 'timer'; fireAt: Date };
-
-function replay(answer: (task: Scheduled, history: Scheduled[]) => unknown) {
-  let now = new Date('2026-03-01T10:00:00.000Z');
-  const history: Scheduled[] = [];
-  const statuses: unknown[] = [];
-  const context = {
-    df: {
-      instanceId: 'transition-1',
-      get currentUtcDateTime() {
-        return now;
-      },
-      getInput: () => ({
-        transitionId: 'transition-1',
-        customerId: 'contoso',
-        correlationId: 'corr-1',
-        requestedBy: { userId: 'user-1' },
-      }),
-      newGuid: () => '00000000-0000-5000-8000-000000000000',
-      setCustomStatus: (status: unknown) => statuses.push(status),
-      callActivityWithRetry: (name: string, _retry: unknown, input: unknown) =>
-        ({ kind: 'activity', name, input }) as unknown as Task,
-      createTimer: (fireAt: Date) => ({ kind: 'timer', fireAt }) as unknown as Task,
+function replay(answer: (task: Scheduled) => unknown) {
+  const activities = Object.fromEntries(
+    Object.values(transitionActivities).map((name) => [
+      name,
+      (input: unknown) => answer({ kind: 'activity', name, input }),
+    ]),
+  );
+  const result = runOrchestrator(azurePlanTransitionOrchestrator, {
+    input: {
+      transitionId: 'transition-1',
+      customerId: 'contoso',
+      correlationId: 'corr-1',
+      requestedBy: { userId: 'user-1' },
     },
-  } as unknown as OrchestrationContext;
-
-  const generator = azurePlanTransitionOrchestrator(context) as Generator<
-    unknown,
-    TransitionProgress,
-    unknown
-  >;
-  let step = generator.next();
-  while (!step.done) {
-    const task = step.value as Scheduled;
-    history.push(task);
-    if (history.length > 2000) throw new Error('the orchestrator does not end');
-    if (task.kind === 'timer') {
-      expect(task.fireAt.getTime()).toBeGreaterThan(now.getTime());
-      now = task.fireAt;
-      step = generator.next(undefined);
-    } else {
-      step = generator.next(answer(task, history));
-    }
+    instanceId: 'transition-1',
+    startTime,
+    activities,
+    maxSteps: 2000,
+  });
+  // Every timer is due after the clock it was created at (the clock moves only when a timer fires).
+  let now = startTime.getTime();
+  for (const fireAt of result.timers) {
+    expect(fireAt.getTime()).toBeGreaterThan(now);
+    now = fireAt.getTime();
   }
-  return { output: step.value, history, statuses };
+  return {
+    output: result.output as TransitionProgress,
+    history: result.scheduled,
+    statuses: result.customStatuses,
+  };
 }
 
 const sources = [
@@ -121,8 +107,7 @@ describe('the transition orchestrator (replayed)', () => {
     const timers = history.filter((task) => task.kind === 'timer');
     const gaps = timers.map(
       (timer, index) =>
-        timer.fireAt.getTime() -
-        (index === 0 ? Date.parse('2026-03-01T10:00:00.000Z') : timers[index - 1]!.fireAt.getTime()),
+        timer.fireAt.getTime() - (index === 0 ? startTime.getTime() : timers[index - 1]!.fireAt.getTime()),
     );
     expect(gaps).toEqual([
       upgradePolling.firstDelayMs,

@@ -34,6 +34,9 @@ export interface RaceView {
   calls: readonly ActivityCall[];
 }
 
+/** One activity call or durable timer, in the order the orchestrator scheduled it. */
+export type Scheduled = { kind: 'activity'; name: string; input: unknown } | { kind: 'timer'; fireAt: Date };
+
 export type RaceDecision = { winner: 'timer' } | { winner: 'event'; name: string; data?: unknown };
 
 export interface HarnessResult {
@@ -43,6 +46,8 @@ export interface HarnessResult {
   calls: ActivityCall[];
   customStatuses: unknown[];
   timers: Date[];
+  /** Activities and awaited timers interleaved, in scheduling order (raced timers are in `timers` only). */
+  scheduled: Scheduled[];
   /** History events this execution wrote (OrchestratorStarted/ExecutionStarted + 2 per activity/timer + events…). */
   historyEvents: number;
   now: Date;
@@ -67,6 +72,7 @@ export function runOrchestrator(orchestrator: OrchestrationHandler, options: Har
   const calls: ActivityCall[] = [];
   const customStatuses: unknown[] = [];
   const timers: Date[] = [];
+  const scheduled: Scheduled[] = [];
   let continuedAsNew: unknown;
   let continued = false;
   // ExecutionStarted + OrchestratorStarted/Completed for the first episode.
@@ -118,6 +124,7 @@ export function runOrchestrator(orchestrator: OrchestrationHandler, options: Har
     if (yielded.kind === 'activity') {
       const call = { name: yielded.name as string, input: yielded.input, at: now };
       calls.push(call);
+      scheduled.push({ kind: 'activity', name: call.name, input: call.input });
       historyEvents += 2 + 2; // TaskScheduled + TaskCompleted, and an OrchestratorStarted/Completed episode
       const handler = options.activities[call.name];
       if (!handler) throw new Error(`no handler for activity ${call.name}`);
@@ -133,6 +140,7 @@ export function runOrchestrator(orchestrator: OrchestrationHandler, options: Har
       next = generator.next(result);
     } else if (yielded.kind === 'timer') {
       timers.push(yielded.fireAt as Date);
+      scheduled.push({ kind: 'timer', fireAt: yielded.fireAt as Date });
       historyEvents += 2 + 2;
       now = new Date(Math.max(now.getTime(), (yielded.fireAt as Date).getTime()));
       yielded.isCompleted = true;
@@ -186,6 +194,7 @@ export function runOrchestrator(orchestrator: OrchestrationHandler, options: Har
     calls,
     customStatuses,
     timers,
+    scheduled,
     historyEvents,
     now,
   };

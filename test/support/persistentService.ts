@@ -1,21 +1,20 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { type Container, CosmosClient } from '@azure/cosmos';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { importJWK, type JWK, SignJWT } from 'jose';
 
 import { startAzurite, startCosmosServer } from '../../local-functions-host/embedded/index';
 import { type HostClock, silentLogger, startLocalHost } from '../../local-functions-host/index';
 import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
-import { type Role } from '../../shared/domain/rules/roles';
 import {
   containerDefinitions,
   type ContainerName,
   ensureDatabase,
 } from '../../shared/platform/cosmos/cosmosClient';
 import { queueNames } from '../../shared/platform/queues/queues';
-import { type CallOptions, type HttpMethod, type RunningService, type ServiceResponse } from './service';
+import { devToken, sampleSettings } from './devToken';
+import { type RunningService } from './service';
+import { createServiceCaller } from './serviceCaller';
 
 /**
  * The whole service on the stores `npm start` uses, each keeping its data on disk in `stateDir` the way
@@ -40,11 +39,7 @@ export interface PersistentServiceOptions {
 }
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
-const settings = (
-  JSON.parse(readFileSync(path.join(repositoryRoot, 'local.settings.sample.json'), 'utf8')) as {
-    Values: Record<string, string>;
-  }
-).Values;
+const settings = sampleSettings;
 
 export async function startPersistentService(options: PersistentServiceOptions): Promise<RunningService> {
   const [queuePort, cosmosPort, identityPort, partnerCenterPort, armPort] = options.ports;
@@ -120,20 +115,7 @@ export async function startPersistentService(options: PersistentServiceOptions):
   }
   clockOf.host = host.clock;
 
-  const jwk = JSON.parse(
-    readFileSync(path.join(repositoryRoot, 'scripts', 'local-auth', 'dev-signing-key.private.json'), 'utf8'),
-  ) as JWK & { kid: string };
-  const key = await importJWK(jwk, 'RS256');
-  async function token(roles: Role[], userId = 'test-user'): Promise<string> {
-    return new SignJWT({ roles, name: userId, oid: userId })
-      .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
-      .setIssuer(settings.AUTH_ISSUER ?? '')
-      .setAudience(settings.AUTH_AUDIENCE ?? '')
-      .setSubject(userId)
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(key);
-  }
+  const token = devToken;
 
   return {
     url: host.url,
@@ -145,29 +127,7 @@ export async function startPersistentService(options: PersistentServiceOptions):
     arm: simulators.azureResourceManager.controls,
     identity: simulators.identity.controls,
     token,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as RunningService declares it
-    async call<T = any>(
-      method: HttpMethod,
-      requestPath: string,
-      callOptions: CallOptions = {},
-    ): Promise<ServiceResponse<T>> {
-      const headers: Record<string, string> = { ...callOptions.headers };
-      if (callOptions.as) {
-        headers.authorization = `Bearer ${await token(callOptions.as.roles, callOptions.as.userId)}`;
-      }
-      if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${host.url}${requestPath}`, {
-        method,
-        headers,
-        ...(callOptions.body !== undefined ? { body: JSON.stringify(callOptions.body) } : {}),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (text ? JSON.parse(text) : undefined) as T,
-      };
-    },
+    call: createServiceCaller(host.url, token),
     /** Graceful: the host first (its invocations finish, the journal is compacted), then the stores, which save. */
     async stop(): Promise<void> {
       await host.stop();

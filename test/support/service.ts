@@ -15,6 +15,7 @@ import {
 import { type Role } from '../../shared/domain/rules/roles';
 import { devToken, sampleSettings } from './devToken';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
+import { createServiceCaller } from './serviceCaller';
 
 /**
  * The whole service for end-to-end tests: an in-memory Cosmos DB server and Azurite (queues, in memory) on free
@@ -135,29 +136,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     arm: simulators.azureResourceManager.controls,
     identity: simulators.identity.controls,
     token,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as declared above
-    async call<T = any>(
-      method: HttpMethod,
-      requestPath: string,
-      callOptions: CallOptions = {},
-    ): Promise<ServiceResponse<T>> {
-      const headers: Record<string, string> = { ...callOptions.headers };
-      if (callOptions.as) {
-        headers.authorization = `Bearer ${await token(callOptions.as.roles, callOptions.as.userId)}`;
-      }
-      if (callOptions.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${host.url}${requestPath}`, {
-        method,
-        headers,
-        ...(callOptions.body !== undefined ? { body: JSON.stringify(callOptions.body) } : {}),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (text ? JSON.parse(text) : undefined) as T,
-      };
-    },
+    call: createServiceCaller(host.url, token),
     async stop(): Promise<void> {
       await host.stop();
       await azurite.stop();

@@ -10,6 +10,7 @@ import {
   type MicrosoftHttpClientOptions,
   type StepContext,
 } from '../microsoftHttp/microsoftHttpClient';
+import { probeStatus } from '../microsoftHttp/probeStatus';
 import { PartnerCenterError } from '../partnerCenter/partnerCenterError';
 import { type Reachability } from '../partnerCenter/ports';
 
@@ -122,27 +123,14 @@ export function createArmGateway(options: ArmGatewayOptions): ArmGateway {
     },
 
     async checkReachability() {
-      let accessToken: string;
-      try {
-        accessToken = await options.tokens.getToken(token);
-      } catch (error) {
-        return {
-          reachable: false,
-          detail: `no token: ${error instanceof Error ? error.message : String(error)}`,
-        };
-      }
-      try {
-        const response = await (options.fetch ?? fetch)(
+      const probe = await probeStatus(options.tokens, token, (accessToken, signal) =>
+        (options.fetch ?? fetch)(
           `${options.endpoint.replace(/\/+$/, '')}/providers/Microsoft.Subscription/aliases?api-version=${apiVersion}`,
-          { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(3_000) },
-        );
-        await response.body?.cancel();
-        return response.status < 500
-          ? { reachable: true }
-          : { reachable: false, detail: `HTTP ${response.status}` };
-      } catch (error) {
-        return { reachable: false, detail: error instanceof Error ? error.message : String(error) };
-      }
+          { headers: { authorization: `Bearer ${accessToken}` }, signal },
+        ),
+      );
+      if (!('status' in probe)) return probe;
+      return probe.status < 500 ? { reachable: true } : { reachable: false, detail: `HTTP ${probe.status}` };
     },
   };
 }

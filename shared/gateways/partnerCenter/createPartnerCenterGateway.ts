@@ -9,8 +9,9 @@ import {
   type GatewayLog,
   type MicrosoftHttpClientOptions,
 } from '../microsoftHttp/microsoftHttpClient';
+import { probeStatus } from '../microsoftHttp/probeStatus';
 import { PartnerCenterError } from './partnerCenterError';
-import { type PartnerCenterGateway } from './ports';
+import { type PartnerCenterGateway, type Reachability } from './ports';
 import {
   agreementMetadataSchema,
   agreementSchema,
@@ -487,34 +488,23 @@ async function checkReachability(
   options: PartnerCenterGatewayOptions,
   token: AccessTokenRequest,
   afterUnauthorized = false,
-): Promise<{ reachable: boolean; detail?: string }> {
-  let accessToken: string;
-  try {
-    accessToken = await options.tokens.getToken(token);
-  } catch (error) {
-    return {
-      reachable: false,
-      detail: `no token: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
-  try {
-    const response = await (options.fetch ?? fetch)(
+): Promise<Reachability> {
+  const probe = await probeStatus(options.tokens, token, (accessToken, signal) =>
+    (options.fetch ?? fetch)(
       `${options.endpoint.replace(/\/+$/, '')}/v1/agreements?agreementType=${mcaType}`,
       {
         headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(3_000),
+        signal,
       },
-    );
-    await response.body?.cancel();
-    // A cached token Partner Center no longer accepts: whether a new one can be had is what the operator needs.
-    if (response.status === 401 && !afterUnauthorized) {
-      options.tokens.invalidate(token);
-      return checkReachability(options, token, true);
-    }
-    return response.status < 500 && response.status !== 401
-      ? { reachable: true }
-      : { reachable: false, detail: `HTTP ${response.status}` };
-  } catch (error) {
-    return { reachable: false, detail: error instanceof Error ? error.message : String(error) };
+    ),
+  );
+  if (!('status' in probe)) return probe;
+  // A cached token Partner Center no longer accepts: whether a new one can be had is what the operator needs.
+  if (probe.status === 401 && !afterUnauthorized) {
+    options.tokens.invalidate(token);
+    return checkReachability(options, token, true);
   }
+  return probe.status < 500 && probe.status !== 401
+    ? { reachable: true }
+    : { reachable: false, detail: `HTTP ${probe.status}` };
 }
