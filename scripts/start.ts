@@ -403,7 +403,10 @@ async function main(): Promise<void> {
   // Loads the host's modules while the stores start.
   const hostChild = spawnChild('hostProcess.ts', process.env);
   host = hostChild;
-  const [storage, { cosmos, simulators }] = await Promise.all([startStorage(), startStores()]);
+  // One after the other: Azurite binds ports that were found free a moment earlier, and a stores process starting
+  // at the same time may be handed one of them by the kernel (seen as "Azurite exited during startup").
+  const storage = await startStorage();
+  const { cosmos, simulators } = await startStores();
   if (shuttingDown) {
     return;
   }
