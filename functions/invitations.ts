@@ -1,12 +1,9 @@
 import { z } from 'zod';
 
 import { contactSchema } from '../shared/domain/documents/documents';
-import { isInvitationOpen } from '../shared/domain/documents/invitation';
-import { AppError } from '../shared/domain/errors';
-import { agreementSchema, newDirectAcceptance, toAgreement } from '../shared/domain/rules/mcaAgreement';
-import { invitationIdOf, invitationTokenPattern } from '../shared/invitations/invitationToken';
+import { agreementSchema, toAgreement } from '../shared/domain/rules/mcaAgreement';
+import { createInvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { endpoint } from '../shared/platform/http/endpoint';
-import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
 export const acceptInvitationEndpoint = endpoint({
   name: 'acceptInvitation',
@@ -25,44 +22,13 @@ export const acceptInvitationEndpoint = endpoint({
   responses: { 200: { description: 'The agreement.', schema: agreementSchema } },
   errors: ['InvitationNotFound', 'InvitationExpired'],
   handler: async ({ params, body, correlationId, services, workflows, context }) => {
-    const { invitations, agreements, customers } = services.repositories;
-    const invitation = invitationTokenPattern.test(params.token)
-      ? await invitations.get(invitationIdOf(params.token))
-      : undefined;
-    if (invitation === undefined) {
-      throw new AppError('InvitationNotFound', 'This invitation link is not valid.');
-    }
-    const now = services.clock.now();
-    const expired = new AppError(
-      'InvitationExpired',
-      'This invitation has expired or was already used; ask your partner for a new one.',
+    const acceptance = createInvitationAcceptance({ ...services.repositories, clock: services.clock });
+    const agreement = await acceptance.accept(
+      params.token,
+      body,
+      correlationId,
+      wakePurchaseWith(workflows, context),
     );
-    if (!isInvitationOpen(invitation, now)) throw expired;
-
-    const agreement = newDirectAcceptance({
-      customerId: invitation.customerId,
-      invitationId: invitation.id,
-      primaryContact: body,
-      dateAgreed: now.toISOString(),
-      correlationId,
-      now,
-    });
-    // Single use: of two acceptances of the same link, the one whose conditional write lands first wins. A process
-    // that dies right after this write leaves the link used without an agreement; the partner then attests or
-    // invites again (the purchase expires on its own). Writing the agreement first would not close that window.
-    const claimed = await invitations.replace({
-      ...invitation,
-      status: 'accepted',
-      acceptedAt: now.toISOString(),
-      agreementId: agreement.id,
-      correlationId,
-    });
-    if (claimed === 'changed') throw expired;
-
-    const created = await agreements.create(agreement);
-    const recorded = created === 'exists' ? agreement : created;
-    await customers.recordMcaAcceptance(recorded, { now, correlationId });
-    await continueWaitingPurchase(workflows, invitation.purchaseId, recorded, context);
-    return { status: 200, body: toAgreement(recorded) };
+    return { status: 200, body: toAgreement(agreement) };
   },
 });

@@ -4,6 +4,8 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { getServices } from '../shared/compositionRoot';
+import { createInvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
+import { workflowClientOver } from '../shared/platform/durable/workflowClient';
 import { encodeQueueMessage } from '../shared/platform/queues/queues';
 import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
 import { reconcileStrandedWork } from '../shared/reconciliation/reconcileStrandedWork';
@@ -26,6 +28,12 @@ export async function reconcileStrandedWorkOnSchedule(
     {
       batches: services.repositories.batches,
       customers: services.repositories.customers,
+      invitations: services.repositories.invitations,
+      finishAcceptance: (invitation) =>
+        createInvitationAcceptance({ ...services.repositories, clock: services.clock }).recordAcceptance(
+          invitation,
+          wakePurchaseWith(workflowClientOver(durable), context),
+        ),
       slotHolderState: (instanceId) => slotHolderState(durable, instanceId),
       sendPurchaseRequest: async (message) => {
         await services.queues.purchaseRequests.sendMessage(encodeQueueMessage(message));
@@ -36,7 +44,7 @@ export async function reconcileStrandedWorkOnSchedule(
     { graceMs: services.config.RECONCILE_GRACE_SECONDS * 1000, correlationId },
   );
   context.log(
-    `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
+    `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
   );
 }
 

@@ -12,6 +12,7 @@ import { createLegacyOrderUseCases } from './commerce/legacyOrders';
 import { createReservationUseCases } from './commerce/reservationPurchases';
 import { createSubscriptionUpdates } from './commerce/subscriptionUpdates';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
+import { createInvitationAcceptance } from './invitations/invitationAcceptance';
 import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
 import { type Clock, systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
@@ -219,6 +220,7 @@ export async function partnerCenterActivityDependencies(): Promise<PartnerCenter
     agreements: services.repositories.agreements,
     partnerCenter: services.microsoft.partnerCenter,
     invitations: services.repositories.invitations,
+    invitationAcceptance: createInvitationAcceptance({ ...services.repositories, clock: services.clock }),
     invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
   };
 }

@@ -15,6 +15,7 @@ import {
   type McaPort,
   type OrdersPort,
 } from '../../shared/gateways/partnerCenter/ports';
+import { type InvitationAcceptance } from '../../shared/invitations/invitationAcceptance';
 import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
 import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
 import {
@@ -37,6 +38,8 @@ export interface PartnerCenterActivityDependencies {
   agreements: Pick<AgreementRepository, 'list'>;
   partnerCenter: CustomersPort & McaPort & CatalogPort & CartsPort & OrdersPort & AzureEntitlementsPort;
   invitations: Pick<InvitationRepository, 'get'>;
+  /** Finishes an acceptance a crash cut short between claiming the link and recording the agreement. */
+  invitationAcceptance: Pick<InvitationAcceptance, 'recordAcceptance'>;
   invitationTokenSecret: string;
 }
 
@@ -84,6 +87,7 @@ export function createPartnerCenterActivities({
   agreements,
   partnerCenter,
   invitations,
+  invitationAcceptance,
   invitationTokenSecret,
 }: PartnerCenterActivityDependencies) {
   return {
@@ -96,7 +100,11 @@ export function createPartnerCenterActivities({
       const invitation = await invitations.get(
         invitationIdOf(invitationToken(invitationTokenSecret, input.purchaseId)),
       );
-      if (invitation?.status === 'accepted') return 'accepted';
+      if (invitation?.status === 'accepted') {
+        // The purchase is the one reading: finish the record (the agreement confirmMca needs), wake nobody.
+        if (invitation.acceptanceRecordedAt === undefined) await invitationAcceptance.recordAcceptance(invitation);
+        return 'accepted';
+      }
       if (invitation?.status === 'cancelled') return 'cancelled';
       const customer = await customers.get(input.customerId);
       if (customer?.mca.accepted) return 'accepted';

@@ -47,7 +47,10 @@ export interface MixedRunReport {
   duplicatedNotifications: string[];
   /** Invited purchases whose invitation never arrived (the documented claim-then-send window); cancelled instead. */
   invitationsLost: number;
-  /** Invited purchases whose accepted link never reached them (an acceptance cut by the crash); cancelled instead. */
+  /**
+   * Invited purchases whose accepted link never reached them; cancelled instead. An acceptance cut by a crash is
+   * finished by the link's retry (or the reconciliation timer), so this should stay 0.
+   */
   acceptancesInterrupted: number;
   batch: { total: number; counts: Record<string, number>; countsAddUp: boolean; linesFinal: boolean };
   durationMs: number;
@@ -258,8 +261,8 @@ export async function runMixedRun(
     items: [] as { status: string; purchaseId?: string }[],
   };
   const statusOf = new Map<string, string>();
-  let invitationsLost = 0;
-  let acceptancesInterrupted = 0;
+  /** Purchases this run cancelled because they kept waiting, and why; counted only if they end cancelled. */
+  const cancelledByRun = new Map<string, 'invitationLost' | 'acceptanceInterrupted'>();
   let quietSince: number | undefined;
   for (;;) {
     const batchView = await call('GET', `/api/purchase-batches/${batchId}`);
@@ -290,14 +293,20 @@ export async function runMixedRun(
     const waiting = open.filter((id) => statusOf.get(id) === 'awaitingCustomerSignature');
     if (waiting.length === open.length && linesFinalOrWaiting(batch.items)) {
       quietSince ??= Date.now();
-      if (Date.now() - quietSince > 10_000) {
+      // Longer than a host restart and the resumption of every instance on a loaded machine.
+      if (Date.now() - quietSince > 20_000) {
         const invitedIds = new Set(
           received.filter((n) => n.type === 'mcaInvitation').map((n) => n.purchaseId),
         );
         for (const purchaseId of waiting) {
-          if (invitedIds.has(purchaseId)) acceptancesInterrupted += 1;
-          else invitationsLost += 1;
-          await call('POST', `/api/purchases/${purchaseId}/cancel`);
+          const cancel = await call('POST', `/api/purchases/${purchaseId}/cancel`);
+          // A 409 means the purchase moved on after all (a slow wake-up, not a lost signature): not counted.
+          if (cancel.status === 202) {
+            cancelledByRun.set(
+              purchaseId,
+              invitedIds.has(purchaseId) ? 'acceptanceInterrupted' : 'invitationLost',
+            );
+          }
           statusOf.delete(purchaseId);
         }
         quietSince = undefined;
@@ -311,6 +320,12 @@ export async function runMixedRun(
   await mailbox;
   await readMailbox();
 
+  const cancelledFor = (reason: 'invitationLost' | 'acceptanceInterrupted') =>
+    [...cancelledByRun].filter(
+      ([purchaseId, why]) => why === reason && statusOf.get(purchaseId) === 'cancelled',
+    ).length;
+  const invitationsLost = cancelledFor('invitationLost');
+  const acceptancesInterrupted = cancelledFor('acceptanceInterrupted');
   const statuses: Record<string, number> = {};
   for (const status of statusOf.values()) statuses[status] = (statuses[status] ?? 0) + 1;
   if (completedWithoutId.size > 0) statuses.completed = (statuses.completed ?? 0) + completedWithoutId.size;

@@ -43,6 +43,24 @@ export function createInvitationRepository(container: Container) {
       }
     },
 
+    /**
+     * Accepted invitations whose acceptance was never seen through to the end (the process died between claiming
+     * the link and recording the agreement or waking the purchase), accepted before `before`, oldest first.
+     */
+    async findAcceptancesUnrecordedBefore(before: Date, limit: number): Promise<InvitationDocument[]> {
+      const { resources } = await container.items
+        .query<unknown>({
+          query:
+            "SELECT * FROM c WHERE c.status = 'accepted' AND IS_DEFINED(c.acceptedBy) AND NOT IS_DEFINED(c.acceptanceRecordedAt) AND c.acceptedAt < @before",
+          parameters: [{ name: '@before', value: before.toISOString() }],
+        })
+        .fetchAll();
+      return resources
+        .map((resource) => invitationDocumentSchema.parse(resource))
+        .sort((a, b) => (a.acceptedAt ?? '').localeCompare(b.acceptedAt ?? ''))
+        .slice(0, limit);
+    },
+
     /** Ends a pending invitation (expired or cancelled); an accepted one stays accepted. Safe to repeat. */
     async close(id: string, status: 'expired' | 'cancelled', correlationId: string): Promise<void> {
       await retryOnConflict(`Invitation ${id}`, async () => {

@@ -9,20 +9,24 @@ import { purchaseEvents } from './purchaseWorkflowContract';
  * A purchase that waits for the signature goes on at once; one that is not waiting ignores the event; an event for
  * an instance that does not exist (any more) is dropped by the durable runtime. The agreement is recorded either
  * way, so a failure here is logged, not reported to the caller.
+ *
+ * @returns false when the event could not be handed to the durable runtime (the caller may try again later).
  */
 export async function continueWaitingPurchase(
   workflows: Pick<WorkflowClient, 'raiseEvent'>,
   purchaseId: string | undefined,
   agreement: Pick<AgreementDocument, 'id' | 'customerId' | 'correlationId'>,
   log: Pick<InvocationContext, 'warn'>,
-): Promise<void> {
-  if (purchaseId === undefined) return;
+): Promise<boolean> {
+  if (purchaseId === undefined) return true;
   try {
     await workflows.raiseEvent(purchaseId, purchaseEvents.mcaAccepted, { agreementId: agreement.id });
+    return true;
   } catch (error) {
     log.warn(
       `McaAccepted not delivered to purchase ${purchaseId} of customer ${agreement.customerId} ` +
         `correlationId=${agreement.correlationId ?? ''}: ${error instanceof Error ? error.message : String(error)}`,
     );
+    return false;
   }
 }

@@ -1,6 +1,8 @@
 import { type CustomerRepository } from '../customers/customerRepository';
+import { type InvitationDocument } from '../domain/documents/invitation';
 import { isSlotStale, type SlotHolderState } from '../domain/rules/azurePlanPurchase';
 import { type PurchaseRequestMessage } from '../domain/rules/purchaseBatch';
+import { type InvitationRepository } from '../invitations/invitationRepository';
 import { type Clock } from '../platform/clock';
 import { mapWithConcurrency } from '../platform/mapWithConcurrency';
 import { type BatchRepository } from '../purchaseBatches/batchRepository';
@@ -15,6 +17,9 @@ export interface ReconciliationDependencies {
   customers: Pick<CustomerRepository, 'findSlotsClaimedBefore' | 'releasePurchaseSlot'>;
   /** Whether the orchestration holding a slot runs, ended, or was never started. */
   slotHolderState: (instanceId: string) => Promise<SlotHolderState>;
+  invitations: Pick<InvitationRepository, 'findAcceptancesUnrecordedBefore'>;
+  /** Records an accepted invitation's agreement and wakes its purchase (shared/invitations). */
+  finishAcceptance: (invitation: InvitationDocument) => Promise<unknown>;
   /** Puts a message on `purchase-requests`. */
   sendPurchaseRequest: (message: PurchaseRequestMessage) => Promise<void>;
   clock: Clock;
@@ -33,6 +38,7 @@ export interface ReconciliationOptions {
 export interface ReconciliationReport {
   requeuedLines: number;
   releasedSlots: number;
+  finishedAcceptances: number;
 }
 
 /**
@@ -42,6 +48,10 @@ export interface ReconciliationReport {
  *   the Cosmos DB write and the send) is enqueued again. Its purchase id is derived from the batch and line ids,
  *   so a message that was in fact sent (and is merely slow) starts nothing twice; the line's `updatedAt` is
  *   touched so the next run waits a full grace period before sending it again;
+ * - an invitation link claimed by the customer whose agreement was never recorded, or whose purchase was never
+ *   woken (the process died in between), is finished from what the claim stored: the purchase would otherwise
+ *   wait for a signature the customer already gave until its next hourly look (or its deadline if the record is
+ *   what is missing);
  * - a customer's one-at-a-time slot held by a purchase or transition that never started, or that ended without
  *   releasing it, is released (the same test the purchase start applies when it meets such a slot).
  *
@@ -51,7 +61,16 @@ export async function reconcileStrandedWork(
   dependencies: ReconciliationDependencies,
   options: ReconciliationOptions,
 ): Promise<ReconciliationReport> {
-  const { batches, customers, slotHolderState, sendPurchaseRequest, clock, logger } = dependencies;
+  const {
+    batches,
+    customers,
+    invitations,
+    finishAcceptance,
+    slotHolderState,
+    sendPurchaseRequest,
+    clock,
+    logger,
+  } = dependencies;
   const now = clock.now();
   const before = new Date(now.getTime() - options.graceMs);
 
@@ -98,7 +117,16 @@ export async function reconcileStrandedWork(
     return true;
   });
 
+  const unrecorded = await invitations.findAcceptancesUnrecordedBefore(before, itemsPerRun);
+  await mapWithConcurrency(unrecorded, concurrency, async (invitation) => {
+    await finishAcceptance(invitation);
+    logger.warn(
+      `reconciliation: finished the acceptance of invitation ${invitation.id.slice(0, 12)}… for purchase ${invitation.purchaseId} (accepted ${invitation.acceptedAt ?? ''}) correlationId=${options.correlationId}`,
+    );
+  });
+
   return {
+    finishedAcceptances: unrecorded.length,
     requeuedLines: requeued.filter(Boolean).length,
     releasedSlots: released.filter(Boolean).length,
   };

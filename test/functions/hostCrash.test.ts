@@ -25,8 +25,11 @@ describe('a host killed with SIGKILL during a mixed run', () => {
     expect(report.duplicatedDocuments).toEqual([]);
     expect(report.duplicatedNotifications).toEqual([]);
     expect(report.batch).toMatchObject({ total: 20, countsAddUp: true, linesFinal: true });
-    // Lost signatures are a finding to look at, not a pass: they end cancelled only so the run can settle.
-    expect(report.invitationsLost + report.acceptancesInterrupted).toBeLessThanOrEqual(kills * 8);
+    // An acceptance cut by a kill is finished when its link is used again: no signature is lost.
+    expect(report.acceptancesInterrupted).toBe(0);
+    // An invitation claimed but not sent when the kill came is lost (the contract's at-most-once per round); such
+    // purchases end cancelled only so the run can settle.
+    expect(report.invitationsLost).toBeLessThanOrEqual(kills * 8);
     expect((report.statuses.completed ?? 0) + report.invitationsLost + report.acceptancesInterrupted).toBe(
       50,
     );

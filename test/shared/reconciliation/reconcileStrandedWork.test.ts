@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { type CustomerDocument } from '../../../shared/domain/documents/documents';
+import { type InvitationDocument } from '../../../shared/domain/documents/invitation';
 import { type SlotHolderState } from '../../../shared/domain/rules/azurePlanPurchase';
 import {
   type BatchHeaderDocument,
@@ -12,6 +13,8 @@ import {
   reconcileStrandedWork,
   type ReconciliationDependencies,
 } from '../../../shared/reconciliation/reconcileStrandedWork';
+import { aContact } from '../../support/fixtures';
+import { createInMemoryInvitationRepository } from '../../support/inMemory/inMemoryRepositories';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
@@ -71,7 +74,11 @@ function world(options: {
   lines: BatchLineDocument[];
   customers: CustomerDocument[];
   holders: Record<string, SlotHolderState>;
+  invitations?: InvitationDocument[];
 }) {
+  const invitations = createInMemoryInvitationRepository();
+  for (const invitation of options.invitations ?? []) void invitations.createOnce(invitation);
+  const finished: string[] = [];
   const lines = new Map(options.lines.map((l) => [`${l.batchId}/${l.lineId}`, { ...l }]));
   const customers = new Map(options.customers.map((c) => [c.customerId, { ...c }]));
   const sent: PurchaseRequestMessage[] = [];
@@ -107,6 +114,11 @@ function world(options: {
         return Promise.resolve();
       },
     },
+    invitations,
+    finishAcceptance: (invitation) => {
+      finished.push(invitation.purchaseId);
+      return Promise.resolve();
+    },
     slotHolderState: (instanceId) => Promise.resolve(options.holders[instanceId] ?? 'unknown'),
     sendPurchaseRequest: (message) => {
       sent.push(message);
@@ -115,7 +127,7 @@ function world(options: {
     clock: { now: () => now },
     logger: { log: () => undefined, warn: () => undefined },
   };
-  return { dependencies, lines, customers, sent };
+  return { dependencies, lines, customers, sent, finished };
 }
 
 const run = (dependencies: ReconciliationDependencies) =>
@@ -135,7 +147,7 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
       holders: {},
     });
 
-    expect(await run(dependencies)).toEqual({ requeuedLines: 1, releasedSlots: 0 });
+    expect(await run(dependencies)).toEqual({ requeuedLines: 1, releasedSlots: 0, finishedAcceptances: 0 });
 
     expect(sent).toHaveLength(1);
     // The message is one the queue trigger accepts, for the same line (same derived purchase id).
@@ -150,7 +162,7 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
     });
     // Touched, so the next run waits a whole grace period before sending it again.
     expect(lines.get('b1/a')?.updatedAt).toBe(now.toISOString());
-    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0 });
+    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0, finishedAcceptances: 0 });
   });
 
   it('leaves young queued lines, lines that moved on, and header-less lines (enqueued by another system) alone', async () => {
@@ -166,7 +178,7 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
       holders: {},
     });
 
-    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0 });
+    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0, finishedAcceptances: 0 });
     expect(sent).toEqual([]);
   });
 });
@@ -191,11 +203,47 @@ describe('reconcileStrandedWork: customer slots', () => {
       holders: { 'p-ended': 'finished', 'p-running': 'running' },
     });
 
-    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 2 });
+    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 2, finishedAcceptances: 0 });
 
     expect(customers.get('never-started')?.activePurchase).toBeNull();
     expect(customers.get('ended')?.activePurchase).toBeNull();
     expect(customers.get('waiting-signature')?.activePurchase?.purchaseId).toBe('p-running');
     expect(customers.get('just-claimed')?.activePurchase?.purchaseId).toBe('p-new');
+  });
+});
+
+describe('reconcileStrandedWork: invitation acceptances cut short', () => {
+  const invitation = (purchaseId: string, fields: Partial<InvitationDocument>): InvitationDocument => ({
+    id: `invitation-${purchaseId}`,
+    docType: 'mcaInvitation',
+    customerId: 'contoso',
+    purchaseId,
+    email: aContact.email,
+    createdAt: minutesAgo(600),
+    expiresAt: '2026-03-30T12:00:00.000Z',
+    status: 'accepted',
+    acceptedAt: minutesAgo(30),
+    acceptedBy: aContact,
+    ...fields,
+  });
+
+  it('finishes accepted links whose record was never completed, older than the grace period only, oldest first', async () => {
+    const { dependencies, finished } = world({
+      headers: [],
+      lines: [],
+      customers: [],
+      holders: {},
+      invitations: [
+        invitation('p-cut-late', { acceptedAt: minutesAgo(20) }),
+        invitation('p-cut-early', { acceptedAt: minutesAgo(40) }),
+        invitation('p-recorded', { acceptanceRecordedAt: minutesAgo(29) }),
+        invitation('p-just-accepted', { acceptedAt: minutesAgo(1) }),
+        invitation('p-pending', { status: 'pending', acceptedAt: undefined, acceptedBy: undefined }),
+      ],
+    });
+
+    expect(await run(dependencies)).toMatchObject({ finishedAcceptances: 2 });
+
+    expect(finished).toEqual(['p-cut-early', 'p-cut-late']);
   });
 });

@@ -147,6 +147,21 @@ export function createInMemoryInvitationRepository(): InvitationRepository {
         created === 'exists' ? (table.get(invitation.id) as InvitationDocument) : created,
       );
     },
+    findAcceptancesUnrecordedBefore(before, limit) {
+      return Promise.resolve(
+        table
+          .all()
+          .filter(
+            (invitation) =>
+              invitation.status === 'accepted' &&
+              invitation.acceptedBy !== undefined &&
+              invitation.acceptanceRecordedAt === undefined &&
+              (invitation.acceptedAt ?? '') < before.toISOString(),
+          )
+          .sort((a, b) => (a.acceptedAt ?? '').localeCompare(b.acceptedAt ?? ''))
+          .slice(0, limit),
+      );
+    },
     async close(id, status, correlationId) {
       const invitation = table.get(id);
       if (invitation === undefined || invitation.status !== 'pending') return;
