@@ -5,7 +5,7 @@ import { type AgreementRepository } from '../../shared/agreements/agreementRepos
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
 import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
-import { aContact, aCustomer } from '../support/fixtures';
+import { aContact, aCustomer, aStoredInvitation } from '../support/fixtures';
 import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
 import {
   createInMemoryAgreementRepository,
@@ -31,16 +31,7 @@ beforeEach(async () => {
   invitations = createInMemoryInvitationRepository();
   useServices({ repositories: { customers, agreements, invitations }, clock: { now: () => now } });
   await customers.create(aCustomer({ mca: { accepted: false } }));
-  await invitations.createOnce({
-    id: invitationIdOf(token),
-    docType: 'mcaInvitation',
-    customerId: 'contoso',
-    purchaseId: 'purchase-1',
-    email: aContact.email,
-    createdAt: '2026-03-01T09:00:00.000Z',
-    expiresAt: '2026-03-31T09:00:00.000Z',
-    status: 'pending',
-  });
+  await invitations.createOnce(aStoredInvitation('handler-test-secret'));
 });
 
 async function accept(withToken: string) {

@@ -4,7 +4,9 @@ import {
   legacyAzureOffer,
   type SubscriptionDocument,
 } from '../../shared/domain/documents/documents';
+import { type InvitationDocument } from '../../shared/domain/documents/invitation';
 import { type Role } from '../../shared/domain/rules/roles';
+import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
 
 /**
  * The one vocabulary of test fixtures, as nouns: who calls (`salesAgent`), who the customer is (`aContact`,
@@ -100,6 +102,25 @@ export function anAzurePlanSubscription(overrides: Partial<SubscriptionDocument>
     status: 'active',
     orderId: 'plan-order-1',
     creationDate: created,
+    ...overrides,
+  };
+}
+
+/** The stored invitation of `purchaseId` for contoso, pending until the end of March 2026 (its link's token from `secret`). */
+export function aStoredInvitation(
+  secret: string,
+  overrides: Partial<InvitationDocument> & { purchaseId?: string } = {},
+): InvitationDocument {
+  const purchaseId = overrides.purchaseId ?? 'purchase-1';
+  return {
+    id: invitationIdOf(invitationToken(secret, purchaseId)),
+    docType: 'mcaInvitation',
+    customerId: 'contoso',
+    purchaseId,
+    email: aContact.email,
+    createdAt: '2026-03-01T09:00:00.000Z',
+    expiresAt: '2026-03-31T09:00:00.000Z',
+    status: 'pending',
     ...overrides,
   };
 }

@@ -6,8 +6,7 @@ import {
   type PartnerCenterActivityDependencies,
 } from '../../../orchestrations/azurePlanPurchase/partnerCenterActivities';
 import { createInvitationAcceptance } from '../../../shared/invitations/invitationAcceptance';
-import { invitationIdOf, invitationToken } from '../../../shared/invitations/invitationToken';
-import { aContact, aCustomer } from '../../support/fixtures';
+import { aContact, aCustomer, aStoredInvitation } from '../../support/fixtures';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
@@ -30,19 +29,14 @@ async function overMemory(invitationStatus: 'pending' | 'accepted') {
   const invitations = createInMemoryInvitationRepository();
   const clock = { now: () => new Date('2026-03-02T10:00:00.000Z') };
   await customers.create(aCustomer({ mca: { accepted: false } }));
-  await invitations.createOnce({
-    id: invitationIdOf(invitationToken(tokenSecret, 'purchase-1')),
-    docType: 'mcaInvitation',
-    customerId: 'contoso',
-    purchaseId: 'purchase-1',
-    email: aContact.email,
-    createdAt: '2026-03-01T09:00:00.000Z',
-    expiresAt: '2026-03-31T09:00:00.000Z',
-    // A link claimed by a process that died before it recorded the agreement.
-    ...(invitationStatus === 'accepted'
-      ? { status: 'accepted' as const, acceptedAt, acceptedBy: aContact, correlationId: 'accept-1' }
-      : { status: 'pending' as const }),
-  });
+  await invitations.createOnce(
+    aStoredInvitation(tokenSecret, {
+      // A link claimed by a process that died before it recorded the agreement.
+      ...(invitationStatus === 'accepted'
+        ? { status: 'accepted' as const, acceptedAt, acceptedBy: aContact, correlationId: 'accept-1' }
+        : { status: 'pending' as const }),
+    }),
+  );
   const activities = createPartnerCenterActivities({
     customers,
     agreements,

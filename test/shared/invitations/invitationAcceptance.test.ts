@@ -9,7 +9,7 @@ import {
 } from '../../../shared/invitations/invitationAcceptance';
 import { type InvitationRepository } from '../../../shared/invitations/invitationRepository';
 import { invitationIdOf, invitationToken } from '../../../shared/invitations/invitationToken';
-import { aContact, aCustomer } from '../../support/fixtures';
+import { aContact, aCustomer, aStoredInvitation } from '../../support/fixtures';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
@@ -41,16 +41,7 @@ beforeEach(async () => {
   now = acceptedAt;
   woken = [];
   await customers.create(aCustomer({ mca: { accepted: false } }));
-  await invitations.createOnce({
-    id: invitationIdOf(token),
-    docType: 'mcaInvitation',
-    customerId: 'contoso',
-    purchaseId: 'purchase-1',
-    email: aContact.email,
-    createdAt: '2026-03-01T09:00:00.000Z',
-    expiresAt: '2026-03-31T09:00:00.000Z',
-    status: 'pending',
-  });
+  await invitations.createOnce(aStoredInvitation('acceptance-test-secret'));
 });
 
 /** The state a process leaves when it dies right after claiming the link: accepted, nothing recorded. */
