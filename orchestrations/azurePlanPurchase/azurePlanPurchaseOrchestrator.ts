@@ -24,12 +24,15 @@ import {
   type PlaceOrderInput,
   type PlaceOrderResult,
   type Provisioning,
+  type ProvisioningWait,
   purchaseActivities,
   type PurchaseCustomStatus,
   type PurchaseError,
   purchaseEvents,
   type PurchaseInput,
   purchaseInputSchema,
+  purchaseInputVersion,
+  purchaseInputVersions,
   type PurchaseOutcome,
   type ReadProvisioningInput,
   type ReadSignatureInput,
@@ -46,61 +49,65 @@ type SignatureOutcome =
 
 /**
  * The Azure plan purchase, as Partner Center runs it: get the MCA accepted (already accepted, attested with the
- * purchase, or by inviting the customer and waiting for the signature), then place the order. The purchase id is
- * the instance id; the input carries ids and the small MCA plan only.
+ * purchase, or by inviting the customer and waiting for the signature), order the plan, wait for Partner Center to
+ * provision it, then record it. The purchase id is the instance id; the input carries ids and the small MCA plan
+ * only. Both long waits continue as new, so a continued execution picks up where the input says the wait stands.
  */
 export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Generator<Task, PurchaseOutcome | undefined, unknown> {
-  const input = purchaseInputSchema.parse(context.df.getInput());
+  const input = readPurchaseInput(context);
   const mcaMethod = input.mca.method;
-  let invitation: InvitationProgress | undefined;
-
-  if (input.mca.method === 'invite') {
-    const signature = yield* awaitCustomerSignature(context, input, input.mca);
-    // The next execution goes on waiting; this one's output is not read.
-    if (signature === 'continuedAsNew') return undefined;
-    invitation = signature.invitation;
-    if (signature.outcome !== 'accepted') return { status: signature.outcome, invitation };
-  }
-
-  showStep(context, { step: 'placingOrder', mcaMethod, ...(invitation ? { invitation } : {}) });
-  const release: ReleaseSlotInput = {
-    purchaseId: input.purchaseId,
-    customerId: input.customerId,
-    correlationId: input.correlationId,
-  };
-  const fail = function* (error: PurchaseError): Generator<Task, PurchaseOutcome, unknown> {
-    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
-    showStep(context, { step: 'failed', mcaMethod, error });
-    return { status: 'failed', error, ...(invitation ? { invitation } : {}) };
-  };
   const step = {
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
   };
+  let invitation: InvitationProgress | undefined = input.provisioning?.invitation;
+  const fail = function* (error: PurchaseError): Generator<Task, PurchaseOutcome, unknown> {
+    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, step);
+    showStep(context, { step: 'failed', mcaMethod, error });
+    return { status: 'failed', error, ...(invitation ? { invitation } : {}) };
+  };
 
-  // Partner Center must hold the MCA before it sells the Azure plan.
-  const confirmed = yield* partnerCenterStep<ConfirmedCustomer>(context, purchaseActivities.confirmMca, {
-    ...step,
-    ...(input.mca.method === 'attest'
-      ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
-      : {}),
-  } satisfies ConfirmMcaInput);
-  if (confirmed.outcome === 'refused') return yield* fail(confirmed.error);
-  const customer = confirmed.value;
+  let ordered: ProvisioningWait | undefined = input.provisioning;
+  if (ordered === undefined) {
+    if (input.mca.method === 'invite') {
+      const signature = yield* awaitCustomerSignature(context, input, input.mca);
+      // The next execution goes on waiting; this one's output is not read.
+      if (signature === 'continuedAsNew') return undefined;
+      invitation = signature.invitation;
+      if (signature.outcome !== 'accepted') return { status: signature.outcome, invitation };
+    }
+    showStep(context, { step: 'placingOrder', mcaMethod, ...(invitation ? { invitation } : {}) });
 
-  const ordered = yield* orderAzurePlan(context, step, customer);
-  if (ordered.outcome === 'refused') return yield* fail(ordered.error);
-  const { cart, orderId } = ordered.value;
+    // Partner Center must hold the MCA before it sells the Azure plan.
+    const confirmed = yield* partnerCenterStep<ConfirmedCustomer>(context, purchaseActivities.confirmMca, {
+      ...step,
+      ...(input.mca.method === 'attest'
+        ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+        : {}),
+    } satisfies ConfirmMcaInput);
+    if (confirmed.outcome === 'refused') return yield* fail(confirmed.error);
+    const customer = confirmed.value;
 
+    const checkedOut = yield* orderAzurePlan(context, step, customer);
+    if (checkedOut.outcome === 'refused') return yield* fail(checkedOut.error);
+    ordered = {
+      partnerCenterCustomerId: customer.partnerCenterCustomerId,
+      orderId: checkedOut.value.orderId,
+      catalogItemId: checkedOut.value.cart.catalogItemId,
+      checkedOutAt: context.df.currentUtcDateTime.toISOString(),
+      polls: 0,
+      ...(invitation ? { invitation } : {}),
+    };
+  }
+
+  // Before the first yield of a continued execution, so the status never falls back to `validating`.
   showStep(context, { step: 'provisioning', mcaMethod, ...(invitation ? { invitation } : {}) });
-  const provisioned = yield* awaitProvisioning(context, {
-    ...step,
-    partnerCenterCustomerId: customer.partnerCenterCustomerId,
-    orderId,
-  });
+  const provisioned = yield* awaitProvisioning(context, input, ordered);
+  // The next execution goes on waiting; this one's output is not read.
+  if (provisioned === 'continuedAsNew') return undefined;
   if (provisioned.outcome === 'refused') return yield* fail(provisioned.error);
 
   const placeOrder: PlaceOrderInput = {
@@ -108,11 +115,11 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     requestedBy: input.requestedBy,
     // Partner Center's ids: the record says what Microsoft sold.
     ids: {
-      orderId,
+      orderId: ordered.orderId,
       subscriptionId: provisioned.value.subscriptionId,
       entitlementId: provisioned.value.entitlementId,
     },
-    offerId: cart.catalogItemId,
+    offerId: ordered.catalogItemId,
     ...(input.mca.method === 'attest'
       ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
       : {}),
@@ -127,7 +134,7 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     )) as PlaceOrderResult;
   } catch {
     // The retries ran out: the order may have been written by an attempt that failed afterwards. Ask the store.
-    result = yield* settleAfterFailedOrder(context, release);
+    result = yield* settleAfterFailedOrder(context, step);
   }
 
   if (result.outcome === 'placed') {
@@ -141,6 +148,22 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   }
   return yield* fail(result.error);
 };
+
+/**
+ * The input, checked against the shapes this build knows: an instance a newer build started (met after a
+ * rollback) fails with a clear reason instead of being misread.
+ */
+function readPurchaseInput(context: OrchestrationContext): PurchaseInput {
+  const input = purchaseInputSchema.parse(context.df.getInput());
+  const version = input.version ?? 1;
+  if (!purchaseInputVersions.includes(version)) {
+    throw new Error(
+      `Purchase ${input.purchaseId} was started by a build with workflow input version ${version}; this build ` +
+        `runs versions ${purchaseInputVersions.join(', ')}. Deploy that build again to finish it.`,
+    );
+  }
+  return input;
+}
 
 /** Stale availabilities (400019) rebuild the cart this many times before the purchase reports the refusal. */
 const maxCartRebuilds = 3;
@@ -181,23 +204,45 @@ function* orderAzurePlan(
 
 const staleAvailabilityCode = 400019;
 
+/** Looks at the order per execution before the wait continues as new: about 80 history events. */
+export const provisioningPollsPerExecution = 10;
+
 /**
  * Waits for Partner Center to provision the order: one look per durable timer, on a back-off schedule, until the
- * plan subscription and its first Azure subscription are there, or the deadline passes (then the purchase reports
- * it instead of hanging).
+ * plan subscription and its first Azure subscription are there, or the deadline (counted from the checkout) passes
+ * (then the purchase reports it instead of hanging). Every few looks the wait continues as new, carrying the ids and
+ * the schedule position, so no execution's history grows with the length of the wait.
  */
 function* awaitProvisioning(
   context: OrchestrationContext,
-  input: ReadProvisioningInput,
-): Generator<Task, StepEnd<{ subscriptionId: string; entitlementId: string }>, unknown> {
-  const deadline = context.df.currentUtcDateTime.getTime() + provisioningDeadlineMs;
-  for (let poll = 0; ; poll += 1) {
-    const look = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, input);
-    if (look.outcome === 'refused') return look;
-    if (look.value.provisioned) {
+  input: PurchaseInput,
+  wait: ProvisioningWait,
+): Generator<Task, StepEnd<{ subscriptionId: string; entitlementId: string }> | 'continuedAsNew', unknown> {
+  const look: ReadProvisioningInput = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+    partnerCenterCustomerId: wait.partnerCenterCustomerId,
+    orderId: wait.orderId,
+  };
+  const deadline = Date.parse(wait.checkedOutAt) + provisioningDeadlineMs;
+  // An execution journaled before the version tag polled in one history; it replays the decisions it made.
+  const pollsHere = input.version === undefined ? Infinity : provisioningPollsPerExecution;
+  for (let poll = wait.polls; ; poll += 1) {
+    if (poll - wait.polls >= pollsHere) {
+      context.df.continueAsNew({
+        ...input,
+        version: purchaseInputVersion,
+        provisioning: { ...wait, polls: poll },
+      } satisfies PurchaseInput);
+      return 'continuedAsNew';
+    }
+    const state = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, look);
+    if (state.outcome === 'refused') return state;
+    if (state.value.provisioned) {
       return {
         outcome: 'done',
-        value: { subscriptionId: look.value.subscriptionId, entitlementId: look.value.entitlementId },
+        value: { subscriptionId: state.value.subscriptionId, entitlementId: state.value.entitlementId },
       };
     }
     const next = context.df.currentUtcDateTime.getTime() + provisioningPollDelayMs(poll);
@@ -207,7 +252,7 @@ function* awaitProvisioning(
         error: {
           code: 'ProvisioningTimedOut',
           detail:
-            `Partner Center accepted order ${input.orderId} but had not provisioned it after ` +
+            `Partner Center accepted order ${wait.orderId} but had not provisioned it after ` +
             `${provisioningDeadlineMs / 3_600_000} hours. Check the order in Partner Center before buying again.`,
         },
       };
@@ -391,7 +436,11 @@ function* awaitCustomerSignature(
   }
   const after = yield* settle(yield* readTruth());
   if (after) return after;
-  const next: PurchaseInput = { ...input, wait: { invitedAt: wait.invitedAt, remindersSent } };
+  const next: PurchaseInput = {
+    ...input,
+    version: purchaseInputVersion,
+    wait: { invitedAt: wait.invitedAt, remindersSent },
+  };
   context.df.continueAsNew(next);
   return 'continuedAsNew';
 }

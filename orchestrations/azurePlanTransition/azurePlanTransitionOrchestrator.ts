@@ -5,6 +5,7 @@ import {
   type TransitionLine,
   transitionOutcome,
   type TransitionProgress,
+  type TransitionSource,
 } from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
@@ -21,7 +22,10 @@ import {
   transitionActivities,
   type TransitionInput,
   transitionInputSchema,
+  transitionInputVersion,
+  transitionInputVersions,
   upgradePolling,
+  type UpgradeWait,
 } from '../../shared/transitions/transitionWorkflowContract';
 import { storeRetry } from '../retryPolicy';
 
@@ -34,44 +38,56 @@ import { storeRetry } from '../retryPolicy';
  */
 export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
-): Generator<Task, TransitionProgress, unknown> {
-  const input = transitionInputSchema.parse(context.df.getInput());
+): Generator<Task, TransitionProgress | undefined, unknown> {
+  const input = readTransitionInput(context);
   const step = {
     transitionId: input.transitionId,
     customerId: input.customerId,
     correlationId: input.correlationId,
   };
-  show(context, { status: 'validating', lineItems: [] });
 
-  const plan = (yield context.df.callActivityWithRetry(
-    transitionActivities.planTransition,
-    storeRetry,
-    step,
-  )) as PlanTransitionResult;
-  if (plan.outcome === 'refused') return yield* fail(context, input, [], plan.error);
+  let upgrade: UpgradeWait | undefined = input.upgrade;
+  if (upgrade === undefined) {
+    show(context, { status: 'validating', lineItems: [] });
+    const plan = (yield context.df.callActivityWithRetry(
+      transitionActivities.planTransition,
+      storeRetry,
+      step,
+    )) as PlanTransitionResult;
+    if (plan.outcome === 'refused') return yield* fail(context, input, [], plan.error);
+    show(context, { status: 'placingOrder', lineItems: pendingLines(plan.sources) });
 
-  const lineItems: TransitionLine[] = plan.sources.map((source) => ({
-    sourceSubscriptionId: source.sourceSubscriptionId,
-    status: 'pending',
-  }));
+    const started = yield* untilNotThrottled<StartUpgradeResult>(context, () =>
+      context.df.callActivityWithRetry(
+        transitionActivities.startUpgrade,
+        storeRetry,
+        step satisfies StartUpgradeInput,
+      ),
+    );
+    if (started.outcome === 'rejected') {
+      return yield* fail(context, input, pendingLines(plan.sources), started.error);
+    }
+    upgrade = {
+      upgradeId: started.upgradeId,
+      startedAt: context.df.currentUtcDateTime.toISOString(),
+      polls: 0,
+      sources: plan.sources,
+    };
+  }
+  const { upgradeId, sources } = upgrade;
+  const lineItems = pendingLines(sources);
+  // Before the first yield of a continued execution, so the status never falls back to `validating`.
   show(context, { status: 'placingOrder', lineItems });
 
-  const started = yield* untilNotThrottled<StartUpgradeResult>(context, () =>
-    context.df.callActivityWithRetry(
-      transitionActivities.startUpgrade,
-      storeRetry,
-      step satisfies StartUpgradeInput,
-    ),
-  );
-  if (started.outcome === 'rejected') return yield* fail(context, input, lineItems, started.error);
-
-  const status = yield* untilUpgradeEnds(context, { ...step, upgradeId: started.upgradeId });
+  const status = yield* untilUpgradeEnds(context, input, upgrade);
+  // The next execution goes on waiting; this one's output is not read.
+  if (status === 'continuedAsNew') return undefined;
   if (status.outcome === 'failed') return yield* fail(context, input, lineItems, status.error);
 
   const record: RecordUpgradeInput = {
     ...step,
-    upgradeId: started.upgradeId,
-    sources: plan.sources,
+    upgradeId,
+    sources,
     lines: status.lines,
     recordedAt: context.df.currentUtcDateTime.toISOString(),
   };
@@ -89,7 +105,7 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
       if (round >= recordRounds) {
         return yield* fail(context, input, lineItems, {
           code: 'InternalError',
-          detail: `Partner Center completed the upgrade ${started.upgradeId}, but recording it failed; start the transition again to record it.`,
+          detail: `Partner Center completed the upgrade ${upgradeId}, but recording it failed; start the transition again to record it.`,
         });
       }
       yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));
@@ -97,7 +113,7 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   }
   const { azurePlan } = recorded;
 
-  const lines: TransitionLine[] = plan.sources.map((source) => {
+  const lines: TransitionLine[] = sources.map((source) => {
     const moved = recorded.moved.find((line) => line.sourceSubscriptionId === source.sourceSubscriptionId);
     return moved
       ? {
@@ -147,19 +163,44 @@ function* untilNotThrottled<T extends { outcome: string }>(
   }
 }
 
+/** Looks at the upgrade per execution before the wait continues as new: about 80 history events. */
+export const upgradePollsPerExecution = 10;
+
 /**
  * Polls the product upgrade on a back-off schedule of durable timers until Partner Center reports it ended, or the
- * deadline passes (then the transition reports that instead of hanging).
+ * deadline (counted from the start of the upgrade) passes: then the transition reports that instead of hanging.
+ * Every few looks the wait continues as new, carrying the upgrade and the schedule position, so no execution's
+ * history grows with the length of the wait.
  */
 function* untilUpgradeEnds(
   context: OrchestrationContext,
-  input: ReadUpgradeStatusInput,
-): Generator<Task, Exclude<ReadUpgradeStatusResult, Throttled | { outcome: 'inProgress' }>, unknown> {
-  const deadline = context.df.currentUtcDateTime.getTime() + upgradePolling.deadlineMs;
-  let delay: number = upgradePolling.firstDelayMs;
-  for (;;) {
+  input: TransitionInput,
+  upgrade: UpgradeWait,
+): Generator<
+  Task,
+  Exclude<ReadUpgradeStatusResult, Throttled | { outcome: 'inProgress' }> | 'continuedAsNew',
+  unknown
+> {
+  const read: ReadUpgradeStatusInput = {
+    transitionId: input.transitionId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+    upgradeId: upgrade.upgradeId,
+  };
+  const deadline = Date.parse(upgrade.startedAt) + upgradePolling.deadlineMs;
+  // An execution journaled before the version tag polled in one history; it replays the decisions it made.
+  const pollsHere = input.version === undefined ? Infinity : upgradePollsPerExecution;
+  for (let poll = upgrade.polls; ; poll += 1) {
+    if (poll - upgrade.polls >= pollsHere) {
+      context.df.continueAsNew({
+        ...input,
+        version: transitionInputVersion,
+        upgrade: { ...upgrade, polls: poll },
+      } satisfies TransitionInput);
+      return 'continuedAsNew';
+    }
     const status = yield* untilNotThrottled<ReadUpgradeStatusResult>(context, () =>
-      context.df.callActivityWithRetry(transitionActivities.readUpgradeStatus, storeRetry, input),
+      context.df.callActivityWithRetry(transitionActivities.readUpgradeStatus, storeRetry, read),
     );
     if (status.outcome !== 'inProgress') return status;
     const now = context.df.currentUtcDateTime.getTime();
@@ -168,13 +209,41 @@ function* untilUpgradeEnds(
         outcome: 'failed',
         error: {
           code: 'PartnerCenterUnavailable',
-          detail: `Partner Center's product upgrade ${input.upgradeId} did not finish within ${upgradePolling.deadlineMs / 3_600_000} hours; check it in Partner Center.`,
+          detail: `Partner Center's product upgrade ${upgrade.upgradeId} did not finish within ${upgradePolling.deadlineMs / 3_600_000} hours; check it in Partner Center.`,
         },
       };
     }
-    yield context.df.createTimer(new Date(Math.min(now + delay, deadline)));
-    delay = Math.min(delay * upgradePolling.backoffCoefficient, upgradePolling.maxDelayMs);
+    yield context.df.createTimer(new Date(Math.min(now + upgradePollDelayMs(poll), deadline)));
   }
+}
+
+/** 30 s, then doubling, at most 10 minutes: by poll number, so a continued execution goes on where it was. */
+function upgradePollDelayMs(poll: number): number {
+  return Math.min(
+    upgradePolling.firstDelayMs * upgradePolling.backoffCoefficient ** poll,
+    upgradePolling.maxDelayMs,
+  );
+}
+
+/** The lines before anything moved: one pending line per legacy subscription. */
+function pendingLines(sources: readonly TransitionSource[]): TransitionLine[] {
+  return sources.map((source) => ({ sourceSubscriptionId: source.sourceSubscriptionId, status: 'pending' }));
+}
+
+/**
+ * The input, checked against the shapes this build knows: an instance a newer build started (met after a
+ * rollback) fails with a clear reason instead of being misread.
+ */
+function readTransitionInput(context: OrchestrationContext): TransitionInput {
+  const input = transitionInputSchema.parse(context.df.getInput());
+  const version = input.version ?? 1;
+  if (!transitionInputVersions.includes(version)) {
+    throw new Error(
+      `Transition ${input.transitionId} was started by a build with workflow input version ${version}; this ` +
+        `build runs versions ${transitionInputVersions.join(', ')}. Deploy that build again to finish it.`,
+    );
+  }
+  return input;
 }
 
 /** The upgrade moved the Azure subscription: its legacy commerce subscription is suspended. */

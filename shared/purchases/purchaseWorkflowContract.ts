@@ -32,8 +32,40 @@ export const purchaseActivities = {
 
 const requestedBySchema = z.object({ userId: z.string(), name: z.string().optional() });
 
+export const invitationProgressSchema = z
+  .object({ email: z.string(), expiresAt: z.string(), remindersSent: z.number().int().nonnegative() })
+  .meta({ id: 'InvitationProgress' });
+export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
+
+/**
+ * The shape of the orchestration input this build writes (see README, "Changing a workflow"). Every new execution
+ * (a start or a continue-as-new) carries it; an input without it was journaled by a build before the tag
+ * (version 1), and its execution replays the decisions that build made. An orchestrator refuses a version it does
+ * not know (a newer build's instance met by an older one) instead of misreading it.
+ */
+export const purchaseInputVersion = 2;
+export const purchaseInputVersions: readonly number[] = [1, purchaseInputVersion];
+
+/**
+ * Carried from one execution to the next while Partner Center provisions the order: the ids of what was bought and
+ * the position in the poll schedule. The deadline counts from `checkedOutAt`, across executions.
+ */
+export const provisioningWaitSchema = z.object({
+  partnerCenterCustomerId: z.string(),
+  orderId: z.string(),
+  /** The Azure plan catalog item id the cart bought (the subscription's `offerId`). */
+  catalogItemId: z.string(),
+  checkedOutAt: z.string(),
+  /** How often the order was looked at so far: the position in the back-off schedule. */
+  polls: z.number().int().nonnegative(),
+  invitation: invitationProgressSchema.optional(),
+});
+export type ProvisioningWait = z.infer<typeof provisioningWaitSchema>;
+
 /** The orchestration input: ids and the small MCA plan, never documents. */
 export const purchaseInputSchema = z.object({
+  /** Absent: version 1 (journaled before the tag). Any number is read here, so status reads never break on it. */
+  version: z.number().int().positive().optional(),
   purchaseId: z.string(),
   customerId: z.string(),
   correlationId: z.string(),
@@ -44,13 +76,10 @@ export const purchaseInputSchema = z.object({
    * continue-as-new, so no execution's history grows with the length of the wait).
    */
   wait: z.object({ invitedAt: z.string(), remindersSent: z.number().int().nonnegative() }).optional(),
+  /** Carried while the purchase waits for Partner Center to provision the order (continue-as-new every few polls). */
+  provisioning: provisioningWaitSchema.optional(),
 });
 export type PurchaseInput = z.infer<typeof purchaseInputSchema>;
-
-export const invitationProgressSchema = z
-  .object({ email: z.string(), expiresAt: z.string(), remindersSent: z.number().int().nonnegative() })
-  .meta({ id: 'InvitationProgress' });
-export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
 
 export const placedOrderIdsSchema = z.object({
   orderId: z.string(),

@@ -18,7 +18,11 @@ import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
 import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
-import { azurePlanPurchaseOrchestration, type PurchaseInput } from './purchaseWorkflowContract';
+import {
+  azurePlanPurchaseOrchestration,
+  type PurchaseInput,
+  purchaseInputVersion,
+} from './purchaseWorkflowContract';
 
 export interface StartAzurePlanPurchaseRequest {
   customerId: string;
@@ -86,7 +90,14 @@ export async function startAzurePlanPurchase(
         if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
       }
       const mca = decideMcaPlan(customer, mcaOption, now);
-      const input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
+      const input: PurchaseInput = {
+        version: purchaseInputVersion,
+        purchaseId,
+        customerId,
+        correlationId,
+        requestedBy: request.requestedBy,
+        mca,
+      };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
       if (slot?.purchaseId === purchaseId) return { claimed: customer, input };

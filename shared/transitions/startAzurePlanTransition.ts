@@ -8,7 +8,11 @@ import { planTransition } from '../domain/rules/azurePlanTransition';
 import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { isRunning, type WorkflowClient } from '../platform/durable/workflowClient';
-import { azurePlanTransitionOrchestration, type TransitionInput } from './transitionWorkflowContract';
+import {
+  azurePlanTransitionOrchestration,
+  type TransitionInput,
+  transitionInputVersion,
+} from './transitionWorkflowContract';
 
 /** What starting a transition uses, and nothing else. */
 export interface StartAzurePlanTransitionDependencies {
@@ -72,6 +76,7 @@ export async function startAzurePlanTransition(
   );
 
   const input: TransitionInput = {
+    version: transitionInputVersion,
     transitionId,
     customerId,
     correlationId,

@@ -33,12 +33,38 @@ export const transitionFaultPoints = {
   afterSuspend: 'transition.suspendLegacySubscription.afterWrite',
 } as const;
 
+/**
+ * The shape of the orchestration input this build writes (see README, "Changing a workflow"): every new execution
+ * carries it; an input without it was journaled before the tag (version 1) and replays the decisions that build
+ * made; a version this build does not know is refused, not misread.
+ */
+export const transitionInputVersion = 2;
+export const transitionInputVersions: readonly number[] = [1, transitionInputVersion];
+
+/**
+ * Carried from one execution to the next while Partner Center runs the product upgrade: the upgrade, what moves
+ * (ids and the display name), and the position in the poll schedule. The deadline counts from `startedAt`.
+ */
+export const upgradeWaitSchema = z.object({
+  upgradeId: z.string(),
+  startedAt: z.string(),
+  polls: z.number().int().nonnegative(),
+  sources: z.array(
+    z.object({ sourceSubscriptionId: z.string(), azureSubscriptionId: z.string(), friendlyName: z.string() }),
+  ),
+});
+export type UpgradeWait = z.infer<typeof upgradeWaitSchema>;
+
 /** The orchestration input: ids only. The transition id is the instance id and holds the customer's slot. */
 export const transitionInputSchema = z.object({
+  /** Absent: version 1 (journaled before the tag). Any number is read here, so status reads never break on it. */
+  version: z.number().int().positive().optional(),
   transitionId: z.string(),
   customerId: z.string(),
   correlationId: z.string(),
   requestedBy: z.object({ userId: z.string(), name: z.string().optional() }),
+  /** Carried while the upgrade runs at Partner Center (continue-as-new every few polls). */
+  upgrade: upgradeWaitSchema.optional(),
 });
 export type TransitionInput = z.infer<typeof transitionInputSchema>;
 

@@ -4,13 +4,16 @@ import { azurePlanPurchaseOrchestrator } from '../../orchestrations/azurePlanPur
 import {
   type PartnerCenterStepResult,
   purchaseActivities,
+  type PurchaseCustomStatus,
   type PurchaseInput,
+  purchaseInputVersion,
   type PurchaseOutcome,
 } from '../../shared/purchases/purchaseWorkflowContract';
 import { type HarnessOptions, type HarnessResult, runOrchestrator } from '../support/orchestrationHarness';
 
 const a = purchaseActivities;
 const attested: PurchaseInput = {
+  version: purchaseInputVersion,
   purchaseId: 'p-1',
   customerId: 'contoso',
   correlationId: 'c-1',
@@ -178,7 +181,10 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
       200,
     );
     const carried = result.executions[1]?.continuedAsNew as PurchaseInput;
-    expect(carried.wait).toEqual({ invitedAt: '2026-01-01T00:00:00.000Z', remindersSent: 2 });
+    expect(carried).toMatchObject({
+      version: purchaseInputVersion,
+      wait: { invitedAt: '2026-01-01T00:00:00.000Z', remindersSent: 2 },
+    });
     expect(names(result).filter((name) => name === a.inviteCustomer)).toHaveLength(1);
   });
 
@@ -276,5 +282,128 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
       48 * 3_600_000,
     );
     expect(names(result)).not.toContain(a.placeOrder);
+  });
+});
+
+describe('the provisioning wait keeps every execution small', () => {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const hour = 3_600_000;
+  /** Partner Center provisions the order `after` this long on the orchestration clock. */
+  const provisionedAfter = (after: number) => ({
+    [a.readProvisioning]: (_input: unknown, call: { at: Date }) =>
+      call.at.getTime() - start >= after
+        ? done({ provisioned: true, subscriptionId: 'pc-sub-1', entitlementId: 'az-1' })
+        : done({ provisioned: false }),
+  });
+  const continued = (result: ReturnType<typeof run>) =>
+    result.executions.flatMap((execution) =>
+      execution.continuedAsNew === undefined ? [] : [execution.continuedAsNew as PurchaseInput],
+    );
+
+  it('provisioning slow for hours: completes with one order, no execution over 100 history events', () => {
+    const result = run(attested, { activities: provisionedAfter(12 * hour) });
+
+    expect(result.output).toEqual({
+      status: 'completed',
+      order: { orderId: 'pc-order-1', subscriptionId: 'pc-sub-1', entitlementId: 'az-1' },
+    });
+    expect(result.now.getTime() - start).toBeGreaterThanOrEqual(12 * hour);
+    for (const once of [a.confirmMca, a.createCart, a.checkout, a.placeOrder]) {
+      expect(names(result).filter((name) => name === once)).toHaveLength(1);
+    }
+    expect(result.calls.at(-1)?.input).toMatchObject({
+      ids: { orderId: 'pc-order-1' },
+      offerId: catalogItemId,
+    });
+    expect(result.executions.length).toBeGreaterThan(2);
+    for (const execution of result.executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+  });
+
+  it('continued executions carry ids and the schedule position, so the back-off goes on where it was', () => {
+    const result = run(attested, { activities: provisionedAfter(6 * hour) });
+
+    const carried = continued(result);
+    expect(carried[0]).toEqual({
+      ...attested,
+      provisioning: {
+        partnerCenterCustomerId: 'pc-1',
+        orderId: 'pc-order-1',
+        catalogItemId,
+        checkedOutAt: '2026-01-01T00:00:00.000Z',
+        polls: 10,
+      },
+    });
+    expect(carried.map((input) => input.provisioning?.polls)).toEqual(
+      carried.map((_, index) => 10 * (index + 1)),
+    );
+    const gaps = result.timers.map(
+      (at, index) => at.getTime() - (index === 0 ? start : result.timers[index - 1]!.getTime()),
+    );
+    const minute = 60_000;
+    expect(gaps.slice(0, 12)).toEqual(
+      [5 / 60, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 30, 30, 30].map((minutes) => minutes * minute),
+    );
+  });
+
+  it('the deadline counts from the checkout, across executions: ProvisioningTimedOut after 48 hours', () => {
+    const result = run(attested, {
+      activities: { [a.readProvisioning]: () => done({ provisioned: false }) },
+    });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'ProvisioningTimedOut' } });
+    expect(result.executions.length).toBeGreaterThan(5);
+    const waited = result.now.getTime() - start;
+    expect(waited).toBeLessThanOrEqual(48 * hour);
+    expect(waited).toBeGreaterThan(47 * hour);
+    expect(names(result)).not.toContain(a.placeOrder);
+    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    for (const execution of result.executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+  });
+
+  it('the status stays provisioning in every continued execution, from before its first step, invitation kept', () => {
+    let signed = false;
+    const result = run(invited, {
+      activities: {
+        [a.readSignature]: () => (signed ? 'accepted' : 'waiting'),
+        ...provisionedAfter(30 * hour),
+      },
+      race: () => {
+        signed = true;
+        return { winner: 'event', name: 'McaAccepted' };
+      },
+    });
+
+    expect(result.output).toMatchObject({
+      status: 'completed',
+      invitation: { email: 'ada@contoso.example' },
+    });
+    const waiting = result.executions.filter((execution) => execution.calls[0]?.name === a.readProvisioning);
+    expect(waiting.length).toBeGreaterThan(2);
+    for (const execution of waiting) {
+      const first = execution.calls[0]?.customStatus as PurchaseCustomStatus;
+      expect(first).toMatchObject({
+        step: 'provisioning',
+        mcaMethod: 'invite',
+        invitation: { email: 'ada@contoso.example' },
+      });
+      expect(
+        execution.customStatuses
+          .slice(0, -1)
+          .every((status) => (status as PurchaseCustomStatus).step === 'provisioning'),
+      ).toBe(true);
+    }
+  });
+
+  it('an execution journaled before the version tag replays as it was written: it polls in one history', () => {
+    const { version: _version, ...journaled } = attested;
+    const result = run(journaled, { activities: provisionedAfter(6 * hour) });
+
+    expect(result.output).toMatchObject({ status: 'completed' });
+    expect(result.executions).toHaveLength(1);
+    expect(names(result).filter((name) => name === a.readProvisioning).length).toBeGreaterThan(10);
+  });
+
+  it('an input version this build does not know is refused with the reason, not misread', () => {
+    expect(() => run({ ...attested, version: purchaseInputVersion + 1 })).toThrow(/workflow input version 3/);
   });
 });

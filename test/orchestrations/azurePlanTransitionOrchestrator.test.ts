@@ -2,44 +2,66 @@ import { describe, expect, it } from 'vitest';
 
 import { azurePlanTransitionOrchestrator } from '../../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
 import { type TransitionProgress } from '../../shared/domain/rules/azurePlanTransition';
-import { transitionActivities, upgradePolling } from '../../shared/transitions/transitionWorkflowContract';
-import { runOrchestrator, type Scheduled } from '../support/orchestrationHarness';
+import {
+  transitionActivities,
+  type TransitionInput,
+  transitionInputVersion,
+  upgradePolling,
+} from '../../shared/transitions/transitionWorkflowContract';
+import { type HarnessResult, runOrchestrator, type Scheduled } from '../support/orchestrationHarness';
 
 const startTime = new Date('2026-03-01T10:00:00.000Z');
 
+const transitionInput: TransitionInput = {
+  version: transitionInputVersion,
+  transitionId: 'transition-1',
+  customerId: 'contoso',
+  correlationId: 'corr-1',
+  requestedBy: { userId: 'user-1' },
+};
+
 /**
- * Replays the orchestrator on the shared harness: every activity is answered from a script, and the orchestration
- * clock moves only when a timer fires. `history` is what the orchestrator scheduled, in order.
+ * Replays the orchestrator on the shared harness, execution after execution until one does not continue as new:
+ * every activity is answered from a script, and the orchestration clock moves only when a timer fires. `history`
+ * is what the orchestrator scheduled, in order, across executions.
  */
-function replay(answer: (task: Scheduled) => unknown) {
+function replay(answer: (task: Scheduled) => unknown, input: TransitionInput = transitionInput) {
   const activities = Object.fromEntries(
     Object.values(transitionActivities).map((name) => [
       name,
       (input: unknown) => answer({ kind: 'activity', name, input }),
     ]),
   );
-  const result = runOrchestrator(azurePlanTransitionOrchestrator, {
-    input: {
-      transitionId: 'transition-1',
-      customerId: 'contoso',
-      correlationId: 'corr-1',
-      requestedBy: { userId: 'user-1' },
-    },
-    instanceId: 'transition-1',
-    startTime,
-    activities,
-    maxSteps: 2000,
-  });
+  const executions: HarnessResult[] = [];
+  let next: unknown = input;
+  let now = startTime;
+  for (;;) {
+    const execution = runOrchestrator(azurePlanTransitionOrchestrator, {
+      input: next,
+      instanceId: 'transition-1',
+      startTime: now,
+      activities,
+      maxSteps: 2000,
+    });
+    executions.push(execution);
+    now = execution.now;
+    if (execution.continuedAsNew === undefined) break;
+    if (executions.length > 500) throw new Error('too many executions');
+    next = execution.continuedAsNew;
+  }
+  const timers = executions.flatMap((execution) => execution.timers);
   // Every timer is due after the clock it was created at (the clock moves only when a timer fires).
-  let now = startTime.getTime();
-  for (const fireAt of result.timers) {
-    expect(fireAt.getTime()).toBeGreaterThan(now);
-    now = fireAt.getTime();
+  let clock = startTime.getTime();
+  for (const fireAt of timers) {
+    expect(fireAt.getTime()).toBeGreaterThan(clock);
+    clock = fireAt.getTime();
   }
   return {
-    output: result.output as TransitionProgress,
-    history: result.scheduled,
-    statuses: result.customStatuses,
+    output: executions.at(-1)!.output as TransitionProgress,
+    history: executions.flatMap((execution) => execution.scheduled),
+    statuses: executions.flatMap((execution) => execution.customStatuses),
+    executions,
+    now,
   };
 }
 
@@ -156,5 +178,66 @@ describe('the transition orchestrator (replayed)', () => {
     expect(output.error?.code).toBe('PartnerCenterUnavailable');
     expect(names(history)).not.toContain('recordUpgrade');
     expect(names(history).at(-1)).toBe('releaseSlot');
+  });
+
+  it('a long upgrade continues as new every few polls: the status stays placingOrder, no execution over 100 history events', () => {
+    const { output, executions, history } = replay(happyPath({ statusPolls: 100 }));
+
+    expect(output.status).toBe('completed');
+    expect(executions.length).toBeGreaterThan(5);
+    for (const execution of executions) {
+      expect(execution.historyEvents).toBeLessThanOrEqual(100);
+    }
+    for (const execution of executions.slice(1)) {
+      expect(execution.calls[0]).toMatchObject({
+        name: transitionActivities.readUpgradeStatus,
+        customStatus: { status: 'placingOrder', lineItems: [{ status: 'pending' }, { status: 'pending' }] },
+      });
+    }
+    const continuedStatuses = executions.slice(1).flatMap((execution) => execution.customStatuses);
+    expect(continuedStatuses).not.toContainEqual(expect.objectContaining({ status: 'validating' }));
+    expect(executions[1]?.calls).not.toContainEqual(
+      expect.objectContaining({ name: transitionActivities.planTransition }),
+    );
+    const once = (name: string) => history.filter((task) => task.kind === 'activity' && task.name === name);
+    expect(once(transitionActivities.planTransition)).toHaveLength(1);
+    expect(once(transitionActivities.startUpgrade)).toHaveLength(1);
+    expect(once(transitionActivities.recordUpgrade)).toMatchObject([
+      { input: { upgradeId: 'upgrade-1', sources } },
+    ]);
+    const timers = history.filter((task) => task.kind === 'timer');
+    const gaps = timers.map(
+      (timer, index) =>
+        timer.fireAt.getTime() - (index === 0 ? startTime.getTime() : timers[index - 1]!.fireAt.getTime()),
+    );
+    // The back-off goes on across executions: 30 s doubling to 10 minutes, never restarting at 30 s.
+    expect(gaps.slice(0, 7)).toEqual([0.5, 1, 2, 4, 8, 10, 10].map((minutes) => minutes * 60_000));
+    expect(Math.min(...gaps.slice(6))).toBe(upgradePolling.maxDelayMs);
+  });
+
+  it('the deadline counts from the start of the upgrade, across executions', () => {
+    const { output, executions, now } = replay((task) => {
+      if (task.kind === 'activity' && task.name === transitionActivities.readUpgradeStatus) {
+        return { outcome: 'inProgress' };
+      }
+      return happyPath()(task);
+    });
+    expect(output.error?.code).toBe('PartnerCenterUnavailable');
+    expect(executions.length).toBeGreaterThan(20);
+    expect(now.getTime() - startTime.getTime()).toBe(upgradePolling.deadlineMs);
+    for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+  });
+
+  it('an execution journaled before the version tag replays as it was written: it polls in one history', () => {
+    const { version: _version, ...journaled } = transitionInput;
+    const { output, executions } = replay(happyPath({ statusPolls: 30 }), journaled);
+    expect(output.status).toBe('completed');
+    expect(executions).toHaveLength(1);
+  });
+
+  it('an input version this build does not know is refused with the reason, not misread', () => {
+    expect(() => replay(happyPath(), { ...transitionInput, version: transitionInputVersion + 1 })).toThrow(
+      /workflow input version 3/,
+    );
   });
 });

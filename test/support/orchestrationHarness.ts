@@ -23,6 +23,8 @@ export interface ActivityCall {
   input: unknown;
   /** The orchestration time when it was scheduled. */
   at: Date;
+  /** The custom status set before it was scheduled (what a status read would show meanwhile). */
+  customStatus: unknown;
 }
 
 export interface RaceView {
@@ -122,7 +124,12 @@ export function runOrchestrator(orchestrator: OrchestrationHandler, options: Har
     if (steps > maxSteps) throw new Error(`the orchestrator did not finish within ${maxSteps} steps`);
     const yielded = next.value as FakeTask;
     if (yielded.kind === 'activity') {
-      const call = { name: yielded.name as string, input: yielded.input, at: now };
+      const call = {
+        name: yielded.name as string,
+        input: yielded.input,
+        at: now,
+        customStatus: customStatuses.at(-1),
+      };
       calls.push(call);
       scheduled.push({ kind: 'activity', name: call.name, input: call.input });
       historyEvents += 2 + 2; // TaskScheduled + TaskCompleted, and an OrchestratorStarted/Completed episode
