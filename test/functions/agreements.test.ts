@@ -7,8 +7,8 @@ import { newDirectAcceptance } from '../../shared/domain/rules/mcaAgreement';
 import { aContact, aCustomer, globalAdmin, salesAgent } from '../support/fixtures';
 import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
 import {
-  aThrottle,
   anOutage,
+  aThrottle,
   createInMemoryPartnerCenterAgreements,
   inMemoryMcaTemplateId,
 } from '../support/inMemory/inMemoryPartnerCenterAgreements';
