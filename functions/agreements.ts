@@ -1,15 +1,10 @@
 import { z } from 'zod';
 
+import { attestAgreement } from '../shared/agreements/attestAgreement';
+import { listAgreements } from '../shared/agreements/listAgreements';
 import { collectionSchema, toCollection } from '../shared/domain/api/collection';
 import { mcaAgreement } from '../shared/domain/documents/documents';
-import { AppError } from '../shared/domain/errors';
-import {
-  agreementSchema,
-  assertDateAgreedNotInFuture,
-  attestationRequestSchema,
-  newPartnerAttestation,
-  toAgreement,
-} from '../shared/domain/rules/mcaAgreement';
+import { agreementSchema, attestationRequestSchema, toAgreement } from '../shared/domain/rules/mcaAgreement';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
@@ -23,8 +18,12 @@ export const attestAgreementEndpoint = endpoint({
   description:
     'Records who at the customer accepted and when (never in the future); `userId` is the signed-in partner ' +
     'user. The same contact again is 409 AgreementAlreadyExists (Partner Center 600061); a changed contact is a ' +
-    'valid re-attestation. An indirect reseller cannot attest (its indirect provider must). A purchase of the ' +
-    'customer that waits for a signature goes on at once.',
+    'valid re-attestation. An indirect reseller cannot attest (its indirect provider must). The attestation is ' +
+    'posted to Partner Center at once (the MCA template from its metadata, `dateAgreed` as midnight UTC of the ' +
+    'day; a customer not yet in Partner Center is linked or created there first), then recorded. Repeating a ' +
+    'request whose answer was lost is safe: it ends with one agreement. When Partner Center cannot be reached ' +
+    'nothing is recorded: 503 with Retry-After. A purchase of the customer that waits for a signature goes on ' +
+    'at once.',
   tags: ['Agreements'],
   access: { action: 'attestMca' },
   params: customerParams,
@@ -32,44 +31,36 @@ export const attestAgreementEndpoint = endpoint({
   idempotent: true,
   durableClient: true,
   responses: { 201: { description: 'The agreement was recorded.', schema: agreementSchema } },
-  errors: ['CustomerNotFound', 'ResellerCannotAttest', 'AgreementAlreadyExists'],
+  errors: [
+    'CustomerNotFound',
+    'ResellerCannotAttest',
+    'AgreementAlreadyExists',
+    'ConcurrentUpdate',
+    'PartnerCenterRejected',
+    'PartnerCenterUnavailable',
+    'PartnerCenterConsentRequired',
+  ],
   handler: async ({ params, body, caller, correlationId, services, workflows, context }) => {
-    const { customers, agreements } = services.repositories;
-    const customer = await customers.get(params.customerId);
-    if (customer === undefined) {
-      throw new AppError('CustomerNotFound', `There is no customer ${params.customerId}.`);
-    }
-    if (customer.relationship === 'indirectReseller') {
-      throw new AppError(
-        'ResellerCannotAttest',
-        `Customer ${customer.customerId} is served by an indirect reseller; its indirect provider must confirm the acceptance.`,
-      );
-    }
-    const now = services.clock.now();
-    assertDateAgreedNotInFuture(body.dateAgreed, now, '/dateAgreed');
-
-    const created = await agreements.create(
-      newPartnerAttestation({
-        customerId: customer.customerId,
+    const { agreement, activePurchaseId } = await attestAgreement(
+      {
+        customers: services.repositories.customers,
+        agreements: services.repositories.agreements,
+        partnerCenter: services.microsoft.partnerCenter,
+        clock: services.clock,
+      },
+      {
+        customerId: params.customerId,
         primaryContact: body.primaryContact,
         dateAgreed: body.dateAgreed,
         userId: caller.userId,
         correlationId,
-        now,
-      }),
+      },
     );
-    if (created === 'exists') {
-      throw new AppError(
-        'AgreementAlreadyExists',
-        'A partner-confirmed agreement with this contact already exists; change the contact to attest again.',
-      );
-    }
-    const updated = await customers.recordMcaAcceptance(created, { now, correlationId });
-    await continueWaitingPurchase(workflows, updated?.activePurchase?.purchaseId, created, context);
+    await continueWaitingPurchase(workflows, activePurchaseId, agreement, context);
     return {
       status: 201,
-      body: toAgreement(created),
-      headers: { location: `/api/customers/${customer.customerId}/agreements` },
+      body: toAgreement(agreement),
+      headers: { location: `/api/customers/${agreement.customerId}/agreements` },
     };
   },
 });
@@ -80,7 +71,13 @@ export const listAgreementsEndpoint = endpoint({
   route: 'customers/{customerId}/agreements',
   summary: "Lists the customer's agreements.",
   description:
-    'The Microsoft Customer Agreement acceptances recorded for the customer, whether attested by the partner or accepted by the customer through an invitation. Filter with `agreementType`.',
+    "The customer's Microsoft Customer Agreement acceptances as Partner Center holds them, each joined with the " +
+    "service's record of it (`method`, `userId` of the partner user, our `id`); an agreement attested outside " +
+    'the service has `userId` `partnerCenter`. Acceptances the service recorded that Partner Center does not ' +
+    'hold yet (an invitation accepted through our link, posted by the purchase) are listed too; a customer not ' +
+    "yet linked to Partner Center lists the service's records. A customer's direct signature at Microsoft has " +
+    'no agreement record (see `mcaAccepted` of the customer). Partner Center unreachable: 503 with Retry-After. ' +
+    'Filter with `agreementType`.',
   tags: ['Agreements'],
   access: { action: 'read' },
   params: customerParams,
@@ -96,14 +93,23 @@ export const listAgreementsEndpoint = endpoint({
   responses: {
     200: { description: 'The agreements.', schema: collectionSchema(agreementSchema, 'AgreementCollection') },
   },
-  errors: ['CustomerNotFound'],
-  handler: async ({ params, query, services }) => {
-    const customer = await services.repositories.customers.get(params.customerId);
-    if (customer === undefined) {
-      throw new AppError('CustomerNotFound', `There is no customer ${params.customerId}.`);
-    }
-    const type = query.agreementType ?? mcaAgreement.type;
-    const agreements = await services.repositories.agreements.list(customer.customerId, type);
-    return { status: 200, body: toCollection(agreements.map(toAgreement)) };
+  errors: [
+    'CustomerNotFound',
+    'PartnerCenterRejected',
+    'PartnerCenterUnavailable',
+    'PartnerCenterConsentRequired',
+  ],
+  handler: async ({ params, query, services, correlationId }) => {
+    const agreements = await listAgreements(
+      {
+        customers: services.repositories.customers,
+        agreements: services.repositories.agreements,
+        partnerCenter: services.microsoft.partnerCenter,
+      },
+      params.customerId,
+      query.agreementType ?? mcaAgreement.type,
+      correlationId,
+    );
+    return { status: 200, body: toCollection(agreements) };
   },
 });

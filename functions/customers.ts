@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
+import { readCustomer } from '../shared/customers/readCustomer';
 import { registerCustomer } from '../shared/customers/registerCustomer';
-import { customerRequestSchema, customerSchema, toCustomer } from '../shared/domain/api/customer';
-import { AppError } from '../shared/domain/errors';
+import { customerRequestSchema, customerSchema } from '../shared/domain/api/customer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
 const customerParams = z.strictObject({ customerId: idParameter });
@@ -51,17 +51,28 @@ export const getCustomerEndpoint = endpoint({
   route: 'customers/{customerId}',
   summary: 'Reads a customer, with whether it accepted the MCA and its Azure plan.',
   description:
-    'The customer as registered, plus `mcaAccepted` (whether an MCA acceptance is on record) and `azurePlan` (the Azure plan subscription and its status, or null).',
+    'The customer as registered, plus `mcaAccepted` and `azurePlan` (the Azure plan subscription and its status, ' +
+    'or null). `mcaAccepted` is true when the service recorded the acceptance, else when Partner Center holds an ' +
+    'MCA agreement for the customer or reports that the customer signed it directly (then it is recorded, so ' +
+    'purchases see it). When Partner Center cannot be reached the read does not fail: `mcaAccepted` is then what ' +
+    'the service recorded.',
   tags: ['Customers'],
   access: { action: 'read' },
   params: customerParams,
   responses: { 200: { description: 'The customer.', schema: customerSchema } },
   errors: ['CustomerNotFound'],
-  handler: async ({ params, services }) => {
-    const customer = await services.repositories.customers.get(params.customerId);
-    if (customer === undefined) {
-      throw new AppError('CustomerNotFound', `There is no customer ${params.customerId}.`);
-    }
-    return { status: 200, body: toCustomer(customer) };
+  handler: async ({ params, services, correlationId, context }) => {
+    const customer = await readCustomer(
+      {
+        customers: services.repositories.customers,
+        agreements: services.repositories.agreements,
+        partnerCenter: services.microsoft.partnerCenter,
+        clock: services.clock,
+        log: context,
+      },
+      params.customerId,
+      correlationId,
+    );
+    return { status: 200, body: customer };
   },
 });

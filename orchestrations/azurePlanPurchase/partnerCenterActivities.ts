@@ -2,10 +2,12 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
+import { currentMcaTemplateId } from '../../shared/agreements/mcaTemplate';
 import { partnerCenterActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
 import { AppError } from '../../shared/domain/errors';
+import { partnerCenterDateAgreed } from '../../shared/domain/rules/mcaAgreement';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import {
   type AzureEntitlementsPort,
@@ -43,9 +45,6 @@ export interface PartnerCenterActivityDependencies {
   invitationTokenSecret: string;
 }
 
-// The MCA template changes rarely: one metadata read per process, not one per purchase.
-let mcaTemplateId: Promise<string> | undefined;
-
 /**
  * Runs a step and turns Partner Center's answer into a value the orchestrator acts on. An outage is thrown, so
  * the activity retry policy repeats the step (same step key); everything else is a value.
@@ -78,9 +77,6 @@ async function asStep<T>(
     throw error;
   }
 }
-
-/** Midnight UTC of the day, as Partner Center wants `dateAgreed` (a time later today would be "in the future"). */
-const dayOf = (date: string): string => `${date.slice(0, 10)}T00:00:00Z`;
 
 export function createPartnerCenterActivities({
   customers,
@@ -167,14 +163,14 @@ export function createPartnerCenterActivities({
             `Customer ${input.customerId} has not accepted the Microsoft Customer Agreement.`,
           );
         }
-        mcaTemplateId ??= partnerCenter.getMcaMetadata(context).then((metadata) => metadata.templateId);
-        const templateId = await mcaTemplateId.catch((error: unknown) => {
-          mcaTemplateId = undefined;
-          throw error;
-        });
+        const templateId = await currentMcaTemplateId(partnerCenter, context);
         await partnerCenter.createAttestation(
           pcId,
-          { templateId, dateAgreed: dayOf(acceptance.dateAgreed), primaryContact: acceptance.primaryContact },
+          {
+            templateId,
+            dateAgreed: partnerCenterDateAgreed(acceptance.dateAgreed),
+            primaryContact: acceptance.primaryContact,
+          },
           { ...context, stepKey: `purchase:${input.purchaseId}:attest` },
         );
         log.log(`confirmMca purchaseId=${input.purchaseId} attested correlationId=${input.correlationId}`);

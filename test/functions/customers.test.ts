@@ -1,11 +1,19 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { getCustomerEndpoint, putCustomerEndpoint } from '../../functions/customers';
+import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
-import { aCustomerRequest, salesAgent } from '../support/fixtures';
+import { aContact, aCustomer, aCustomerRequest, salesAgent } from '../support/fixtures';
 import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import {
+  anOutage,
+  createInMemoryPartnerCenterAgreements,
+} from '../support/inMemory/inMemoryPartnerCenterAgreements';
 import { createInMemoryPartnerCenterCustomers } from '../support/inMemory/inMemoryPartnerCenterCustomers';
-import { createInMemoryCustomerRepository } from '../support/inMemory/inMemoryRepositories';
+import {
+  createInMemoryAgreementRepository,
+  createInMemoryCustomerRepository,
+} from '../support/inMemory/inMemoryRepositories';
 
 vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
   ...(await importOriginal<object>()),
@@ -13,12 +21,19 @@ vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
 }));
 
 let customers: CustomerRepository;
+let agreements: AgreementRepository;
 let partnerCenter: ReturnType<typeof createInMemoryPartnerCenterCustomers>;
+let mca: ReturnType<typeof createInMemoryPartnerCenterAgreements>;
 
 beforeEach(() => {
   customers = createInMemoryCustomerRepository();
+  agreements = createInMemoryAgreementRepository();
   partnerCenter = createInMemoryPartnerCenterCustomers();
-  useServices({ repositories: { customers }, microsoft: { partnerCenter } });
+  mca = createInMemoryPartnerCenterAgreements();
+  useServices({
+    repositories: { customers, agreements },
+    microsoft: { partnerCenter: { ...partnerCenter, ...mca } },
+  });
 });
 
 async function put(customerId: string, body: unknown, as: typeof salesAgent | null = salesAgent) {
@@ -90,5 +105,48 @@ describe('GET /api/customers/{customerId} (handler)', () => {
 
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: 'CustomerNotFound' });
+  });
+
+  async function read(customerId: string) {
+    return callHandler(
+      getCustomerEndpoint,
+      await anHttpRequest('GET', `/api/customers/${customerId}`, { as: salesAgent, params: { customerId } }),
+    );
+  }
+
+  it('says mcaAccepted when Partner Center holds an MCA agreement, and records it for later reads', async () => {
+    await customers.create(aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: 'pc-contoso' }));
+    mca.holdAttestedElsewhere('pc-contoso', { primaryContact: aContact, dateAgreed: '2026-01-05T00:00:00' });
+
+    expect(await read('contoso')).toMatchObject({ status: 200, body: { mcaAccepted: true } });
+    const [recorded] = await agreements.list('contoso');
+    expect(recorded).toMatchObject({ primaryContact: aContact, dateAgreed: '2026-01-05T00:00:00.000Z' });
+    expect((await customers.get('contoso'))?.mca).toMatchObject({
+      accepted: true,
+      agreementId: recorded?.id,
+    });
+
+    const asked = mca.calls.list;
+    expect(await read('contoso')).toMatchObject({ body: { mcaAccepted: true } });
+    expect(mca.calls.list).toBe(asked);
+  });
+
+  it('says mcaAccepted when the customer signed directly with Microsoft, and records it', async () => {
+    await customers.create(aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: 'pc-contoso' }));
+    expect(await read('contoso')).toMatchObject({ body: { mcaAccepted: false } });
+
+    mca.signDirectly('pc-contoso');
+
+    expect(await read('contoso')).toMatchObject({ status: 200, body: { mcaAccepted: true } });
+    expect((await customers.get('contoso'))?.mca.accepted).toBe(true);
+  });
+
+  it('answers from our record when Partner Center cannot be reached, without failing the read', async () => {
+    await customers.create(aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: 'pc-contoso' }));
+    mca.signDirectly('pc-contoso');
+    mca.failWith(anOutage);
+
+    expect(await read('contoso')).toMatchObject({ status: 200, body: { mcaAccepted: false } });
+    expect((await customers.get('contoso'))?.mca.accepted).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { storedDocumentCounts } from '../support/customerJourney';
 import { startService, type TestService } from '../support/service';
-import { aContact, anAttestation, purchaseScenario } from './purchaseScenario';
+import { aContact, anAttestation, purchaseScenario, salesAgent } from './purchaseScenario';
 
 // Full stack through the gateways and the simulators, with their fault injection; the workflow's branches are
 // covered by the replay tests (test/orchestrations/), so these are few and about what needs the real stack.
@@ -66,6 +66,27 @@ describe('a purchase through Partner Center (simulated), with faults', () => {
     const purchase = await scenario.settledPurchase(purchaseId);
     await expectBoughtOnceAtPartnerCenter(customerId, purchase);
     expect(purchase.subscription?.offerId).toMatch(/^DZH318Z0BPS6:0001:.+/);
+  });
+
+  it('posts an attestation to Partner Center at once (once, though its answer was lost), and sees a direct signature', async () => {
+    service.partnerCenter.injectFault({
+      route: 'POST /v1/customers/{customerId}/agreements',
+      kind: 'dropAfterCommit',
+    });
+    const attested = await scenario.aRegisteredCustomer();
+    const posted = await service.call('POST', `/api/customers/${attested}/agreements`, {
+      as: salesAgent,
+      body: { type: 'MicrosoftCustomerAgreement', primaryContact: aContact, dateAgreed: '2026-01-05' },
+    });
+    expect(posted.status).toBe(201);
+    expect(service.partnerCenter.agreementsOf(await partnerCenterIdOf(attested))).toEqual([
+      expect.objectContaining({ type: 'MicrosoftCustomerAgreement', primaryContact: aContact }),
+    ]);
+
+    const signer = await scenario.aRegisteredCustomer();
+    expect((await scenario.customer(signer)).mcaAccepted).toBe(false);
+    service.partnerCenter.setDirectSigned(await partnerCenterIdOf(signer), true);
+    expect((await scenario.customer(signer)).mcaAccepted).toBe(true);
   });
 
   it('rides out a 429 storm on durable timers, buying once per customer', async () => {

@@ -15,6 +15,7 @@ import {
 import { errorA, invalidInput, invalidToken, json, type SimResponse, tooManyRequests } from './responses';
 import { openState } from './state';
 import { createThrottle, publishedThrottleRules, type ThrottleRule, throttleRuleSchema } from './throttling';
+import { agreementView } from './views';
 
 export const PARTNER_CENTER_AUDIENCE = 'https://api.partnercenter.microsoft.com';
 
@@ -77,6 +78,8 @@ export interface PartnerCenterControls {
     input?: { id?: string; friendlyName?: string },
   ): { ok: true; entitlement: Record<string, unknown> } | { ok: false; status: number; body: unknown };
   findAzurePlan(customerId: string): { subscriptionId: string; status: string } | undefined;
+  /** The customer's agreements of every type, as the create call answers them (with `userId`). */
+  agreementsOf(customerId: string): Record<string, unknown>[];
   seedLegacySubscription(
     customerId: string,
     input?: { azureSubscriptionId?: string; azureSubscriptionStatus?: 'active' | 'suspended' },
@@ -181,6 +184,11 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
       model.settle(now());
       return model.findAzurePlan(customerId);
     },
+    agreementsOf: (customerId) =>
+      state
+        .all('agreements')
+        .filter((agreement) => agreement.customerId === customerId)
+        .map((agreement) => agreementView(agreement, true)),
     seedLegacySubscription: (customerId, legacy = {}) =>
       model.seedLegacySubscription(customerId, legacy, now()),
     injectFault: (fault) => faults.push(faultSchema.parse(fault)),

@@ -102,6 +102,15 @@ export const agreementDocumentSchema = z.object({
   method: z.enum(['partnerAttestation', 'customerDirectAcceptance']),
   agreementLink: z.string().optional(),
   createdAt: isoDateTime,
+  /** What Partner Center answered when the agreement was posted there (or where it was found), when it was. */
+  partnerCenter: z
+    .object({
+      customerId: z.string(),
+      templateId: z.string(),
+      dateAgreed: z.string(),
+      userId: z.string().nullish(),
+    })
+    .optional(),
 });
 export type AgreementDocument = z.infer<typeof agreementDocumentSchema>;
 

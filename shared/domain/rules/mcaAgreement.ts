@@ -143,3 +143,126 @@ export function newDirectAcceptance(facts: AgreementFacts & { invitationId: stri
 export function mcaSummaryOf(agreement: Pick<AgreementDocument, 'id' | 'dateAgreed'>) {
   return { accepted: true, agreementId: agreement.id, dateAgreed: agreement.dateAgreed };
 }
+
+/**
+ * A date-time as UTC ISO. Partner Center writes `dateAgreed` without an offset (`2019-08-26T00:00:00`), meaning
+ * UTC; reading it as local time would move it to another day on a machine east or west of Greenwich.
+ */
+export function utcDateTimeOf(value: string): string {
+  const withZone =
+    value.length === 10 ? `${value}T00:00:00Z` : /(?:[zZ]|[+-]\d\d:?\d\d)$/.test(value) ? value : `${value}Z`;
+  const parsed = new Date(withZone);
+  return Number.isNaN(parsed.getTime()) ? value : parsed.toISOString();
+}
+
+/** Midnight UTC of the acceptance day, as Partner Center wants `dateAgreed` (later today is "in the future"). */
+export function partnerCenterDateAgreed(dateAgreed: string): string {
+  return `${utcDateTimeOf(dateAgreed).slice(0, 10)}T00:00:00Z`;
+}
+
+/** An agreement as Partner Center lists it (`GET /v1/customers/{id}/agreements`). */
+export interface PartnerCenterAgreementFacts {
+  primaryContact: { firstName: string; lastName: string; email: string; phoneNumber?: string | undefined };
+  templateId: string;
+  dateAgreed: string;
+  type: string;
+  userId?: string | null | undefined;
+  agreementLink?: string | undefined;
+}
+
+/**
+ * Partner Center gives agreements no id, so one of ours and one of theirs are the same acceptance when the same
+ * person agreed on the same day (Partner Center keeps the day only; it may change the contact's letter case).
+ */
+export function isSameAcceptance(
+  ours: Pick<AgreementDocument, 'primaryContact' | 'dateAgreed'>,
+  theirs: Pick<PartnerCenterAgreementFacts, 'primaryContact' | 'dateAgreed'>,
+): boolean {
+  return (
+    normaliseContact(ours.primaryContact) === normaliseContact(theirs.primaryContact) &&
+    utcDateTimeOf(ours.dateAgreed).slice(0, 10) === utcDateTimeOf(theirs.dateAgreed).slice(0, 10)
+  );
+}
+
+/** Shown as `userId` of an agreement Partner Center holds but the service did not record (no partner user known). */
+export const attestedOutsideTheService = 'partnerCenter';
+
+/**
+ * Our record of an agreement found at Partner Center (attested elsewhere, e.g. in the Partner Center portal): a
+ * partner attestation, keyed by the contact like ours, so attesting the same contact later is a conflict.
+ */
+export function agreementFoundAtPartnerCenter(
+  facts: { customerId: string; partnerCenterCustomerId: string; correlationId: string; now: Date },
+  agreement: PartnerCenterAgreementFacts,
+): AgreementDocument {
+  const primaryContact = contactOf(agreement.primaryContact);
+  return {
+    id: partnerAttestationId(primaryContact),
+    customerId: facts.customerId,
+    docType: 'agreement',
+    type: mcaAgreement.type,
+    templateId: agreement.templateId,
+    dateAgreed: utcDateTimeOf(agreement.dateAgreed),
+    primaryContact,
+    userId: agreement.userId ?? attestedOutsideTheService,
+    method: 'partnerAttestation',
+    agreementLink: agreement.agreementLink ?? mcaAgreementLink,
+    createdAt: facts.now.toISOString(),
+    correlationId: facts.correlationId,
+    partnerCenter: partnerCenterPartOf(facts.partnerCenterCustomerId, agreement),
+  };
+}
+
+/** What the agreement document keeps of Partner Center's answer. */
+export function partnerCenterPartOf(
+  partnerCenterCustomerId: string,
+  agreement: PartnerCenterAgreementFacts,
+): NonNullable<AgreementDocument['partnerCenter']> {
+  return {
+    customerId: partnerCenterCustomerId,
+    templateId: agreement.templateId,
+    dateAgreed: agreement.dateAgreed,
+    ...(agreement.userId ? { userId: agreement.userId } : {}),
+  };
+}
+
+function contactOf(contact: PartnerCenterAgreementFacts['primaryContact']): Contact {
+  return {
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    email: contact.email,
+    ...(contact.phoneNumber ? { phoneNumber: contact.phoneNumber } : {}),
+  };
+}
+
+/** Facts of a record that is only shown, never stored. */
+const unrecorded = { customerId: '', partnerCenterCustomerId: '', correlationId: '', now: new Date(0) };
+
+/**
+ * The customer's agreements: Partner Center's, each shown with our record of it when we have one (how it was
+ * given, by whom, our id), then our records Partner Center does not hold (yet: an invitation accepted through the
+ * service's link is posted there by the purchase's next step). Oldest acceptance first.
+ */
+export function joinAgreements(
+  ours: readonly AgreementDocument[],
+  atPartnerCenter: readonly PartnerCenterAgreementFacts[],
+): Agreement[] {
+  const unmatched = [...ours];
+  const matched: Agreement[] = [];
+  const foundOnlyThere: Agreement[] = [];
+  for (const theirs of atPartnerCenter.filter((agreement) => agreement.type === mcaAgreement.type)) {
+    const index = unmatched.findIndex((record) => isSameAcceptance(record, theirs));
+    const [record] = index >= 0 ? unmatched.splice(index, 1) : [];
+    if (record) matched.push(toAgreement(record));
+    else foundOnlyThere.push(toAgreement(agreementFoundAtPartnerCenter(unrecorded, theirs)));
+  }
+  const joined = [...matched, ...unmatched.map(toAgreement)];
+  const ids = new Set(joined.map((agreement) => agreement.id));
+  for (const agreement of foundOnlyThere) {
+    // The same contact may have agreed on two days: the day keeps the ids apart.
+    const id = ids.has(agreement.id) ? `${agreement.id}-${agreement.dateAgreed.slice(0, 10)}` : agreement.id;
+    ids.add(id);
+    joined.push({ ...agreement, id });
+  }
+  return joined.sort((a, b) => a.dateAgreed.localeCompare(b.dateAgreed));
+}

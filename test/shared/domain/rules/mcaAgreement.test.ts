@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   attestationRequestSchema,
   dateAgreedSchema,
+  isSameAcceptance,
   partnerAttestationId,
+  partnerCenterDateAgreed,
+  utcDateTimeOf,
 } from '../../../../shared/domain/rules/mcaAgreement';
 
 const aContact = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.example' };
@@ -34,5 +37,20 @@ describe('MCA agreements', () => {
       false,
     );
     expect(attestationRequestSchema.safeParse({ ...valid, userId: 'someone-else' }).success).toBe(false);
+  });
+
+  it('reads Partner Center’s dateAgreed without an offset as UTC, and sends midnight UTC of the day', () => {
+    expect(utcDateTimeOf('2019-08-26T00:00:00')).toBe('2019-08-26T00:00:00.000Z');
+    expect(utcDateTimeOf('2026-02-01T01:00:00+02:00')).toBe('2026-01-31T23:00:00.000Z');
+    expect(partnerCenterDateAgreed('2026-02-01T01:00:00+02:00')).toBe('2026-01-31T00:00:00Z');
+  });
+
+  it('takes ours and Partner Center’s agreement as one acceptance when the same person agreed the same day', () => {
+    const ours = { primaryContact: aContact, dateAgreed: '2026-02-01T10:00:00.000Z' };
+    const shouted = { ...aContact, email: aContact.email.toUpperCase() };
+    expect(isSameAcceptance(ours, { primaryContact: shouted, dateAgreed: '2026-02-01T00:00:00' })).toBe(true);
+    expect(isSameAcceptance(ours, { primaryContact: aContact, dateAgreed: '2026-02-02T00:00:00' })).toBe(
+      false,
+    );
   });
 });
