@@ -7,6 +7,7 @@ import {
 } from '../../../orchestrations/azurePlanPurchase/partnerCenterActivities';
 import { attestAgreement } from '../../../shared/agreements/attestAgreement';
 import { newDirectAcceptance } from '../../../shared/domain/rules/mcaAgreement';
+import { createInvitationAcceptance } from '../../../shared/invitations/invitationAcceptance';
 import { aContact, aCustomer } from '../../support/fixtures';
 import { createInMemoryPartnerCenterAgreements } from '../../support/inMemory/inMemoryPartnerCenterAgreements';
 import { createInMemoryPartnerCenterCustomers } from '../../support/inMemory/inMemoryPartnerCenterCustomers';
@@ -23,6 +24,7 @@ const confirm = { purchaseId: 'purchase-1', customerId: 'contoso', correlationId
 async function overMemory() {
   const customers = createInMemoryCustomerRepository();
   const agreements = createInMemoryAgreementRepository();
+  const invitations = createInMemoryInvitationRepository();
   const mca = createInMemoryPartnerCenterAgreements();
   const partnerCenter = { ...createInMemoryPartnerCenterCustomers(), ...mca };
   await customers.create(aCustomer({ mca: { accepted: false } }));
@@ -31,7 +33,13 @@ async function overMemory() {
     agreements,
     // confirmMca uses the customer and MCA calls only.
     partnerCenter: partnerCenter as unknown as PartnerCenterActivityDependencies['partnerCenter'],
-    invitations: createInMemoryInvitationRepository(),
+    invitations,
+    invitationAcceptance: createInvitationAcceptance({
+      invitations,
+      agreements,
+      customers,
+      clock: { now: () => now },
+    }),
     invitationTokenSecret: 'activity-test-secret',
   });
   return { activities, customers, agreements, mca, partnerCenter };
