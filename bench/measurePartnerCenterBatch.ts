@@ -78,7 +78,13 @@ function acceptedByResource(
 export async function measurePartnerCenterBatch(
   service: BenchService,
   client: BenchClient,
-  options: { lines: number; rules?: ThrottleRule[]; onSample?: (sample: BatchSample) => void },
+  options: {
+    lines: number;
+    rules?: ThrottleRule[];
+    onSample?: (sample: BatchSample) => void;
+    /** Between looks at the batch (default 1 s). */
+    pollMs?: number;
+  },
 ): Promise<PartnerCenterBatchResult> {
   const rules = options.rules ?? publishedThrottleRules;
   const customers = Array.from({ length: options.lines }, () => aFreshCustomerId('bench'));
@@ -114,7 +120,7 @@ export async function measurePartnerCenterBatch(
       options.onSample?.(sample);
       if (batch.items.every((item) => finalStatuses.has(item.status))) break;
       if (sample.seconds > 3_600) throw new Error(`batch ${batchId} did not finish within an hour`);
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
     }
     const seconds = elapsedMs(start) / 1000;
     const stats = partnerCenter.stats();
