@@ -1,4 +1,3 @@
-import { publishedThrottleRules } from '../local-functions-host/simulators/partnerCenter';
 import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
 import {
   aContact,
@@ -12,6 +11,7 @@ import {
 } from './benchClient';
 import { atLeast, atMost, type BenchRow } from './benchRow';
 import { createBenchCosmosContainers } from './createBenchCosmosContainers';
+import { describeMinimum, measurePartnerCenterBatch } from './measurePartnerCenterBatch';
 import { measureRawCosmosWriteRound } from './measureRawCosmosWrites';
 import { type BenchOptions, measuredRounds, measuredRow } from './runBench';
 import { type BenchService, startBenchService } from './startBenchService';
@@ -465,63 +465,38 @@ function routeBreakdown(byRoute: Record<string, number>, purchases: number): str
     .join('; ');
 }
 
-/** The throttling resource tag of a route template, as the simulator's route table tags it. */
-function resourceOf(route: string): string | undefined {
-  if (/\/orders/i.test(route)) return 'orders';
-  if (/\/(subscriptions|azureentitlements|registration)/i.test(route)) return 'subscriptions';
-  return undefined;
-}
-
 /**
  * A batch of attested purchases with Partner Center's published rate limits enforced: time to all final beside the
- * least time the limits allow (the busiest rule's calls per purchase × purchases ÷ its rate), and no line failed.
+ * least time the limits allow (the binding limit's calls per line × lines ÷ its rate), and no line failed.
+ * `npm run bench:batch` runs the same at full size with a timeline.
  */
 async function partnerCenterLimitedBatchRows(
   service: BenchService,
   client: BenchClient,
   options: BenchOptions,
 ): Promise<BenchRow[]> {
-  const partnerCenter = service.simulators.partnerCenter.controls;
-  partnerCenter.setThrottling(publishedThrottleRules);
-  try {
-    partnerCenter.resetStats();
-    const round = await batchRound(service, client, options.batchLines);
-    const stats = partnerCenter.stats();
-    const failed = (round.counts.failed ?? 0) + (round.counts.rejected ?? 0);
-    if (failed > 0)
-      throw new Error(`${failed} of ${round.total} lines failed: ${JSON.stringify(round.counts)}`);
-    // Calls that were answered (429s retried are counted once, by their final answer, in the limit's favour).
-    const throttled = stats.byStatus['429'] ?? 0;
-    const minimums = publishedThrottleRules.map((rule) => {
-      const calls = Object.entries(stats.byRoute)
-        .filter(([route]) => rule.resources.includes(resourceOf(route) ?? ''))
-        .reduce((sum, [, count]) => sum + count, 0);
-      const answered = Math.max(0, calls - throttled);
-      return {
-        rule,
-        perPurchase: answered / round.total,
-        seconds: answered / (rule.limit / rule.windowSeconds),
-      };
-    });
-    const busiest = minimums.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-    const limit = `${busiest.rule.limit}/${busiest.rule.windowSeconds}s on ${busiest.rule.resources.join(',')}`;
-    return [
-      measuredRow({
-        id: 'batch.partnerCenterLimited.seconds',
-        label: `(6) ${round.total}-line batch under Partner Center limits: s to all final`,
-        unit: 's',
-        values: [round.seconds],
-        note: `counts ${JSON.stringify(round.counts)}; ${throttled} calls answered 429 and retried; ${stats.total} Partner Center calls`,
-      }),
-      measuredRow({
+  const result = await measurePartnerCenterBatch(service, client, { lines: options.batchLines, pollMs: 100 });
+  if (result.failedLines > 0)
+    throw new Error(
+      `${result.failedLines} of ${result.lines} lines failed: ${JSON.stringify(result.counts)}`,
+    );
+  return [
+    measuredRow({
+      id: 'batch.partnerCenterLimited.seconds',
+      label: `(6) ${result.lines}-line batch under Partner Center limits: s to all final`,
+      unit: 's',
+      values: [result.seconds],
+      note: `counts ${JSON.stringify(result.counts)}; ${result.throttledCalls} calls answered 429 and retried; ${result.partnerCenterCalls} Partner Center calls`,
+    }),
+    measuredRow(
+      {
         id: 'batch.partnerCenterLimited.minimumSeconds',
         label: serviceRowLabels['batch.partnerCenterLimited.minimumSeconds'] ?? '',
         unit: 's',
-        values: [busiest.seconds],
-        note: `${Number(busiest.perPurchase.toFixed(2))} calls/purchase × ${round.total} ÷ ${limit}; measured ÷ minimum ${(round.seconds / Math.max(busiest.seconds, 1e-9)).toFixed(2)}`,
-      }),
-    ];
-  } finally {
-    partnerCenter.setThrottling([]);
-  }
+        values: [result.binding.seconds],
+        note: `${describeMinimum(result.binding, result.lines)}; measured ÷ minimum ${result.ratio.toFixed(2)}`,
+      },
+      () => atMost(1.2, result.ratio),
+    ),
+  ];
 }

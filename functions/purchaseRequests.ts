@@ -25,7 +25,9 @@ export async function handlePurchaseRequestMessage(
     {
       batches: services.repositories.batches,
       startPurchase: (request) =>
-        startAzurePlanPurchase(startPurchaseDependencies(services), durable, request),
+        services.purchaseStartPacer(() =>
+          startAzurePlanPurchase(startPurchaseDependencies(services), durable, request),
+        ),
       clock: services.clock,
       logger: context,
     },

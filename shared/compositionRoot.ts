@@ -27,6 +27,7 @@ import { type Authenticator, createAuthenticator } from './platform/http/authent
 import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, queueNames } from './platform/queues/queues';
 import { realSleep } from './platform/retryPolicy';
+import { createPurchaseStartPacer, type PurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
 import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
 import { createRepositories, type Repositories } from './repositories';
 import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
@@ -38,6 +39,8 @@ export interface Services {
   authenticate: Authenticator;
   markets: MarketCatalogue;
   queues: { purchaseRequests: QueueClient };
+  /** Batch lines start their purchases through it, at the rate Partner Center lets purchases finish. */
+  purchaseStartPacer: PurchaseStartPacer;
   repositories: Repositories;
   notifications: NotificationSender;
   /** Partner Center and ARM: every call to Microsoft goes through these. */
@@ -116,6 +119,7 @@ async function buildServices(): Promise<Services> {
     authenticate: createAuthenticator(appConfig),
     markets,
     queues: { purchaseRequests },
+    purchaseStartPacer: createPurchaseStartPacer(),
     repositories,
     notifications: createNotificationSender({
       claims: repositories.notificationClaims,

@@ -54,6 +54,7 @@ export function useServices(init: TestServicesInit = {}): Services {
     authenticate: createAuthenticator(config),
     markets: loadMarketCatalogue(config.AZURE_PLAN_MARKETS_FILE),
     queues: { purchaseRequests: init.purchaseRequests ?? unprovided<QueueClient>('queues.purchaseRequests') },
+    purchaseStartPacer: (start) => start(),
     repositories: new Proxy(init.repositories ?? {}, {
       get: (given: Record<string, unknown>, name: string): unknown =>
         given[name] ?? unprovided(`repositories.${name}`),

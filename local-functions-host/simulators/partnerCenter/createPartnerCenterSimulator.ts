@@ -90,7 +90,13 @@ export interface PartnerCenterControls {
   setBehaviour(partial: Partial<PartnerCenterBehaviour>): PartnerCenterBehaviour;
   advanceClock(ms: number): Date;
   now(): Date;
-  stats(): { total: number; byRoute: Record<string, number>; byStatus: Record<string, number> };
+  /** Calls per route and per status since the last reset; `throttledByRoute`: those answered 429 (not counted by the limits). */
+  stats(): {
+    total: number;
+    byRoute: Record<string, number>;
+    byStatus: Record<string, number>;
+    throttledByRoute: Record<string, number>;
+  };
   resetStats(): void;
   /** Forgets every customer, cart, order… (and the journal's content). */
   reset(): void;
@@ -166,7 +172,13 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
   const routes = model.routes.map(compile);
   const throttle = createThrottle(throttling ?? publishedThrottleRules);
   let faults: z.infer<typeof faultSchema>[] = [];
-  let stats = { total: 0, byRoute: {} as Record<string, number>, byStatus: {} as Record<string, number> };
+  const noStats = () => ({
+    total: 0,
+    byRoute: {} as Record<string, number>,
+    byStatus: {} as Record<string, number>,
+    throttledByRoute: {} as Record<string, number>,
+  });
+  let stats = noStats();
 
   const controls: PartnerCenterControls = {
     seedCustomer(seed) {
@@ -205,12 +217,12 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
     now,
     stats: () => structuredClone(stats),
     resetStats() {
-      stats = { total: 0, byRoute: {}, byStatus: {} };
+      stats = noStats();
     },
     reset() {
       state.clear();
       faults = [];
-      stats = { total: 0, byRoute: {}, byStatus: {} };
+      stats = noStats();
     },
   };
 
@@ -430,6 +442,8 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
           stats.byRoute[routeName] = (stats.byRoute[routeName] ?? 0) + 1;
           const status = answer === 'drop' ? 'dropped' : String(answer.status);
           stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+          if (status === '429')
+            stats.throttledByRoute[routeName] = (stats.throttledByRoute[routeName] ?? 0) + 1;
         }
         if (answer === 'drop') {
           request.socket.destroy();
