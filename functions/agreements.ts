@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
 import { collectionSchema, toCollection } from '../shared/domain/api/collection';
 import { mcaAgreement } from '../shared/domain/documents/documents';
 import { AppError } from '../shared/domain/errors';
@@ -33,8 +34,13 @@ export const attestAgreementEndpoint = endpoint({
   durableClient: true,
   responses: { 201: { description: 'The agreement was recorded.', schema: agreementSchema } },
   errors: ['CustomerNotFound', 'ResellerCannotAttest', 'AgreementAlreadyExists'],
-  handler: async ({ params, body, caller, correlationId, services, workflows, context }) => {
-    const { customers, agreements } = services.repositories;
+  uses: (services: Services) => ({
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+    clock: services.clock,
+  }),
+  handler: async ({ params, body, caller, correlationId, deps, workflows, context }) => {
+    const { customers, agreements, clock } = deps;
     const customer = await customers.get(params.customerId);
     if (customer === undefined) {
       throw new AppError('CustomerNotFound', `There is no customer ${params.customerId}.`);
@@ -45,7 +51,7 @@ export const attestAgreementEndpoint = endpoint({
         `Customer ${customer.customerId} is served by an indirect reseller; its indirect provider must confirm the acceptance.`,
       );
     }
-    const now = services.clock.now();
+    const now = clock.now();
     assertDateAgreedNotInFuture(body.dateAgreed, now, '/dateAgreed');
 
     const created = await agreements.create(
@@ -97,13 +103,17 @@ export const listAgreementsEndpoint = endpoint({
     200: { description: 'The agreements.', schema: collectionSchema(agreementSchema, 'AgreementCollection') },
   },
   errors: ['CustomerNotFound'],
-  handler: async ({ params, query, services }) => {
-    const customer = await services.repositories.customers.get(params.customerId);
+  uses: (services: Services) => ({
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+  }),
+  handler: async ({ params, query, deps }) => {
+    const customer = await deps.customers.get(params.customerId);
     if (customer === undefined) {
       throw new AppError('CustomerNotFound', `There is no customer ${params.customerId}.`);
     }
     const type = query.agreementType ?? mcaAgreement.type;
-    const agreements = await services.repositories.agreements.list(customer.customerId, type);
+    const agreements = await deps.agreements.list(customer.customerId, type);
     return { status: 200, body: toCollection(agreements.map(toAgreement)) };
   },
 });

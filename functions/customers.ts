@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { registerCustomer } from '../shared/customers/registerCustomer';
+import { type Services } from '../shared/compositionRoot';
+import { registerCustomer, type RegisterCustomerDependencies } from '../shared/customers/registerCustomer';
 import { customerRequestSchema, customerSchema, toCustomer } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
@@ -28,17 +29,13 @@ export const putCustomerEndpoint = endpoint({
     201: { description: 'The customer was registered.', schema: customerSchema },
   },
   errors: ['ConcurrentUpdate', 'PartnerCenterUnavailable', 'PartnerCenterConsentRequired'],
-  handler: async ({ params, body, services, correlationId }) => {
-    const { created, customer } = await registerCustomer(
-      {
-        customers: services.repositories.customers,
-        partnerCenter: services.microsoft.partnerCenter,
-        clock: services.clock,
-      },
-      params.customerId,
-      body,
-      correlationId,
-    );
+  uses: (services: Services): RegisterCustomerDependencies => ({
+    customers: services.repositories.customers,
+    partnerCenter: services.microsoft.partnerCenter,
+    clock: services.clock,
+  }),
+  handler: async ({ params, body, deps, correlationId }) => {
+    const { created, customer } = await registerCustomer(deps, params.customerId, body, correlationId);
     return created
       ? { status: 201, body: customer, headers: { location: `/api/customers/${params.customerId}` } }
       : { status: 200, body: customer };
@@ -57,8 +54,9 @@ export const getCustomerEndpoint = endpoint({
   params: customerParams,
   responses: { 200: { description: 'The customer.', schema: customerSchema } },
   errors: ['CustomerNotFound'],
-  handler: async ({ params, services }) => {
-    const customer = await services.repositories.customers.get(params.customerId);
+  uses: (services: Services) => ({ customers: services.repositories.customers }),
+  handler: async ({ params, deps }) => {
+    const customer = await deps.customers.get(params.customerId);
     if (customer === undefined) {
       throw new AppError('CustomerNotFound', `There is no customer ${params.customerId}.`);
     }

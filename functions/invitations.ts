@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
 import { contactSchema } from '../shared/domain/documents/documents';
 import { isInvitationOpen } from '../shared/domain/documents/invitation';
 import { AppError } from '../shared/domain/errors';
@@ -24,15 +25,21 @@ export const acceptInvitationEndpoint = endpoint({
   durableClient: true,
   responses: { 200: { description: 'The agreement.', schema: agreementSchema } },
   errors: ['InvitationNotFound', 'InvitationExpired'],
-  handler: async ({ params, body, correlationId, services, workflows, context }) => {
-    const { invitations, agreements, customers } = services.repositories;
+  uses: (services: Services) => ({
+    invitations: services.repositories.invitations,
+    agreements: services.repositories.agreements,
+    customers: services.repositories.customers,
+    clock: services.clock,
+  }),
+  handler: async ({ params, body, correlationId, deps, workflows, context }) => {
+    const { invitations, agreements, customers, clock } = deps;
     const invitation = invitationTokenPattern.test(params.token)
       ? await invitations.get(invitationIdOf(params.token))
       : undefined;
     if (invitation === undefined) {
       throw new AppError('InvitationNotFound', 'This invitation link is not valid.');
     }
-    const now = services.clock.now();
+    const now = clock.now();
     const expired = new AppError(
       'InvitationExpired',
       'This invitation has expired or was already used; ask your partner for a new one.',

@@ -23,6 +23,7 @@ import {
 } from './platform/cosmos/cosmosClient';
 import { createFaultInjector, type FaultInjector } from './platform/faultInjection';
 import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
+import { type EdgeDependencies } from './platform/http/endpoint';
 import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, queueNames } from './platform/queues/queues';
 import { realSleep } from './platform/retryPolicy';
@@ -235,6 +236,15 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,
     faults: services.faults,
+  };
+}
+
+/** What the HTTP edge uses on every request: authentication, the idempotency records, the clock. */
+export function edgeDependencies(services: Services): EdgeDependencies {
+  return {
+    authenticate: services.authenticate,
+    idempotencyRecords: services.repositories.idempotencyRecords,
+    clock: services.clock,
   };
 }
 

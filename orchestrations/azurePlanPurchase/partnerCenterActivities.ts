@@ -2,7 +2,6 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
-import { partnerCenterActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
 import { AppError } from '../../shared/domain/errors';
@@ -247,20 +246,25 @@ export function createPartnerCenterActivities({
 
 type PartnerCenterActivities = ReturnType<typeof createPartnerCenterActivities>;
 
-function register<K extends keyof PartnerCenterActivities>(key: K): void {
+function register<K extends keyof PartnerCenterActivities>(
+  key: K,
+  dependencies: () => Promise<PartnerCenterActivityDependencies>,
+): void {
   df.app.activity(purchaseActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPartnerCenterActivities(await partnerCenterActivityDependencies());
+      const activities = createPartnerCenterActivities(await dependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },
   });
 }
 
-export function registerPartnerCenterPurchaseActivities(): void {
-  register('confirmMca');
-  register('createCart');
-  register('checkout');
-  register('readProvisioning');
-  register('readSignature');
+export function registerPartnerCenterPurchaseActivities(
+  dependencies: () => Promise<PartnerCenterActivityDependencies>,
+): void {
+  register('confirmMca', dependencies);
+  register('createCart', dependencies);
+  register('checkout', dependencies);
+  register('readProvisioning', dependencies);
+  register('readSignature', dependencies);
 }

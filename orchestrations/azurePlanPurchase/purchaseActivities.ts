@@ -2,7 +2,6 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
-import { purchaseActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { type InvitationDocument } from '../../shared/domain/documents/invitation';
 import { AppError } from '../../shared/domain/errors';
@@ -27,7 +26,10 @@ import {
   type ReleaseSlotInput,
   type RemindCustomerInput,
 } from '../../shared/purchases/purchaseWorkflowContract';
-import { registerPartnerCenterPurchaseActivities } from './partnerCenterActivities';
+import {
+  type PartnerCenterActivityDependencies,
+  registerPartnerCenterPurchaseActivities,
+} from './partnerCenterActivities';
 
 /**
  * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They
@@ -189,22 +191,29 @@ export function createPurchaseActivities({
 
 type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
 
-function register<K extends keyof PurchaseActivities>(key: K): void {
+function register<K extends keyof PurchaseActivities>(
+  key: K,
+  dependencies: () => Promise<PurchaseActivityDependencies>,
+): void {
   df.app.activity(purchaseActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPurchaseActivities(await purchaseActivityDependencies());
+      const activities = createPurchaseActivities(await dependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },
   });
 }
 
-export function registerPurchaseActivities(): void {
-  register('inviteCustomer');
-  register('remindCustomer');
-  register('closeInvitation');
-  register('placeOrder');
-  register('findPlacedOrder');
-  register('releaseSlot');
-  registerPartnerCenterPurchaseActivities();
+/** Registers the purchase's activities; the composition root (through functions/index.ts) supplies their dependencies. */
+export function registerPurchaseActivities(
+  dependencies: () => Promise<PurchaseActivityDependencies>,
+  partnerCenterDependencies: () => Promise<PartnerCenterActivityDependencies>,
+): void {
+  register('inviteCustomer', dependencies);
+  register('remindCustomer', dependencies);
+  register('closeInvitation', dependencies);
+  register('placeOrder', dependencies);
+  register('findPlacedOrder', dependencies);
+  register('releaseSlot', dependencies);
+  registerPartnerCenterPurchaseActivities(partnerCenterDependencies);
 }

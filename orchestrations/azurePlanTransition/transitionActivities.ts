@@ -4,7 +4,6 @@ import * as df from 'durable-functions';
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
 import { refusalOf } from '../../shared/commerce/commerceOperations';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
-import { transitionActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { AppError } from '../../shared/domain/errors';
 import { planTransition } from '../../shared/domain/rules/azurePlanTransition';
@@ -276,21 +275,26 @@ function pairSources(sources: TransitionSource[], lines: UpgradeLine[]) {
 
 type TransitionActivities = ReturnType<typeof createTransitionActivities>;
 
-function register<K extends keyof TransitionActivities>(key: K): void {
+function register<K extends keyof TransitionActivities>(
+  key: K,
+  dependencies: () => Promise<TransitionActivityDependencies>,
+): void {
   df.app.activity(transitionActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createTransitionActivities(await transitionActivityDependencies());
+      const activities = createTransitionActivities(await dependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },
   });
 }
 
-export function registerTransitionActivities(): void {
-  register('planTransition');
-  register('startUpgrade');
-  register('readUpgradeStatus');
-  register('recordUpgrade');
-  register('suspendLegacySubscription');
-  register('releaseSlot');
+export function registerTransitionActivities(
+  dependencies: () => Promise<TransitionActivityDependencies>,
+): void {
+  register('planTransition', dependencies);
+  register('startUpgrade', dependencies);
+  register('readUpgradeStatus', dependencies);
+  register('recordUpgrade', dependencies);
+  register('suspendLegacySubscription', dependencies);
+  register('releaseSlot', dependencies);
 }

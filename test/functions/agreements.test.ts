@@ -1,28 +1,25 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { attestAgreementEndpoint, listAgreementsEndpoint } from '../../functions/agreements';
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { aContact, aCustomer, globalAdmin, salesAgent } from '../support/fixtures';
-import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import { anHttpRequest, callHandler } from '../support/handlerHarness';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
 } from '../support/inMemory/inMemoryRepositories';
 
-vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  getServices: (await import('../support/handlerHarness')).currentServices,
-}));
-
 const now = new Date('2026-03-02T09:00:00.000Z');
 let customers: CustomerRepository;
 let agreements: AgreementRepository;
 
+let deps: { customers: CustomerRepository; agreements: AgreementRepository; clock: { now: () => Date } };
+
 beforeEach(async () => {
   customers = createInMemoryCustomerRepository();
   agreements = createInMemoryAgreementRepository();
-  useServices({ repositories: { customers, agreements }, clock: { now: () => now } });
+  deps = { customers, agreements, clock: { now: () => now } };
   await customers.create(aCustomer({ mca: { accepted: false } }));
   await customers.create(
     aCustomer({
@@ -42,6 +39,7 @@ async function attest(customerId: string, body: unknown, as = salesAgent) {
       body,
       params: { customerId },
     }),
+    deps,
   );
 }
 
@@ -97,9 +95,9 @@ describe('GET /api/customers/{customerId}/agreements (handler)', () => {
         params: { customerId },
       });
 
-    const listed = await callHandler(listAgreementsEndpoint, await list('contoso'));
+    const listed = await callHandler(listAgreementsEndpoint, await list('contoso'), deps);
     expect(listed.status).toBe(200);
     expect(listed.body).toHaveProperty('items.length', 1);
-    expect((await callHandler(listAgreementsEndpoint, await list('nobody'))).status).toBe(404);
+    expect((await callHandler(listAgreementsEndpoint, await list('nobody'), deps)).status).toBe(404);
   });
 });

@@ -1,24 +1,20 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { getCustomerEndpoint, putCustomerEndpoint } from '../../functions/customers';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { aCustomerRequest, salesAgent } from '../support/fixtures';
-import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import { anHttpRequest, callHandler } from '../support/handlerHarness';
 import { createInMemoryPartnerCenterCustomers } from '../support/inMemory/inMemoryPartnerCenterCustomers';
 import { createInMemoryCustomerRepository } from '../support/inMemory/inMemoryRepositories';
 
-vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  getServices: (await import('../support/handlerHarness')).currentServices,
-}));
-
 let customers: CustomerRepository;
 let partnerCenter: ReturnType<typeof createInMemoryPartnerCenterCustomers>;
+let deps: { customers: CustomerRepository; partnerCenter: typeof partnerCenter; clock: { now: () => Date } };
 
 beforeEach(() => {
   customers = createInMemoryCustomerRepository();
   partnerCenter = createInMemoryPartnerCenterCustomers();
-  useServices({ repositories: { customers }, microsoft: { partnerCenter } });
+  deps = { customers, partnerCenter, clock: { now: () => new Date() } };
 });
 
 async function put(customerId: string, body: unknown, as: typeof salesAgent | null = salesAgent) {
@@ -29,6 +25,7 @@ async function put(customerId: string, body: unknown, as: typeof salesAgent | nu
       body,
       params: { customerId },
     }),
+    deps,
   );
 }
 
@@ -72,6 +69,7 @@ describe('PUT /api/customers/{customerId} (handler)', () => {
         body: aCustomerRequest(),
         params: { customerId: 'contoso' },
       }),
+      deps,
     );
     expect(forged.status).toBe(401);
     expect(await customers.get('contoso')).toBeUndefined();
@@ -86,6 +84,7 @@ describe('GET /api/customers/{customerId} (handler)', () => {
         as: salesAgent,
         params: { customerId: 'nobody' },
       }),
+      deps,
     );
 
     expect(missing.status).toBe(404);
