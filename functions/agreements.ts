@@ -71,7 +71,7 @@ export const attestAgreementEndpoint = endpoint({
       );
     }
     const updated = await customers.recordMcaAcceptance(created, { now, correlationId });
-    await continueWaitingPurchase(workflows, updated?.activePurchase?.purchaseId, created, context);
+    await continueWaitingPurchase(workflows, updated?.workInProgress?.id, created, context);
     return {
       status: 201,
       body: toAgreement(created),

@@ -36,7 +36,7 @@ import {
  * take ids, touch the stores, and return small values; business outcomes are values, not errors.
  */
 export interface PurchaseActivityDependencies {
-  customers: Pick<CustomerRepository, 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'releaseWorkSlot'>;
   invitations: Pick<InvitationRepository, 'createOnce' | 'close'>;
   azurePlanOrders: AzurePlanOrderRepository;
   notifications: NotificationSender;
@@ -108,7 +108,7 @@ export function createPurchaseActivities({
       const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
       await invitations.close(invitationIdOf(token), input.outcome, input.correlationId);
       if (input.outcome === 'expired') await notify('mcaExpired', input, 0);
-      await customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
+      await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
@@ -180,7 +180,7 @@ export function createPurchaseActivities({
     },
 
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
-      await customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
+      await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });

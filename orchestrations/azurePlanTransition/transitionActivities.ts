@@ -36,7 +36,7 @@ import {
  * the ids from the orchestrator's replay-safe generator), so a second run finds its own writes and adds nothing.
  */
 export interface TransitionActivityDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'releaseWorkSlot'>;
   commerce: Pick<
     CommerceRepository,
     'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
@@ -242,7 +242,7 @@ export function createTransitionActivities({
     },
 
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
-      await customers.releasePurchaseSlot(input.customerId, input.transitionId, {
+      await customers.releaseWorkSlot(input.customerId, input.transitionId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });

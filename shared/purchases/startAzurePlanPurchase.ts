@@ -36,7 +36,7 @@ export interface StartAzurePlanPurchaseRequest {
 
 /** What starting a purchase uses, and nothing else. */
 export interface StartAzurePlanPurchaseDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'claimPurchaseSlot' | 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'claimWorkSlot' | 'releaseWorkSlot'>;
   clock: Clock;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: ReadonlySet<string>;
@@ -80,21 +80,21 @@ export async function startAzurePlanPurchase(
       }
       const now = clock.now();
       assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
-      const slot = customer.activePurchase;
-      if (slot !== null && slot.purchaseId !== purchaseId) {
-        const holder = await slotHolderState(durableClient, slot.purchaseId);
+      const slot = customer.workInProgress;
+      if (slot !== null && slot.id !== purchaseId) {
+        const holder = await slotHolderState(durableClient, slot.id);
         if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
       }
       const mca = decideMcaPlan(customer, mcaOption, now);
       const input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
-      if (slot?.purchaseId === purchaseId) return { claimed: customer, input };
-      const written = await customers.claimPurchaseSlot(customer, {
-        purchaseId,
+      if (slot?.id === purchaseId) return { claimed: customer, input };
+      const written = await customers.claimWorkSlot(customer, {
+        kind: 'purchase',
+        id: purchaseId,
         startedAt: now.toISOString(),
         correlationId,
-        kind: 'purchase',
       });
       return written === 'changed' ? lostRace : { claimed: written, input };
     },
@@ -111,7 +111,7 @@ export async function startAzurePlanPurchase(
     const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
     forgetClaimedCustomer(purchaseId);
-    await customers.releasePurchaseSlot(customerId, purchaseId, { now: clock.now(), correlationId });
+    await customers.releaseWorkSlot(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;
   }
   return { purchaseId, status: 'validating' };

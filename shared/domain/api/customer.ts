@@ -65,9 +65,11 @@ export const customerSchema = z
       .object({ purchaseId: z.string(), statusUrl: z.string() })
       .nullable()
       .meta({
+        deprecated: true,
         description:
-          'The Azure plan purchase of this customer that is running, if any, and where to follow it; null while a ' +
-          '0145P transition runs (see `workInProgress`).',
+          'Deprecated: read `workInProgress`, which also shows a running 0145P transition. Kept for existing ' +
+          'clients: the Azure plan purchase of this customer that is running, if any, and where to follow it; null ' +
+          'while a transition runs.',
       }),
     workInProgress: z
       .object({
@@ -92,15 +94,12 @@ export function purchaseStatusUrl(purchaseId: string): string {
 }
 
 export function toCustomer(document: CustomerDocument): Customer {
-  const slot = document.activePurchase;
-  // Slots claimed before `kind` was stored were purchases: transitions came later and always record it.
-  const kind = slot?.kind ?? 'purchase';
+  const slot = document.workInProgress;
   const workInProgress = slot
     ? {
-        kind,
-        id: slot.purchaseId,
-        statusUrl:
-          kind === 'transition' ? `/api/transitions/${slot.purchaseId}` : purchaseStatusUrl(slot.purchaseId),
+        kind: slot.kind,
+        id: slot.id,
+        statusUrl: slot.kind === 'transition' ? `/api/transitions/${slot.id}` : purchaseStatusUrl(slot.id),
       }
     : null;
   return {
@@ -150,7 +149,7 @@ export function newCustomerDocument(
     mca: { accepted: false },
     azurePlan: null,
     legacySubscriptionIds: [],
-    activePurchase: null,
+    workInProgress: null,
     correlationId,
   };
 }

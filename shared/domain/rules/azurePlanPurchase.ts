@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { contactSchema, type CustomerDocument } from '../documents/documents';
+import { contactSchema, type CustomerDocument, type WorkInProgress } from '../documents/documents';
 import { AppError } from '../errors';
 import { assertDateAgreedNotInFuture, dateAgreedSchema } from './mcaAgreement';
 
@@ -183,22 +183,16 @@ export const unstartedSlotGraceMs = 2 * 60_000;
  * ended without releasing it (terminated, crashed), or it never started. A holder unknown to the durable client
  * is given a grace period, because the starter claims the slot just before it starts the orchestration.
  */
-export function isSlotStale(
-  slot: NonNullable<CustomerDocument['activePurchase']>,
-  holder: SlotHolderState,
-  now: Date,
-): boolean {
+export function isSlotStale(slot: WorkInProgress, holder: SlotHolderState, now: Date): boolean {
   if (holder === 'finished') return true;
   if (holder === 'running') return false;
   return now.getTime() - Date.parse(slot.startedAt) > unstartedSlotGraceMs;
 }
 
-type CustomerSlot = NonNullable<CustomerDocument['activePurchase']>;
-
 /** The customer's slot is held: says by what (a purchase, a transition), or that the claim kept losing. */
 export function orderInProgress(
   customerId: string,
-  holder: Pick<CustomerSlot, 'purchaseId' | 'kind'> | undefined,
+  holder: Pick<WorkInProgress, 'id' | 'kind'> | undefined,
 ): AppError {
   if (holder === undefined) {
     return new AppError(
@@ -207,9 +201,8 @@ export function orderInProgress(
     );
   }
   const detail = {
-    purchase: `Purchase ${holder.purchaseId} of customer ${customerId} is still running; wait for it or cancel it.`,
-    transition: `Transition ${holder.purchaseId} of customer ${customerId} to the Azure plan is still running; wait for it to end.`,
-    unknown: `Purchase or transition ${holder.purchaseId} of customer ${customerId} is still running; wait for it to end.`,
+    purchase: `Purchase ${holder.id} of customer ${customerId} is still running; wait for it or cancel it.`,
+    transition: `Transition ${holder.id} of customer ${customerId} to the Azure plan is still running; wait for it to end.`,
   };
-  return new AppError('OrderInProgress', detail[holder.kind ?? 'unknown']);
+  return new AppError('OrderInProgress', detail[holder.kind]);
 }

@@ -87,8 +87,8 @@ export function planTransition(input: {
       `Reactivate or delete the suspended subscription(s) ${suspended.map((s) => s.id).join(', ')} first.`,
     );
   }
-  if (customer.activePurchase !== null && customer.activePurchase.purchaseId !== input.heldBy) {
-    throw orderInProgress(customer.customerId, customer.activePurchase);
+  if (customer.workInProgress !== null && customer.workInProgress.id !== input.heldBy) {
+    throw orderInProgress(customer.customerId, customer.workInProgress);
   }
   if (!customer.mca.accepted) {
     throw new AppError(

@@ -134,7 +134,7 @@ describe('deciding how the purchase gets the MCA', () => {
 });
 
 describe("a stale hold on the customer's purchase slot", () => {
-  const slot = { purchaseId: 'p', startedAt: now.toISOString() };
+  const slot = { kind: 'purchase', id: 'p', startedAt: now.toISOString() } as const;
 
   it('is taken over once its holder has finished', () => {
     expect(isSlotStale(slot, 'finished', now)).toBe(true);

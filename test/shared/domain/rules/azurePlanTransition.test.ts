@@ -84,7 +84,11 @@ describe('planning a transition from 0145P to the Azure plan', () => {
   it('waits for another running purchase, but not for the transition that holds the slot itself', () => {
     const customer = {
       ...aLegacyCustomer,
-      activePurchase: { purchaseId: 'transition-1', startedAt: '2026-01-05T09:00:00.000Z' },
+      workInProgress: {
+        kind: 'transition',
+        id: 'transition-1',
+        startedAt: '2026-01-05T09:00:00.000Z',
+      } as const,
     };
     const input = { customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets };
     expect(refusalCode(() => planTransition(input))).toBe('OrderInProgress');
@@ -93,10 +97,10 @@ describe('planning a transition from 0145P to the Azure plan', () => {
 
   it('says what holds the customer: a purchase or a transition', () => {
     const detailWhenHeldBy = (kind: 'purchase' | 'transition'): string | undefined => {
-      const activePurchase = { purchaseId: `${kind}-1`, startedAt: '2026-01-05T09:00:00.000Z', kind };
+      const workInProgress = { kind, id: `${kind}-1`, startedAt: '2026-01-05T09:00:00.000Z' };
       try {
         planTransition({
-          customer: { ...aLegacyCustomer, activePurchase },
+          customer: { ...aLegacyCustomer, workInProgress },
           legacySubscriptions: twoLegacySubscriptions,
           azurePlanMarkets,
         });
