@@ -8,12 +8,12 @@ import {
 } from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
-  type PlanTransitionResult,
   type ReadUpgradeStatusInput,
   type ReadUpgradeStatusResult,
   type RecordUpgradeInput,
   type RecordUpgradeResult,
   type ReleaseSlotInput,
+  type SelectTransitionSourcesResult,
   type StartUpgradeInput,
   type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
@@ -43,14 +43,14 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   };
   show(context, { status: 'validating', lineItems: [] });
 
-  const plan = (yield context.df.callActivityWithRetry(
-    transitionActivities.planTransition,
+  const selection = (yield context.df.callActivityWithRetry(
+    transitionActivities.selectTransitionSources,
     storeRetry,
     step,
-  )) as PlanTransitionResult;
-  if (plan.outcome === 'refused') return yield* fail(context, input, [], plan.error);
+  )) as SelectTransitionSourcesResult;
+  if (selection.outcome === 'refused') return yield* fail(context, input, [], selection.error);
 
-  const lineItems: TransitionLine[] = plan.sources.map((source) => ({
+  const lineItems: TransitionLine[] = selection.sources.map((source) => ({
     sourceSubscriptionId: source.sourceSubscriptionId,
     status: 'pending',
   }));
@@ -71,7 +71,7 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   const record: RecordUpgradeInput = {
     ...step,
     upgradeId: started.upgradeId,
-    sources: plan.sources,
+    sources: selection.sources,
     lines: status.lines,
     recordedAt: context.df.currentUtcDateTime.toISOString(),
   };
@@ -97,7 +97,7 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   }
   const { azurePlan } = recorded;
 
-  const lines: TransitionLine[] = plan.sources.map((source) => {
+  const lines: TransitionLine[] = selection.sources.map((source) => {
     const moved = recorded.moved.find((line) => line.sourceSubscriptionId === source.sourceSubscriptionId);
     return moved
       ? {

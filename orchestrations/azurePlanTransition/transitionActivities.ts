@@ -6,7 +6,7 @@ import { refusalOf } from '../../shared/commerce/commerceOperations';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { AppError } from '../../shared/domain/errors';
-import { planTransition } from '../../shared/domain/rules/azurePlanTransition';
+import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTransition';
 import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import { type ProductUpgradesPort, type SubscriptionsPort } from '../../shared/gateways/partnerCenter/ports';
@@ -14,13 +14,13 @@ import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { type MarketCatalogue } from '../../shared/platform/markets';
 import {
-  type PlanTransitionInput,
-  type PlanTransitionResult,
   type ReadUpgradeStatusInput,
   type ReadUpgradeStatusResult,
   type RecordUpgradeInput,
   type RecordUpgradeResult,
   type ReleaseSlotInput,
+  type SelectTransitionSourcesInput,
+  type SelectTransitionSourcesResult,
   type StartUpgradeInput,
   type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
@@ -61,7 +61,10 @@ export function createTransitionActivities({
 }: TransitionActivityDependencies) {
   return {
     /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
-    async planTransition(input: PlanTransitionInput, log: InvocationContext): Promise<PlanTransitionResult> {
+    async selectTransitionSources(
+      input: SelectTransitionSourcesInput,
+      log: InvocationContext,
+    ): Promise<SelectTransitionSourcesResult> {
       const customer = await customers.get(input.customerId);
       if (customer === undefined) {
         return {
@@ -74,7 +77,7 @@ export function createTransitionActivities({
         customer.legacySubscriptionIds,
       );
       try {
-        const sources = planTransition({
+        const sources = selectTransitionSources({
           customer,
           legacySubscriptions,
           azurePlanMarkets,
@@ -95,13 +98,13 @@ export function createTransitionActivities({
           };
         }
         log.log(
-          `planTransition transitionId=${input.transitionId} lines=${sources.length} correlationId=${input.correlationId}`,
+          `selectTransitionSources transitionId=${input.transitionId} lines=${sources.length} correlationId=${input.correlationId}`,
         );
         return { outcome: 'planned', sources };
       } catch (error) {
         if (!(error instanceof AppError) || refusalOf(error) === undefined) throw error;
         log.warn(
-          `planTransition transitionId=${input.transitionId} refused code=${error.code} correlationId=${input.correlationId}`,
+          `selectTransitionSources transitionId=${input.transitionId} refused code=${error.code} correlationId=${input.correlationId}`,
         );
         return { outcome: 'refused', error: { code: error.code, detail: error.detail } };
       }
@@ -187,7 +190,7 @@ export function createTransitionActivities({
         correlationId: input.correlationId,
         now: new Date(input.recordedAt),
       });
-      faults.check(transitionFaultPoints.afterPlanOrder);
+      faults.check(transitionFaultPoints.afterAzurePlanOrder);
       const moved = [];
       for (const pair of pairs) {
         const result = await commerce.moveAzureSubscriptionUnderPlan({
@@ -291,7 +294,7 @@ function register<K extends keyof TransitionActivities>(
 export function registerTransitionActivities(
   dependencies: () => Promise<TransitionActivityDependencies>,
 ): void {
-  register('planTransition', dependencies);
+  register('selectTransitionSources', dependencies);
   register('startUpgrade', dependencies);
   register('readUpgradeStatus', dependencies);
   register('recordUpgrade', dependencies);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { type Contact } from '../domain/documents/documents';
-import { mcaPlanSchema, purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
+import { mcaDecisionSchema, purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
 
 /**
  * The contract between the purchase starter, the orchestrator, its activities and the status reader: names and
@@ -32,13 +32,13 @@ export const purchaseActivities = {
 
 const requestedBySchema = z.object({ userId: z.string(), name: z.string().optional() });
 
-/** The orchestration input: ids and the small MCA plan, never documents. */
+/** The orchestration input: ids and the small MCA decision, never documents. */
 export const purchaseInputSchema = z.object({
   purchaseId: z.string(),
   customerId: z.string(),
   correlationId: z.string(),
   requestedBy: requestedBySchema,
-  mca: mcaPlanSchema,
+  mca: mcaDecisionSchema,
   /**
    * Carried from one execution to the next while the purchase waits for the signature (each round ends with
    * continue-as-new, so no execution's history grows with the length of the wait).

@@ -7,7 +7,7 @@ import { type CustomerDocument } from '../domain/documents/documents';
 import { AppError, fieldErrorsFromZod } from '../domain/errors';
 import {
   assertCustomerMayBuyAzurePlan,
-  decideMcaPlan,
+  decideMca,
   isSlotStale,
   type McaOptionInput,
   mcaOptionSchema,
@@ -85,7 +85,7 @@ export async function startAzurePlanPurchase(
         const holder = await slotHolderState(durableClient, slot.id);
         if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
       }
-      const mca = decideMcaPlan(customer, mcaOption, now);
+      const mca = decideMca(customer, mcaOption, now);
       const input = { purchaseId, customerId, correlationId, requestedBy: request.requestedBy, mca };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.

@@ -4,7 +4,7 @@ import { type CommerceRepository } from '../commerce/commerceRepository';
 import { type CustomerRepository } from '../customers/customerRepository';
 import { AppError } from '../domain/errors';
 import { isSlotStale, orderInProgress } from '../domain/rules/azurePlanPurchase';
-import { planTransition } from '../domain/rules/azurePlanTransition';
+import { selectTransitionSources } from '../domain/rules/azurePlanTransition';
 import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { isRunning, type WorkflowClient } from '../platform/durable/workflowClient';
@@ -54,7 +54,7 @@ export async function startAzurePlanTransition(
         customerId,
         customer.legacySubscriptionIds,
       );
-      planTransition({
+      selectTransitionSources({
         customer: slotIsFree ? { ...customer, workInProgress: null } : customer,
         legacySubscriptions,
         azurePlanMarkets,

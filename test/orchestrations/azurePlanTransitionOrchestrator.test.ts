@@ -58,7 +58,7 @@ function happyPath(overrides: { statusPolls?: number; throttleStart?: number } =
   return (task: Scheduled) => {
     if (task.kind !== 'activity') return undefined;
     switch (task.name) {
-      case transitionActivities.planTransition:
+      case transitionActivities.selectTransitionSources:
         return { outcome: 'planned', sources };
       case transitionActivities.startUpgrade:
         if (throttles > 0) {

@@ -101,7 +101,7 @@ export const purchaseStatusSchema = z
 export type PurchaseStatus = z.infer<typeof purchaseStatusSchema>;
 
 /** What the purchase will do about the MCA, decided before it starts. */
-export const mcaPlanSchema = z.discriminatedUnion('method', [
+export const mcaDecisionSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('alreadyAccepted') }),
   z.object({ method: z.literal('attest'), primaryContact: contactSchema, dateAgreed: z.string() }),
   z.object({
@@ -111,7 +111,7 @@ export const mcaPlanSchema = z.discriminatedUnion('method', [
     expiresInDays: z.number().positive(),
   }),
 ]);
-export type McaPlan = z.infer<typeof mcaPlanSchema>;
+export type McaDecision = z.infer<typeof mcaDecisionSchema>;
 
 /**
  * The checks on the customer, in the contract's order: country (800070), no Azure plan yet, no 0145P
@@ -146,7 +146,7 @@ export function assertCustomerMayBuyAzurePlan(
  * customer: its indirect provider attests) or invite. An invitation to a customer that has accepted already is
  * not needed, so that purchase goes straight to the order.
  */
-export function decideMcaPlan(customer: CustomerDocument, mca: McaOption | undefined, now: Date): McaPlan {
+export function decideMca(customer: CustomerDocument, mca: McaOption | undefined, now: Date): McaDecision {
   if (mca?.method === 'attest') {
     if (customer.relationship === 'indirectReseller') {
       throw new AppError(

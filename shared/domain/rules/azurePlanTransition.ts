@@ -54,7 +54,7 @@ export interface TransitionSource {
  * customer gets the same answer from both. `heldBy` is the transition that already holds the customer's slot (the
  * orchestration re-checks after claiming it).
  */
-export function planTransition(input: {
+export function selectTransitionSources(input: {
   customer: CustomerDocument;
   /** The customer's subscriptions listed in `legacySubscriptionIds` (any that were found). */
   legacySubscriptions: SubscriptionDocument[];
