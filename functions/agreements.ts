@@ -1,16 +1,11 @@
 import { z } from 'zod';
 
 import { type Services } from '../shared/compositionRoot';
+import { agreementSchema, attestationRequestSchema, toAgreement } from '../shared/domain/api/agreement';
 import { collectionSchema, toCollection } from '../shared/domain/api/collection';
 import { mcaAgreement } from '../shared/domain/documents/documents';
 import { AppError } from '../shared/domain/errors';
-import {
-  agreementSchema,
-  assertDateAgreedNotInFuture,
-  attestationRequestSchema,
-  newPartnerAttestation,
-  toAgreement,
-} from '../shared/domain/rules/mcaAgreement';
+import { assertDateAgreedNotInFuture, newPartnerAttestation } from '../shared/domain/rules/mcaAgreement';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 

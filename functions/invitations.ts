@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
 import { type Services } from '../shared/compositionRoot';
+import { agreementSchema, toAgreement } from '../shared/domain/api/agreement';
 import { contactSchema } from '../shared/domain/documents/documents';
 import { isInvitationOpen } from '../shared/domain/documents/invitation';
 import { AppError } from '../shared/domain/errors';
-import { agreementSchema, newDirectAcceptance, toAgreement } from '../shared/domain/rules/mcaAgreement';
+import { newDirectAcceptance } from '../shared/domain/rules/mcaAgreement';
 import { invitationIdOf, invitationTokenPattern } from '../shared/invitations/invitationToken';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';

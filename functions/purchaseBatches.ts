@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 import { type Services } from '../shared/compositionRoot';
+import { mcaOptionSchema } from '../shared/domain/api/azurePlanPurchase';
 import { AppError } from '../shared/domain/errors';
-import { mcaOptionSchema } from '../shared/domain/rules/azurePlanPurchase';
 import { assertDateAgreedNotInFuture } from '../shared/domain/rules/mcaAgreement';
 import {
   batchIdForIdempotencyKey,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import { type Services, startPurchaseDependencies } from '../shared/compositionRoot';
+import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/api/azurePlanPurchase';
 import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
-import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/rules/azurePlanPurchase';
 import { mayPerform, permissions } from '../shared/domain/rules/roles';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { purchaseStatusSchema } from '../domain/api/azurePlanPurchase';
 import { type Contact } from '../domain/documents/documents';
-import { mcaDecisionSchema, purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
+import { mcaDecisionSchema } from '../domain/rules/azurePlanPurchase';
 
 /**
  * The contract between the purchase starter, the orchestrator, its activities and the status reader: names and

@@ -3,16 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type * as df from 'durable-functions';
 
 import { type CustomerRepository } from '../customers/customerRepository';
+import { type McaOptionInput, mcaOptionSchema, type PurchaseStatus } from '../domain/api/azurePlanPurchase';
 import { type CustomerDocument } from '../domain/documents/documents';
 import { AppError, fieldErrorsFromZod } from '../domain/errors';
 import {
   assertCustomerMayBuyAzurePlan,
   decideMca,
   isSlotStale,
-  type McaOptionInput,
-  mcaOptionSchema,
   orderInProgress,
-  type PurchaseStatus,
 } from '../domain/rules/azurePlanPurchase';
 import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';

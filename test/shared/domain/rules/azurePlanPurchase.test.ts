@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
+import { mcaOptionSchema } from '../../../../shared/domain/api/azurePlanPurchase';
 import {
   assertCustomerMayBuyAzurePlan,
   decideMca,
   isSlotStale,
-  mcaOptionSchema,
   unstartedSlotGraceMs,
 } from '../../../../shared/domain/rules/azurePlanPurchase';
 import { aContact, aCustomer } from '../../../support/fixtures';

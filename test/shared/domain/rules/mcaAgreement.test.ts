@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  attestationRequestSchema,
-  dateAgreedSchema,
-  partnerAttestationId,
-} from '../../../../shared/domain/rules/mcaAgreement';
+import { attestationRequestSchema, dateAgreedSchema } from '../../../../shared/domain/api/agreement';
+import { partnerAttestationId } from '../../../../shared/domain/rules/mcaAgreement';
 
 const aContact = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.example' };
 
