@@ -32,8 +32,8 @@ export interface EdgeDependencies {
 
 /**
  * Where a request's dependencies come from: the edge's own and what the endpoint's `uses` picked for its handler.
- * Called only when the endpoint needs one (a caller to authenticate, a `uses`, an Idempotency-Key), so anonymous
- * endpoints such as health answer even when the stores behind the composition root are down.
+ * Resolved on every request, before anything else, as the composition root was before: its first build creates the
+ * database, containers and queues that health then finds.
  */
 export type DependencySource<D> = () => Promise<{ edge: EdgeDependencies; handler: D }>;
 
@@ -180,9 +180,6 @@ export function endpoint<
   S = never,
   D = undefined,
 >(definition: EndpointDefinition<P, Q, B, A, S, D>): Endpoint<S, D> {
-  const needsDependencies =
-    definition.access !== 'anonymous' || definition.uses !== undefined || definition.idempotent === true;
-
   async function handle(
     request: HttpRequest,
     context: InvocationContext,
@@ -191,10 +188,10 @@ export function endpoint<
     const correlationId = correlationIdOf(request);
     const instance = new URL(request.url).pathname;
     try {
-      const resolved = needsDependencies ? await dependencies() : undefined;
+      const { edge, handler: deps } = await dependencies();
       let caller: Caller | null = null;
       if (definition.access !== 'anonymous') {
-        caller = await resolved!.edge.authenticate(request);
+        caller = await edge.authenticate(request);
         if (!mayPerform(caller, definition.access.action)) {
           throw new AppError(
             'Forbidden',
@@ -232,7 +229,7 @@ export function endpoint<
           correlationId,
           request,
           context,
-          deps: resolved?.handler as D,
+          deps,
           durable: (definition.durableClient ? df.getClient(context) : undefined) as df.DurableClient,
           workflows: (definition.durableClient
             ? workflowClientOver(df.getClient(context))
@@ -243,12 +240,12 @@ export function endpoint<
       const idempotencyKey = request.headers.get('idempotency-key');
       const result =
         definition.idempotent && idempotencyKey !== null
-          ? await withIdempotency(resolved!.edge.idempotencyRecords, {
+          ? await withIdempotency(edge.idempotencyRecords, {
               key: idempotencyKey,
               // Keys belong to the caller (as Stripe's and Partner Center's do): another user's key never replays.
               scope: `${caller?.userId ?? 'anonymous'} ${definition.method} ${instance}`,
               requestBody: rawBody?.value,
-              now: resolved!.edge.clock.now(),
+              now: edge.clock.now(),
               run,
             })
           : await run();
