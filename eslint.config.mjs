@@ -60,8 +60,8 @@ export default tseslint.config(
           patterns: [
             appFence,
             {
-              group: [...ioModules, '**/platform/**', '**/compositionRoot', '**/repositories'],
-              message: 'The domain does no I/O and knows no platform: keep it pure.',
+              group: [...ioModules, '**/platform/**', '**/gateways/**', '**/compositionRoot'],
+              message: 'The domain does no I/O and knows no platform or gateway: keep it pure.',
             },
             {
               group: featureFolders.flatMap((folder) => [`**/${folder}/**`, `**/${folder}`]),
@@ -107,6 +107,29 @@ export default tseslint.config(
             {
               group: featureFolders.flatMap((folder) => [`**/${folder}/**`, `**/${folder}`]),
               message: 'Platform code depends on no feature.',
+            },
+            {
+              group: ['**/compositionRoot', '**/functions/**', '**/orchestrations/**'],
+              message:
+                'Platform plumbing is handed its dependencies (functions/index.ts wires them from the root); it never reaches for them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities are factories over narrow dependencies; functions/index.ts hands them the root's.
+    files: ['orchestrations/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            appFence,
+            {
+              group: ['**/compositionRoot', '**/functions/**', '**/platform/http/**'],
+              message: 'Workflows get their dependencies passed in and know no HTTP.',
             },
           ],
         },

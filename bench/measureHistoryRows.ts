@@ -88,7 +88,7 @@ export function measureHistoryRows(): BenchRow[] {
       azurePlanTransitionOrchestrator,
       upgrading,
       {
-        [transitionActivities.planTransition]: () => ({
+        [transitionActivities.selectTransitionSources]: () => ({
           outcome: 'planned',
           sources: [
             {

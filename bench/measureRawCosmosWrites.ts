@@ -31,7 +31,7 @@ export function aFreshCustomer(customerId: string, now: Date): CustomerDocument 
     mca: { accepted: false },
     azurePlan: null,
     legacySubscriptionIds: [],
-    activePurchase: null,
+    workInProgress: null,
   };
 }
 

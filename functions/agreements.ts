@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
-import { attestAgreement } from '../shared/agreements/attestAgreement';
-import { listAgreements } from '../shared/agreements/listAgreements';
+import { attestAgreement, type AttestAgreementDependencies } from '../shared/agreements/attestAgreement';
+import { listAgreements, type ListAgreementsDependencies } from '../shared/agreements/listAgreements';
+import { type Services } from '../shared/compositionRoot';
+import { agreementSchema, attestationRequestSchema, toAgreement } from '../shared/domain/api/agreement';
 import { collectionSchema, toCollection } from '../shared/domain/api/collection';
 import { mcaAgreement } from '../shared/domain/documents/documents';
-import { agreementSchema, attestationRequestSchema, toAgreement } from '../shared/domain/rules/mcaAgreement';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 
@@ -40,23 +41,21 @@ export const attestAgreementEndpoint = endpoint({
     'PartnerCenterUnavailable',
     'PartnerCenterConsentRequired',
   ],
-  handler: async ({ params, body, caller, correlationId, services, workflows, context }) => {
-    const { agreement, activePurchaseId } = await attestAgreement(
-      {
-        customers: services.repositories.customers,
-        agreements: services.repositories.agreements,
-        partnerCenter: services.microsoft.partnerCenter,
-        clock: services.clock,
-      },
-      {
-        customerId: params.customerId,
-        primaryContact: body.primaryContact,
-        dateAgreed: body.dateAgreed,
-        userId: caller.userId,
-        correlationId,
-      },
-    );
-    await continueWaitingPurchase(workflows, activePurchaseId, agreement, context);
+  uses: (services: Services): AttestAgreementDependencies => ({
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+    partnerCenter: services.microsoft.partnerCenter,
+    clock: services.clock,
+  }),
+  handler: async ({ params, body, caller, correlationId, deps, workflows, context }) => {
+    const { agreement, workInProgressId } = await attestAgreement(deps, {
+      customerId: params.customerId,
+      primaryContact: body.primaryContact,
+      dateAgreed: body.dateAgreed,
+      userId: caller.userId,
+      correlationId,
+    });
+    await continueWaitingPurchase(workflows, workInProgressId, agreement, context);
     return {
       status: 201,
       body: toAgreement(agreement),
@@ -99,13 +98,14 @@ export const listAgreementsEndpoint = endpoint({
     'PartnerCenterUnavailable',
     'PartnerCenterConsentRequired',
   ],
-  handler: async ({ params, query, services, correlationId }) => {
+  uses: (services: Services): ListAgreementsDependencies => ({
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+    partnerCenter: services.microsoft.partnerCenter,
+  }),
+  handler: async ({ params, query, deps, correlationId }) => {
     const agreements = await listAgreements(
-      {
-        customers: services.repositories.customers,
-        agreements: services.repositories.agreements,
-        partnerCenter: services.microsoft.partnerCenter,
-      },
+      deps,
       params.customerId,
       query.agreementType ?? mcaAgreement.type,
       correlationId,

@@ -68,16 +68,13 @@ export const startAzurePlanTransitionEndpoint = endpoint({
     'OrderInProgress',
     'McaNotAccepted',
   ],
-  handler: async ({ params, caller, correlationId, services, workflows }) => {
-    const { transitionId, status } = await startAzurePlanTransition(
-      startTransitionDependencies(services),
-      workflows,
-      {
-        customerId: params.customerId,
-        requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
-        correlationId,
-      },
-    );
+  uses: startTransitionDependencies,
+  handler: async ({ params, caller, correlationId, deps, workflows }) => {
+    const { transitionId, status } = await startAzurePlanTransition(deps, workflows, {
+      customerId: params.customerId,
+      requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
+      correlationId,
+    });
     const statusUrl = transitionStatusUrl(transitionId);
     return { status: 202, body: { transitionId, status, statusUrl }, headers: { location: statusUrl } };
   },

@@ -10,6 +10,9 @@ import { nameBasedUuid } from '../shared/domain/rules/nameBasedUuid';
 import { type Caller } from '../shared/domain/rules/roles';
 import { endpoint, type EndpointResult, idParameter } from '../shared/platform/http/endpoint';
 
+type OperationReader = Services['commerce']['operations'];
+type OperationView = Awaited<ReturnType<OperationReader['view']>>;
+
 /** Namespace of operation ids derived from an Idempotency-Key (a fixed random UUID). */
 const operationIdNamespace = '0c9e6f52-3b7a-4f1e-9d26-8a51c4e7b203';
 
@@ -38,12 +41,12 @@ export function operationLocation(customerId: string, operationId: string): stri
  */
 export async function answerOperation(
   operation: CommerceOperationDocument,
-  services: Services,
+  operations: Pick<OperationReader, 'view'>,
   correlationId: string,
-  created: (view: Awaited<ReturnType<Services['commerce']['operations']['view']>>) => EndpointResult,
+  created: (view: OperationView) => EndpointResult,
 ): Promise<EndpointResult> {
   if (operation.status === 'failed') throw operationFailure(operation);
-  const view = await services.commerce.operations.view(operation, correlationId);
+  const view = await operations.view(operation, correlationId);
   if (operation.status === 'succeeded') return created(view);
   return {
     status: 202,
@@ -57,7 +60,7 @@ export async function answerOperation(
 
 /** The 201 of an order bought within the request: the order, and its `Location` among the customer's orders. */
 export function orderCreated(customerId: string) {
-  return (view: Awaited<ReturnType<Services['commerce']['operations']['view']>>): EndpointResult => ({
+  return (view: OperationView): EndpointResult => ({
     status: 201,
     body: view.order,
     headers: { location: `/api/customers/${customerId}/orders/${view.order?.id ?? ''}` },
@@ -84,12 +87,9 @@ export const getCommerceOperationEndpoint = endpoint({
   params: z.strictObject({ customerId: idParameter, operationId: idParameter }),
   responses: { 200: { description: 'The operation.', schema: commerceOperationSchema } },
   errors: ['NotFound'],
-  handler: async ({ params, correlationId, services }) => {
-    const operation = await services.commerce.operations.read(
-      params.customerId,
-      params.operationId,
-      correlationId,
-    );
+  uses: (services: Services) => ({ operations: services.commerce.operations }),
+  handler: async ({ params, correlationId, deps }) => {
+    const operation = await deps.operations.read(params.customerId, params.operationId, correlationId);
     return {
       status: 200,
       body: operation,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { readCustomer } from '../shared/customers/readCustomer';
-import { registerCustomer } from '../shared/customers/registerCustomer';
+import { type Services } from '../shared/compositionRoot';
+import { readCustomer, type ReadCustomerDependencies } from '../shared/customers/readCustomer';
+import { registerCustomer, type RegisterCustomerDependencies } from '../shared/customers/registerCustomer';
 import { customerRequestSchema, customerSchema } from '../shared/domain/api/customer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 
@@ -28,17 +29,13 @@ export const putCustomerEndpoint = endpoint({
     201: { description: 'The customer was registered.', schema: customerSchema },
   },
   errors: ['ConcurrentUpdate', 'PartnerCenterUnavailable', 'PartnerCenterConsentRequired'],
-  handler: async ({ params, body, services, correlationId }) => {
-    const { created, customer } = await registerCustomer(
-      {
-        customers: services.repositories.customers,
-        partnerCenter: services.microsoft.partnerCenter,
-        clock: services.clock,
-      },
-      params.customerId,
-      body,
-      correlationId,
-    );
+  uses: (services: Services): RegisterCustomerDependencies => ({
+    customers: services.repositories.customers,
+    partnerCenter: services.microsoft.partnerCenter,
+    clock: services.clock,
+  }),
+  handler: async ({ params, body, deps, correlationId }) => {
+    const { created, customer } = await registerCustomer(deps, params.customerId, body, correlationId);
     return created
       ? { status: 201, body: customer, headers: { location: `/api/customers/${params.customerId}` } }
       : { status: 200, body: customer };
@@ -61,18 +58,14 @@ export const getCustomerEndpoint = endpoint({
   params: customerParams,
   responses: { 200: { description: 'The customer.', schema: customerSchema } },
   errors: ['CustomerNotFound'],
-  handler: async ({ params, services, correlationId, context }) => {
-    const customer = await readCustomer(
-      {
-        customers: services.repositories.customers,
-        agreements: services.repositories.agreements,
-        partnerCenter: services.microsoft.partnerCenter,
-        clock: services.clock,
-        log: context,
-      },
-      params.customerId,
-      correlationId,
-    );
+  uses: (services: Services): Omit<ReadCustomerDependencies, 'log'> => ({
+    customers: services.repositories.customers,
+    agreements: services.repositories.agreements,
+    partnerCenter: services.microsoft.partnerCenter,
+    clock: services.clock,
+  }),
+  handler: async ({ params, deps, correlationId, context }) => {
+    const customer = await readCustomer({ ...deps, log: context }, params.customerId, correlationId);
     return { status: 200, body: customer };
   },
 });

@@ -8,7 +8,15 @@ import { registerAzurePlanPurchaseOrchestrator } from '../orchestrations/azurePl
 import { registerPurchaseActivities } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
 import { registerTransitionActivities } from '../orchestrations/azurePlanTransition/transitionActivities';
-import { getConfig } from '../shared/compositionRoot';
+import {
+  edgeDependencies,
+  getConfig,
+  getServices,
+  partnerCenterActivityDependencies,
+  purchaseActivityDependencies,
+  type Services,
+  transitionActivityDependencies,
+} from '../shared/compositionRoot';
 import { isEndpoint, registerEndpoint } from '../shared/platform/http/endpoint';
 import * as agreements from './agreements';
 import * as azurePlanTransition from './azurePlanTransition';
@@ -44,13 +52,13 @@ const featureModules: Record<string, unknown>[] = [
 ];
 for (const endpoint of featureModules
   .flatMap((module): unknown[] => Object.values(module))
-  .filter(isEndpoint)) {
-  registerEndpoint(endpoint);
+  .filter((value) => isEndpoint<Services>(value))) {
+  registerEndpoint(endpoint, { services: getServices, edge: edgeDependencies });
 }
 registerUnmatchedRoute();
 registerPurchaseRequestTriggers();
 registerReconciliationTimer();
 registerAzurePlanTransitionOrchestrator();
-registerTransitionActivities();
+registerTransitionActivities(transitionActivityDependencies);
 registerAzurePlanPurchaseOrchestrator();
-registerPurchaseActivities();
+registerPurchaseActivities(purchaseActivityDependencies, partnerCenterActivityDependencies);

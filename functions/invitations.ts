@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
+import { agreementSchema, toAgreement } from '../shared/domain/api/agreement';
 import { contactSchema } from '../shared/domain/documents/documents';
-import { agreementSchema, toAgreement } from '../shared/domain/rules/mcaAgreement';
 import { createInvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { endpoint } from '../shared/platform/http/endpoint';
 
@@ -21,9 +22,11 @@ export const acceptInvitationEndpoint = endpoint({
   durableClient: true,
   responses: { 200: { description: 'The agreement.', schema: agreementSchema } },
   errors: ['InvitationNotFound', 'InvitationExpired'],
-  handler: async ({ params, body, correlationId, services, workflows, context }) => {
-    const acceptance = createInvitationAcceptance({ ...services.repositories, clock: services.clock });
-    const agreement = await acceptance.accept(
+  uses: (services: Services) => ({
+    acceptance: createInvitationAcceptance({ ...services.repositories, clock: services.clock }),
+  }),
+  handler: async ({ params, body, correlationId, deps, workflows, context }) => {
+    const agreement = await deps.acceptance.accept(
       params.token,
       body,
       correlationId,

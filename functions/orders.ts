@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
 import { collectionSchema } from '../shared/domain/api/collection';
 import { orderSchema } from '../shared/domain/api/order';
 import { legacyOrderRequestSchema } from '../shared/domain/rules/legacyOffer';
@@ -33,14 +34,18 @@ export const placeLegacyOrderEndpoint = endpoint({
   idempotent: true,
   responses: { 201: { description: 'The order.', schema: orderSchema }, 202: acceptedResponse },
   errors: ['CustomerNotFound', 'LegacyOfferNotEligibleForPurchase', 'OrderInProgress', ...microsoftErrors],
-  handler: async ({ params, body, caller, correlationId, request, services }) => {
-    const operation = await services.commerce.legacyOrders.start({
+  uses: (services: Services) => ({
+    legacyOrders: services.commerce.legacyOrders,
+    operations: services.commerce.operations,
+  }),
+  handler: async ({ params, body, caller, correlationId, request, deps }) => {
+    const operation = await deps.legacyOrders.start({
       customerId: params.customerId,
       request: body,
       operationId: operationIdFor(request, caller, randomUUID),
       correlationId,
     });
-    return answerOperation(operation, services, correlationId, orderCreated(params.customerId));
+    return answerOperation(operation, deps.operations, correlationId, orderCreated(params.customerId));
   },
 });
 
@@ -58,9 +63,10 @@ export const listOrdersEndpoint = endpoint({
   params: customerParams,
   responses: { 200: { description: 'The orders.', schema: collectionSchema(orderSchema, 'Orders') } },
   errors: ['CustomerNotFound', ...microsoftErrors],
-  handler: async ({ params, correlationId, services }) => ({
+  uses: (services: Services) => ({ holdings: services.commerce.holdings }),
+  handler: async ({ params, correlationId, deps }) => ({
     status: 200,
-    body: await services.commerce.holdings.listOrders(params.customerId, correlationId),
+    body: await deps.holdings.listOrders(params.customerId, correlationId),
   }),
 });
 
@@ -76,8 +82,9 @@ export const getOrderEndpoint = endpoint({
   params: z.strictObject({ customerId: idParameter, orderId: idParameter }),
   responses: { 200: { description: 'The order.', schema: orderSchema } },
   errors: ['CustomerNotFound', 'NotFound', ...microsoftErrors],
-  handler: async ({ params, correlationId, services }) => ({
+  uses: (services: Services) => ({ holdings: services.commerce.holdings }),
+  handler: async ({ params, correlationId, deps }) => ({
     status: 200,
-    body: await services.commerce.holdings.getOrder(params.customerId, params.orderId, correlationId),
+    body: await deps.holdings.getOrder(params.customerId, params.orderId, correlationId),
   }),
 });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
+import { mcaOptionSchema } from '../shared/domain/api/azurePlanPurchase';
 import { AppError } from '../shared/domain/errors';
-import { mcaOptionSchema } from '../shared/domain/rules/azurePlanPurchase';
 import { assertDateAgreedNotInFuture } from '../shared/domain/rules/mcaAgreement';
 import {
   batchIdForIdempotencyKey,
@@ -108,14 +109,19 @@ export const submitPurchaseBatchEndpoint = endpoint({
   // 1,000 items with an attestation each.
   maxBodyBytes: 1024 * 1024,
   responses: { 202: { description: 'The batch is queued.', schema: batchAcceptedSchema } },
-  handler: async ({ body, caller, correlationId, request, services }) => {
+  uses: (services: Services) => ({
+    batches: services.repositories.batches,
+    purchaseRequests: services.queues.purchaseRequests,
+    clock: services.clock,
+  }),
+  handler: async ({ body, caller, correlationId, request, deps }) => {
     if (body.items.some((item) => item.mca?.method === 'attest') && !mayPerform(caller, 'attestMca')) {
       throw new AppError(
         'Forbidden',
         `Items that attest the MCA need one of the roles ${permissions.attestMca.join(', ')}.`,
       );
     }
-    const now = services.clock.now();
+    const now = deps.clock.now();
     body.items.forEach((item, index) => {
       if (item.mca?.method === 'attest') {
         assertDateAgreedNotInFuture(item.mca.dateAgreed, now, `/items/${index}/mca/dateAgreed`);
@@ -124,7 +130,7 @@ export const submitPurchaseBatchEndpoint = endpoint({
     const idempotencyKey = request.headers.get('idempotency-key');
     const batchId = idempotencyKey ? batchIdForIdempotencyKey(caller.userId, idempotencyKey) : randomUUID();
     const { total } = await submitPurchaseBatch(
-      { batches: services.repositories.batches, purchaseRequests: services.queues.purchaseRequests },
+      { batches: deps.batches, purchaseRequests: deps.purchaseRequests },
       {
         batchId,
         items: body.items,
@@ -151,13 +157,10 @@ export const getPurchaseBatchEndpoint = endpoint({
   durableClient: true,
   responses: { 200: { description: 'The batch.', schema: batchSchema } },
   errors: ['BatchNotFound'],
-  handler: async ({ params, services, durable }) => {
+  uses: (services: Services) => ({ batches: services.repositories.batches, clock: services.clock }),
+  handler: async ({ params, deps, durable }) => {
     const batch = await readPurchaseBatch(
-      {
-        batches: services.repositories.batches,
-        purchaseStatus: purchaseStatusReader(durable),
-        clock: services.clock,
-      },
+      { ...deps, purchaseStatus: purchaseStatusReader(durable) },
       params.batchId,
     );
     return { status: 200, body: batch, headers: { 'cache-control': 'no-store' } };

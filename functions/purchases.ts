@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { startPurchaseDependencies } from '../shared/compositionRoot';
+import { type Services, startPurchaseDependencies } from '../shared/compositionRoot';
+import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/api/azurePlanPurchase';
 import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
-import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/rules/azurePlanPurchase';
 import { mayPerform, permissions } from '../shared/domain/rules/roles';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';
@@ -47,14 +47,15 @@ export const startAzurePlanPurchaseEndpoint = endpoint({
     'McaNotAccepted',
     'ResellerCannotAttest',
   ],
-  handler: async ({ params, body, caller, correlationId, services, durable }) => {
+  uses: startPurchaseDependencies,
+  handler: async ({ params, body, caller, correlationId, deps, durable }) => {
     if (body.mca?.method === 'attest' && !mayPerform(caller, 'attestMca')) {
       throw new AppError(
         'Forbidden',
         `Confirming the MCA needs one of the roles ${permissions.attestMca.join(', ')}; invite the customer instead.`,
       );
     }
-    const started = await startAzurePlanPurchase(startPurchaseDependencies(services), durable, {
+    const started = await startAzurePlanPurchase(deps, durable, {
       customerId: params.customerId,
       mca: body.mca,
       requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
@@ -82,12 +83,13 @@ export const getPurchaseEndpoint = endpoint({
   durableClient: true,
   responses: { 200: { description: 'The purchase.', schema: purchaseSchema } },
   errors: ['PurchaseNotFound'],
-  handler: async ({ params, services, durable }) => ({
+  uses: (services: Services) => ({
+    customers: services.repositories.customers,
+    commerce: services.repositories.commerce,
+  }),
+  handler: async ({ params, deps, durable }) => ({
     status: 200,
-    body: await readPurchase(
-      { durable, customers: services.repositories.customers, commerce: services.repositories.commerce },
-      params.purchaseId,
-    ),
+    body: await readPurchase({ durable, ...deps }, params.purchaseId),
     headers: { 'cache-control': 'no-store' },
   }),
 });
@@ -107,16 +109,12 @@ export const cancelPurchaseEndpoint = endpoint({
   durableClient: true,
   responses: { 202: { description: 'The purchase is cancelled.', schema: purchaseAcceptedSchema } },
   errors: ['PurchaseNotFound', 'PurchaseNotCancellable'],
-  handler: async ({ params, durable, services, correlationId }) => {
-    const state = await cancelPurchase(
-      durable,
-      {
-        invitations: services.repositories.invitations,
-        invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
-      },
-      params.purchaseId,
-      correlationId,
-    );
+  uses: (services: Services) => ({
+    invitations: services.repositories.invitations,
+    invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
+  }),
+  handler: async ({ params, durable, deps, correlationId }) => {
+    const state = await cancelPurchase(durable, deps, params.purchaseId, correlationId);
     const statusUrl = purchaseStatusUrl(state.purchaseId);
     return {
       status: 202,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
 import { orderSchema } from '../shared/domain/api/order';
 import { reservationRequestSchema } from '../shared/domain/rules/reservations';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
@@ -44,13 +45,17 @@ export const buyReservationEndpoint = endpoint({
     'AzurePlanNotActive',
     ...microsoftErrors,
   ],
-  handler: async ({ params, body, caller, correlationId, request, services }) => {
-    const operation = await services.commerce.reservations.start({
+  uses: (services: Services) => ({
+    reservations: services.commerce.reservations,
+    operations: services.commerce.operations,
+  }),
+  handler: async ({ params, body, caller, correlationId, request, deps }) => {
+    const operation = await deps.reservations.start({
       customerId: params.customerId,
       request: body,
       operationId: operationIdFor(request, caller, randomUUID),
       correlationId,
     });
-    return answerOperation(operation, services, correlationId, orderCreated(params.customerId));
+    return answerOperation(operation, deps.operations, correlationId, orderCreated(params.customerId));
   },
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { type Services } from '../shared/compositionRoot';
 import { azureEntitlementRequestSchema, azureEntitlementSchema } from '../shared/domain/api/azureEntitlement';
 import { collectionSchema } from '../shared/domain/api/collection';
 import { subscriptionSchema } from '../shared/domain/api/subscription';
@@ -28,9 +29,10 @@ export const listSubscriptionsEndpoint = endpoint({
     200: { description: 'The subscriptions.', schema: collectionSchema(subscriptionSchema, 'Subscriptions') },
   },
   errors: ['CustomerNotFound', ...microsoftErrors],
-  handler: async ({ params, correlationId, services }) => ({
+  uses: (services: Services) => ({ holdings: services.commerce.holdings }),
+  handler: async ({ params, correlationId, deps }) => ({
     status: 200,
-    body: await services.commerce.holdings.listSubscriptions(params.customerId, correlationId),
+    body: await deps.holdings.listSubscriptions(params.customerId, correlationId),
   }),
 });
 
@@ -51,13 +53,10 @@ export const listAzureEntitlementsEndpoint = endpoint({
     },
   },
   errors: ['CustomerNotFound', 'SubscriptionNotFound', ...microsoftErrors],
-  handler: async ({ params, correlationId, services }) => ({
+  uses: (services: Services) => ({ holdings: services.commerce.holdings }),
+  handler: async ({ params, correlationId, deps }) => ({
     status: 200,
-    body: await services.commerce.holdings.listAzureEntitlements(
-      params.customerId,
-      params.subscriptionId,
-      correlationId,
-    ),
+    body: await deps.holdings.listAzureEntitlements(params.customerId, params.subscriptionId, correlationId),
   }),
 });
 
@@ -83,15 +82,19 @@ export const addAzureEntitlementEndpoint = endpoint({
     202: acceptedResponse,
   },
   errors: ['CustomerNotFound', 'AzurePlanNotActive', ...microsoftErrors],
-  handler: async ({ params, body, caller, correlationId, request, services }) => {
-    const operation = await services.commerce.azureSubscriptions.start({
+  uses: (services: Services) => ({
+    azureSubscriptions: services.commerce.azureSubscriptions,
+    operations: services.commerce.operations,
+  }),
+  handler: async ({ params, body, caller, correlationId, request, deps }) => {
+    const operation = await deps.azureSubscriptions.start({
       customerId: params.customerId,
       planSubscriptionId: params.subscriptionId,
       friendlyName: body.friendlyName,
       operationId: operationIdFor(request, caller, randomUUID),
       correlationId,
     });
-    return answerOperation(operation, services, correlationId, (view) => ({
+    return answerOperation(operation, deps.operations, correlationId, (view) => ({
       status: 201,
       body: view.azureEntitlement,
     }));
@@ -120,9 +123,10 @@ export const updateSubscriptionEndpoint = endpoint({
     'ConcurrentUpdate',
     ...microsoftErrors,
   ],
-  handler: async ({ params, body, correlationId, services }) => ({
+  uses: (services: Services) => ({ subscriptionUpdates: services.commerce.subscriptionUpdates }),
+  handler: async ({ params, body, correlationId, deps }) => ({
     status: 200,
-    body: await services.commerce.subscriptionUpdates.update({
+    body: await deps.subscriptionUpdates.update({
       customerId: params.customerId,
       subscriptionId: params.subscriptionId,
       update: body,

@@ -4,15 +4,21 @@ import { type QueueClient } from '@azure/storage-queue';
 import { type PartnerCenterActivityDependencies } from '../orchestrations/azurePlanPurchase/partnerCenterActivities';
 import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { createAgreementRepository } from './agreements/agreementRepository';
+import { createAzurePlanOrderRepository } from './commerce/azurePlanOrders';
 import { createAzureSubscriptionUseCases } from './commerce/azureSubscriptions';
 import { createCommerceOperationReader } from './commerce/commerceOperationReader';
 import { createCommerceOperationRepository, defaultInRequestWait } from './commerce/commerceOperations';
+import { createCommerceRepository } from './commerce/commerceRepository';
 import { createCustomerHoldings } from './commerce/customerHoldings';
 import { createLegacyOrderUseCases } from './commerce/legacyOrders';
 import { createReservationUseCases } from './commerce/reservationPurchases';
 import { createSubscriptionUpdates } from './commerce/subscriptionUpdates';
+import { createCustomerRepository } from './customers/customerRepository';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createInvitationAcceptance } from './invitations/invitationAcceptance';
+import { createInvitationRepository } from './invitations/invitationRepository';
+import { createNotificationClaimRepository } from './notifications/notificationClaimRepository';
 import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
 import { type Clock, systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
@@ -22,15 +28,33 @@ import {
   createCosmosClient,
   ensureDatabase,
 } from './platform/cosmos/cosmosClient';
+import { createIdempotencyRecordRepository } from './platform/cosmos/idempotencyRecordRepository';
 import { createFaultInjector, type FaultInjector } from './platform/faultInjection';
 import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
+import { type EdgeDependencies } from './platform/http/endpoint';
 import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, queueNames } from './platform/queues/queues';
 import { realSleep } from './platform/retryPolicy';
+import { createBatchRepository } from './purchaseBatches/batchRepository';
 import { createPurchaseStartPacer, type PurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
 import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
-import { createRepositories, type Repositories } from './repositories';
 import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
+
+/** Every repository, built over the app's containers (one factory each): the only code that touches a container. */
+export function createRepositories(containers: Record<ContainerName, Container>) {
+  return {
+    batches: createBatchRepository(containers.batches),
+    customers: createCustomerRepository(containers.customers),
+    commerce: createCommerceRepository(containers.customers),
+    agreements: createAgreementRepository(containers.customers),
+    invitations: createInvitationRepository(containers.invitations),
+    azurePlanOrders: createAzurePlanOrderRepository(containers.customers),
+    notificationClaims: createNotificationClaimRepository(containers.customers),
+    idempotencyRecords: createIdempotencyRecordRepository(containers.idempotency),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
 
 /** Everything the functions need, wired once per process. */
 export interface Services {
@@ -241,6 +265,15 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,
     faults: services.faults,
+  };
+}
+
+/** What the HTTP edge uses on every request: authentication, the idempotency records, the clock. */
+export function edgeDependencies(services: Services): EdgeDependencies {
+  return {
+    authenticate: services.authenticate,
+    idempotencyRecords: services.repositories.idempotencyRecords,
+    clock: services.clock,
   };
 }
 

@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import { type OrchestrationContext, type OrchestrationHandler, type Task } from 'durable-functions';
 
-import { type McaPlan } from '../../shared/domain/rules/azurePlanPurchase';
+import { type McaDecision } from '../../shared/domain/rules/azurePlanPurchase';
 import { invitationDeadline, nextWakeUp } from '../../shared/domain/rules/invitationSchedule';
 import {
   provisioningDeadlineMs,
@@ -42,7 +42,7 @@ import {
 } from '../../shared/purchases/purchaseWorkflowContract';
 import { storeRetry } from '../retryPolicy';
 
-type InviteMca = Extract<McaPlan, { method: 'invite' }>;
+type InviteMca = Extract<McaDecision, { method: 'invite' }>;
 type SignatureOutcome =
   | { outcome: 'accepted'; invitation: InvitationProgress }
   | { outcome: 'expired' | 'cancelled'; invitation: InvitationProgress };
@@ -50,7 +50,7 @@ type SignatureOutcome =
 /**
  * The Azure plan purchase, as Partner Center runs it: get the MCA accepted (already accepted, attested with the
  * purchase, or by inviting the customer and waiting for the signature), order the plan, wait for Partner Center to
- * provision it, then record it. The purchase id is the instance id; the input carries ids and the small MCA plan
+ * provision it, then record it. The purchase id is the instance id; the input carries ids and the small MCA decision
  * only. Both long waits continue as new, so a continued execution picks up where the input says the wait stands.
  */
 export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (

@@ -3,7 +3,6 @@ import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { currentMcaTemplateId } from '../../shared/agreements/mcaTemplate';
-import { partnerCenterActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
 import { AppError } from '../../shared/domain/errors';
@@ -98,7 +97,8 @@ export function createPartnerCenterActivities({
       );
       if (invitation?.status === 'accepted') {
         // The purchase is the one reading: finish the record (the agreement confirmMca needs), wake nobody.
-        if (invitation.acceptanceRecordedAt === undefined) await invitationAcceptance.recordAcceptance(invitation);
+        if (invitation.acceptanceRecordedAt === undefined)
+          await invitationAcceptance.recordAcceptance(invitation);
         return 'accepted';
       }
       if (invitation?.status === 'cancelled') return 'cancelled';
@@ -251,20 +251,25 @@ export function createPartnerCenterActivities({
 
 type PartnerCenterActivities = ReturnType<typeof createPartnerCenterActivities>;
 
-function register<K extends keyof PartnerCenterActivities>(key: K): void {
+function register<K extends keyof PartnerCenterActivities>(
+  key: K,
+  dependencies: () => Promise<PartnerCenterActivityDependencies>,
+): void {
   df.app.activity(purchaseActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPartnerCenterActivities(await partnerCenterActivityDependencies());
+      const activities = createPartnerCenterActivities(await dependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },
   });
 }
 
-export function registerPartnerCenterPurchaseActivities(): void {
-  register('confirmMca');
-  register('createCart');
-  register('checkout');
-  register('readProvisioning');
-  register('readSignature');
+export function registerPartnerCenterPurchaseActivities(
+  dependencies: () => Promise<PartnerCenterActivityDependencies>,
+): void {
+  register('confirmMca', dependencies);
+  register('createCart', dependencies);
+  register('checkout', dependencies);
+  register('readProvisioning', dependencies);
+  register('readSignature', dependencies);
 }

@@ -2,7 +2,6 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
-import { purchaseActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { type InvitationDocument } from '../../shared/domain/documents/invitation';
 import { AppError } from '../../shared/domain/errors';
@@ -27,14 +26,17 @@ import {
   type ReleaseSlotInput,
   type RemindCustomerInput,
 } from '../../shared/purchases/purchaseWorkflowContract';
-import { registerPartnerCenterPurchaseActivities } from './partnerCenterActivities';
+import {
+  type PartnerCenterActivityDependencies,
+  registerPartnerCenterPurchaseActivities,
+} from './partnerCenterActivities';
 
 /**
  * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They
  * take ids, touch the stores, and return small values; business outcomes are values, not errors.
  */
 export interface PurchaseActivityDependencies {
-  customers: Pick<CustomerRepository, 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'releaseWorkSlot'>;
   invitations: Pick<InvitationRepository, 'createOnce' | 'close'>;
   azurePlanOrders: AzurePlanOrderRepository;
   notifications: NotificationSender;
@@ -106,7 +108,7 @@ export function createPurchaseActivities({
       const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
       await invitations.close(invitationIdOf(token), input.outcome, input.correlationId);
       if (input.outcome === 'expired') await notify('mcaExpired', input, 0);
-      await customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
+      await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
@@ -178,7 +180,7 @@ export function createPurchaseActivities({
     },
 
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
-      await customers.releasePurchaseSlot(input.customerId, input.purchaseId, {
+      await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
@@ -189,22 +191,29 @@ export function createPurchaseActivities({
 
 type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
 
-function register<K extends keyof PurchaseActivities>(key: K): void {
+function register<K extends keyof PurchaseActivities>(
+  key: K,
+  dependencies: () => Promise<PurchaseActivityDependencies>,
+): void {
   df.app.activity(purchaseActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPurchaseActivities(await purchaseActivityDependencies());
+      const activities = createPurchaseActivities(await dependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },
   });
 }
 
-export function registerPurchaseActivities(): void {
-  register('inviteCustomer');
-  register('remindCustomer');
-  register('closeInvitation');
-  register('placeOrder');
-  register('findPlacedOrder');
-  register('releaseSlot');
-  registerPartnerCenterPurchaseActivities();
+/** Registers the purchase's activities; the composition root (through functions/index.ts) supplies their dependencies. */
+export function registerPurchaseActivities(
+  dependencies: () => Promise<PurchaseActivityDependencies>,
+  partnerCenterDependencies: () => Promise<PartnerCenterActivityDependencies>,
+): void {
+  register('inviteCustomer', dependencies);
+  register('remindCustomer', dependencies);
+  register('closeInvitation', dependencies);
+  register('placeOrder', dependencies);
+  register('findPlacedOrder', dependencies);
+  register('releaseSlot', dependencies);
+  registerPartnerCenterPurchaseActivities(partnerCenterDependencies);
 }

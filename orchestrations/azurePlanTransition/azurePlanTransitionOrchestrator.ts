@@ -9,12 +9,12 @@ import {
 } from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
-  type PlanTransitionResult,
   type ReadUpgradeStatusInput,
   type ReadUpgradeStatusResult,
   type RecordUpgradeInput,
   type RecordUpgradeResult,
   type ReleaseSlotInput,
+  type SelectTransitionSourcesResult,
   type StartUpgradeInput,
   type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
@@ -49,13 +49,13 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   let upgrade: UpgradeWait | undefined = input.upgrade;
   if (upgrade === undefined) {
     show(context, { status: 'validating', lineItems: [] });
-    const plan = (yield context.df.callActivityWithRetry(
-      transitionActivities.planTransition,
+    const selection = (yield context.df.callActivityWithRetry(
+      transitionActivities.selectTransitionSources,
       storeRetry,
       step,
-    )) as PlanTransitionResult;
-    if (plan.outcome === 'refused') return yield* fail(context, input, [], plan.error);
-    show(context, { status: 'placingOrder', lineItems: pendingLines(plan.sources) });
+    )) as SelectTransitionSourcesResult;
+    if (selection.outcome === 'refused') return yield* fail(context, input, [], selection.error);
+    show(context, { status: 'placingOrder', lineItems: pendingLines(selection.sources) });
 
     const started = yield* untilNotThrottled<StartUpgradeResult>(context, () =>
       context.df.callActivityWithRetry(
@@ -65,13 +65,13 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
       ),
     );
     if (started.outcome === 'rejected') {
-      return yield* fail(context, input, pendingLines(plan.sources), started.error);
+      return yield* fail(context, input, pendingLines(selection.sources), started.error);
     }
     upgrade = {
       upgradeId: started.upgradeId,
       startedAt: context.df.currentUtcDateTime.toISOString(),
       polls: 0,
-      sources: plan.sources,
+      sources: selection.sources,
     };
   }
   const { upgradeId, sources } = upgrade;

@@ -4,10 +4,9 @@ import * as df from 'durable-functions';
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
 import { refusalOf } from '../../shared/commerce/commerceOperations';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
-import { transitionActivityDependencies } from '../../shared/compositionRoot';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { AppError } from '../../shared/domain/errors';
-import { planTransition } from '../../shared/domain/rules/azurePlanTransition';
+import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTransition';
 import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import { type ProductUpgradesPort, type SubscriptionsPort } from '../../shared/gateways/partnerCenter/ports';
@@ -15,13 +14,13 @@ import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { type MarketCatalogue } from '../../shared/platform/markets';
 import {
-  type PlanTransitionInput,
-  type PlanTransitionResult,
   type ReadUpgradeStatusInput,
   type ReadUpgradeStatusResult,
   type RecordUpgradeInput,
   type RecordUpgradeResult,
   type ReleaseSlotInput,
+  type SelectTransitionSourcesInput,
+  type SelectTransitionSourcesResult,
   type StartUpgradeInput,
   type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
@@ -37,7 +36,7 @@ import {
  * the ids from the orchestrator's replay-safe generator), so a second run finds its own writes and adds nothing.
  */
 export interface TransitionActivityDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'releaseWorkSlot'>;
   commerce: Pick<
     CommerceRepository,
     'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
@@ -62,7 +61,10 @@ export function createTransitionActivities({
 }: TransitionActivityDependencies) {
   return {
     /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
-    async planTransition(input: PlanTransitionInput, log: InvocationContext): Promise<PlanTransitionResult> {
+    async selectTransitionSources(
+      input: SelectTransitionSourcesInput,
+      log: InvocationContext,
+    ): Promise<SelectTransitionSourcesResult> {
       const customer = await customers.get(input.customerId);
       if (customer === undefined) {
         return {
@@ -75,7 +77,7 @@ export function createTransitionActivities({
         customer.legacySubscriptionIds,
       );
       try {
-        const sources = planTransition({
+        const sources = selectTransitionSources({
           customer,
           legacySubscriptions,
           azurePlanMarkets,
@@ -96,13 +98,13 @@ export function createTransitionActivities({
           };
         }
         log.log(
-          `planTransition transitionId=${input.transitionId} lines=${sources.length} correlationId=${input.correlationId}`,
+          `selectTransitionSources transitionId=${input.transitionId} lines=${sources.length} correlationId=${input.correlationId}`,
         );
         return { outcome: 'planned', sources };
       } catch (error) {
         if (!(error instanceof AppError) || refusalOf(error) === undefined) throw error;
         log.warn(
-          `planTransition transitionId=${input.transitionId} refused code=${error.code} correlationId=${input.correlationId}`,
+          `selectTransitionSources transitionId=${input.transitionId} refused code=${error.code} correlationId=${input.correlationId}`,
         );
         return { outcome: 'refused', error: { code: error.code, detail: error.detail } };
       }
@@ -188,7 +190,7 @@ export function createTransitionActivities({
         correlationId: input.correlationId,
         now: new Date(input.recordedAt),
       });
-      faults.check(transitionFaultPoints.afterPlanOrder);
+      faults.check(transitionFaultPoints.afterAzurePlanOrder);
       const moved = [];
       for (const pair of pairs) {
         const result = await commerce.moveAzureSubscriptionUnderPlan({
@@ -243,7 +245,7 @@ export function createTransitionActivities({
     },
 
     async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
-      await customers.releasePurchaseSlot(input.customerId, input.transitionId, {
+      await customers.releaseWorkSlot(input.customerId, input.transitionId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
@@ -276,21 +278,26 @@ function pairSources(sources: TransitionSource[], lines: UpgradeLine[]) {
 
 type TransitionActivities = ReturnType<typeof createTransitionActivities>;
 
-function register<K extends keyof TransitionActivities>(key: K): void {
+function register<K extends keyof TransitionActivities>(
+  key: K,
+  dependencies: () => Promise<TransitionActivityDependencies>,
+): void {
   df.app.activity(transitionActivities[key], {
     handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createTransitionActivities(await transitionActivityDependencies());
+      const activities = createTransitionActivities(await dependencies());
       const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
       return run(input, context);
     },
   });
 }
 
-export function registerTransitionActivities(): void {
-  register('planTransition');
-  register('startUpgrade');
-  register('readUpgradeStatus');
-  register('recordUpgrade');
-  register('suspendLegacySubscription');
-  register('releaseSlot');
+export function registerTransitionActivities(
+  dependencies: () => Promise<TransitionActivityDependencies>,
+): void {
+  register('selectTransitionSources', dependencies);
+  register('startUpgrade', dependencies);
+  register('readUpgradeStatus', dependencies);
+  register('recordUpgrade', dependencies);
+  register('suspendLegacySubscription', dependencies);
+  register('releaseSlot', dependencies);
 }

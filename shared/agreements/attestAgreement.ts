@@ -36,7 +36,7 @@ export interface AttestationFacts {
 export interface Attested {
   agreement: AgreementDocument;
   /** The customer's running purchase, which may be waiting for this acceptance. */
-  activePurchaseId: string | undefined;
+  workInProgressId: string | undefined;
 }
 
 /**
@@ -91,7 +91,7 @@ export async function attestAgreement(
   // Two identical attestations at once: both meet the same agreement at Partner Center, one records it.
   if (created === 'exists') throw alreadyExists();
   const updated = await recordOnCustomer(customers, created, partnerCenterCustomerId, facts, now);
-  return { agreement: created, activePurchaseId: updated?.activePurchase?.purchaseId };
+  return { agreement: created, workInProgressId: updated?.workInProgress?.id };
 }
 
 async function postAttestation(

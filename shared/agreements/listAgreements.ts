@@ -1,7 +1,7 @@
 import { type CustomerRepository } from '../customers/customerRepository';
+import { type Agreement, joinAgreements, toAgreement } from '../domain/api/agreement';
 import { mcaAgreement } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
-import { type Agreement, joinAgreements, toAgreement } from '../domain/rules/mcaAgreement';
 import { type McaPort } from '../gateways/partnerCenter/ports';
 import { type AgreementRepository } from './agreementRepository';
 

@@ -140,7 +140,7 @@ export function customerWithAzurePlan(
     'agreement' | 'releaseSlot' | 'correlationId' | 'now' | 'mcaConfirmedByPartnerCenter'
   >,
 ): CustomerDocument {
-  const freeSlot = (request.releaseSlot ?? true) && customer.activePurchase?.purchaseId === placed.purchaseId;
+  const freeSlot = (request.releaseSlot ?? true) && customer.workInProgress?.id === placed.purchaseId;
   return {
     ...customer,
     azurePlan: { subscriptionId: placed.subscriptionId, orderId: placed.orderId, status: 'active' },
@@ -149,7 +149,7 @@ export function customerWithAzurePlan(
       : request.mcaConfirmedByPartnerCenter && !customer.mca.accepted
         ? { accepted: true }
         : customer.mca,
-    activePurchase: freeSlot ? null : customer.activePurchase,
+    workInProgress: freeSlot ? null : customer.workInProgress,
     updatedAt: request.now.toISOString(),
     correlationId: request.correlationId,
   };
@@ -160,7 +160,7 @@ function summaryIsCurrent(
   marker: AzurePlanMarker,
   request: Pick<AzurePlanOrderRequest, 'agreement' | 'releaseSlot'>,
 ): boolean {
-  const slotHeld = (request.releaseSlot ?? true) && customer.activePurchase?.purchaseId === marker.purchaseId;
+  const slotHeld = (request.releaseSlot ?? true) && customer.workInProgress?.id === marker.purchaseId;
   const agreementRecorded = !request.agreement || customer.mca.accepted;
   return customer.azurePlan?.subscriptionId === marker.subscriptionId && !slotHeld && agreementRecorded;
 }

@@ -4,6 +4,7 @@ import {
   type AgreementDocument,
   type CustomerDocument,
   customerDocumentSchema,
+  type WorkInProgress,
 } from '../domain/documents/documents';
 import { mcaSummaryOf } from '../domain/rules/mcaAgreement';
 import { isCosmosStatus, readOrUndefined, toWritableDocument } from '../platform/cosmos/cosmosStatus';
@@ -77,7 +78,8 @@ export function createCustomerRepository(container: Container) {
       const { resources } = await container.items
         .query<unknown>({
           query:
-            "SELECT * FROM c WHERE c.docType = 'customer' AND IS_OBJECT(c.activePurchase) AND c.activePurchase.startedAt < @before",
+            // Customers stored before the rename hold the slot in `activePurchase` (customerDocumentSchema reads it).
+            "SELECT * FROM c WHERE c.docType = 'customer' AND ((IS_OBJECT(c.workInProgress) AND c.workInProgress.startedAt < @before) OR (IS_OBJECT(c.activePurchase) AND c.activePurchase.startedAt < @before))",
           parameters: [{ name: '@before', value: before.toISOString() }],
         })
         .fetchAll();
@@ -85,41 +87,32 @@ export function createCustomerRepository(container: Container) {
     },
 
     /**
-     * Takes the customer's one-purchase-at-a-time slot, conditional on the customer being as it was read: of many
-     * concurrent claims exactly one wins, the others get `'changed'` and look again.
+     * Takes the customer's one-at-a-time slot for a purchase or a transition, conditional on the customer being as
+     * it was read: of many concurrent claims exactly one wins, the others get `'changed'` and look again.
      */
-    claimPurchaseSlot(
+    claimWorkSlot(
       customer: CustomerDocument,
-      slot: {
-        purchaseId: string;
-        startedAt: string;
-        correlationId: string;
-        kind?: 'purchase' | 'transition';
-      },
+      slot: WorkInProgress & { correlationId: string },
     ): Promise<CustomerDocument | 'changed'> {
       return replace({
         ...customer,
-        activePurchase: {
-          purchaseId: slot.purchaseId,
-          startedAt: slot.startedAt,
-          ...(slot.kind ? { kind: slot.kind } : {}),
-        },
+        workInProgress: { kind: slot.kind, id: slot.id, startedAt: slot.startedAt },
         updatedAt: slot.startedAt,
         correlationId: slot.correlationId,
       });
     },
 
-    /** Frees the slot if (and only if) this purchase still holds it. Safe to repeat. */
-    async releasePurchaseSlot(
+    /** Frees the slot if (and only if) this purchase or transition still holds it. Safe to repeat. */
+    async releaseWorkSlot(
       customerId: string,
-      purchaseId: string,
+      holderId: string,
       stamp: { now: Date; correlationId: string },
     ): Promise<void> {
       await update(customerId, (customer) =>
-        customer.activePurchase?.purchaseId === purchaseId
+        customer.workInProgress?.id === holderId
           ? {
               ...customer,
-              activePurchase: null,
+              workInProgress: null,
               updatedAt: stamp.now.toISOString(),
               correlationId: stamp.correlationId,
             }

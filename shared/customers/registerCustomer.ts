@@ -1,11 +1,6 @@
-import {
-  type Customer,
-  type CustomerRequest,
-  newCustomerDocument,
-  toCustomer,
-  updatedCustomerDocument,
-} from '../domain/api/customer';
+import { type Customer, type CustomerRequest, toCustomer } from '../domain/api/customer';
 import { type CustomerDocument } from '../domain/documents/documents';
+import { newCustomerDocument, updatedCustomerDocument } from '../domain/rules/customer';
 import { type CustomersPort } from '../gateways/partnerCenter/ports';
 import { type PartnerCenterCustomer } from '../gateways/partnerCenter/schemas';
 import { type Clock } from '../platform/clock';

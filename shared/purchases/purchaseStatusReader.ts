@@ -1,6 +1,7 @@
 import type * as df from 'durable-functions';
 
-import { type PurchaseStatus, type SlotHolderState } from '../domain/rules/azurePlanPurchase';
+import { type PurchaseStatus } from '../domain/api/azurePlanPurchase';
+import { type SlotHolderState } from '../domain/rules/azurePlanPurchase';
 import {
   azurePlanPurchaseOrchestration,
   type InvitationProgress,

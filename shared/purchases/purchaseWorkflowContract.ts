@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { purchaseStatusSchema } from '../domain/api/azurePlanPurchase';
 import { type Contact } from '../domain/documents/documents';
-import { mcaPlanSchema, purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
+import { mcaDecisionSchema } from '../domain/rules/azurePlanPurchase';
 
 /**
  * The contract between the purchase starter, the orchestrator, its activities and the status reader: names and
@@ -62,7 +63,7 @@ export const provisioningWaitSchema = z.object({
 });
 export type ProvisioningWait = z.infer<typeof provisioningWaitSchema>;
 
-/** The orchestration input: ids and the small MCA plan, never documents. */
+/** The orchestration input: ids and the small MCA decision, never documents. */
 export const purchaseInputSchema = z.object({
   /** Absent: version 1 (journaled before the tag). Any number is read here, so status reads never break on it. */
   version: z.number().int().positive().optional(),
@@ -70,7 +71,7 @@ export const purchaseInputSchema = z.object({
   customerId: z.string(),
   correlationId: z.string(),
   requestedBy: requestedBySchema,
-  mca: mcaPlanSchema,
+  mca: mcaDecisionSchema,
   /**
    * Carried from one execution to the next while the purchase waits for the signature (each round ends with
    * continue-as-new, so no execution's history grows with the length of the wait).

@@ -3,10 +3,10 @@ import { z } from 'zod';
 
 import { type CommerceRepository } from '../commerce/commerceRepository';
 import { type CustomerRepository } from '../customers/customerRepository';
+import { purchaseStatusSchema } from '../domain/api/azurePlanPurchase';
 import { orderSchema, toOrder } from '../domain/api/order';
 import { subscriptionSchema, toSubscription } from '../domain/api/subscription';
 import { AppError } from '../domain/errors';
-import { purchaseStatusSchema } from '../domain/rules/azurePlanPurchase';
 import { readPurchaseState } from './purchaseStatusReader';
 import { invitationProgressSchema, purchaseErrorSchema } from './purchaseWorkflowContract';
 

@@ -3,16 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type * as df from 'durable-functions';
 
 import { type CustomerRepository } from '../customers/customerRepository';
+import { type McaOptionInput, mcaOptionSchema, type PurchaseStatus } from '../domain/api/azurePlanPurchase';
 import { type CustomerDocument } from '../domain/documents/documents';
 import { AppError, fieldErrorsFromZod } from '../domain/errors';
 import {
   assertCustomerMayBuyAzurePlan,
-  decideMcaPlan,
+  decideMca,
   isSlotStale,
-  type McaOptionInput,
-  mcaOptionSchema,
   orderInProgress,
-  type PurchaseStatus,
 } from '../domain/rules/azurePlanPurchase';
 import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
@@ -40,7 +38,7 @@ export interface StartAzurePlanPurchaseRequest {
 
 /** What starting a purchase uses, and nothing else. */
 export interface StartAzurePlanPurchaseDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'claimPurchaseSlot' | 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'claimWorkSlot' | 'releaseWorkSlot'>;
   clock: Clock;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: ReadonlySet<string>;
@@ -84,12 +82,12 @@ export async function startAzurePlanPurchase(
       }
       const now = clock.now();
       assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
-      const slot = customer.activePurchase;
-      if (slot !== null && slot.purchaseId !== purchaseId) {
-        const holder = await slotHolderState(durableClient, slot.purchaseId);
+      const slot = customer.workInProgress;
+      if (slot !== null && slot.id !== purchaseId) {
+        const holder = await slotHolderState(durableClient, slot.id);
         if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
       }
-      const mca = decideMcaPlan(customer, mcaOption, now);
+      const mca = decideMca(customer, mcaOption, now);
       const input: PurchaseInput = {
         version: purchaseInputVersion,
         purchaseId,
@@ -100,12 +98,12 @@ export async function startAzurePlanPurchase(
       };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
-      if (slot?.purchaseId === purchaseId) return { claimed: customer, input };
-      const written = await customers.claimPurchaseSlot(customer, {
-        purchaseId,
+      if (slot?.id === purchaseId) return { claimed: customer, input };
+      const written = await customers.claimWorkSlot(customer, {
+        kind: 'purchase',
+        id: purchaseId,
         startedAt: now.toISOString(),
         correlationId,
-        kind: 'purchase',
       });
       return written === 'changed' ? lostRace : { claimed: written, input };
     },
@@ -122,7 +120,7 @@ export async function startAzurePlanPurchase(
     const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
     forgetClaimedCustomer(purchaseId);
-    await customers.releasePurchaseSlot(customerId, purchaseId, { now: clock.now(), correlationId });
+    await customers.releaseWorkSlot(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;
   }
   return { purchaseId, status: 'validating' };

@@ -14,7 +14,7 @@ const concurrency = 8;
 
 export interface ReconciliationDependencies {
   batches: Pick<BatchRepository, 'findQueuedLinesUnchangedSince' | 'readHeader' | 'moveLine'>;
-  customers: Pick<CustomerRepository, 'findSlotsClaimedBefore' | 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'findSlotsClaimedBefore' | 'releaseWorkSlot'>;
   /** Whether the orchestration holding a slot runs, ended, or was never started. */
   slotHolderState: (instanceId: string) => Promise<SlotHolderState>;
   invitations: Pick<InvitationRepository, 'findAcceptancesUnrecordedBefore'>;
@@ -103,16 +103,16 @@ export async function reconcileStrandedWork(
 
   const held = await customers.findSlotsClaimedBefore(before, itemsPerRun);
   const released = await mapWithConcurrency(held, concurrency, async (customer) => {
-    const slot = customer.activePurchase;
+    const slot = customer.workInProgress;
     if (slot === null) return false;
-    const holder = await slotHolderState(slot.purchaseId);
+    const holder = await slotHolderState(slot.id);
     if (!isSlotStale(slot, holder, now)) return false;
-    await customers.releasePurchaseSlot(customer.customerId, slot.purchaseId, {
+    await customers.releaseWorkSlot(customer.customerId, slot.id, {
       now: clock.now(),
       correlationId: options.correlationId,
     });
     logger.warn(
-      `reconciliation: released the slot of customer ${customer.customerId} held by ${slot.purchaseId} (${holder}) correlationId=${options.correlationId}`,
+      `reconciliation: released the slot of customer ${customer.customerId} held by ${slot.id} (${holder}) correlationId=${options.correlationId}`,
     );
     return true;
   });

@@ -4,7 +4,7 @@ import { type CommerceRepository } from '../commerce/commerceRepository';
 import { type CustomerRepository } from '../customers/customerRepository';
 import { AppError } from '../domain/errors';
 import { isSlotStale, orderInProgress } from '../domain/rules/azurePlanPurchase';
-import { planTransition } from '../domain/rules/azurePlanTransition';
+import { selectTransitionSources } from '../domain/rules/azurePlanTransition';
 import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { isRunning, type WorkflowClient } from '../platform/durable/workflowClient';
@@ -16,7 +16,7 @@ import {
 
 /** What starting a transition uses, and nothing else. */
 export interface StartAzurePlanTransitionDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'claimPurchaseSlot' | 'releasePurchaseSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'claimWorkSlot' | 'releaseWorkSlot'>;
   commerce: Pick<CommerceRepository, 'readSubscriptions'>;
   clock: Clock;
   /** The countries where the Azure plan is sold. */
@@ -51,24 +51,23 @@ export async function startAzurePlanTransition(
       if (customer === undefined)
         throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
       const now = clock.now();
-      const slot = customer.activePurchase;
+      const slot = customer.workInProgress;
       // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).
-      const slotIsFree =
-        slot === null || isSlotStale(slot, await slotHolderState(workflows, slot.purchaseId), now);
+      const slotIsFree = slot === null || isSlotStale(slot, await slotHolderState(workflows, slot.id), now);
       const legacySubscriptions = await commerce.readSubscriptions(
         customerId,
         customer.legacySubscriptionIds,
       );
-      planTransition({
-        customer: slotIsFree ? { ...customer, activePurchase: null } : customer,
+      selectTransitionSources({
+        customer: slotIsFree ? { ...customer, workInProgress: null } : customer,
         legacySubscriptions,
         azurePlanMarkets,
       });
-      const written = await customers.claimPurchaseSlot(customer, {
-        purchaseId: transitionId,
+      const written = await customers.claimWorkSlot(customer, {
+        kind: 'transition',
+        id: transitionId,
         startedAt: now.toISOString(),
         correlationId,
-        kind: 'transition',
       });
       return written === 'changed' ? lostRace : written;
     },
@@ -85,7 +84,7 @@ export async function startAzurePlanTransition(
   try {
     await workflows.start(azurePlanTransitionOrchestration, transitionId, input);
   } catch (error) {
-    await customers.releasePurchaseSlot(customerId, transitionId, {
+    await customers.releaseWorkSlot(customerId, transitionId, {
       now: clock.now(),
       correlationId,
     });

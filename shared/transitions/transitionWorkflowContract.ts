@@ -9,7 +9,8 @@ import { type TransitionSource } from '../domain/rules/azurePlanTransition';
 export const azurePlanTransitionOrchestration = 'azurePlanTransition';
 
 export const transitionActivities = {
-  planTransition: 'azurePlanTransition-plan',
+  // The registered name stays: running orchestrations replay their history under it.
+  selectTransitionSources: 'azurePlanTransition-plan',
   startUpgrade: 'azurePlanTransition-startUpgrade',
   readUpgradeStatus: 'azurePlanTransition-readUpgradeStatus',
   recordUpgrade: 'azurePlanTransition-recordUpgrade',
@@ -28,7 +29,7 @@ export const upgradePolling = {
 
 /** Fault-injection points (FAULT_INJECTION, tests only): each fails its activity after the activity's write. */
 export const transitionFaultPoints = {
-  afterPlanOrder: 'transition.placePlanOrder.afterWrite',
+  afterAzurePlanOrder: 'transition.placePlanOrder.afterWrite',
   afterMove: 'transition.moveSubscription.afterWrite',
   afterSuspend: 'transition.suspendLegacySubscription.afterWrite',
 } as const;
@@ -74,10 +75,13 @@ interface TransitionStep {
   correlationId: string;
 }
 
-export type PlanTransitionInput = TransitionStep;
+export type SelectTransitionSourcesInput = TransitionStep;
 
-/** Business refusals are values: error types do not survive the activity boundary. */
-export type PlanTransitionResult =
+/**
+ * Business refusals are values: error types do not survive the activity boundary. `planned` is the outcome's name in
+ * the history of running orchestrations, so it stays.
+ */
+export type SelectTransitionSourcesResult =
   | { outcome: 'planned'; sources: TransitionSource[] }
   | { outcome: 'refused'; error: { code: string; detail: string } };
 

@@ -5,7 +5,7 @@ import { type AgreementRepository } from '../../shared/agreements/agreementRepos
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { newDirectAcceptance } from '../../shared/domain/rules/mcaAgreement';
 import { aContact, aCustomer, globalAdmin, salesAgent } from '../support/fixtures';
-import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import { anHttpRequest, callHandler } from '../support/handlerHarness';
 import {
   anOutage,
   aThrottle,
@@ -18,27 +18,26 @@ import {
   createInMemoryCustomerRepository,
 } from '../support/inMemory/inMemoryRepositories';
 
-vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  getServices: (await import('../support/handlerHarness')).currentServices,
-}));
-
 const now = new Date('2026-03-02T09:00:00.000Z');
 let customers: CustomerRepository;
 let agreements: AgreementRepository;
 let mca: ReturnType<typeof createInMemoryPartnerCenterAgreements>;
 let pcCustomers: ReturnType<typeof createInMemoryPartnerCenterCustomers>;
 
+let deps: {
+  customers: CustomerRepository;
+  agreements: AgreementRepository;
+  partnerCenter: ReturnType<typeof createInMemoryPartnerCenterCustomers> &
+    ReturnType<typeof createInMemoryPartnerCenterAgreements>;
+  clock: { now: () => Date };
+};
+
 beforeEach(async () => {
   customers = createInMemoryCustomerRepository();
   agreements = createInMemoryAgreementRepository();
   mca = createInMemoryPartnerCenterAgreements();
   pcCustomers = createInMemoryPartnerCenterCustomers();
-  useServices({
-    repositories: { customers, agreements },
-    clock: { now: () => now },
-    microsoft: { partnerCenter: { ...pcCustomers, ...mca } },
-  });
+  deps = { customers, agreements, partnerCenter: { ...pcCustomers, ...mca }, clock: { now: () => now } };
   await customers.create(aCustomer({ mca: { accepted: false } }));
   await customers.create(
     aCustomer({
@@ -58,6 +57,7 @@ async function attest(customerId: string, body: unknown, as = salesAgent) {
       body,
       params: { customerId },
     }),
+    deps,
   );
 }
 
@@ -177,10 +177,10 @@ describe('GET /api/customers/{customerId}/agreements (handler)', () => {
         params: { customerId },
       });
 
-    const listed = await callHandler(listAgreementsEndpoint, await list('contoso'));
+    const listed = await callHandler(listAgreementsEndpoint, await list('contoso'), deps);
     expect(listed.status).toBe(200);
     expect(listed.body).toHaveProperty('items.length', 1);
-    expect((await callHandler(listAgreementsEndpoint, await list('nobody'))).status).toBe(404);
+    expect((await callHandler(listAgreementsEndpoint, await list('nobody'), deps)).status).toBe(404);
   });
 
   it('lists Partner Center’s agreements joined with our records, and ours it does not hold yet', async () => {
@@ -205,6 +205,7 @@ describe('GET /api/customers/{customerId}/agreements (handler)', () => {
         as: salesAgent,
         params: { customerId: 'contoso' },
       }),
+      deps,
     );
 
     expect(listed.status).toBe(200);
@@ -236,6 +237,7 @@ describe('GET /api/customers/{customerId}/agreements (handler)', () => {
           as: salesAgent,
           params: { customerId: 'contoso' },
         }),
+        deps,
       );
     mca.failWith(anOutage);
     expect((await list()).status).toBe(503);

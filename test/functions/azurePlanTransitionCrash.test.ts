@@ -25,7 +25,7 @@ beforeAll(async () => {
   service = await startService({
     env: {
       FAULT_INJECTION: [
-        `${transitionFaultPoints.afterPlanOrder}:1`,
+        `${transitionFaultPoints.afterAzurePlanOrder}:1`,
         `${transitionFaultPoints.afterMove}:1`,
         `${transitionFaultPoints.afterSuspend}:1`,
       ].join(','),

@@ -1,10 +1,10 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { getCustomerEndpoint, putCustomerEndpoint } from '../../functions/customers';
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { aContact, aCustomer, aCustomerRequest, salesAgent } from '../support/fixtures';
-import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import { anHttpRequest, callHandler } from '../support/handlerHarness';
 import {
   anOutage,
   createInMemoryPartnerCenterAgreements,
@@ -15,25 +15,28 @@ import {
   createInMemoryCustomerRepository,
 } from '../support/inMemory/inMemoryRepositories';
 
-vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  getServices: (await import('../support/handlerHarness')).currentServices,
-}));
-
 let customers: CustomerRepository;
 let agreements: AgreementRepository;
 let partnerCenter: ReturnType<typeof createInMemoryPartnerCenterCustomers>;
 let mca: ReturnType<typeof createInMemoryPartnerCenterAgreements>;
+let deps: {
+  customers: CustomerRepository;
+  agreements: AgreementRepository;
+  partnerCenter: typeof partnerCenter & typeof mca;
+  clock: { now: () => Date };
+};
 
 beforeEach(() => {
   customers = createInMemoryCustomerRepository();
   agreements = createInMemoryAgreementRepository();
   partnerCenter = createInMemoryPartnerCenterCustomers();
   mca = createInMemoryPartnerCenterAgreements();
-  useServices({
-    repositories: { customers, agreements },
-    microsoft: { partnerCenter: { ...partnerCenter, ...mca } },
-  });
+  deps = {
+    customers,
+    agreements,
+    partnerCenter: { ...partnerCenter, ...mca },
+    clock: { now: () => new Date() },
+  };
 });
 
 async function put(customerId: string, body: unknown, as: typeof salesAgent | null = salesAgent) {
@@ -44,6 +47,7 @@ async function put(customerId: string, body: unknown, as: typeof salesAgent | nu
       body,
       params: { customerId },
     }),
+    deps,
   );
 }
 
@@ -87,6 +91,7 @@ describe('PUT /api/customers/{customerId} (handler)', () => {
         body: aCustomerRequest(),
         params: { customerId: 'contoso' },
       }),
+      deps,
     );
     expect(forged.status).toBe(401);
     expect(await customers.get('contoso')).toBeUndefined();
@@ -101,6 +106,7 @@ describe('GET /api/customers/{customerId} (handler)', () => {
         as: salesAgent,
         params: { customerId: 'nobody' },
       }),
+      deps,
     );
 
     expect(missing.status).toBe(404);
@@ -111,6 +117,7 @@ describe('GET /api/customers/{customerId} (handler)', () => {
     return callHandler(
       getCustomerEndpoint,
       await anHttpRequest('GET', `/api/customers/${customerId}`, { as: salesAgent, params: { customerId } }),
+      deps,
     );
   }
 

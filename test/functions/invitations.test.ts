@@ -1,22 +1,21 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { acceptInvitationEndpoint } from '../../functions/invitations';
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
+import {
+  createInvitationAcceptance,
+  type InvitationAcceptance,
+} from '../../shared/invitations/invitationAcceptance';
 import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
 import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
 import { aContact, aCustomer, aStoredInvitation } from '../support/fixtures';
-import { anHttpRequest, callHandler, useServices } from '../support/handlerHarness';
+import { anHttpRequest, callHandler } from '../support/handlerHarness';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
   createInMemoryInvitationRepository,
 } from '../support/inMemory/inMemoryRepositories';
-
-vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  getServices: (await import('../support/handlerHarness')).currentServices,
-}));
 
 const now = new Date('2026-03-02T09:00:00.000Z');
 const token = invitationToken('handler-test-secret', 'purchase-1');
@@ -25,11 +24,15 @@ let customers: CustomerRepository;
 let agreements: AgreementRepository;
 let invitations: InvitationRepository;
 
+let deps: { acceptance: InvitationAcceptance };
+
 beforeEach(async () => {
   customers = createInMemoryCustomerRepository();
   agreements = createInMemoryAgreementRepository();
   invitations = createInMemoryInvitationRepository();
-  useServices({ repositories: { customers, agreements, invitations }, clock: { now: () => now } });
+  deps = {
+    acceptance: createInvitationAcceptance({ customers, agreements, invitations, clock: { now: () => now } }),
+  };
   await customers.create(aCustomer({ mca: { accepted: false } }));
   await invitations.createOnce(aStoredInvitation('handler-test-secret'));
 });
@@ -41,6 +44,7 @@ async function accept(withToken: string) {
       body: aContact,
       params: { token: withToken },
     }),
+    deps,
   );
 }
 

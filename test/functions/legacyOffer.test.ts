@@ -324,8 +324,8 @@ describe('the transition from 0145P to the Azure plan', () => {
     await service.cosmos.containers.customers.item(customerId, customerId).patch([
       {
         op: 'set',
-        path: '/activePurchase',
-        value: { purchaseId: 'starting', startedAt: new Date().toISOString() },
+        path: '/workInProgress',
+        value: { kind: 'purchase', id: 'starting', startedAt: new Date().toISOString() },
       },
     ]);
     const response = await aTransitionStarted(service, customerId);
@@ -341,8 +341,8 @@ describe('the transition from 0145P to the Azure plan', () => {
     await service.cosmos.containers.customers.item(customerId, customerId).patch([
       {
         op: 'set',
-        path: '/activePurchase',
-        value: { purchaseId: 'first-transition', startedAt: new Date().toISOString(), kind: 'transition' },
+        path: '/workInProgress',
+        value: { kind: 'transition', id: 'first-transition', startedAt: new Date().toISOString() },
       },
     ]);
     const response = await aTransitionStarted(service, customerId);

@@ -1,33 +1,26 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { getPurchaseBatchEndpoint, submitPurchaseBatchEndpoint } from '../../functions/purchaseBatches';
 import { type Role } from '../../shared/domain/rules/roles';
 import { anAttestation, salesAgent } from '../support/fixtures';
-import { anHttpRequest, aRecordingQueue, callHandler, useServices } from '../support/handlerHarness';
+import { anHttpRequest, aRecordingQueue, callHandler } from '../support/handlerHarness';
 import { createInMemoryBatchRepository } from '../support/inMemory/inMemoryBatchRepository';
-
-vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  getServices: (await import('../support/handlerHarness')).currentServices,
-}));
 
 let batches: ReturnType<typeof createInMemoryBatchRepository>;
 let purchaseRequests: ReturnType<typeof aRecordingQueue>;
+let clock: { now: () => Date };
 
 beforeEach(() => {
   batches = createInMemoryBatchRepository();
   purchaseRequests = aRecordingQueue();
-  useServices({
-    repositories: { batches },
-    purchaseRequests: purchaseRequests.queue,
-    clock: { now: () => new Date('2026-03-02T09:00:00.000Z') },
-  });
+  clock = { now: () => new Date('2026-03-02T09:00:00.000Z') };
 });
 
 async function submit(body: unknown, as: { roles: Role[]; userId?: string } | null = salesAgent) {
   return callHandler(
     submitPurchaseBatchEndpoint,
     await anHttpRequest('POST', '/api/purchase-batches', { ...(as ? { as } : {}), body }),
+    { batches, purchaseRequests: purchaseRequests.queue, clock },
   );
 }
 
@@ -118,6 +111,7 @@ describe('GET /api/purchase-batches/{batchId} (handler)', () => {
         as: salesAgent,
         params: { batchId: 'no-such-batch' },
       }),
+      { batches, clock },
     );
 
     expect(missing.status).toBe(404);

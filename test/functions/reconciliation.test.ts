@@ -36,7 +36,7 @@ describe('the reconciliation timer', () => {
     await customers.items.create(
       aCustomer({
         customerId: 'stranded-slot',
-        activePurchase: { purchaseId: 'never-started', startedAt: anHourAgo(), kind: 'purchase' },
+        workInProgress: { kind: 'purchase', id: 'never-started', startedAt: anHourAgo() },
       }),
     );
     // The batch as a submit that crashed after writing its lines and before sending its messages left it.
@@ -66,7 +66,7 @@ describe('the reconciliation timer', () => {
     ]);
     const readSlot = async () =>
       customerDocumentSchema.parse((await customers.item('stranded-slot', 'stranded-slot').read()).resource)
-        .activePurchase;
+        .workInProgress;
     const lineStatus = async (): Promise<BatchLineStatus | undefined> => {
       const response = await service.call<{ items: { status: BatchLineStatus }[] }>(
         'GET',

@@ -80,7 +80,7 @@ function happyPath(overrides: { statusPolls?: number; throttleStart?: number } =
   return (task: Scheduled) => {
     if (task.kind !== 'activity') return undefined;
     switch (task.name) {
-      case transitionActivities.planTransition:
+      case transitionActivities.selectTransitionSources:
         return { outcome: 'planned', sources };
       case transitionActivities.startUpgrade:
         if (throttles > 0) {
@@ -197,10 +197,10 @@ describe('the transition orchestrator (replayed)', () => {
     const continuedStatuses = executions.slice(1).flatMap((execution) => execution.customStatuses);
     expect(continuedStatuses).not.toContainEqual(expect.objectContaining({ status: 'validating' }));
     expect(executions[1]?.calls).not.toContainEqual(
-      expect.objectContaining({ name: transitionActivities.planTransition }),
+      expect.objectContaining({ name: transitionActivities.selectTransitionSources }),
     );
     const once = (name: string) => history.filter((task) => task.kind === 'activity' && task.name === name);
-    expect(once(transitionActivities.planTransition)).toHaveLength(1);
+    expect(once(transitionActivities.selectTransitionSources)).toHaveLength(1);
     expect(once(transitionActivities.startUpgrade)).toHaveLength(1);
     expect(once(transitionActivities.recordUpgrade)).toMatchObject([
       { input: { upgradeId: 'upgrade-1', sources } },

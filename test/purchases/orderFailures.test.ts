@@ -33,7 +33,7 @@ beforeAll(async () => {
       FAULT_INJECTION: [
         `placeOrder.beforeWrite:${placeOrderAttempts}`,
         `placeOrder.afterWrite:${placeOrderAttempts}`,
-        `${transitionFaultPoints.afterPlanOrder}:${placeOrderAttempts}`,
+        `${transitionFaultPoints.afterAzurePlanOrder}:${placeOrderAttempts}`,
       ].join(','),
     },
   });

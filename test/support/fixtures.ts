@@ -64,7 +64,7 @@ export function aCustomer(overrides: Partial<CustomerDocument> = {}): CustomerDo
     mca: { accepted: true, agreementId: 'agreement-1', dateAgreed: created },
     azurePlan: null,
     legacySubscriptionIds: [],
-    activePurchase: null,
+    workInProgress: null,
     ...overrides,
   };
 }

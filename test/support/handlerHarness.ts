@@ -3,68 +3,48 @@ import { type QueueClient } from '@azure/storage-queue';
 import * as df from 'durable-functions';
 
 import { createClientBinding } from '../../local-functions-host/durable/createClientBinding';
-import { type Services } from '../../shared/compositionRoot';
 import { type Role } from '../../shared/domain/rules/roles';
 import { type Clock } from '../../shared/platform/clock';
 import { loadConfig } from '../../shared/platform/config';
-import { createFaultInjector } from '../../shared/platform/faultInjection';
-import { createAuthenticator } from '../../shared/platform/http/authenticate';
-import { type Endpoint } from '../../shared/platform/http/endpoint';
-import { loadMarketCatalogue } from '../../shared/platform/markets';
-import { type Repositories } from '../../shared/repositories';
+import { type Authenticator, createAuthenticator } from '../../shared/platform/http/authenticate';
+import { type EdgeDependencies, type Endpoint } from '../../shared/platform/http/endpoint';
+import { type IdempotencyRecords } from '../../shared/platform/http/idempotency';
 import { devToken, sampleSettings } from './devToken';
 
 /**
- * Handler tests: an exported endpoint's real handler (`endpoint.handle`) called with a real `HttpRequest`, over the
- * services a test gives it instead of the stores. The test file swaps the composition root's `getServices` for
- * `currentServices` (vi.mock, see below); everything else is the app's own: authentication with the development
- * key, role checks, validation, idempotency, problem+json.
+ * Handler tests: an exported endpoint's real handler (`endpoint.handle`) called with a real `HttpRequest` and the
+ * dependencies its `uses` declares, given directly (in-memory repositories, a fixed clock). Everything else is the
+ * app's own: authentication with the development key, role checks, validation, idempotency, problem+json.
  *
  * ```ts
- * vi.mock('../../shared/compositionRoot', async (importOriginal) => ({
- *   ...(await importOriginal<object>()),
- *   getServices: (await import('../support/handlerHarness')).currentServices,
- * }));
+ * const answer = await callHandler(getCustomerEndpoint, await anHttpRequest('GET', '/api/customers/c', …), {
+ *   customers: createInMemoryCustomerRepository(),
+ * });
  * ```
  */
 
-let services: Services | undefined;
+let authenticator: Authenticator | undefined;
 
-/** What `getServices()` answers in a handler test: the services the last `useServices` call built. */
-export function currentServices(): Promise<Services> {
-  if (!services) return Promise.reject(new Error('Call useServices() before calling a handler.'));
-  return Promise.resolve(services);
+/** The real authenticator over the sample settings (the development signing key). */
+function authenticate(): Authenticator {
+  authenticator ??= createAuthenticator(
+    loadConfig({ ...sampleSettings, ...process.env, FAULT_INJECTION: '' }),
+  );
+  return authenticator;
 }
 
-export interface TestServicesInit {
-  /** Only the repositories the handler under test may touch; any other one throws when used. */
-  repositories?: Partial<Repositories>;
+/** What the edge itself uses, where a test wants its own: a fixed clock, idempotency records to look at. */
+export interface EdgeInit {
   clock?: Clock;
-  purchaseRequests?: QueueClient;
-  /** The gateways to Microsoft the handler under test may use (e.g. an in-memory Partner Center customers port). */
-  microsoft?: { partnerCenter: Partial<Services['microsoft']['partnerCenter']> };
+  idempotencyRecords?: IdempotencyRecords;
 }
 
-/** Builds the services the handlers will see, from the sample settings and what the test provides. */
-export function useServices(init: TestServicesInit = {}): Services {
-  const config = loadConfig({ ...sampleSettings, ...process.env, FAULT_INJECTION: '' });
-  services = {
-    config,
+function edgeDependencies(init: EdgeInit): EdgeDependencies {
+  return {
+    authenticate: authenticate(),
     clock: init.clock ?? { now: () => new Date() },
-    authenticate: createAuthenticator(config),
-    markets: loadMarketCatalogue(config.AZURE_PLAN_MARKETS_FILE),
-    queues: { purchaseRequests: init.purchaseRequests ?? unprovided<QueueClient>('queues.purchaseRequests') },
-    purchaseStartPacer: (start) => start(),
-    repositories: new Proxy(init.repositories ?? {}, {
-      get: (given: Record<string, unknown>, name: string): unknown =>
-        given[name] ?? unprovided(`repositories.${name}`),
-    }) as Repositories,
-    notifications: unprovided('notifications'),
-    microsoft: (init.microsoft ?? unprovided('microsoft')) as Services['microsoft'],
-    commerce: unprovided('commerce'),
-    faults: createFaultInjector(''),
+    idempotencyRecords: init.idempotencyRecords ?? unprovided<IdempotencyRecords>('idempotencyRecords'),
   };
-  return services;
 }
 
 /** A stand-in for a queue that records what was sent (the only call the app makes on the purchase-requests queue). */
@@ -116,11 +96,17 @@ export interface HandlerResponse {
 }
 
 /**
- * Calls an endpoint's handler as the host would and reads its answer. An endpoint that declares a durable client
- * gets a binding whose URLs lead nowhere (a closed loopback port): a handler test covers what the handler decides
- * before or without the durable runtime; what the runtime answers is the full-stack tests' business.
+ * Calls an endpoint's handler as the host would, with the dependencies its `uses` declares, and reads its answer.
+ * An endpoint that declares a durable client gets a binding whose URLs lead nowhere (a closed loopback port): a
+ * handler test covers what the handler decides before or without the durable runtime; what the runtime answers is
+ * the full-stack tests' business.
  */
-export async function callHandler(endpoint: Endpoint, request: HttpRequest): Promise<HandlerResponse> {
+export async function callHandler<S, D>(
+  endpoint: Endpoint<S, D>,
+  request: HttpRequest,
+  deps: NoInfer<D>,
+  edge: EdgeInit = {},
+): Promise<HandlerResponse> {
   const durableClient = df.input.durableClient();
   const context = new InvocationContext({
     functionName: endpoint.definition.name,
@@ -138,7 +124,9 @@ export async function callHandler(endpoint: Endpoint, request: HttpRequest): Pro
       }),
     );
   }
-  const response = await endpoint.handle(request, context);
+  const response = await endpoint.handle(request, context, () =>
+    Promise.resolve({ edge: edgeDependencies(edge), handler: deps }),
+  );
   const headers = Object.fromEntries(new Headers(response.headers as Record<string, string>).entries());
   const text = typeof response.body === 'string' ? response.body : undefined;
   return { status: response.status ?? 200, headers, body: text ? (JSON.parse(text) as unknown) : undefined };

@@ -65,9 +65,11 @@ export const customerSchema = z
       .object({ purchaseId: z.string(), statusUrl: z.string() })
       .nullable()
       .meta({
+        deprecated: true,
         description:
-          'The Azure plan purchase of this customer that is running, if any, and where to follow it; null while a ' +
-          '0145P transition runs (see `workInProgress`).',
+          'Deprecated: read `workInProgress`, which also shows a running 0145P transition. Kept for existing ' +
+          'clients: the Azure plan purchase of this customer that is running, if any, and where to follow it; null ' +
+          'while a transition runs.',
       }),
     workInProgress: z
       .object({
@@ -92,15 +94,12 @@ export function purchaseStatusUrl(purchaseId: string): string {
 }
 
 export function toCustomer(document: CustomerDocument): Customer {
-  const slot = document.activePurchase;
-  // Slots claimed before `kind` was stored were purchases: transitions came later and always record it.
-  const kind = slot?.kind ?? 'purchase';
+  const slot = document.workInProgress;
   const workInProgress = slot
     ? {
-        kind,
-        id: slot.purchaseId,
-        statusUrl:
-          kind === 'transition' ? `/api/transitions/${slot.purchaseId}` : purchaseStatusUrl(slot.purchaseId),
+        kind: slot.kind,
+        id: slot.id,
+        statusUrl: slot.kind === 'transition' ? `/api/transitions/${slot.id}` : purchaseStatusUrl(slot.id),
       }
     : null;
   return {
@@ -126,52 +125,5 @@ export function toCustomer(document: CustomerDocument): Customer {
     workInProgress,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
-  };
-}
-
-interface Stamp {
-  now: Date;
-  correlationId: string;
-}
-
-/** A newly registered customer: no MCA, no plan, nothing running. */
-export function newCustomerDocument(
-  customerId: string,
-  request: CustomerRequest,
-  { now, correlationId }: Stamp,
-): CustomerDocument {
-  return {
-    id: customerId,
-    customerId,
-    docType: 'customer',
-    ...registeredFields(request),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    mca: { accepted: false },
-    azurePlan: null,
-    legacySubscriptionIds: [],
-    activePurchase: null,
-    correlationId,
-  };
-}
-
-/** An update changes what the partner registers and keeps what the service derived (MCA, plan, slot). */
-export function updatedCustomerDocument(
-  existing: CustomerDocument,
-  request: CustomerRequest,
-  { now, correlationId }: Stamp,
-): CustomerDocument {
-  const { tenantId: _previousTenant, ...kept } = existing;
-  return { ...kept, ...registeredFields(request), updatedAt: now.toISOString(), correlationId };
-}
-
-function registeredFields(request: CustomerRequest) {
-  return {
-    companyName: request.companyName,
-    country: request.country,
-    segment: request.segment,
-    relationship: request.relationship,
-    primaryContact: request.primaryContact,
-    ...(request.tenantId ? { tenantId: request.tenantId } : {}),
   };
 }

@@ -52,7 +52,14 @@ const stored = {
   _etag: z.string().optional(),
 };
 
-export const customerDocumentSchema = z.object({
+const workInProgressSchema = z.object({
+  kind: z.enum(['purchase', 'transition']),
+  /** The purchase id or the transition id (also the instance id of its orchestration). */
+  id: z.string(),
+  startedAt: isoDateTime,
+});
+
+const customerDocumentShape = z.object({
   ...stored,
   id: z.string(),
   docType: z.literal('customer'),
@@ -77,17 +84,28 @@ export const customerDocumentSchema = z.object({
     .nullable(),
   /** Ids of the customer's Microsoft Azure (0145P) subscriptions that are not deleted. */
   legacySubscriptionIds: z.array(z.string()),
-  /** The purchase (or transition) that holds this customer's one-at-a-time slot. */
-  activePurchase: z
-    .object({
-      purchaseId: z.string(),
-      startedAt: isoDateTime,
-      /** What holds the slot (absent on slots claimed before it was recorded): for messages and status links. */
-      kind: z.enum(['purchase', 'transition']).optional(),
-    })
-    .nullable(),
+  /** What holds this customer's one-at-a-time slot: a running purchase or 0145P transition (null when free). */
+  workInProgress: workInProgressSchema.nullable(),
 });
+export const customerDocumentSchema = z.preprocess(readActivePurchaseAsWorkInProgress, customerDocumentShape);
 export type CustomerDocument = z.infer<typeof customerDocumentSchema>;
+export type WorkInProgress = z.infer<typeof workInProgressSchema>;
+
+/**
+ * Customers stored before the slot was named for what it holds have `activePurchase: { purchaseId, startedAt,
+ * kind? }` (no `kind`: slots were only claimed by purchases then) and no `workInProgress`. Read them as the new
+ * shape; the next write stores `workInProgress` only.
+ */
+function readActivePurchaseAsWorkInProgress(stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null) return stored;
+  if ('workInProgress' in stored || !('activePurchase' in stored)) return stored;
+  const { activePurchase, ...rest } = stored;
+  if (typeof activePurchase !== 'object' || activePurchase === null) {
+    return { ...rest, workInProgress: activePurchase ?? null };
+  }
+  const { purchaseId, startedAt, kind } = activePurchase as Record<string, unknown>;
+  return { ...rest, workInProgress: { kind: kind ?? 'purchase', id: purchaseId, startedAt } };
+}
 
 export const agreementDocumentSchema = z.object({
   ...stored,

@@ -1,107 +1,12 @@
 import { z } from 'zod';
 
-import { contactSchema, type CustomerDocument } from '../documents/documents';
+import { invitationDefaults, type McaOption } from '../api/azurePlanPurchase';
+import { contactSchema, type CustomerDocument, type WorkInProgress } from '../documents/documents';
 import { AppError } from '../errors';
-import { assertDateAgreedNotInFuture, dateAgreedSchema } from './mcaAgreement';
-
-export const invitationDefaults = { reminderEveryHours: 24, expiresInDays: 30 } as const;
-
-/** Hourly for the longest invitation (90 days); every reminder is a round of the workflow and a message. */
-const maxReminders = 90 * 24;
-
-const attestOptionSchema = z
-  .strictObject({
-    method: z.literal('attest'),
-    primaryContact: contactSchema,
-    dateAgreed: dateAgreedSchema,
-  })
-  .meta({
-    id: 'McaAttestOption',
-    description:
-      "Confirm the customer's acceptance digitally as part of the purchase (Admin agents and Sales agents).",
-  });
-
-const inviteOptionSchema = z
-  .strictObject({
-    method: z.literal('invite'),
-    email: z
-      .email()
-      .max(254)
-      .optional()
-      .meta({ description: "Where the invitation goes; the customer's primary contact when omitted." }),
-    // Fractions are allowed down to one minute, so a sandbox or an end-to-end test can watch reminders and the
-    // expiry happen in real time; Partner Center's own cadence is whole hours and days.
-    reminderEveryHours: z
-      .number()
-      .min(1 / 60)
-      .max(720)
-      .optional()
-      .meta({
-        description: `Hours between reminders; ${invitationDefaults.reminderEveryHours} when omitted.`,
-      }),
-    expiresInDays: z
-      .number()
-      .min(1 / 1440)
-      .max(90)
-      .optional()
-      .meta({
-        description: `Days until the invitation and the purchase expire; ${invitationDefaults.expiresInDays} when omitted.`,
-      }),
-  })
-  .refine(
-    (invite) =>
-      (invite.reminderEveryHours ?? invitationDefaults.reminderEveryHours) <
-      (invite.expiresInDays ?? invitationDefaults.expiresInDays) * 24,
-    { message: 'reminderEveryHours must be shorter than expiresInDays', path: ['reminderEveryHours'] },
-  )
-  .refine(
-    (invite) =>
-      ((invite.expiresInDays ?? invitationDefaults.expiresInDays) * 24) /
-        (invite.reminderEveryHours ?? invitationDefaults.reminderEveryHours) <=
-      maxReminders,
-    { message: `at most ${maxReminders} reminders: remind less often`, path: ['reminderEveryHours'] },
-  )
-  .meta({
-    id: 'McaInviteOption',
-    description:
-      'Invite the customer to accept the MCA; the purchase waits for the signature. Cross-field rules (defaults ' +
-      `applied first): \`reminderEveryHours\` must be shorter than \`expiresInDays\` × 24, and the invitation may ` +
-      `send at most ${maxReminders} reminders (\`expiresInDays\` × 24 ÷ \`reminderEveryHours\` ≤ ${maxReminders}); ` +
-      'otherwise 400 `InvalidRequest` pointing at `reminderEveryHours`.',
-  });
-
-/** How a purchase gets the MCA accepted when the customer has not accepted it yet. */
-export const mcaOptionSchema = z
-  .discriminatedUnion('method', [attestOptionSchema, inviteOptionSchema])
-  .meta({ id: 'McaOption' });
-export type McaOption = z.output<typeof mcaOptionSchema>;
-/** What callers may pass (dates not yet normalised). */
-export type McaOptionInput = z.input<typeof mcaOptionSchema>;
-
-/** The body of `POST /api/customers/{customerId}/azure-plan/purchases`. */
-export const purchaseRequestSchema = z.strictObject({ mca: mcaOptionSchema.optional() }).meta({
-  id: 'AzurePlanPurchaseRequest',
-  description:
-    '`{}` when the customer has already accepted the MCA; otherwise `mca` says how it gets accepted (without it: ' +
-    '403 `McaNotAccepted`).',
-});
-
-export const purchaseStatusSchema = z
-  .enum([
-    'validating',
-    'awaitingCustomerSignature',
-    'placingOrder',
-    'provisioning',
-    'completed',
-    'failed',
-    'expired',
-    'cancelled',
-  ])
-  .meta({ id: 'PurchaseStatus' });
-export type PurchaseStatus = z.infer<typeof purchaseStatusSchema>;
+import { assertDateAgreedNotInFuture } from './mcaAgreement';
 
 /** What the purchase will do about the MCA, decided before it starts. */
-export const mcaPlanSchema = z.discriminatedUnion('method', [
+export const mcaDecisionSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('alreadyAccepted') }),
   z.object({ method: z.literal('attest'), primaryContact: contactSchema, dateAgreed: z.string() }),
   z.object({
@@ -111,7 +16,7 @@ export const mcaPlanSchema = z.discriminatedUnion('method', [
     expiresInDays: z.number().positive(),
   }),
 ]);
-export type McaPlan = z.infer<typeof mcaPlanSchema>;
+export type McaDecision = z.infer<typeof mcaDecisionSchema>;
 
 /**
  * The checks on the customer, in the contract's order: country (800070), no Azure plan yet, no 0145P
@@ -146,7 +51,7 @@ export function assertCustomerMayBuyAzurePlan(
  * customer: its indirect provider attests) or invite. An invitation to a customer that has accepted already is
  * not needed, so that purchase goes straight to the order.
  */
-export function decideMcaPlan(customer: CustomerDocument, mca: McaOption | undefined, now: Date): McaPlan {
+export function decideMca(customer: CustomerDocument, mca: McaOption | undefined, now: Date): McaDecision {
   if (mca?.method === 'attest') {
     if (customer.relationship === 'indirectReseller') {
       throw new AppError(
@@ -183,22 +88,16 @@ export const unstartedSlotGraceMs = 2 * 60_000;
  * ended without releasing it (terminated, crashed), or it never started. A holder unknown to the durable client
  * is given a grace period, because the starter claims the slot just before it starts the orchestration.
  */
-export function isSlotStale(
-  slot: NonNullable<CustomerDocument['activePurchase']>,
-  holder: SlotHolderState,
-  now: Date,
-): boolean {
+export function isSlotStale(slot: WorkInProgress, holder: SlotHolderState, now: Date): boolean {
   if (holder === 'finished') return true;
   if (holder === 'running') return false;
   return now.getTime() - Date.parse(slot.startedAt) > unstartedSlotGraceMs;
 }
 
-type CustomerSlot = NonNullable<CustomerDocument['activePurchase']>;
-
 /** The customer's slot is held: says by what (a purchase, a transition), or that the claim kept losing. */
 export function orderInProgress(
   customerId: string,
-  holder: Pick<CustomerSlot, 'purchaseId' | 'kind'> | undefined,
+  holder: Pick<WorkInProgress, 'id' | 'kind'> | undefined,
 ): AppError {
   if (holder === undefined) {
     return new AppError(
@@ -207,9 +106,8 @@ export function orderInProgress(
     );
   }
   const detail = {
-    purchase: `Purchase ${holder.purchaseId} of customer ${customerId} is still running; wait for it or cancel it.`,
-    transition: `Transition ${holder.purchaseId} of customer ${customerId} to the Azure plan is still running; wait for it to end.`,
-    unknown: `Purchase or transition ${holder.purchaseId} of customer ${customerId} is still running; wait for it to end.`,
+    purchase: `Purchase ${holder.id} of customer ${customerId} is still running; wait for it or cancel it.`,
+    transition: `Transition ${holder.id} of customer ${customerId} to the Azure plan is still running; wait for it to end.`,
   };
-  return new AppError('OrderInProgress', detail[holder.kind ?? 'unknown']);
+  return new AppError('OrderInProgress', detail[holder.kind]);
 }

@@ -54,7 +54,7 @@ export interface TransitionSource {
  * customer gets the same answer from both. `heldBy` is the transition that already holds the customer's slot (the
  * orchestration re-checks after claiming it).
  */
-export function planTransition(input: {
+export function selectTransitionSources(input: {
   customer: CustomerDocument;
   /** The customer's subscriptions listed in `legacySubscriptionIds` (any that were found). */
   legacySubscriptions: SubscriptionDocument[];
@@ -87,8 +87,8 @@ export function planTransition(input: {
       `Reactivate or delete the suspended subscription(s) ${suspended.map((s) => s.id).join(', ')} first.`,
     );
   }
-  if (customer.activePurchase !== null && customer.activePurchase.purchaseId !== input.heldBy) {
-    throw orderInProgress(customer.customerId, customer.activePurchase);
+  if (customer.workInProgress !== null && customer.workInProgress.id !== input.heldBy) {
+    throw orderInProgress(customer.customerId, customer.workInProgress);
   }
   if (!customer.mca.accepted) {
     throw new AppError(

@@ -44,8 +44,8 @@ export function assertLegacyOfferPurchasable(customer: CustomerDocument): void {
       `Customer ${customer.customerId} has an Azure plan; Azure subscriptions are added under the plan instead.`,
     );
   }
-  if (customer.activePurchase !== null) {
-    throw orderInProgress(customer.customerId, customer.activePurchase);
+  if (customer.workInProgress !== null) {
+    throw orderInProgress(customer.customerId, customer.workInProgress);
   }
 }
 

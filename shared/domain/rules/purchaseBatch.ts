@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { mcaOptionSchema } from './azurePlanPurchase';
+import { mcaOptionSchema } from '../api/azurePlanPurchase';
 import { nameBasedUuid } from './nameBasedUuid';
 
 /**

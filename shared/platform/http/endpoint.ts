@@ -4,12 +4,16 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { z } from 'zod';
 
-import { getServices, type Services } from '../../compositionRoot';
 import { AppError, type ErrorCode, fieldErrorsFromZod } from '../../domain/errors';
 import { type Action, type Caller, mayPerform, permissions } from '../../domain/rules/roles';
+import { type Clock } from '../clock';
 import { type WorkflowClient, workflowClientOver } from '../durable/workflowClient';
-import { withIdempotency } from './idempotency';
+import { type Authenticator } from './authenticate';
+import { type EndpointResult } from './endpointResult';
+import { type IdempotencyRecords, withIdempotency } from './idempotency';
 import { toProblem } from './problem';
+
+export type { EndpointResult } from './endpointResult';
 
 /** Bodies larger than this are refused before parsing; every field also has its own length limit. */
 const maxBodyBytes = 256 * 1024;
@@ -19,11 +23,19 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 /** Who may call an endpoint: a partner user allowed to do `action`, or anyone (health, OpenAPI, invitation links). */
 export type Access = { action: Action } | 'anonymous';
 
-export interface EndpointResult {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
+/** What the edge itself uses on every request: who is calling, the idempotency records, the time. */
+export interface EdgeDependencies {
+  authenticate: Authenticator;
+  idempotencyRecords: IdempotencyRecords;
+  clock: Clock;
 }
+
+/**
+ * Where a request's dependencies come from: the edge's own and what the endpoint's `uses` picked for its handler.
+ * Resolved on every request, before anything else, as the composition root was before: its first build creates the
+ * database, containers and queues that health then finds.
+ */
+export type DependencySource<D> = () => Promise<{ edge: EdgeDependencies; handler: D }>;
 
 export interface ResponseDoc {
   description: string;
@@ -32,7 +44,7 @@ export interface ResponseDoc {
 
 type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-export interface EndpointInput<P, Q, B, A extends Access> {
+export interface EndpointInput<P, Q, B, A extends Access, D> {
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
@@ -41,7 +53,8 @@ export interface EndpointInput<P, Q, B, A extends Access> {
   correlationId: string;
   request: HttpRequest;
   context: InvocationContext;
-  services: Services;
+  /** What the endpoint's `uses` picked out of the app's services: all the handler may touch. */
+  deps: D;
   /** The durable client; present when the endpoint declares `durableClient: true`. */
   durable: df.DurableClient;
   /** The same, as the small workflow port use cases take; present when the endpoint declares `durableClient: true`. */
@@ -53,6 +66,8 @@ export interface EndpointDefinition<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   A extends Access = Access,
+  S = never,
+  D = undefined,
 > {
   /** Function name; also the OpenAPI operationId. */
   name: string;
@@ -80,7 +95,9 @@ export interface EndpointDefinition<
   responses: Record<number, ResponseDoc>;
   /** Error codes this endpoint can answer with besides the generic ones (auth, validation, 500). */
   errors?: ErrorCode[];
-  handler(input: EndpointInput<P, Q, B, A>): Promise<EndpointResult>;
+  /** Picks out of the app's services what the handler uses (the registration resolves it; a test passes its own). */
+  uses?: (services: S) => D;
+  handler(input: EndpointInput<P, Q, B, A, D>): Promise<EndpointResult>;
 }
 
 /** What the OpenAPI generator reads; filled as endpoints register. */
@@ -160,15 +177,21 @@ export function endpoint<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   A extends Access = Access,
->(definition: EndpointDefinition<P, Q, B, A>): Endpoint {
-  async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  S = never,
+  D = undefined,
+>(definition: EndpointDefinition<P, Q, B, A, S, D>): Endpoint<S, D> {
+  async function handle(
+    request: HttpRequest,
+    context: InvocationContext,
+    dependencies: DependencySource<D>,
+  ): Promise<HttpResponseInit> {
     const correlationId = correlationIdOf(request);
     const instance = new URL(request.url).pathname;
     try {
-      const services = await getServices();
+      const { edge, handler: deps } = await dependencies();
       let caller: Caller | null = null;
       if (definition.access !== 'anonymous') {
-        caller = await services.authenticate(request);
+        caller = await edge.authenticate(request);
         if (!mayPerform(caller, definition.access.action)) {
           throw new AppError(
             'Forbidden',
@@ -202,11 +225,11 @@ export function endpoint<
           params,
           query,
           body,
-          caller: caller as EndpointInput<P, Q, B, A>['caller'],
+          caller: caller as EndpointInput<P, Q, B, A, D>['caller'],
           correlationId,
           request,
           context,
-          services,
+          deps,
           durable: (definition.durableClient ? df.getClient(context) : undefined) as df.DurableClient,
           workflows: (definition.durableClient
             ? workflowClientOver(df.getClient(context))
@@ -217,12 +240,12 @@ export function endpoint<
       const idempotencyKey = request.headers.get('idempotency-key');
       const result =
         definition.idempotent && idempotencyKey !== null
-          ? await withIdempotency(services.repositories.idempotencyRecords, {
+          ? await withIdempotency(edge.idempotencyRecords, {
               key: idempotencyKey,
               // Keys belong to the caller (as Stripe's and Partner Center's do): another user's key never replays.
               scope: `${caller?.userId ?? 'anonymous'} ${definition.method} ${instance}`,
               requestBody: rawBody?.value,
-              now: services.clock.now(),
+              now: edge.clock.now(),
               run,
             })
           : await run();
@@ -236,34 +259,61 @@ export function endpoint<
     }
   }
 
-  return { definition: definition, handle };
+  return {
+    definition: definition,
+    uses: (services) => (definition.uses ? definition.uses(services) : (undefined as D)),
+    handle,
+  };
 }
 
 type AnyEndpointDefinition = EndpointDefinition<
   z.ZodType | undefined,
   z.ZodType | undefined,
-  z.ZodType | undefined
+  z.ZodType | undefined,
+  Access,
+  never,
+  unknown
 >;
 
-/** A declared endpoint: its definition, and its handler over the real `HttpRequest` (callable in a test). */
-export interface Endpoint {
+/**
+ * A declared endpoint: its definition, what its handler uses out of the app's services `S`, and its handler over
+ * the real `HttpRequest` and those dependencies `D` (a test calls it with in-memory ones).
+ */
+export interface Endpoint<S = never, D = unknown> {
   definition: AnyEndpointDefinition;
-  handle: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+  uses(this: void, services: S): D;
+  handle(
+    this: void,
+    request: HttpRequest,
+    context: InvocationContext,
+    dependencies: DependencySource<D>,
+  ): Promise<HttpResponseInit>;
 }
 
-export function isEndpoint(value: unknown): value is Endpoint {
+/** Tells the endpoints among a feature module's exports; `S` is the services the registration hands them. */
+export function isEndpoint<S>(value: unknown): value is Endpoint<S> {
   return typeof value === 'object' && value !== null && 'definition' in value && 'handle' in value;
 }
 
-/** Registers the endpoint with the Functions runtime and the OpenAPI registry (functions/index.ts calls it). */
-export function registerEndpoint({ definition, handle }: Endpoint): void {
+/**
+ * Registers the endpoint with the Functions runtime and the OpenAPI registry. functions/index.ts calls it with the
+ * composition root's services and what the edge takes of them; this plumbing never reaches for the root itself.
+ */
+export function registerEndpoint<S>(
+  { definition, uses, handle }: Endpoint<S>,
+  source: { services: () => Promise<S>; edge: (services: S) => EdgeDependencies },
+): void {
   endpointRegistry.push(definition);
+  const dependencies = async () => {
+    const services = await source.services();
+    return { edge: source.edge(services), handler: uses(services) };
+  };
   app.http(definition.name, {
     methods: [definition.method],
     route: definition.route,
     authLevel: 'anonymous',
     ...(definition.durableClient ? { extraInputs: [df.input.durableClient()] } : {}),
-    handler: handle,
+    handler: (request, context) => handle(request, context, dependencies),
   });
 }
 

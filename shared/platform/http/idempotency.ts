@@ -5,7 +5,7 @@ import {
   type IdempotencyRecord,
   type IdempotencyRecordRepository,
 } from '../cosmos/idempotencyRecordRepository';
-import { type EndpointResult } from './endpoint';
+import { type EndpointResult } from './endpointResult';
 
 /** A request that claimed a key but never finished (its process died) is taken over after this long. */
 const abandonedAfterMs = 60_000;

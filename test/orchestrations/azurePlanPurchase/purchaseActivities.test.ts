@@ -30,7 +30,7 @@ async function purchaseActivitiesOverMemory() {
   const invitations = createInMemoryInvitationRepository();
   const notifications = aRecordingNotificationSender();
   await customers.create(
-    aCustomer({ activePurchase: { purchaseId: 'purchase-1', startedAt: now.toISOString() } }),
+    aCustomer({ workInProgress: { kind: 'purchase', id: 'purchase-1', startedAt: now.toISOString() } }),
   );
   const activities = createPurchaseActivities({
     customers,
@@ -87,7 +87,7 @@ describe('purchase activities, over in-memory stores', () => {
 
     expect(await invitations.get(invitationId)).toMatchObject({ status: 'expired' });
     expect(notifications.sent.map((n) => n.type)).toEqual(['mcaInvitation', 'mcaExpired']);
-    expect((await customers.get('contoso'))?.activePurchase).toBeNull();
+    expect((await customers.get('contoso'))?.workInProgress).toBeNull();
   });
 
   it('closeInvitation on cancel sends no expiry notice', async () => {
@@ -118,12 +118,12 @@ describe('purchase activities, over in-memory stores', () => {
       { purchaseId: 'someone-else', customerId: 'contoso', correlationId: 'c' },
       log,
     );
-    expect((await customers.get('contoso'))?.activePurchase).toMatchObject({ purchaseId: 'purchase-1' });
+    expect((await customers.get('contoso'))?.workInProgress).toMatchObject({ id: 'purchase-1' });
 
     await activities.releaseSlot(
       { purchaseId: 'purchase-1', customerId: 'contoso', correlationId: 'c' },
       log,
     );
-    expect((await customers.get('contoso'))?.activePurchase).toBeNull();
+    expect((await customers.get('contoso'))?.workInProgress).toBeNull();
   });
 });

@@ -36,7 +36,7 @@ async function aStoredCustomerBuying(
     aCustomer({
       id: customerId,
       customerId,
-      activePurchase: { purchaseId, startedAt: now.toISOString() },
+      workInProgress: { kind: 'purchase', id: purchaseId, startedAt: now.toISOString() },
       ...overrides,
     }),
   );
@@ -121,7 +121,7 @@ describe('placeAzurePlanOrder', () => {
       orderId: 'order-purchase-a',
       status: 'active',
     });
-    expect(stored?.activePurchase).toBeNull();
+    expect(stored?.workInProgress).toBeNull();
   });
 
   it('returns the same ids without writing twice when the same purchase retries', async () => {
@@ -184,7 +184,7 @@ describe('placeAzurePlanOrder', () => {
 
     expect(placed.orderId).toBe('order-purchase-e');
     const stored = await repository.get(customer.customerId);
-    expect(stored).toMatchObject({ companyName: 'Renamed Ltd', activePurchase: null });
+    expect(stored).toMatchObject({ companyName: 'Renamed Ltd', workInProgress: null });
     expect(stored?.azurePlan?.subscriptionId).toBe('subscription-purchase-e');
     expect(countByType(await documentsOf(customer.customerId))).toMatchObject({ order: 1, subscription: 1 });
   });

@@ -80,11 +80,13 @@ describe('the commerce repository', () => {
 
   it('writes nothing of a 0145P order when the customer changed since it was read', async () => {
     const customer = await aStoredCustomer();
-    await cosmos.containers.customers
-      .item(customer.id, customer.customerId)
-      .patch([
-        { op: 'set', path: '/activePurchase', value: { purchaseId: 'p', startedAt: '2026-02-01T00:00:00Z' } },
-      ]);
+    await cosmos.containers.customers.item(customer.id, customer.customerId).patch([
+      {
+        op: 'set',
+        path: '/workInProgress',
+        value: { kind: 'purchase', id: 'p', startedAt: '2026-02-01T00:00:00Z' },
+      },
+    ]);
     const outcome = await repository.placeLegacyOrder(aLegacyOrderFor(customer, 'b'));
     expect(outcome).toBe('customerChanged');
     expect(await countDocuments(customer.customerId, 'order')).toBe(0);

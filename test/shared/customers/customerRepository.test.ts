@@ -37,8 +37,9 @@ describe('the customer repository', () => {
 
     const claims = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        customers.claimPurchaseSlot(created, {
-          purchaseId: `purchase-${index}`,
+        customers.claimWorkSlot(created, {
+          kind: 'purchase',
+          id: `purchase-${index}`,
           startedAt: stamp.now.toISOString(),
           correlationId: `correlation-${index}`,
         }),
@@ -48,7 +49,7 @@ describe('the customer repository', () => {
     const winners = claims.filter((claim) => claim !== 'changed');
     expect(winners).toHaveLength(1);
     const stored = await customers.get('tailspin');
-    expect(stored?.activePurchase?.purchaseId).toBe(winners[0]?.activePurchase?.purchaseId);
+    expect(stored?.workInProgress?.id).toBe(winners[0]?.workInProgress?.id);
   });
 
   it('releases the slot only for the purchase that holds it', async () => {
@@ -56,15 +57,37 @@ describe('the customer repository', () => {
       aCustomer({
         id: 'wingtip',
         customerId: 'wingtip',
-        activePurchase: { purchaseId: 'holder', startedAt: stamp.now.toISOString() },
+        workInProgress: { kind: 'purchase', id: 'holder', startedAt: stamp.now.toISOString() },
       }),
     );
     if (created === 'exists') throw new Error('fixture exists');
 
-    await customers.releasePurchaseSlot('wingtip', 'someone-else', stamp);
-    expect((await customers.get('wingtip'))?.activePurchase?.purchaseId).toBe('holder');
+    await customers.releaseWorkSlot('wingtip', 'someone-else', stamp);
+    expect((await customers.get('wingtip'))?.workInProgress?.id).toBe('holder');
 
-    await customers.releasePurchaseSlot('wingtip', 'holder', stamp);
-    expect((await customers.get('wingtip'))?.activePurchase).toBeNull();
+    await customers.releaseWorkSlot('wingtip', 'holder', stamp);
+    expect((await customers.get('wingtip'))?.workInProgress).toBeNull();
+  });
+
+  it('reads a customer stored before the rename (activePurchase) as holding workInProgress, finds it stranded and frees it', async () => {
+    const { workInProgress: _, ...current } = aCustomer({ id: 'northwind', customerId: 'northwind' });
+    // As stored before the slot was named for what it holds: no workInProgress, and no kind (only purchases then).
+    await cosmos.containers.customers.items.create({
+      ...current,
+      activePurchase: { purchaseId: 'old-purchase', startedAt: '2026-02-01T00:00:00.000Z' },
+    });
+
+    expect((await customers.get('northwind'))?.workInProgress).toEqual({
+      kind: 'purchase',
+      id: 'old-purchase',
+      startedAt: '2026-02-01T00:00:00.000Z',
+    });
+    const stranded = await customers.findSlotsClaimedBefore(new Date('2026-02-02T00:00:00.000Z'), 100);
+    expect(stranded.map((customer) => customer.customerId)).toContain('northwind');
+
+    await customers.releaseWorkSlot('northwind', 'old-purchase', stamp);
+    const { resource } = await cosmos.containers.customers.item('northwind', 'northwind').read<object>();
+    expect(resource).toMatchObject({ workInProgress: null });
+    expect(resource).not.toHaveProperty('activePurchase');
   });
 });

@@ -49,7 +49,7 @@ function line(batchId: string, lineId: string, fields: Partial<BatchLineDocument
   };
 }
 
-function customer(customerId: string, slot: CustomerDocument['activePurchase']): CustomerDocument {
+function customer(customerId: string, slot: CustomerDocument['workInProgress']): CustomerDocument {
   return {
     id: customerId,
     customerId,
@@ -64,7 +64,7 @@ function customer(customerId: string, slot: CustomerDocument['activePurchase']):
     mca: { accepted: false },
     azurePlan: null,
     legacySubscriptionIds: [],
-    activePurchase: slot,
+    workInProgress: slot,
   };
 }
 
@@ -103,13 +103,13 @@ function world(options: {
       findSlotsClaimedBefore: (before, limit) =>
         Promise.resolve(
           [...customers.values()]
-            .filter((c) => c.activePurchase !== null && c.activePurchase.startedAt < before.toISOString())
+            .filter((c) => c.workInProgress !== null && c.workInProgress.startedAt < before.toISOString())
             .slice(0, limit),
         ),
-      releasePurchaseSlot: (customerId, purchaseId) => {
+      releaseWorkSlot: (customerId, purchaseId) => {
         const current = customers.get(customerId);
-        if (current?.activePurchase?.purchaseId === purchaseId) {
-          customers.set(customerId, { ...current, activePurchase: null });
+        if (current?.workInProgress?.id === purchaseId) {
+          customers.set(customerId, { ...current, workInProgress: null });
         }
         return Promise.resolve();
       },
@@ -186,9 +186,9 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
 describe('reconcileStrandedWork: customer slots', () => {
   it('releases a slot whose holder never started or already ended, and keeps one whose holder runs', async () => {
     const slot = (purchaseId: string, startedAt = minutesAgo(30)) => ({
-      purchaseId,
-      startedAt,
       kind: 'purchase' as const,
+      id: purchaseId,
+      startedAt,
     });
     const { dependencies, customers } = world({
       headers: [],
@@ -205,10 +205,10 @@ describe('reconcileStrandedWork: customer slots', () => {
 
     expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 2, finishedAcceptances: 0 });
 
-    expect(customers.get('never-started')?.activePurchase).toBeNull();
-    expect(customers.get('ended')?.activePurchase).toBeNull();
-    expect(customers.get('waiting-signature')?.activePurchase?.purchaseId).toBe('p-running');
-    expect(customers.get('just-claimed')?.activePurchase?.purchaseId).toBe('p-new');
+    expect(customers.get('never-started')?.workInProgress).toBeNull();
+    expect(customers.get('ended')?.workInProgress).toBeNull();
+    expect(customers.get('waiting-signature')?.workInProgress?.id).toBe('p-running');
+    expect(customers.get('just-claimed')?.workInProgress?.id).toBe('p-new');
   });
 });
 

@@ -125,25 +125,27 @@ describe.each(implementations)('repositories (%s)', (_name, stores) => {
     expect(await customers.create(aCustomer({ id: customerId, customerId }))).toBe('exists');
     if (created === 'exists') throw new Error('unreachable');
 
-    const claimed = await customers.claimPurchaseSlot(created, {
-      purchaseId: 'p-1',
+    const claimed = await customers.claimWorkSlot(created, {
+      kind: 'purchase',
+      id: 'p-1',
       startedAt: now.toISOString(),
       correlationId: 'c-1',
     });
-    expect(claimed).toMatchObject({ activePurchase: { purchaseId: 'p-1' } });
+    expect(claimed).toMatchObject({ workInProgress: { id: 'p-1' } });
     // A second claim from the same (now stale) read loses.
     expect(
-      await customers.claimPurchaseSlot(created, {
-        purchaseId: 'p-2',
+      await customers.claimWorkSlot(created, {
+        kind: 'purchase',
+        id: 'p-2',
         startedAt: now.toISOString(),
         correlationId: 'c-2',
       }),
     ).toBe('changed');
 
-    await customers.releasePurchaseSlot(customerId, 'p-2', { now, correlationId: 'c' });
-    expect((await customers.get(customerId))?.activePurchase).toMatchObject({ purchaseId: 'p-1' });
-    await customers.releasePurchaseSlot(customerId, 'p-1', { now, correlationId: 'c' });
-    expect((await customers.get(customerId))?.activePurchase).toBeNull();
+    await customers.releaseWorkSlot(customerId, 'p-2', { now, correlationId: 'c' });
+    expect((await customers.get(customerId))?.workInProgress).toMatchObject({ id: 'p-1' });
+    await customers.releaseWorkSlot(customerId, 'p-1', { now, correlationId: 'c' });
+    expect((await customers.get(customerId))?.workInProgress).toBeNull();
   });
 
   it('agreements: the same attestation twice is "exists"; the list holds the customer’s own', async () => {

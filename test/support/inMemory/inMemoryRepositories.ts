@@ -81,27 +81,23 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
         table
           .all()
           .filter(
-            (customer) => customer.activePurchase && customer.activePurchase.startedAt < before.toISOString(),
+            (customer) => customer.workInProgress && customer.workInProgress.startedAt < before.toISOString(),
           )
           .slice(0, limit),
       ),
-    claimPurchaseSlot: (customer, slot) =>
+    claimWorkSlot: (customer, slot) =>
       replace({
         ...customer,
-        activePurchase: {
-          purchaseId: slot.purchaseId,
-          startedAt: slot.startedAt,
-          ...(slot.kind ? { kind: slot.kind } : {}),
-        },
+        workInProgress: { kind: slot.kind, id: slot.id, startedAt: slot.startedAt },
         updatedAt: slot.startedAt,
         correlationId: slot.correlationId,
       }),
-    async releasePurchaseSlot(customerId, purchaseId, stamp) {
+    async releaseWorkSlot(customerId, holderId, stamp) {
       await update(customerId, (customer) =>
-        customer.activePurchase?.purchaseId === purchaseId
+        customer.workInProgress?.id === holderId
           ? {
               ...customer,
-              activePurchase: null,
+              workInProgress: null,
               updatedAt: stamp.now.toISOString(),
               correlationId: stamp.correlationId,
             }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
+import { mcaOptionSchema } from '../../../../shared/domain/api/azurePlanPurchase';
 import {
   assertCustomerMayBuyAzurePlan,
-  decideMcaPlan,
+  decideMca,
   isSlotStale,
-  mcaOptionSchema,
   unstartedSlotGraceMs,
 } from '../../../../shared/domain/rules/azurePlanPurchase';
 import { aContact, aCustomer } from '../../../support/fixtures';
@@ -57,11 +57,11 @@ describe('deciding how the purchase gets the MCA', () => {
   const notAccepted = aCustomer({ mca: { accepted: false } });
 
   it('needs nothing when the customer accepted already', () => {
-    expect(decideMcaPlan(aCustomer(), undefined, now)).toEqual({ method: 'alreadyAccepted' });
+    expect(decideMca(aCustomer(), undefined, now)).toEqual({ method: 'alreadyAccepted' });
   });
 
   it('refuses a customer without the MCA and without an mca option with McaNotAccepted', () => {
-    expect(codeOf(() => decideMcaPlan(notAccepted, undefined, now))).toBe('McaNotAccepted');
+    expect(codeOf(() => decideMca(notAccepted, undefined, now))).toBe('McaNotAccepted');
   });
 
   it('attests with the given contact and date', () => {
@@ -70,7 +70,7 @@ describe('deciding how the purchase gets the MCA', () => {
       primaryContact: aContact,
       dateAgreed: '2026-02-01',
     });
-    expect(decideMcaPlan(notAccepted, option, now)).toEqual({
+    expect(decideMca(notAccepted, option, now)).toEqual({
       method: 'attest',
       primaryContact: aContact,
       dateAgreed: '2026-02-01T00:00:00.000Z',
@@ -84,7 +84,7 @@ describe('deciding how the purchase gets the MCA', () => {
       dateAgreed: '2026-02-01',
     });
     const customer = aCustomer({ mca: { accepted: false }, relationship: 'indirectReseller' });
-    expect(codeOf(() => decideMcaPlan(customer, option, now))).toBe('ResellerCannotAttest');
+    expect(codeOf(() => decideMca(customer, option, now))).toBe('ResellerCannotAttest');
   });
 
   it('refuses an attestation dated in the future', () => {
@@ -93,12 +93,12 @@ describe('deciding how the purchase gets the MCA', () => {
       primaryContact: aContact,
       dateAgreed: '2026-03-02T00:00:00Z',
     });
-    expect(codeOf(() => decideMcaPlan(notAccepted, option, now))).toBe('InvalidRequest');
+    expect(codeOf(() => decideMca(notAccepted, option, now))).toBe('InvalidRequest');
   });
 
   it('invites the primary contact with the default schedule when nothing else is said', () => {
     const option = mcaOptionSchema.parse({ method: 'invite' });
-    expect(decideMcaPlan(notAccepted, option, now)).toEqual({
+    expect(decideMca(notAccepted, option, now)).toEqual({
       method: 'invite',
       email: 'ada@contoso.example',
       reminderEveryHours: 24,
@@ -107,7 +107,7 @@ describe('deciding how the purchase gets the MCA', () => {
   });
 
   it('skips the invitation of a customer that accepted already', () => {
-    expect(decideMcaPlan(aCustomer(), mcaOptionSchema.parse({ method: 'invite' }), now)).toEqual({
+    expect(decideMca(aCustomer(), mcaOptionSchema.parse({ method: 'invite' }), now)).toEqual({
       method: 'alreadyAccepted',
     });
   });
@@ -134,7 +134,7 @@ describe('deciding how the purchase gets the MCA', () => {
 });
 
 describe("a stale hold on the customer's purchase slot", () => {
-  const slot = { purchaseId: 'p', startedAt: now.toISOString() };
+  const slot = { kind: 'purchase', id: 'p', startedAt: now.toISOString() } as const;
 
   it('is taken over once its holder has finished', () => {
     expect(isSlotStale(slot, 'finished', now)).toBe(true);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import { AppError } from '../../../../shared/domain/errors';
-import { planTransition, transitionOutcome } from '../../../../shared/domain/rules/azurePlanTransition';
+import {
+  selectTransitionSources,
+  transitionOutcome,
+} from '../../../../shared/domain/rules/azurePlanTransition';
 import { aCustomer, aLegacySubscription } from '../../../support/fixtures';
 import { refusalCode } from '../../../support/refusalCode';
 
@@ -15,7 +18,7 @@ const twoLegacySubscriptions = [
 describe('planning a transition from 0145P to the Azure plan', () => {
   it('moves every legacy subscription, keeping its Azure subscription id', () => {
     expect(
-      planTransition({
+      selectTransitionSources({
         customer: aLegacyCustomer,
         legacySubscriptions: twoLegacySubscriptions,
         azurePlanMarkets,
@@ -27,7 +30,7 @@ describe('planning a transition from 0145P to the Azure plan', () => {
   });
 
   it('leaves deleted legacy subscriptions behind', () => {
-    const lines = planTransition({
+    const lines = selectTransitionSources({
       customer: aLegacyCustomer,
       legacySubscriptions: [twoLegacySubscriptions[0]!, { ...twoLegacySubscriptions[1]!, status: 'deleted' }],
       azurePlanMarkets,
@@ -41,7 +44,9 @@ describe('planning a transition from 0145P to the Azure plan', () => {
       { ...twoLegacySubscriptions[1]!, status: 'suspended' as const },
     ];
     expect(
-      refusalCode(() => planTransition({ customer: aLegacyCustomer, legacySubscriptions, azurePlanMarkets })),
+      refusalCode(() =>
+        selectTransitionSources({ customer: aLegacyCustomer, legacySubscriptions, azurePlanMarkets }),
+      ),
     ).toBe('LegacySubscriptionSuspended');
   });
 
@@ -49,7 +54,7 @@ describe('planning a transition from 0145P to the Azure plan', () => {
     const customer = { ...aLegacyCustomer, mca: { accepted: false } };
     expect(
       refusalCode(() =>
-        planTransition({ customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets }),
+        selectTransitionSources({ customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets }),
       ),
     ).toBe('McaNotAccepted');
   });
@@ -61,14 +66,16 @@ describe('planning a transition from 0145P to the Azure plan', () => {
     };
     expect(
       refusalCode(() =>
-        planTransition({ customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets }),
+        selectTransitionSources({ customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets }),
       ),
     ).toBe('AzurePlanAlreadyExists');
   });
 
   it('is refused for a customer without any 0145P subscription', () => {
     expect(
-      refusalCode(() => planTransition({ customer: aCustomer(), legacySubscriptions: [], azurePlanMarkets })),
+      refusalCode(() =>
+        selectTransitionSources({ customer: aCustomer(), legacySubscriptions: [], azurePlanMarkets }),
+      ),
     ).toBe('NoLegacySubscriptions');
   });
 
@@ -76,7 +83,7 @@ describe('planning a transition from 0145P to the Azure plan', () => {
     const customer = { ...aLegacyCustomer, country: 'AQ' };
     expect(
       refusalCode(() =>
-        planTransition({ customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets }),
+        selectTransitionSources({ customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets }),
       ),
     ).toBe('CountryNotAvailable');
   });
@@ -84,19 +91,23 @@ describe('planning a transition from 0145P to the Azure plan', () => {
   it('waits for another running purchase, but not for the transition that holds the slot itself', () => {
     const customer = {
       ...aLegacyCustomer,
-      activePurchase: { purchaseId: 'transition-1', startedAt: '2026-01-05T09:00:00.000Z' },
+      workInProgress: {
+        kind: 'transition',
+        id: 'transition-1',
+        startedAt: '2026-01-05T09:00:00.000Z',
+      } as const,
     };
     const input = { customer, legacySubscriptions: twoLegacySubscriptions, azurePlanMarkets };
-    expect(refusalCode(() => planTransition(input))).toBe('OrderInProgress');
-    expect(refusalCode(() => planTransition({ ...input, heldBy: 'transition-1' }))).toBeUndefined();
+    expect(refusalCode(() => selectTransitionSources(input))).toBe('OrderInProgress');
+    expect(refusalCode(() => selectTransitionSources({ ...input, heldBy: 'transition-1' }))).toBeUndefined();
   });
 
   it('says what holds the customer: a purchase or a transition', () => {
     const detailWhenHeldBy = (kind: 'purchase' | 'transition'): string | undefined => {
-      const activePurchase = { purchaseId: `${kind}-1`, startedAt: '2026-01-05T09:00:00.000Z', kind };
+      const workInProgress = { kind, id: `${kind}-1`, startedAt: '2026-01-05T09:00:00.000Z' };
       try {
-        planTransition({
-          customer: { ...aLegacyCustomer, activePurchase },
+        selectTransitionSources({
+          customer: { ...aLegacyCustomer, workInProgress },
           legacySubscriptions: twoLegacySubscriptions,
           azurePlanMarkets,
         });

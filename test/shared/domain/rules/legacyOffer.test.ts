@@ -24,7 +24,7 @@ describe('Microsoft Azure (0145P) orders', () => {
 
   it('are refused with OrderInProgress while a purchase or transition holds the customer', () => {
     const customer = aCustomer({
-      activePurchase: { purchaseId: 'purchase-1', startedAt: '2026-01-05T09:00:00.000Z' },
+      workInProgress: { kind: 'purchase', id: 'purchase-1', startedAt: '2026-01-05T09:00:00.000Z' },
     });
     expect(refusalCode(() => assertLegacyOfferPurchasable(customer))).toBe('OrderInProgress');
   });

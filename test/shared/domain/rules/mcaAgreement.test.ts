@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { attestationRequestSchema, dateAgreedSchema } from '../../../../shared/domain/api/agreement';
 import {
-  attestationRequestSchema,
-  dateAgreedSchema,
   isSameAcceptance,
   partnerAttestationId,
   partnerCenterDateAgreed,
