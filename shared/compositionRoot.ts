@@ -15,6 +15,7 @@ import { createLegacyOrderUseCases } from './commerce/legacyOrders';
 import { createReservationUseCases } from './commerce/reservationPurchases';
 import { createSubscriptionUpdates } from './commerce/subscriptionUpdates';
 import { createCustomerRepository } from './customers/customerRepository';
+import { withMcaFromPartnerCenter } from './customers/readCustomer';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createInvitationAcceptance } from './invitations/invitationAcceptance';
 import { createInvitationRepository } from './invitations/invitationRepository';
@@ -279,8 +280,22 @@ export function edgeDependencies(services: Services): EdgeDependencies {
 
 /** What starting a purchase uses (HTTP start and the purchase-request queue alike). */
 export function startPurchaseDependencies(services: Services): StartAzurePlanPurchaseDependencies {
-  const { customers } = services.repositories;
-  return { customers, clock: services.clock, azurePlanMarkets: services.markets.azurePlan };
+  const { customers, agreements } = services.repositories;
+  const mcaSources = {
+    customers,
+    agreements,
+    partnerCenter: services.microsoft.partnerCenter,
+    clock: services.clock,
+    // A warning that the MCA could not be checked at Partner Center; the start goes on with our record.
+    log: { warn: (message: string) => console.warn(message) },
+  };
+  return {
+    customers,
+    clock: services.clock,
+    azurePlanMarkets: services.markets.azurePlan,
+    withMcaFromPartnerCenter: (customer, correlationId) =>
+      withMcaFromPartnerCenter(mcaSources, customer, correlationId),
+  };
 }
 
 /** What starting a transition uses. */

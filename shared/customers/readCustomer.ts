@@ -29,7 +29,20 @@ export async function readCustomer(
 ): Promise<Customer> {
   const customer = await dependencies.customers.get(customerId);
   if (customer === undefined) throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
-  if (customer.mca.accepted || !customer.partnerCenterCustomerId) return toCustomer(customer);
+  return toCustomer(await withMcaFromPartnerCenter(dependencies, customer, correlationId));
+}
+
+/**
+ * The customer, its MCA summary brought up to date from Partner Center when our record does not say accepted
+ * (an agreement attested elsewhere, a direct signature) and recorded. Unchanged when it is accepted already, not
+ * linked to Partner Center yet, or when Partner Center cannot be asked (logged; our record stands).
+ */
+export async function withMcaFromPartnerCenter(
+  dependencies: ReadCustomerDependencies,
+  customer: CustomerDocument,
+  correlationId: string,
+): Promise<CustomerDocument> {
+  if (customer.mca.accepted || !customer.partnerCenterCustomerId) return customer;
   try {
     const accepted = await acceptanceAtPartnerCenter(
       dependencies,
@@ -37,14 +50,14 @@ export async function readCustomer(
       customer.partnerCenterCustomerId,
       correlationId,
     );
-    return toCustomer(accepted ?? customer);
+    return accepted ?? customer;
   } catch (error) {
     if (!(error instanceof PartnerCenterError)) throw error;
     dependencies.log.warn(
-      `readCustomer customerId=${customerId}: MCA status at Partner Center unknown, answered from our record ` +
+      `customerId=${customer.customerId}: MCA status at Partner Center unknown, our record stands ` +
         `correlationId=${correlationId} (${error.message})`,
     );
-    return toCustomer(customer);
+    return customer;
   }
 }
 

@@ -42,6 +42,12 @@ export interface StartAzurePlanPurchaseDependencies {
   clock: Clock;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: ReadonlySet<string>;
+  /**
+   * The customer with its MCA brought up to date from Partner Center (shared/customers/readCustomer.ts): asked only
+   * when our record does not say accepted and no `mca` option was given, so a customer who signed directly with
+   * Microsoft, or was attested elsewhere, is not refused.
+   */
+  withMcaFromPartnerCenter: (customer: CustomerDocument, correlationId: string) => Promise<CustomerDocument>;
 }
 
 export interface StartedPurchase {
@@ -60,7 +66,7 @@ export interface StartedPurchase {
  * OrderInProgress). A slot whose holder ended without releasing it, or never started, is taken over.
  */
 export async function startAzurePlanPurchase(
-  { customers, clock, azurePlanMarkets }: StartAzurePlanPurchaseDependencies,
+  { customers, clock, azurePlanMarkets, withMcaFromPartnerCenter }: StartAzurePlanPurchaseDependencies,
   durableClient: df.DurableClient,
   request: StartAzurePlanPurchaseRequest,
 ): Promise<StartedPurchase> {
@@ -76,11 +82,16 @@ export async function startAzurePlanPurchase(
   const { claimed, input } = await retryOnConflict(
     `Customer ${customerId}`,
     async (): Promise<{ claimed: CustomerDocument; input: PurchaseInput } | LostRace> => {
-      const customer = await customers.get(customerId);
-      if (customer === undefined) {
+      const read = await customers.get(customerId);
+      if (read === undefined) {
         throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
       }
       const now = clock.now();
+      // The slot claim below is conditional on this document: a refreshed one carries its new ETag.
+      const customer =
+        mcaOption === undefined && !read.mca.accepted
+          ? await withMcaFromPartnerCenter(read, correlationId)
+          : read;
       assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
       const slot = customer.workInProgress;
       if (slot !== null && slot.id !== purchaseId) {

@@ -89,6 +89,15 @@ describe('a purchase through Partner Center (simulated), with faults', () => {
     expect((await scenario.customer(signer)).mcaAccepted).toBe(true);
   });
 
+  it('buys for a customer who signed directly with Microsoft, with no mca option and no customer read before', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    service.partnerCenter.setDirectSigned(await partnerCenterIdOf(customerId), true);
+
+    const purchaseId = scenario.purchaseIdOf(await scenario.startPurchase(customerId, {}));
+
+    await expectBoughtOnceAtPartnerCenter(customerId, await scenario.settledPurchase(purchaseId));
+  });
+
   it('rides out a 429 storm on durable timers, buying once per customer', async () => {
     service.partnerCenter.setThrottling([
       { resources: ['carts'], limit: 1, windowSeconds: 600, scope: 'partner' },
