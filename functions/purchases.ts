@@ -24,7 +24,9 @@ export const startAzurePlanPurchaseEndpoint = endpoint({
   route: 'customers/{customerId}/azure-plan/purchases',
   summary: 'Buys the Microsoft Azure plan for a customer (a durable workflow).',
   description:
-    'Send `{}` when the customer has accepted the MCA; `{ "mca": { "method": "attest", … } }` to confirm the ' +
+    'Send `{}` when the customer has accepted the MCA (on our record, or at Partner Center: an agreement attested ' +
+    'there or a direct signature, asked when our record does not say so); ' +
+    '`{ "mca": { "method": "attest", … } }` to confirm the ' +
     'acceptance with the purchase (needs the AdminAgent or SalesAgent role, not for customers of an indirect ' +
     'reseller); `{ "mca": { "method": "invite", … } }` to invite the customer and wait for the signature (reminders ' +
     'every `reminderEveryHours`, default 24, one minute to 720 hours; expiry after `expiresInDays`, default 30, one ' +
