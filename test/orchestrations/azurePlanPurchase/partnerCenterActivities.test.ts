@@ -5,63 +5,113 @@ import {
   createPartnerCenterActivities,
   type PartnerCenterActivityDependencies,
 } from '../../../orchestrations/azurePlanPurchase/partnerCenterActivities';
+import { attestAgreement } from '../../../shared/agreements/attestAgreement';
+import { type InvitationDocument } from '../../../shared/domain/documents/invitation';
+import { newDirectAcceptance } from '../../../shared/domain/rules/mcaAgreement';
 import { createInvitationAcceptance } from '../../../shared/invitations/invitationAcceptance';
 import { aContact, aCustomer, aStoredInvitation } from '../../support/fixtures';
+import { createInMemoryPartnerCenterAgreements } from '../../support/inMemory/inMemoryPartnerCenterAgreements';
+import { createInMemoryPartnerCenterCustomers } from '../../support/inMemory/inMemoryPartnerCenterCustomers';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
   createInMemoryInvitationRepository,
 } from '../../support/inMemory/inMemoryRepositories';
 
+const now = new Date('2026-03-02T09:00:00.000Z');
 const tokenSecret = 'activity-test-secret';
-const acceptedAt = '2026-03-02T09:00:00.000Z';
+const acceptedAt = '2026-03-02T08:00:00.000Z';
 const log = new InvocationContext({ functionName: 'activity-test', logHandler: () => undefined });
-const read = { purchaseId: 'purchase-1', customerId: 'contoso', correlationId: 'correlation-1' };
+const confirm = { purchaseId: 'purchase-1', customerId: 'contoso', correlationId: 'correlation-1' };
 
-/** Partner Center must not be asked when the service's own records answer. */
-const partnerCenterNotCalled = new Proxy({} as PartnerCenterActivityDependencies['partnerCenter'], {
-  get: (_target, operation) => () => Promise.reject(new Error(`Partner Center asked: ${String(operation)}`)),
-});
-
-async function overMemory(invitationStatus: 'pending' | 'accepted') {
+/** The purchase's Partner Center steps over in-memory stores and Partner Center; `invitation`: the stored one. */
+async function overMemory(invitation?: Partial<InvitationDocument>) {
   const customers = createInMemoryCustomerRepository();
   const agreements = createInMemoryAgreementRepository();
   const invitations = createInMemoryInvitationRepository();
-  const clock = { now: () => new Date('2026-03-02T10:00:00.000Z') };
+  const mca = createInMemoryPartnerCenterAgreements();
+  const partnerCenter = { ...createInMemoryPartnerCenterCustomers(), ...mca };
   await customers.create(aCustomer({ mca: { accepted: false } }));
-  await invitations.createOnce(
-    aStoredInvitation(tokenSecret, {
-      // A link claimed by a process that died before it recorded the agreement.
-      ...(invitationStatus === 'accepted'
-        ? { status: 'accepted' as const, acceptedAt, acceptedBy: aContact, correlationId: 'accept-1' }
-        : { status: 'pending' as const }),
-    }),
-  );
+  if (invitation) await invitations.createOnce(aStoredInvitation(tokenSecret, invitation));
   const activities = createPartnerCenterActivities({
     customers,
     agreements,
-    partnerCenter: partnerCenterNotCalled,
+    // The steps under test use the customer and MCA calls only.
+    partnerCenter: partnerCenter as unknown as PartnerCenterActivityDependencies['partnerCenter'],
     invitations,
-    invitationAcceptance: createInvitationAcceptance({ invitations, agreements, customers, clock }),
+    invitationAcceptance: createInvitationAcceptance({
+      invitations,
+      agreements,
+      customers,
+      clock: { now: () => now },
+    }),
     invitationTokenSecret: tokenSecret,
   });
-  return { activities, customers, agreements };
+  return { activities, customers, agreements, mca, partnerCenter };
 }
+
+describe('confirmMca, over in-memory stores and Partner Center', () => {
+  it('does nothing at Partner Center for an acceptance the partner already attested there', async () => {
+    const { activities, customers, agreements, mca, partnerCenter } = await overMemory();
+    await attestAgreement(
+      { customers, agreements, partnerCenter, clock: { now: () => now } },
+      { ...confirm, primaryContact: aContact, dateAgreed: '2026-01-05T00:00:00.000Z', userId: 'sally' },
+    );
+
+    const confirmed = await activities.confirmMca(confirm, log);
+
+    expect(confirmed).toMatchObject({ outcome: 'done' });
+    expect(mca.calls.attest).toBe(1);
+  });
+
+  it('attests the acceptance the service holds once, however often the step runs', async () => {
+    const { activities, customers, agreements, mca } = await overMemory();
+    const accepted = newDirectAcceptance({
+      customerId: 'contoso',
+      invitationId: 'inv-1',
+      primaryContact: aContact,
+      dateAgreed: '2026-02-01T10:00:00.000Z',
+      correlationId: 'correlation-1',
+      now,
+    });
+    await agreements.create(accepted);
+    await customers.recordMcaAcceptance(accepted, { now, correlationId: 'correlation-1' });
+
+    const first = await activities.confirmMca(confirm, log);
+    const again = await activities.confirmMca(confirm, log);
+
+    expect(first).toMatchObject({ outcome: 'done' });
+    expect(again).toEqual(first);
+    expect(mca.calls.attest).toBe(1);
+    const pcId = (first as { value: { partnerCenterCustomerId: string } }).value.partnerCenterCustomerId;
+    expect(mca.agreementsOf(pcId)).toEqual([
+      expect.objectContaining({ primaryContact: aContact, dateAgreed: '2026-02-01T00:00:00Z' }),
+    ]);
+  });
+});
 
 describe('readSignature (the truth a waiting purchase re-reads)', () => {
   it('finishes an acceptance cut short after the claim, so confirmMca finds the agreement, and answers accepted', async () => {
-    const { activities, customers, agreements } = await overMemory('accepted');
+    // A link claimed by a process that died before it recorded the agreement.
+    const { activities, customers, agreements, mca } = await overMemory({
+      status: 'accepted',
+      acceptedAt,
+      acceptedBy: aContact,
+      correlationId: 'accept-1',
+    });
 
-    expect(await activities.readSignature(read, log)).toBe('accepted');
+    expect(await activities.readSignature(confirm, log)).toBe('accepted');
 
     expect(await agreements.list('contoso')).toMatchObject([{ dateAgreed: acceptedAt }]);
     expect((await customers.get('contoso'))?.mca.accepted).toBe(true);
+    expect(await activities.confirmMca(confirm, log)).toMatchObject({ outcome: 'done' });
+    expect(mca.calls.attest).toBe(1);
   });
 
   it('is still waiting while the link is unused and the customer has no Partner Center id to ask about', async () => {
-    const { activities, agreements } = await overMemory('pending');
+    const { activities, agreements } = await overMemory({ status: 'pending' });
 
-    expect(await activities.readSignature(read, log)).toBe('waiting');
+    expect(await activities.readSignature(confirm, log)).toBe('waiting');
     expect(await agreements.list('contoso')).toEqual([]);
   });
 });
