@@ -67,6 +67,21 @@ export function anAttestedPurchase(dateAgreed: string) {
   return { mca: { method: 'attest', primaryContact: aContact, dateAgreed } };
 }
 
+/** Submits a batch of attested purchases, one line a customer, timed from just before the POST. */
+export async function submitAttestedBatch(
+  client: BenchClient,
+  customers: readonly string[],
+): Promise<{ batchId: string; start: bigint }> {
+  const dateAgreed = new Date(Date.now() - 60_000).toISOString();
+  const start = process.hrtime.bigint();
+  const submitted = await client.request('POST', '/api/purchase-batches', {
+    items: customers.map((customerId) => ({ customerId, ...anAttestedPurchase(dateAgreed) })),
+  });
+  if (submitted.status !== 202)
+    throw new Error(`POST batch answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
+  return { batchId: (submitted.body as { batchId: string }).batchId, start };
+}
+
 export async function registerCustomer(client: BenchClient, customerId: string): Promise<void> {
   const { status, body } = await client.request(
     'PUT',

@@ -1,6 +1,6 @@
 import { publishedThrottleRules, type ThrottleRule } from '../local-functions-host/simulators/partnerCenter';
 import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
-import { aFreshCustomerId, anAttestedPurchase, type BenchClient, registerCustomer } from './benchClient';
+import { aFreshCustomerId, type BenchClient, registerCustomer, submitAttestedBatch } from './benchClient';
 import { type BenchService } from './startBenchService';
 import { elapsedMs } from './statistics';
 
@@ -94,14 +94,7 @@ export async function measurePartnerCenterBatch(
   partnerCenter.setThrottling(rules);
   try {
     partnerCenter.resetStats();
-    const dateAgreed = new Date(Date.now() - 60_000).toISOString();
-    const start = process.hrtime.bigint();
-    const submitted = await client.request('POST', '/api/purchase-batches', {
-      items: customers.map((customerId) => ({ customerId, ...anAttestedPurchase(dateAgreed) })),
-    });
-    if (submitted.status !== 202)
-      throw new Error(`POST batch answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
-    const { batchId } = submitted.body as { batchId: string };
+    const { batchId, start } = await submitAttestedBatch(client, customers);
     const timeline: BatchSample[] = [];
     let batch: BatchView | undefined;
     // Polled, not awaited on the host: lines wait on durable timers, which an idle host does not count as work.
