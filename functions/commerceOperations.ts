@@ -6,30 +6,10 @@ import { type Services } from '../shared/compositionRoot';
 import { commerceOperationSchema } from '../shared/domain/api/commerceOperation';
 import { type CommerceOperationDocument } from '../shared/domain/documents/commerceOperation';
 import { type ErrorCode } from '../shared/domain/errors';
-import { nameBasedUuid } from '../shared/domain/rules/nameBasedUuid';
-import { type Caller } from '../shared/domain/rules/roles';
 import { endpoint, type EndpointResult, idParameter } from '../shared/platform/http/endpoint';
 
 type OperationReader = Services['commerce']['operations'];
 type OperationView = Awaited<ReturnType<OperationReader['view']>>;
-
-/** Namespace of operation ids derived from an Idempotency-Key (a fixed random UUID). */
-const operationIdNamespace = '0c9e6f52-3b7a-4f1e-9d26-8a51c4e7b203';
-
-/**
- * The operation id of a purchase request: derived from the caller's Idempotency-Key when there is one, so that a
- * repeat after a lost response continues the same purchase at Microsoft instead of starting a second one.
- */
-export function operationIdFor(
-  request: { headers: { get(name: string): string | null }; url: string; method: string },
-  caller: Caller,
-  newId: () => string,
-): string {
-  const key = request.headers.get('idempotency-key')?.trim();
-  if (!key) return newId();
-  const path = new URL(request.url).pathname;
-  return nameBasedUuid(operationIdNamespace, JSON.stringify([caller.userId, request.method, path, key]));
-}
 
 export function operationLocation(customerId: string, operationId: string): string {
   return `/api/customers/${customerId}/operations/${operationId}`;

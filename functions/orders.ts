@@ -7,13 +7,8 @@ import { collectionSchema } from '../shared/domain/api/collection';
 import { orderSchema } from '../shared/domain/api/order';
 import { legacyOrderRequestSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import {
-  acceptedResponse,
-  answerOperation,
-  microsoftErrors,
-  operationIdFor,
-  orderCreated,
-} from './commerceOperations';
+import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
+import { acceptedResponse, answerOperation, microsoftErrors, orderCreated } from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 
@@ -42,7 +37,7 @@ export const placeLegacyOrderEndpoint = endpoint({
     const operation = await deps.legacyOrders.start({
       customerId: params.customerId,
       request: body,
-      operationId: operationIdFor(request, caller, randomUUID),
+      operationId: idForIdempotentRequest(request, caller.userId, randomUUID),
       correlationId,
     });
     return answerOperation(operation, deps.operations, correlationId, orderCreated(params.customerId));

@@ -6,6 +6,7 @@ import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
 import { mayPerform, permissions } from '../shared/domain/rules/roles';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { idFromIdempotencyKey } from '../shared/platform/http/idempotency';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';
 import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
 import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
@@ -50,7 +51,7 @@ export const startAzurePlanPurchaseEndpoint = endpoint({
     'ResellerCannotAttest',
   ],
   uses: startPurchaseDependencies,
-  handler: async ({ params, body, caller, correlationId, deps, durable }) => {
+  handler: async ({ params, body, caller, correlationId, deps, durable, request }) => {
     if (body.mca?.method === 'attest' && !mayPerform(caller, 'attestMca')) {
       throw new AppError(
         'Forbidden',
@@ -62,6 +63,8 @@ export const startAzurePlanPurchaseEndpoint = endpoint({
       mca: body.mca,
       requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
       correlationId,
+      // A retry after a crash cut the first attempt short finds the customer's slot held by its own purchase.
+      purchaseId: idFromIdempotencyKey(request, caller.userId),
     });
     const statusUrl = purchaseStatusUrl(started.purchaseId);
     return { status: 202, body: { ...started, statusUrl }, headers: { location: statusUrl } };

@@ -6,13 +6,8 @@ import { type Services } from '../shared/compositionRoot';
 import { orderSchema } from '../shared/domain/api/order';
 import { reservationRequestSchema } from '../shared/domain/rules/reservations';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import {
-  acceptedResponse,
-  answerOperation,
-  microsoftErrors,
-  operationIdFor,
-  orderCreated,
-} from './commerceOperations';
+import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
+import { acceptedResponse, answerOperation, microsoftErrors, orderCreated } from './commerceOperations';
 
 export const buyReservationEndpoint = endpoint({
   name: 'buyReservation',
@@ -53,7 +48,7 @@ export const buyReservationEndpoint = endpoint({
     const operation = await deps.reservations.start({
       customerId: params.customerId,
       request: body,
-      operationId: operationIdFor(request, caller, randomUUID),
+      operationId: idForIdempotentRequest(request, caller.userId, randomUUID),
       correlationId,
     });
     return answerOperation(operation, deps.operations, correlationId, orderCreated(params.customerId));

@@ -8,7 +8,8 @@ import { collectionSchema } from '../shared/domain/api/collection';
 import { subscriptionSchema } from '../shared/domain/api/subscription';
 import { legacySubscriptionUpdateSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
+import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
+import { acceptedResponse, answerOperation, microsoftErrors } from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 const subscriptionParams = z.strictObject({ customerId: idParameter, subscriptionId: idParameter });
@@ -91,7 +92,7 @@ export const addAzureEntitlementEndpoint = endpoint({
       customerId: params.customerId,
       planSubscriptionId: params.subscriptionId,
       friendlyName: body.friendlyName,
-      operationId: operationIdFor(request, caller, randomUUID),
+      operationId: idForIdempotentRequest(request, caller.userId, randomUUID),
       correlationId,
     });
     return answerOperation(operation, deps.operations, correlationId, (view) => ({

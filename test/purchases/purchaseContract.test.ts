@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type CustomerDocument } from '../../shared/domain/documents/documents';
+import { idFromIdempotencyKey } from '../../shared/platform/http/idempotency';
 import { type RunningService, startService } from '../support/service';
 import {
   aContact,
@@ -287,6 +289,32 @@ describe('the checks before a purchase starts', () => {
     expect(replay.headers.get('location')).toBe(first.headers.get('location'));
     expect(problemOf(other)).toMatchObject({ status: 422, code: 'IdempotencyKeyReused' });
     await service.host.waitForIdle();
+  });
+
+  it('goes on with a start a crash cut short after it claimed the customer, when retried with its Idempotency-Key', async () => {
+    const customerId = await scenario.aRegisteredCustomer();
+    const headers = { 'idempotency-key': `crashed-${customerId}` };
+    const path = `/api/customers/${customerId}/azure-plan/purchases`;
+    const purchaseId = idFromIdempotencyKey(
+      { headers: new Headers(headers), url: `${service.url}${path}`, method: 'POST' },
+      salesAgent.userId,
+    )!;
+    // What the first attempt left when its process died: the slot claimed for its purchase, nothing started (its
+    // Idempotency-Key claim has been taken over since).
+    const { customers } = service.cosmos.containers;
+    const { resource } = await customers.item(customerId, customerId).read<CustomerDocument>();
+    await customers
+      .item(customerId, customerId)
+      .replace({
+        ...resource!,
+        workInProgress: { kind: 'purchase', id: purchaseId, startedAt: new Date().toISOString() },
+      });
+
+    const retried = await scenario.startPurchase(customerId, { mca: anAttestation() }, salesAgent, headers);
+
+    expect(retried.status).toBe(202);
+    expect(scenario.purchaseIdOf(retried)).toBe(purchaseId);
+    expect((await scenario.settledPurchase(purchaseId)).status).toBe('completed');
   });
 });
 

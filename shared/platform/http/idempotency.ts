@@ -1,11 +1,39 @@
 import { createHash } from 'node:crypto';
 
 import { AppError } from '../../domain/errors';
+import { nameBasedUuid } from '../../domain/rules/nameBasedUuid';
 import {
   type IdempotencyRecord,
   type IdempotencyRecordRepository,
 } from '../cosmos/idempotencyRecordRepository';
 import { type EndpointResult } from './endpointResult';
+
+/** Namespace of the ids derived from Idempotency-Keys (a fixed random UUID: changing it changes every such id). */
+const derivedIdNamespace = '0c9e6f52-3b7a-4f1e-9d26-8a51c4e7b203';
+
+/**
+ * The id of the work a request starts (a purchase, an operation at Microsoft), derived from the caller's
+ * Idempotency-Key: a repeat after a lost response, or after the process died half way, continues the same work
+ * instead of starting a second one. `undefined` without a key.
+ */
+export function idFromIdempotencyKey(
+  request: { headers: { get(name: string): string | null }; url: string; method: string },
+  callerUserId: string,
+): string | undefined {
+  const key = request.headers.get('idempotency-key')?.trim();
+  if (!key) return undefined;
+  const path = new URL(request.url).pathname;
+  return nameBasedUuid(derivedIdNamespace, JSON.stringify([callerUserId, request.method, path, key]));
+}
+
+/** The same, or a new id (`newId()`) for a request without a key. */
+export function idForIdempotentRequest(
+  request: { headers: { get(name: string): string | null }; url: string; method: string },
+  callerUserId: string,
+  newId: () => string,
+): string {
+  return idFromIdempotencyKey(request, callerUserId) ?? newId();
+}
 
 /** A request that claimed a key but never finished (its process died) is taken over after this long. */
 const abandonedAfterMs = 60_000;
