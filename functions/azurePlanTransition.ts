@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import { startTransitionDependencies } from '../shared/compositionRoot';
+import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/api/azurePlanTransition';
 import { AppError } from '../shared/domain/errors';
-import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/rules/azurePlanTransition';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { startAzurePlanTransition } from '../shared/transitions/startAzurePlanTransition';
 import { readTransitionState } from '../shared/transitions/transitionStatusReader';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 
 import { type Services } from '../shared/compositionRoot';
 import { collectionSchema } from '../shared/domain/api/collection';
+import { legacyOrderRequestSchema } from '../shared/domain/api/legacyOffer';
 import { orderSchema } from '../shared/domain/api/order';
-import { legacyOrderRequestSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import {
   acceptedResponse,

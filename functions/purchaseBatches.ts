@@ -4,13 +4,13 @@ import { z } from 'zod';
 
 import { type Services } from '../shared/compositionRoot';
 import { mcaOptionSchema } from '../shared/domain/api/azurePlanPurchase';
+import { lineIdSchema } from '../shared/domain/api/purchaseBatch';
+import { lineErrorSchema } from '../shared/domain/documents/purchaseBatch';
 import { AppError } from '../shared/domain/errors';
 import { assertDateAgreedNotInFuture } from '../shared/domain/rules/mcaAgreement';
 import {
   batchIdForIdempotencyKey,
   batchLineStatusSchema,
-  lineErrorSchema,
-  lineIdSchema,
   maxBatchItems,
   repeatedLineIds,
 } from '../shared/domain/rules/purchaseBatch';

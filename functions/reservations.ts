@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { type Services } from '../shared/compositionRoot';
 import { orderSchema } from '../shared/domain/api/order';
-import { reservationRequestSchema } from '../shared/domain/rules/reservations';
+import { reservationRequestSchema } from '../shared/domain/api/reservation';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import {
   acceptedResponse,

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { type Services } from '../shared/compositionRoot';
 import { azureEntitlementRequestSchema, azureEntitlementSchema } from '../shared/domain/api/azureEntitlement';
 import { collectionSchema } from '../shared/domain/api/collection';
+import { legacySubscriptionUpdateSchema } from '../shared/domain/api/legacyOffer';
 import { subscriptionSchema } from '../shared/domain/api/subscription';
-import { legacySubscriptionUpdateSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
 

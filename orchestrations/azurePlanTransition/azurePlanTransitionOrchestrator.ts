@@ -1,12 +1,8 @@
 import * as df from 'durable-functions';
 import { type OrchestrationContext, type OrchestrationHandler, type Task } from 'durable-functions';
 
-import {
-  type TransitionLine,
-  transitionOutcome,
-  type TransitionProgress,
-  type TransitionSource,
-} from '../../shared/domain/rules/azurePlanTransition';
+import { type TransitionLine, type TransitionProgress } from '../../shared/domain/api/azurePlanTransition';
+import { transitionOutcome, type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
   type ReadUpgradeStatusInput,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { azurePlanTransitionOrchestrator } from '../../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
-import { type TransitionProgress } from '../../shared/domain/rules/azurePlanTransition';
+import { type TransitionProgress } from '../../shared/domain/api/azurePlanTransition';
 import {
   transitionActivities,
   type TransitionInput,
