@@ -2,13 +2,13 @@ import { z } from 'zod';
 
 import { operationPollSeconds } from '../shared/commerce/commerceOperationReader';
 import { operationFailure } from '../shared/commerce/commerceOperations';
-import { type Services } from '../shared/compositionRoot';
 import { commerceOperationSchema } from '../shared/domain/api/commerceOperation';
 import { type CommerceOperationDocument } from '../shared/domain/documents/commerceOperation';
 import { type ErrorCode } from '../shared/domain/errors';
 import { nameBasedUuid } from '../shared/domain/rules/nameBasedUuid';
 import { type Caller } from '../shared/domain/rules/roles';
 import { endpoint, type EndpointResult, idParameter } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 
 type OperationReader = Services['commerce']['operations'];
 type OperationView = Awaited<ReturnType<OperationReader['view']>>;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { collectionSchema } from '../shared/domain/api/collection';
 import { legacyOrderRequestSchema } from '../shared/domain/api/legacyOffer';
 import { orderSchema } from '../shared/domain/api/order';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 import {
   acceptedResponse,
   answerOperation,

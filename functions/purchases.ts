@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { type Services, startPurchaseDependencies } from '../shared/compositionRoot';
 import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/api/azurePlanPurchase';
 import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
@@ -9,6 +8,7 @@ import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';
 import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
 import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
+import { type Services, startPurchaseDependencies } from '../shared/services';
 
 const purchaseAcceptedSchema = z
   .object({

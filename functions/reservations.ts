@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { orderSchema } from '../shared/domain/api/order';
 import { reservationRequestSchema } from '../shared/domain/api/reservation';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 import {
   acceptedResponse,
   answerOperation,

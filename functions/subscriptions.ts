@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { azureEntitlementRequestSchema, azureEntitlementSchema } from '../shared/domain/api/azureEntitlement';
 import { collectionSchema } from '../shared/domain/api/collection';
 import { legacySubscriptionUpdateSchema } from '../shared/domain/api/legacyOffer';
 import { subscriptionSchema } from '../shared/domain/api/subscription';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 import { acceptedResponse, answerOperation, microsoftErrors, operationIdFor } from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });
