@@ -10,6 +10,15 @@ const appFence = {
   message: 'App code never imports the local host or tests.',
 };
 
+/**
+ * One composition root, reached from one place: functions/index.ts hands every endpoint, trigger and activity the
+ * root's dependency factories, so nothing else reaches for it (no service locator).
+ */
+const compositionRootFence = {
+  group: ['**/compositionRoot'],
+  message: 'Only functions/index.ts imports the composition root; take what you use as a parameter.',
+};
+
 /** SDKs and runtime bindings: what domain code must not know about. */
 const ioModules = ['node:fs', 'node:http', '@azure/*', 'durable-functions'];
 
@@ -48,7 +57,17 @@ export default tseslint.config(
   },
   {
     files: ['functions/**', 'orchestrations/**', 'shared/**'],
+    ignores: ['functions/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [appFence, compositionRootFence] }] },
+  },
+  {
+    files: ['functions/index.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [appFence] }] },
+  },
+  {
+    // Tests, scripts and the bench build what they need themselves (in-memory repositories, their own clients).
+    files: ['test/**', 'scripts/**', 'bench/**', 'local-functions-host/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [compositionRootFence] }] },
   },
   {
     // Domain rules, stored documents and API shapes are pure: they import only zod, node:crypto and each other.

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-import { startTransitionDependencies } from '../shared/compositionRoot';
+import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/api/azurePlanTransition';
 import { AppError } from '../shared/domain/errors';
-import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/rules/azurePlanTransition';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { startTransitionDependencies } from '../shared/services';
 import { startAzurePlanTransition } from '../shared/transitions/startAzurePlanTransition';
 import { readTransitionState } from '../shared/transitions/transitionStatusReader';
 

@@ -2,11 +2,11 @@ import { z } from 'zod';
 
 import { operationPollSeconds } from '../shared/commerce/commerceOperationReader';
 import { operationFailure } from '../shared/commerce/commerceOperations';
-import { type Services } from '../shared/compositionRoot';
 import { commerceOperationSchema } from '../shared/domain/api/commerceOperation';
 import { type CommerceOperationDocument } from '../shared/domain/documents/commerceOperation';
 import { type ErrorCode } from '../shared/domain/errors';
 import { endpoint, type EndpointResult, idParameter } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 
 type OperationReader = Services['commerce']['operations'];
 type OperationView = Awaited<ReturnType<OperationReader['view']>>;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { readCustomer, type ReadCustomerDependencies } from '../shared/customers/readCustomer';
 import { registerCustomer, type RegisterCustomerDependencies } from '../shared/customers/registerCustomer';
 import { customerRequestSchema, customerSchema } from '../shared/domain/api/customer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 
 const customerParams = z.strictObject({ customerId: idParameter });
 

@@ -2,11 +2,11 @@ import { type CosmosClient } from '@azure/cosmos';
 import { type QueueServiceClient } from '@azure/storage-queue';
 import { z } from 'zod';
 
-import { getConfig, getMicrosoftGateways } from '../shared/compositionRoot';
 import { type Reachability } from '../shared/gateways/partnerCenter/ports';
 import { createCosmosClient } from '../shared/platform/cosmos/cosmosClient';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { createQueueServiceClient } from '../shared/platform/queues/queues';
+import { type Services } from '../shared/services';
 
 const checkTimeoutMs = 3_000;
 
@@ -26,7 +26,7 @@ const healthSchema = z
   })
   .meta({ id: 'Health' });
 
-// Own clients, not the composition root: health must answer even when the root cannot be built.
+// Own clients, not the repositories': each check is a live probe of the store with its own short timeout.
 let clients: { cosmos: CosmosClient; storage: QueueServiceClient } | undefined;
 
 async function probe(check: (signal: AbortSignal) => Promise<unknown>): Promise<'ok' | 'unavailable'> {
@@ -68,14 +68,13 @@ export const healthEndpoint = endpoint({
     200: { description: 'Every store answers.', schema: healthSchema },
     503: { description: 'At least one store does not answer.', schema: healthSchema },
   },
-  handler: async () => {
-    const config = getConfig();
+  uses: (services: Services) => ({ config: services.config, microsoft: services.microsoft }),
+  handler: async ({ deps: { config, microsoft } }) => {
     clients ??= {
       cosmos: await createCosmosClient(config),
       storage: await createQueueServiceClient(config),
     };
     const { cosmos, storage } = clients;
-    const microsoft = getMicrosoftGateways();
     const [cosmosState, storageState, partnerCenter, azureResourceManager] = await Promise.all([
       probe((abortSignal) => cosmos.database(config.COSMOS_DATABASE).read({ abortSignal })),
       probe((abortSignal) => storage.getProperties({ abortSignal })),

@@ -1,6 +1,7 @@
 /**
  * The app's entry point (package.json `main` after the build) and the one place where functions are registered:
- * every endpoint, queue trigger, orchestrator and activity. The configuration is parsed first, so a missing or bad
+ * every endpoint, queue trigger, timer, orchestrator and activity, each handed its dependency factory from the
+ * composition root (the only module that imports it). The configuration is parsed first, so a missing or bad
  * setting stops start-up with a list of what is wrong. Registration is synchronous, at import, as the Functions
  * worker requires; the clients and repositories behind the handlers are built on first use (compositionRoot.ts).
  */
@@ -9,15 +10,16 @@ import { registerPurchaseActivities } from '../orchestrations/azurePlanPurchase/
 import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
 import { registerTransitionActivities } from '../orchestrations/azurePlanTransition/transitionActivities';
 import {
-  edgeDependencies,
   getConfig,
   getServices,
   partnerCenterActivityDependencies,
   purchaseActivityDependencies,
-  type Services,
+  purchaseRequestTriggerDependencies,
+  reconciliationTimerDependencies,
   transitionActivityDependencies,
 } from '../shared/compositionRoot';
 import { isEndpoint, registerEndpoint } from '../shared/platform/http/endpoint';
+import { edgeDependencies, type Services } from '../shared/services';
 import * as agreements from './agreements';
 import * as azurePlanTransition from './azurePlanTransition';
 import * as commerceOperations from './commerceOperations';
@@ -56,8 +58,8 @@ for (const endpoint of featureModules
   registerEndpoint(endpoint, { services: getServices, edge: edgeDependencies });
 }
 registerUnmatchedRoute();
-registerPurchaseRequestTriggers();
-registerReconciliationTimer();
+registerPurchaseRequestTriggers(purchaseRequestTriggerDependencies);
+registerReconciliationTimer(reconciliationTimerDependencies);
 registerAzurePlanTransitionOrchestrator();
 registerTransitionActivities(transitionActivityDependencies);
 registerAzurePlanPurchaseOrchestrator();

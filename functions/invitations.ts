@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { agreementSchema, toAgreement } from '../shared/domain/api/agreement';
 import { contactSchema } from '../shared/domain/documents/documents';
 import { createInvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { endpoint } from '../shared/platform/http/endpoint';
+import { type Services } from '../shared/services';
 
 export const acceptInvitationEndpoint = endpoint({
   name: 'acceptInvitation',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { getConfig } from '../shared/compositionRoot';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { buildOpenApiDocument } from '../shared/platform/http/openApiDocument';
+import { type Services } from '../shared/services';
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
@@ -30,14 +30,13 @@ export const openApiEndpoint = endpoint({
         }),
     },
   },
-  handler: async () => {
+  uses: (services: Services) => ({ publicBaseUrl: services.config.PUBLIC_BASE_URL }),
+  handler: async ({ deps }) => {
     // Built on first use: every endpoint has registered by then, and the schemas never change at run time.
-    document ??= buildOpenApiDocument(getConfig().PUBLIC_BASE_URL.replace(/\/+$/, '')).catch(
-      (error: unknown) => {
-        document = undefined;
-        throw error;
-      },
-    );
+    document ??= buildOpenApiDocument(deps.publicBaseUrl.replace(/\/+$/, '')).catch((error: unknown) => {
+      document = undefined;
+      throw error;
+    });
     return { status: 200, body: await document };
   },
 });

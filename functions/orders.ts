@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { collectionSchema } from '../shared/domain/api/collection';
+import { legacyOrderRequestSchema } from '../shared/domain/api/legacyOffer';
 import { orderSchema } from '../shared/domain/api/order';
-import { legacyOrderRequestSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
+import { type Services } from '../shared/services';
 import { acceptedResponse, answerOperation, microsoftErrors, orderCreated } from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { mcaOptionSchema } from '../shared/domain/api/azurePlanPurchase';
+import { lineIdSchema } from '../shared/domain/api/purchaseBatch';
+import { lineErrorSchema } from '../shared/domain/documents/purchaseBatch';
 import { AppError } from '../shared/domain/errors';
 import { assertDateAgreedNotInFuture } from '../shared/domain/rules/mcaAgreement';
 import {
   batchIdForIdempotencyKey,
   batchLineStatusSchema,
-  lineErrorSchema,
-  lineIdSchema,
   maxBatchItems,
   repeatedLineIds,
 } from '../shared/domain/rules/purchaseBatch';
@@ -19,6 +18,7 @@ import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { readPurchaseBatch } from '../shared/purchaseBatches/readPurchaseBatch';
 import { submitPurchaseBatch } from '../shared/purchaseBatches/submitPurchaseBatch';
 import { purchaseStatusReader } from '../shared/purchases/purchaseStatusReader';
+import { type Services } from '../shared/services';
 
 const batchItemSchema = z
   .strictObject({

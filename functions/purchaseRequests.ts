@@ -1,12 +1,17 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { getServices, startPurchaseDependencies } from '../shared/compositionRoot';
+import { type Clock } from '../shared/platform/clock';
 import { queueNames } from '../shared/platform/queues/queues';
+import { type BatchRepository } from '../shared/purchaseBatches/batchRepository';
 import { handlePoisonedPurchaseRequest } from '../shared/purchaseBatches/handlePoisonedPurchaseRequest';
 import { handlePurchaseRequest } from '../shared/purchaseBatches/handlePurchaseRequest';
+import { type PurchaseStartPacer } from '../shared/purchaseBatches/purchaseStartPacing';
 import { purchaseExists } from '../shared/purchases/purchaseStatusReader';
-import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
+import {
+  startAzurePlanPurchase,
+  type StartAzurePlanPurchaseDependencies,
+} from '../shared/purchases/startAzurePlanPurchase';
 
 /**
  * The queue side of batch purchases. `purchase-requests` starts one purchase per message; the host retries a
@@ -14,56 +19,68 @@ import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurcha
  * whose trigger counts its line as failed.
  */
 
-/** One message of `purchase-requests`: starts its line's purchase (or records why it cannot start). */
-export async function handlePurchaseRequestMessage(
-  message: unknown,
-  context: InvocationContext,
-): Promise<void> {
-  const services = await getServices();
-  const durable = df.getClient(context);
-  await handlePurchaseRequest(
-    {
-      batches: services.repositories.batches,
-      startPurchase: (request) =>
-        services.purchaseStartPacer(() =>
-          startAzurePlanPurchase(startPurchaseDependencies(services), durable, request),
-        ),
-      clock: services.clock,
-      logger: context,
-    },
-    message,
-  );
+/** What the queue triggers use; functions/index.ts hands it over from the composition root. */
+export interface PurchaseRequestTriggerDependencies {
+  batches: BatchRepository;
+  startPurchase: StartAzurePlanPurchaseDependencies;
+  /** Batch lines start their purchases through it, at the rate Partner Center lets purchases finish. */
+  purchaseStartPacer: PurchaseStartPacer;
+  clock: Clock;
 }
 
-/** A message that failed every attempt: its line is counted as failed, so no line is silently lost. */
-export async function handlePoisonedPurchaseRequestMessage(
-  message: unknown,
-  context: InvocationContext,
-): Promise<void> {
-  const services = await getServices();
-  const durable = df.getClient(context);
-  await handlePoisonedPurchaseRequest(
-    {
-      batches: services.repositories.batches,
-      purchaseExists: (purchaseId) => purchaseExists(durable, purchaseId),
-      clock: services.clock,
-      logger: context,
+/** The two queue handlers over their dependencies, resolved per message (the first build may fail and be retried). */
+export function purchaseRequestHandlers(dependencies: () => Promise<PurchaseRequestTriggerDependencies>) {
+  return {
+    /** One message of `purchase-requests`: starts its line's purchase (or records why it cannot start). */
+    handlePurchaseRequestMessage: async (message: unknown, context: InvocationContext): Promise<void> => {
+      const { batches, startPurchase, purchaseStartPacer, clock } = await dependencies();
+      const durable = df.getClient(context);
+      await handlePurchaseRequest(
+        {
+          batches,
+          startPurchase: (request) =>
+            purchaseStartPacer(() => startAzurePlanPurchase(startPurchase, durable, request)),
+          clock,
+          logger: context,
+        },
+        message,
+      );
     },
-    message,
-  );
+
+    /** A message that failed every attempt: its line is counted as failed, so no line is silently lost. */
+    handlePoisonedPurchaseRequestMessage: async (
+      message: unknown,
+      context: InvocationContext,
+    ): Promise<void> => {
+      const { batches, clock } = await dependencies();
+      const durable = df.getClient(context);
+      await handlePoisonedPurchaseRequest(
+        {
+          batches,
+          purchaseExists: (purchaseId) => purchaseExists(durable, purchaseId),
+          clock,
+          logger: context,
+        },
+        message,
+      );
+    },
+  };
 }
 
-export function registerPurchaseRequestTriggers(): void {
+export function registerPurchaseRequestTriggers(
+  dependencies: () => Promise<PurchaseRequestTriggerDependencies>,
+): void {
+  const handlers = purchaseRequestHandlers(dependencies);
   app.storageQueue('purchaseRequests', {
     queueName: queueNames.purchaseRequests,
     connection: 'AzureWebJobsStorage',
     extraInputs: [df.input.durableClient()],
-    handler: handlePurchaseRequestMessage,
+    handler: handlers.handlePurchaseRequestMessage,
   });
   app.storageQueue('purchaseRequestsPoison', {
     queueName: `${queueNames.purchaseRequests}-poison`,
     connection: 'AzureWebJobsStorage',
     extraInputs: [df.input.durableClient()],
-    handler: handlePoisonedPurchaseRequestMessage,
+    handler: handlers.handlePoisonedPurchaseRequestMessage,
   });
 }

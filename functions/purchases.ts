@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { type Services, startPurchaseDependencies } from '../shared/compositionRoot';
 import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/api/azurePlanPurchase';
 import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
@@ -10,6 +9,7 @@ import { idFromIdempotencyKey } from '../shared/platform/http/idempotency';
 import { cancelPurchase } from '../shared/purchases/cancelPurchase';
 import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
 import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
+import { type Services, startPurchaseDependencies } from '../shared/services';
 
 const purchaseAcceptedSchema = z
   .object({

@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { getServices } from '../shared/compositionRoot';
-import { createInvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
+import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
+import { type InvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { workflowClientOver } from '../shared/platform/durable/workflowClient';
-import { encodeQueueMessage } from '../shared/platform/queues/queues';
 import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
-import { reconcileStrandedWork } from '../shared/reconciliation/reconcileStrandedWork';
+import {
+  reconcileStrandedWork,
+  type ReconciliationDependencies,
+} from '../shared/reconciliation/reconcileStrandedWork';
 
 /**
  * The reconciliation timer: finds and finishes work a crash stranded between Cosmos DB, the queue and the durable
@@ -17,42 +19,53 @@ import { reconcileStrandedWork } from '../shared/reconciliation/reconcileStrande
  * not find minutes later (the grace period is longer than the schedule). A run missed while the app was down runs
  * once at start anyway, as past due (the schedule monitor).
  */
-export async function reconcileStrandedWorkOnSchedule(
-  timer: Timer,
-  context: InvocationContext,
-): Promise<void> {
-  const services = await getServices();
-  const durable = df.getClient(context);
-  const correlationId = `reconciliation-${randomUUID()}`;
-  const report = await reconcileStrandedWork(
-    {
-      batches: services.repositories.batches,
-      customers: services.repositories.customers,
-      invitations: services.repositories.invitations,
-      finishAcceptance: (invitation) =>
-        createInvitationAcceptance({ ...services.repositories, clock: services.clock }).recordAcceptance(
-          invitation,
-          wakePurchaseWith(workflowClientOver(durable), context),
-        ),
-      slotHolderState: (instanceId) => slotHolderState(durable, instanceId),
-      sendPurchaseRequest: async (message) => {
-        await services.queues.purchaseRequests.sendMessage(encodeQueueMessage(message));
-      },
-      clock: services.clock,
-      logger: context,
-    },
-    { graceMs: services.config.RECONCILE_GRACE_SECONDS * 1000, correlationId },
-  );
-  context.log(
-    `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
-  );
+/** What the timer uses; functions/index.ts hands it over from the composition root. */
+export interface ReconciliationTimerDependencies extends Pick<
+  ReconciliationDependencies,
+  'batches' | 'customers' | 'invitations' | 'clock'
+> {
+  invitationAcceptance: Pick<InvitationAcceptance, 'recordAcceptance'>;
+  /** Puts a message on `purchase-requests`. */
+  sendPurchaseRequest: (message: PurchaseRequestMessage) => Promise<void>;
+  /** Work younger than this is left alone (RECONCILE_GRACE_SECONDS). */
+  graceMs: number;
 }
 
-export function registerReconciliationTimer(): void {
+/** The timer's handler over its dependencies, resolved per run. */
+export function reconciliationHandler(dependencies: () => Promise<ReconciliationTimerDependencies>) {
+  return async function reconcileStrandedWorkOnSchedule(
+    timer: Timer,
+    context: InvocationContext,
+  ): Promise<void> {
+    const { invitationAcceptance, graceMs, ...stores } = await dependencies();
+    const durable = df.getClient(context);
+    const correlationId = `reconciliation-${randomUUID()}`;
+    const report = await reconcileStrandedWork(
+      {
+        ...stores,
+        finishAcceptance: (invitation) =>
+          invitationAcceptance.recordAcceptance(
+            invitation,
+            wakePurchaseWith(workflowClientOver(durable), context),
+          ),
+        slotHolderState: (instanceId) => slotHolderState(durable, instanceId),
+        logger: context,
+      },
+      { graceMs, correlationId },
+    );
+    context.log(
+      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
+    );
+  };
+}
+
+export function registerReconciliationTimer(
+  dependencies: () => Promise<ReconciliationTimerDependencies>,
+): void {
   app.timer('reconcileStrandedWork', {
     schedule: '%RECONCILE_SCHEDULE%',
     runOnStartup: false,
     extraInputs: [df.input.durableClient()],
-    handler: reconcileStrandedWorkOnSchedule,
+    handler: reconciliationHandler(dependencies),
   });
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { orderSchema } from '../shared/domain/api/order';
-import { reservationRequestSchema } from '../shared/domain/rules/reservations';
+import { reservationRequestSchema } from '../shared/domain/api/reservation';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
+import { type Services } from '../shared/services';
 import { acceptedResponse, answerOperation, microsoftErrors, orderCreated } from './commerceOperations';
 
 export const buyReservationEndpoint = endpoint({

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { type Services } from '../shared/compositionRoot';
 import { azureEntitlementRequestSchema, azureEntitlementSchema } from '../shared/domain/api/azureEntitlement';
 import { collectionSchema } from '../shared/domain/api/collection';
+import { legacySubscriptionUpdateSchema } from '../shared/domain/api/legacyOffer';
 import { subscriptionSchema } from '../shared/domain/api/subscription';
-import { legacySubscriptionUpdateSchema } from '../shared/domain/rules/legacyOffer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
+import { type Services } from '../shared/services';
 import { acceptedResponse, answerOperation, microsoftErrors } from './commerceOperations';
 
 const customerParams = z.strictObject({ customerId: idParameter });

@@ -1,27 +1,16 @@
 import { type Container } from '@azure/cosmos';
-import { type QueueClient } from '@azure/storage-queue';
 
+import { type PurchaseRequestTriggerDependencies } from '../functions/purchaseRequests';
+import { type ReconciliationTimerDependencies } from '../functions/reconciliation';
 import { type PartnerCenterActivityDependencies } from '../orchestrations/azurePlanPurchase/partnerCenterActivities';
 import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
 import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
-import { createAgreementRepository } from './agreements/agreementRepository';
-import { createAzurePlanOrderRepository } from './commerce/azurePlanOrders';
-import { createAzureSubscriptionUseCases } from './commerce/azureSubscriptions';
-import { createCommerceOperationReader } from './commerce/commerceOperationReader';
-import { createCommerceOperationRepository, defaultInRequestWait } from './commerce/commerceOperations';
-import { createCommerceRepository } from './commerce/commerceRepository';
-import { createCustomerHoldings } from './commerce/customerHoldings';
-import { createLegacyOrderUseCases } from './commerce/legacyOrders';
-import { createReservationUseCases } from './commerce/reservationPurchases';
-import { createSubscriptionUpdates } from './commerce/subscriptionUpdates';
-import { createCustomerRepository } from './customers/customerRepository';
-import { withMcaFromPartnerCenter } from './customers/readCustomer';
+import { createCommerceOperationRepository } from './commerce/commerceOperations';
+import { createCommerceServices } from './commerce/commerceServices';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createInvitationAcceptance } from './invitations/invitationAcceptance';
-import { createInvitationRepository } from './invitations/invitationRepository';
-import { createNotificationClaimRepository } from './notifications/notificationClaimRepository';
-import { createNotificationSender, type NotificationSender } from './notifications/notificationSender';
-import { type Clock, systemClock } from './platform/clock';
+import { createNotificationSender } from './notifications/notificationSender';
+import { systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
 import {
   containerDefinitions,
@@ -29,52 +18,18 @@ import {
   createCosmosClient,
   ensureDatabase,
 } from './platform/cosmos/cosmosClient';
-import { createIdempotencyRecordRepository } from './platform/cosmos/idempotencyRecordRepository';
-import { createFaultInjector, type FaultInjector } from './platform/faultInjection';
-import { type Authenticator, createAuthenticator } from './platform/http/authenticate';
-import { type EdgeDependencies } from './platform/http/endpoint';
-import { loadMarketCatalogue, type MarketCatalogue } from './platform/markets';
-import { createQueueServiceClient, queueNames } from './platform/queues/queues';
-import { realSleep } from './platform/retryPolicy';
-import { createBatchRepository } from './purchaseBatches/batchRepository';
-import { createPurchaseStartPacer, type PurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
-import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
-import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
+import { createFaultInjector } from './platform/faultInjection';
+import { createAuthenticator } from './platform/http/authenticate';
+import { loadMarketCatalogue } from './platform/markets';
+import { createQueueServiceClient, encodeQueueMessage, queueNames } from './platform/queues/queues';
+import { createPurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
+import { createRepositories } from './repositories';
+import { type Services, startPurchaseDependencies } from './services';
 
-/** Every repository, built over the app's containers (one factory each): the only code that touches a container. */
-export function createRepositories(containers: Record<ContainerName, Container>) {
-  return {
-    batches: createBatchRepository(containers.batches),
-    customers: createCustomerRepository(containers.customers),
-    commerce: createCommerceRepository(containers.customers),
-    agreements: createAgreementRepository(containers.customers),
-    invitations: createInvitationRepository(containers.invitations),
-    azurePlanOrders: createAzurePlanOrderRepository(containers.customers),
-    notificationClaims: createNotificationClaimRepository(containers.customers),
-    idempotencyRecords: createIdempotencyRecordRepository(containers.idempotency),
-  };
-}
-
-export type Repositories = ReturnType<typeof createRepositories>;
-
-/** Everything the functions need, wired once per process. */
-export interface Services {
-  config: AppConfig;
-  clock: Clock;
-  authenticate: Authenticator;
-  markets: MarketCatalogue;
-  queues: { purchaseRequests: QueueClient };
-  /** Batch lines start their purchases through it, at the rate Partner Center lets purchases finish. */
-  purchaseStartPacer: PurchaseStartPacer;
-  repositories: Repositories;
-  notifications: NotificationSender;
-  /** Partner Center and ARM: every call to Microsoft goes through these. */
-  microsoft: MicrosoftGateways;
-  /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
-  faults: FaultInjector;
-  /** What a customer has and buys at Microsoft besides the Azure plan (reads, Azure subscriptions, reservations…). */
-  commerce: CommerceServices;
-}
+/**
+ * The composition root: the one place that builds clients and repositories and hands each part its dependencies.
+ * Only functions/index.ts imports it (lint checks); everything else is handed what it uses.
+ */
 
 let config: AppConfig | undefined;
 let services: Promise<Services> | undefined;
@@ -152,7 +107,7 @@ async function buildServices(): Promise<Services> {
     }),
     microsoft,
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
-    commerce: buildCommerce({
+    commerce: createCommerceServices({
       customers: repositories.customers,
       records: repositories.commerce,
       operations: createCommerceOperationRepository(containers.customers),
@@ -162,66 +117,6 @@ async function buildServices(): Promise<Services> {
     }),
   };
 }
-
-/** The commerce use cases, each handed only the ports it calls. */
-function buildCommerce(parts: {
-  customers: Repositories['customers'];
-  records: Repositories['commerce'];
-  operations: ReturnType<typeof createCommerceOperationRepository>;
-  microsoft: MicrosoftGateways;
-  reservationsUnavailable: ReadonlySet<string>;
-  clock: Clock;
-}) {
-  const { customers, records, operations, clock } = parts;
-  const partnerCenter = parts.microsoft.partnerCenter;
-  const wait = defaultInRequestWait(realSleep);
-  const azureSubscriptions = createAzureSubscriptionUseCases({
-    customers,
-    operations,
-    records,
-    partnerCenter,
-    subscriptionAliases: parts.microsoft.azureResourceManager,
-    clock,
-    wait,
-  });
-  const reservations = createReservationUseCases({
-    customers,
-    operations,
-    records,
-    partnerCenter,
-    reservationsUnavailable: parts.reservationsUnavailable,
-    clock,
-    wait,
-  });
-  const legacyOrders = createLegacyOrderUseCases({
-    customers,
-    operations,
-    records,
-    partnerCenter,
-    clock,
-    wait,
-  });
-  return {
-    holdings: createCustomerHoldings({ customers, records, partnerCenter }),
-    azureSubscriptions,
-    reservations,
-    legacyOrders,
-    subscriptionUpdates: createSubscriptionUpdates({ customers, records, partnerCenter }),
-    operations: createCommerceOperationReader({
-      operations,
-      records,
-      partnerCenter,
-      advances: {
-        azureSubscription: azureSubscriptions.advance,
-        reservation: reservations.advance,
-        legacyOrder: legacyOrders.advance,
-      },
-      clock,
-    }),
-  };
-}
-
-export type CommerceServices = ReturnType<typeof buildCommerce>;
 
 /** What the purchase's activities use, and nothing else. */
 export async function purchaseActivityDependencies(): Promise<PurchaseActivityDependencies> {
@@ -269,37 +164,30 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
   };
 }
 
-/** What the HTTP edge uses on every request: authentication, the idempotency records, the clock. */
-export function edgeDependencies(services: Services): EdgeDependencies {
+/** What the purchase-request queue triggers use, and nothing else. */
+export async function purchaseRequestTriggerDependencies(): Promise<PurchaseRequestTriggerDependencies> {
+  const services = await getServices();
   return {
-    authenticate: services.authenticate,
-    idempotencyRecords: services.repositories.idempotencyRecords,
+    batches: services.repositories.batches,
+    startPurchase: startPurchaseDependencies(services),
+    purchaseStartPacer: services.purchaseStartPacer,
     clock: services.clock,
   };
 }
 
-/** What starting a purchase uses (HTTP start and the purchase-request queue alike). */
-export function startPurchaseDependencies(services: Services): StartAzurePlanPurchaseDependencies {
-  const { customers, agreements } = services.repositories;
-  const mcaSources = {
-    customers,
-    agreements,
-    partnerCenter: services.microsoft.partnerCenter,
-    clock: services.clock,
-    // A warning that the MCA could not be checked at Partner Center; the start goes on with our record.
-    log: { warn: (message: string) => console.warn(message) },
-  };
+/** What the reconciliation timer uses, and nothing else. */
+export async function reconciliationTimerDependencies(): Promise<ReconciliationTimerDependencies> {
+  const services = await getServices();
+  const { batches, customers, invitations } = services.repositories;
   return {
+    batches,
     customers,
+    invitations,
+    invitationAcceptance: createInvitationAcceptance({ ...services.repositories, clock: services.clock }),
+    sendPurchaseRequest: async (message) => {
+      await services.queues.purchaseRequests.sendMessage(encodeQueueMessage(message));
+    },
     clock: services.clock,
-    azurePlanMarkets: services.markets.azurePlan,
-    withMcaFromPartnerCenter: (customer, correlationId) =>
-      withMcaFromPartnerCenter(mcaSources, customer, correlationId),
+    graceMs: services.config.RECONCILE_GRACE_SECONDS * 1000,
   };
-}
-
-/** What starting a transition uses. */
-export function startTransitionDependencies(services: Services): StartAzurePlanTransitionDependencies {
-  const { customers, commerce } = services.repositories;
-  return { customers, commerce, clock: services.clock, azurePlanMarkets: services.markets.azurePlan };
 }

@@ -1,12 +1,8 @@
 import * as df from 'durable-functions';
 import { type OrchestrationContext, type OrchestrationHandler, type Task } from 'durable-functions';
 
-import {
-  type TransitionLine,
-  transitionOutcome,
-  type TransitionProgress,
-  type TransitionSource,
-} from '../../shared/domain/rules/azurePlanTransition';
+import { type TransitionLine, type TransitionProgress } from '../../shared/domain/api/azurePlanTransition';
+import { transitionOutcome, type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
 import {
   azurePlanTransitionOrchestration,
   type ReadUpgradeStatusInput,
@@ -19,6 +15,7 @@ import {
   type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
   type Throttled,
+  throttling,
   transitionActivities,
   type TransitionInput,
   transitionInputSchema,
@@ -48,7 +45,13 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
 
   let upgrade: UpgradeWait | undefined = input.upgrade;
   if (upgrade === undefined) {
-    show(context, { status: 'validating', lineItems: [] });
+    // A start still being throttled goes on showing what it places, though it checks again what moves.
+    show(
+      context,
+      input.startThrottled
+        ? { status: 'placingOrder', lineItems: pendingLines(input.startThrottled.sources) }
+        : { status: 'validating', lineItems: [] },
+    );
     const selection = (yield context.df.callActivityWithRetry(
       transitionActivities.selectTransitionSources,
       storeRetry,
@@ -57,13 +60,16 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
     if (selection.outcome === 'refused') return yield* fail(context, input, [], selection.error);
     show(context, { status: 'placingOrder', lineItems: pendingLines(selection.sources) });
 
-    const started = yield* untilNotThrottled<StartUpgradeResult>(context, () =>
+    const startUpgrade = () =>
       context.df.callActivityWithRetry(
         transitionActivities.startUpgrade,
         storeRetry,
         step satisfies StartUpgradeInput,
-      ),
-    );
+      );
+    const started = throttlingBounded(input)
+      ? yield* startWithinThrottling(context, input, selection.sources, startUpgrade)
+      : yield* untilNotThrottled<StartUpgradeResult>(context, startUpgrade);
+    if (started === 'continuedAsNew') return undefined;
     if (started.outcome === 'rejected') {
       return yield* fail(context, input, pendingLines(selection.sources), started.error);
     }
@@ -150,7 +156,52 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
 /** Rounds of retried `recordUpgrade` before the transition reports that it could not record the upgrade. */
 const recordRounds = 3;
 
-/** Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer. */
+/** Inputs before version 3 replay the unbounded throttling waits their build journaled. */
+function throttlingBounded(input: TransitionInput): boolean {
+  return (input.version ?? 1) >= 3;
+}
+
+/**
+ * Starts the upgrade, waiting out throttling on durable timers (`throttling`): every few waits the transition
+ * continues as new, carrying since when the start is throttled, and once that has lasted
+ * `throttling.startGiveUpAfterMs` the start ends refused: nothing was bought.
+ */
+function* startWithinThrottling(
+  context: OrchestrationContext,
+  input: TransitionInput,
+  sources: TransitionSource[],
+  call: () => Task,
+): Generator<Task, Exclude<StartUpgradeResult, Throttled> | 'continuedAsNew', unknown> {
+  let since = input.startThrottled?.since;
+  for (let waits = 1; ; waits += 1) {
+    const result = (yield call()) as StartUpgradeResult;
+    if (result.outcome !== 'throttled') return result;
+    const now = context.df.currentUtcDateTime.getTime();
+    since ??= context.df.currentUtcDateTime.toISOString();
+    if (now - Date.parse(since) >= throttling.startGiveUpAfterMs) {
+      return {
+        outcome: 'rejected',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail:
+            `Partner Center kept throttling the start of the upgrade for ${throttling.startGiveUpAfterMs / 60_000} ` +
+            'minutes; nothing was bought. Start the transition again later.',
+        },
+      };
+    }
+    yield context.df.createTimer(new Date(now + Math.max(result.retryAfterMs, throttling.minWaitMs)));
+    if (waits >= throttling.waitsPerExecution) {
+      context.df.continueAsNew({
+        ...input,
+        version: transitionInputVersion,
+        startThrottled: { since, sources },
+      } satisfies TransitionInput);
+      return 'continuedAsNew';
+    }
+  }
+}
+
+/** Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer (inputs before version 3). */
 function* untilNotThrottled<T extends { outcome: string }>(
   context: OrchestrationContext,
   call: () => Task,
@@ -188,32 +239,46 @@ function* untilUpgradeEnds(
     upgradeId: upgrade.upgradeId,
   };
   const deadline = Date.parse(upgrade.startedAt) + upgradePolling.deadlineMs;
-  // An execution journaled before the version tag polled in one history; it replays the decisions it made.
-  const pollsHere = input.version === undefined ? Infinity : upgradePollsPerExecution;
-  for (let poll = upgrade.polls; ; poll += 1) {
-    if (poll - upgrade.polls >= pollsHere) {
+  const deadlinePassed = {
+    outcome: 'failed',
+    error: {
+      code: 'PartnerCenterUnavailable',
+      detail: `Partner Center's product upgrade ${upgrade.upgradeId} did not finish within ${upgradePolling.deadlineMs / 3_600_000} hours; check it in Partner Center.`,
+    },
+  } as const;
+  // An execution journaled before the version tag polled in one history; it replays the decisions it made. From
+  // version 3 a throttled look counts toward the continue-as-new too; before, only polls counted.
+  const looksHere = input.version === undefined ? Infinity : upgradePollsPerExecution;
+  const bounded = throttlingBounded(input);
+  let looks = 0;
+  for (let poll = upgrade.polls; ;) {
+    if ((bounded ? looks : poll - upgrade.polls) >= looksHere) {
+      const { startThrottled: _startThrottled, ...carried } = input;
       context.df.continueAsNew({
-        ...input,
+        ...carried,
         version: transitionInputVersion,
         upgrade: { ...upgrade, polls: poll },
       } satisfies TransitionInput);
       return 'continuedAsNew';
     }
-    const status = yield* untilNotThrottled<ReadUpgradeStatusResult>(context, () =>
-      context.df.callActivityWithRetry(transitionActivities.readUpgradeStatus, storeRetry, read),
-    );
-    if (status.outcome !== 'inProgress') return status;
+    const readStatus = () =>
+      context.df.callActivityWithRetry(transitionActivities.readUpgradeStatus, storeRetry, read);
+    const status = bounded
+      ? ((yield readStatus()) as ReadUpgradeStatusResult)
+      : yield* untilNotThrottled<ReadUpgradeStatusResult>(context, readStatus);
+    looks += 1;
     const now = context.df.currentUtcDateTime.getTime();
-    if (now >= deadline) {
-      return {
-        outcome: 'failed',
-        error: {
-          code: 'PartnerCenterUnavailable',
-          detail: `Partner Center's product upgrade ${upgrade.upgradeId} did not finish within ${upgradePolling.deadlineMs / 3_600_000} hours; check it in Partner Center.`,
-        },
-      };
+    if (status.outcome === 'throttled') {
+      // The poll schedule does not advance: after the storm it goes on where it was.
+      if (now >= deadline) return deadlinePassed;
+      const retryAt = now + Math.max(status.retryAfterMs, throttling.minWaitMs);
+      yield context.df.createTimer(new Date(Math.min(retryAt, deadline)));
+      continue;
     }
+    if (status.outcome !== 'inProgress') return status;
+    if (now >= deadline) return deadlinePassed;
     yield context.df.createTimer(new Date(Math.min(now + upgradePollDelayMs(poll), deadline)));
+    poll += 1;
   }
 }
 

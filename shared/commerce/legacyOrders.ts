@@ -1,14 +1,10 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { requireCustomer } from '../customers/requireCustomer';
+import { type LegacyOrderRequest, legacyOrderRequestSchema } from '../domain/api/legacyOffer';
 import { type CommerceOperationDocument } from '../domain/documents/commerceOperation';
 import { legacyAzureOffer } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
-import {
-  assertLegacyOfferPurchasable,
-  legacyOrder,
-  type LegacyOrderRequest,
-  legacyOrderRequestSchema,
-} from '../domain/rules/legacyOffer';
+import { assertLegacyOfferPurchasable, legacyOrder } from '../domain/rules/legacyOffer';
 import { type CartsPort, type OrdersPort } from '../gateways/partnerCenter/ports';
 import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';

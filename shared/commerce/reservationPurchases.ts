@@ -1,14 +1,9 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { requireCustomer } from '../customers/requireCustomer';
+import { type ReservationRequest, reservationRequestSchema } from '../domain/api/reservation';
 import { type CommerceOperationDocument } from '../domain/documents/commerceOperation';
 import { AppError } from '../domain/errors';
-import {
-  checkReservation,
-  provisioningContextFor,
-  reservationOrder,
-  type ReservationRequest,
-  reservationRequestSchema,
-} from '../domain/rules/reservations';
+import { checkReservation, provisioningContextFor, reservationOrder } from '../domain/rules/reservations';
 import { PartnerCenterError } from '../gateways/partnerCenter/partnerCenterError';
 import {
   type CartsPort,

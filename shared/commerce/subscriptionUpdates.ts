@@ -1,9 +1,10 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { requireCustomer } from '../customers/requireCustomer';
+import { type LegacySubscriptionUpdate } from '../domain/api/legacyOffer';
 import { type Subscription } from '../domain/api/subscription';
 import { type SubscriptionDocument } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
-import { type LegacySubscriptionUpdate, updatedLegacySubscription } from '../domain/rules/legacyOffer';
+import { updatedLegacySubscription } from '../domain/rules/legacyOffer';
 import { PartnerCenterError } from '../gateways/partnerCenter/partnerCenterError';
 import { type SubscriptionsPort } from '../gateways/partnerCenter/ports';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';

@@ -6,9 +6,9 @@ import {
   batchHeaderDocumentSchema,
   type BatchLineDocument,
   batchLineDocumentSchema,
-  type BatchLineStatus,
   lineDocumentId,
-} from '../domain/rules/purchaseBatch';
+} from '../domain/documents/purchaseBatch';
+import { type BatchLineStatus } from '../domain/rules/purchaseBatch';
 import { isCosmosStatus } from '../platform/cosmos/cosmosStatus';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { mapWithConcurrency } from '../platform/mapWithConcurrency';

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-import {
-  lineDocumentId,
-  lineIdSchema,
-  purchaseIdForLine,
-  purchaseRequestMessageSchema,
-} from '../domain/rules/purchaseBatch';
+import { lineIdSchema, purchaseRequestMessageSchema } from '../domain/api/purchaseBatch';
+import { lineDocumentId } from '../domain/documents/purchaseBatch';
+import { purchaseIdForLine } from '../domain/rules/purchaseBatch';
 import { type Clock } from '../platform/clock';
 import { type BatchRepository } from './batchRepository';
 import { type QueueLogger, readQueueMessage } from './handlePurchaseRequest';

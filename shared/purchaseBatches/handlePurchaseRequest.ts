@@ -1,10 +1,7 @@
+import { type PurchaseRequestMessage, purchaseRequestMessageSchema } from '../domain/api/purchaseBatch';
+import { lineDocumentId } from '../domain/documents/purchaseBatch';
 import { AppError, errorCatalogue } from '../domain/errors';
-import {
-  lineDocumentId,
-  purchaseIdForLine,
-  type PurchaseRequestMessage,
-  purchaseRequestMessageSchema,
-} from '../domain/rules/purchaseBatch';
+import { purchaseIdForLine } from '../domain/rules/purchaseBatch';
 import { type Clock } from '../platform/clock';
 import { type BatchRepository } from './batchRepository';
 

@@ -1,10 +1,9 @@
+import { type BatchLineDocument, type LineError } from '../domain/documents/purchaseBatch';
 import { AppError } from '../domain/errors';
 import {
   type BatchCounts,
-  type BatchLineDocument,
   type BatchLineStatus,
   countLines,
-  type LineError,
   lineStatusForPurchase,
   runningLineStatuses,
 } from '../domain/rules/purchaseBatch';

@@ -2,14 +2,10 @@ import { createHash } from 'node:crypto';
 
 import { type QueueClient } from '@azure/storage-queue';
 
+import { type PurchaseRequestMessage } from '../domain/api/purchaseBatch';
+import { batchHeaderDocumentId, lineDocumentId, type RequestedBy } from '../domain/documents/purchaseBatch';
 import { AppError } from '../domain/errors';
-import {
-  batchHeaderDocumentId,
-  lineDocumentId,
-  lineIdAt,
-  type PurchaseRequestMessage,
-  type RequestedBy,
-} from '../domain/rules/purchaseBatch';
+import { lineIdAt } from '../domain/rules/purchaseBatch';
 import { mapWithConcurrency } from '../platform/mapWithConcurrency';
 import { encodeQueueMessage } from '../platform/queues/queues';
 import { type BatchLine, type BatchRepository } from './batchRepository';

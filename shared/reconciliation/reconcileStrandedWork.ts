@@ -1,7 +1,7 @@
 import { type CustomerRepository } from '../customers/customerRepository';
+import { type PurchaseRequestMessage } from '../domain/api/purchaseBatch';
 import { type InvitationDocument } from '../domain/documents/invitation';
 import { isSlotStale, type SlotHolderState } from '../domain/rules/azurePlanPurchase';
-import { type PurchaseRequestMessage } from '../domain/rules/purchaseBatch';
 import { type InvitationRepository } from '../invitations/invitationRepository';
 import { type Clock } from '../platform/clock';
 import { mapWithConcurrency } from '../platform/mapWithConcurrency';

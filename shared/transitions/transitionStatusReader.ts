@@ -2,7 +2,7 @@ import {
   type TransitionLine,
   transitionProgressSchema,
   type TransitionStatus,
-} from '../domain/rules/azurePlanTransition';
+} from '../domain/api/azurePlanTransition';
 import { type WorkflowClient } from '../platform/durable/workflowClient';
 import { azurePlanTransitionOrchestration, transitionInputSchema } from './transitionWorkflowContract';
 

@@ -27,6 +27,21 @@ export const upgradePolling = {
   deadlineMs: 48 * 3_600_000,
 } as const;
 
+/**
+ * How the transition waits out Partner Center's throttling (429 with `Retry-After`): each wait is a durable timer of
+ * the asked length (at least `minWaitMs`), and no execution's history grows with the length of a 429 storm.
+ * - Before the upgrade starts, every `waitsPerExecution` waits the transition continues as new (it checks again what
+ *   moves, then asks again); once the start has been throttled for `startGiveUpAfterMs` it ends `failed` with
+ *   `PartnerCenterUnavailable`: nothing was bought, the customer is free, start it again later.
+ * - While the upgrade runs, a throttled look at it counts as a look toward the continue-as-new of the wait; the
+ *   poll schedule resumes where it was, and the upgrade's deadline (`upgradePolling.deadlineMs`) still ends it.
+ */
+export const throttling = {
+  minWaitMs: 1_000,
+  waitsPerExecution: 10,
+  startGiveUpAfterMs: 3_600_000,
+} as const;
+
 /** Fault-injection points (FAULT_INJECTION, tests only): each fails its activity after the activity's write. */
 export const transitionFaultPoints = {
   afterAzurePlanOrder: 'transition.placePlanOrder.afterWrite',
@@ -39,8 +54,9 @@ export const transitionFaultPoints = {
  * carries it; an input without it was journaled before the tag (version 1) and replays the decisions that build
  * made; a version this build does not know is refused, not misread.
  */
-export const transitionInputVersion = 2;
-export const transitionInputVersions: readonly number[] = [1, transitionInputVersion];
+export const transitionInputVersion = 3;
+/** 2: continues as new every few upgrade polls. 3: throttling waits are bounded too (`throttling`). */
+export const transitionInputVersions: readonly number[] = [1, 2, transitionInputVersion];
 
 /**
  * Carried from one execution to the next while Partner Center runs the product upgrade: the upgrade, what moves
@@ -66,6 +82,11 @@ export const transitionInputSchema = z.object({
   requestedBy: z.object({ userId: z.string(), name: z.string().optional() }),
   /** Carried while the upgrade runs at Partner Center (continue-as-new every few polls). */
   upgrade: upgradeWaitSchema.optional(),
+  /**
+   * Carried while Partner Center keeps throttling the start of the upgrade: since when, and what moved when it began
+   * (shown until the next execution has checked again).
+   */
+  startThrottled: z.object({ since: z.string(), sources: upgradeWaitSchema.shape.sources }).optional(),
 });
 export type TransitionInput = z.infer<typeof transitionInputSchema>;
 

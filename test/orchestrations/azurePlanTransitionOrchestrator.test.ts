@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { azurePlanTransitionOrchestrator } from '../../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
-import { type TransitionProgress } from '../../shared/domain/rules/azurePlanTransition';
+import { type TransitionProgress } from '../../shared/domain/api/azurePlanTransition';
 import {
+  throttling,
   transitionActivities,
   type TransitionInput,
   transitionInputVersion,
@@ -235,9 +236,122 @@ describe('the transition orchestrator (replayed)', () => {
     expect(executions).toHaveLength(1);
   });
 
+  it('an execution started under version 2 replays its unbounded throttling waits as they were written', () => {
+    const { output, executions, history } = replay(happyPath({ throttleStart: 15 }), {
+      ...transitionInput,
+      version: 2,
+    });
+    expect(output.status).toBe('completed');
+    expect(executions).toHaveLength(1);
+    expect(names(history).filter((name) => name === 'startUpgrade')).toHaveLength(16);
+  });
+
   it('an input version this build does not know is refused with the reason, not misread', () => {
     expect(() => replay(happyPath(), { ...transitionInput, version: transitionInputVersion + 1 })).toThrow(
-      /workflow input version 3/,
+      new RegExp(`workflow input version ${transitionInputVersion + 1}`),
     );
+  });
+
+  describe('a 429 storm of hours, on the virtual clock', () => {
+    const hour = 3_600_000;
+    const retryAfterMs = 60_000;
+    /** Partner Center answers 429 to `activity` until `stormEndsAt`, and otherwise as on the happy path. */
+    function stormOn(activity: string, stormMs: number, happy = happyPath({ statusPolls: 3 })) {
+      const stormEndsAt = startTime.getTime() + stormMs;
+      const answer = (task: Scheduled, at: Date) =>
+        task.kind === 'activity' && task.name === activity && at.getTime() < stormEndsAt
+          ? { outcome: 'throttled', retryAfterMs }
+          : happy(task);
+      return answer;
+    }
+    /** `replay` with the orchestration clock at each call, which the storm needs. */
+    function replayStorm(answer: (task: Scheduled, at: Date) => unknown) {
+      const activities = Object.fromEntries(
+        Object.values(transitionActivities).map((name) => [
+          name,
+          (input: unknown, call: { at: Date }) => answer({ kind: 'activity', name, input }, call.at),
+        ]),
+      );
+      const executions: HarnessResult[] = [];
+      let next: unknown = transitionInput;
+      let now = startTime;
+      do {
+        const execution = runOrchestrator(azurePlanTransitionOrchestrator, {
+          input: next,
+          instanceId: 'transition-1',
+          startTime: now,
+          activities,
+        });
+        executions.push(execution);
+        now = execution.now;
+        next = execution.continuedAsNew;
+        if (executions.length > 1000) throw new Error('too many executions');
+      } while (next !== undefined);
+      const calls = executions.flatMap((execution) => execution.calls);
+      return { output: executions.at(-1)!.output as TransitionProgress, executions, calls, now };
+    }
+    const named = (calls: readonly { name: string }[], name: string) =>
+      calls.filter((call) => call.name === name);
+
+    it('while the upgrade runs: every execution stays under 100 history events, and the transition completes after the storm', () => {
+      const { output, executions, calls, now } = replayStorm(
+        stormOn(transitionActivities.readUpgradeStatus, 6 * hour),
+      );
+      expect(output.status).toBe('completed');
+      expect(executions.length).toBeGreaterThan(30);
+      for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+      expect(now.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(6 * hour);
+      expect(named(calls, transitionActivities.startUpgrade)).toHaveLength(1);
+      expect(named(calls, transitionActivities.recordUpgrade)).toHaveLength(1);
+      expect(named(calls, transitionActivities.releaseSlot)).toHaveLength(1);
+      // Each throttled look waited as long as Partner Center asked.
+      const gaps = executions[0]!.timers.map((fireAt, index, timers) =>
+        index === 0
+          ? fireAt.getTime() - startTime.getTime()
+          : fireAt.getTime() - timers[index - 1]!.getTime(),
+      );
+      expect(gaps).toEqual(Array.from({ length: gaps.length }, () => retryAfterMs));
+    });
+
+    it('while the upgrade runs past its deadline: ends failed at the deadline, frees the customer', () => {
+      const { output, executions, calls, now } = replayStorm(
+        stormOn(transitionActivities.readUpgradeStatus, 100 * hour),
+      );
+      expect(output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+      expect(now.getTime() - startTime.getTime()).toBe(upgradePolling.deadlineMs);
+      for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+      expect(named(calls, transitionActivities.recordUpgrade)).toHaveLength(0);
+      expect(named(calls, transitionActivities.releaseSlot)).toHaveLength(1);
+    });
+
+    it('before the upgrade starts: gives up after the documented hour, nothing bought, the customer freed', () => {
+      const { output, executions, calls, now } = replayStorm(
+        stormOn(transitionActivities.startUpgrade, 5 * hour),
+      );
+      expect(output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+      expect(output.error?.detail).toMatch(/nothing was bought/);
+      expect(now.getTime() - startTime.getTime()).toBe(throttling.startGiveUpAfterMs);
+      expect(executions.length).toBeGreaterThan(3);
+      for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+      expect(named(calls, transitionActivities.readUpgradeStatus)).toHaveLength(0);
+      expect(named(calls, transitionActivities.releaseSlot)).toHaveLength(1);
+      // A continued execution checks again what moves, and shows what it places meanwhile, never `validating`.
+      for (const execution of executions.slice(1)) {
+        expect(execution.customStatuses[0]).toMatchObject({ status: 'placingOrder' });
+        expect(execution.calls[0]?.name).toBe(transitionActivities.selectTransitionSources);
+      }
+    });
+
+    it('before the upgrade starts, shorter than the hour: starts once the storm ends and completes', () => {
+      const { output, executions, calls } = replayStorm(
+        stormOn(transitionActivities.startUpgrade, 40 * 60_000),
+      );
+      expect(output.status).toBe('completed');
+      expect(executions.length).toBeGreaterThan(2);
+      for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+      const starts = named(calls, transitionActivities.startUpgrade);
+      expect(starts.length).toBeGreaterThan(30);
+      expect(named(calls, transitionActivities.recordUpgrade)).toHaveLength(1);
+    });
   });
 });

@@ -303,12 +303,10 @@ describe('the checks before a purchase starts', () => {
     // Idempotency-Key claim has been taken over since).
     const { customers } = service.cosmos.containers;
     const { resource } = await customers.item(customerId, customerId).read<CustomerDocument>();
-    await customers
-      .item(customerId, customerId)
-      .replace({
-        ...resource!,
-        workInProgress: { kind: 'purchase', id: purchaseId, startedAt: new Date().toISOString() },
-      });
+    await customers.item(customerId, customerId).replace({
+      ...resource!,
+      workInProgress: { kind: 'purchase', id: purchaseId, startedAt: new Date().toISOString() },
+    });
 
     const retried = await scenario.startPurchase(customerId, { mca: anAttestation() }, salesAgent, headers);
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { mcaOptionSchema } from '../api/azurePlanPurchase';
 import { nameBasedUuid } from './nameBasedUuid';
 
 /**
@@ -11,35 +10,6 @@ import { nameBasedUuid } from './nameBasedUuid';
  */
 
 export const maxBatchItems = 1000;
-
-/** Partner-chosen line references; printable and bounded because they end up in document ids. */
-export const lineIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
-
-const idSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, dots, dashes or underscores');
-
-export const requestedBySchema = z.object({
-  userId: z.string().trim().min(1).max(256),
-  name: z.string().max(256).optional(),
-});
-export type RequestedBy = z.infer<typeof requestedBySchema>;
-
-/**
- * A message of the `purchase-requests` queue (public contract: other systems may enqueue these too). Unknown
- * fields are ignored so that producers can add to it; `correlationId` is our extension.
- */
-export const purchaseRequestMessageSchema = z.object({
-  batchId: idSchema,
-  lineId: lineIdSchema,
-  customerId: idSchema,
-  mca: mcaOptionSchema.optional(),
-  requestedBy: requestedBySchema,
-  correlationId: z.string().max(128).optional(),
-});
-export type PurchaseRequestMessage = z.infer<typeof purchaseRequestMessageSchema>;
 
 /**
  * Where a line stands. `queued` until its message is handled; then `accepted` (its purchase started) or `rejected`
@@ -72,52 +42,6 @@ export const runningLineStatuses: readonly BatchLineStatus[] = ['accepted', 'awa
 
 export function isSettled(status: BatchLineStatus): boolean {
   return settledLineStatuses.includes(status);
-}
-
-export const lineErrorSchema = z.object({ code: z.string(), detail: z.string() });
-export type LineError = z.infer<typeof lineErrorSchema>;
-
-const isoDateTime = z.iso.datetime({ offset: true });
-
-export const batchHeaderDocumentId = 'batch';
-
-export const batchHeaderDocumentSchema = z.object({
-  id: z.literal(batchHeaderDocumentId),
-  docType: z.literal('purchaseBatch'),
-  batchId: z.string(),
-  total: z.number().int().positive(),
-  requestedBy: requestedBySchema,
-  /** SHA-256 of the items as accepted: a retry of the same request is told apart from a different one. */
-  fingerprint: z.string(),
-  createdAt: isoDateTime,
-  correlationId: z.string().optional(),
-});
-export type BatchHeaderDocument = z.infer<typeof batchHeaderDocumentSchema>;
-
-export const batchLineDocumentSchema = z.object({
-  id: z.string(),
-  docType: z.literal('purchaseBatchLine'),
-  batchId: z.string(),
-  lineId: z.string(),
-  /** Position in the request (0-based), so the batch reads back in the order it was sent. */
-  position: z.number().int().nonnegative(),
-  customerId: z.string(),
-  /**
-   * The line's `mca` option as submitted, so that the line alone rebuilds its queue message when the message was
-   * never sent (a crash between writing the lines and sending them; see shared/reconciliation/).
-   */
-  mca: mcaOptionSchema.optional(),
-  status: batchLineStatusSchema,
-  purchaseId: z.string().optional(),
-  error: lineErrorSchema.optional(),
-  updatedAt: isoDateTime,
-  correlationId: z.string().optional(),
-  _etag: z.string().optional(),
-});
-export type BatchLineDocument = z.infer<typeof batchLineDocumentSchema>;
-
-export function lineDocumentId(lineId: string): string {
-  return `line-${lineId}`;
 }
 
 /** Fixed namespace of purchase ids derived from batch lines (a random UUID, chosen once). */

@@ -1,7 +1,7 @@
 import { type Container } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type BatchHeaderDocument, lineDocumentId } from '../../../shared/domain/rules/purchaseBatch';
+import { type BatchHeaderDocument, lineDocumentId } from '../../../shared/domain/documents/purchaseBatch';
 import { type BatchLine, createBatchRepository } from '../../../shared/purchaseBatches/batchRepository';
 import { type LocalCosmos, startLocalCosmos } from '../../support/localCosmos';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { type BatchLineDocument } from '../../../shared/domain/documents/purchaseBatch';
 import { AppError } from '../../../shared/domain/errors';
-import { type BatchLineDocument, purchaseIdForLine } from '../../../shared/domain/rules/purchaseBatch';
+import { purchaseIdForLine } from '../../../shared/domain/rules/purchaseBatch';
 import { type Clock } from '../../../shared/platform/clock';
 import { handlePoisonedPurchaseRequest } from '../../../shared/purchaseBatches/handlePoisonedPurchaseRequest';
 import {

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
+import {
+  type PurchaseRequestMessage,
+  purchaseRequestMessageSchema,
+} from '../../../shared/domain/api/purchaseBatch';
 import { type CustomerDocument } from '../../../shared/domain/documents/documents';
 import { type InvitationDocument } from '../../../shared/domain/documents/invitation';
-import { type SlotHolderState } from '../../../shared/domain/rules/azurePlanPurchase';
 import {
   type BatchHeaderDocument,
   type BatchLineDocument,
-  type PurchaseRequestMessage,
-  purchaseRequestMessageSchema,
-} from '../../../shared/domain/rules/purchaseBatch';
+} from '../../../shared/domain/documents/purchaseBatch';
+import { type SlotHolderState } from '../../../shared/domain/rules/azurePlanPurchase';
 import {
   reconcileStrandedWork,
   type ReconciliationDependencies,

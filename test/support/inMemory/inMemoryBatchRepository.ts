@@ -4,7 +4,7 @@ import {
   type BatchLineDocument,
   batchLineDocumentSchema,
   lineDocumentId,
-} from '../../../shared/domain/rules/purchaseBatch';
+} from '../../../shared/domain/documents/purchaseBatch';
 import {
   type BatchLine,
   type BatchRepository,

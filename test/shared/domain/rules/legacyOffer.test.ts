@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  assertLegacyOfferPurchasable,
-  legacyOrder,
   legacyOrderRequestSchema,
   legacySubscriptionUpdateSchema,
+} from '../../../../shared/domain/api/legacyOffer';
+import {
+  assertLegacyOfferPurchasable,
+  legacyOrder,
   updatedLegacySubscription,
 } from '../../../../shared/domain/rules/legacyOffer';
 import { aCustomer, aLegacySubscription, anAzurePlanSubscription } from '../../../support/fixtures';

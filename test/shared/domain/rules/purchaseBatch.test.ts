@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { purchaseRequestMessageSchema } from '../../../../shared/domain/api/purchaseBatch';
 import {
   batchIdForIdempotencyKey,
   countLines,
@@ -7,7 +8,6 @@ import {
   lineIdAt,
   lineStatusForPurchase,
   purchaseIdForLine,
-  purchaseRequestMessageSchema,
   repeatedLineIds,
 } from '../../../../shared/domain/rules/purchaseBatch';
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
+import { type ReservationRequest, reservationRequestSchema } from '../../../../shared/domain/api/reservation';
 import {
   checkReservation,
   provisioningContextFor,
   reservationOrder,
-  type ReservationRequest,
-  reservationRequestSchema,
 } from '../../../../shared/domain/rules/reservations';
 import { aCustomer } from '../../../support/fixtures';
 import { refusalCode } from '../../../support/refusalCode';
