@@ -41,6 +41,8 @@ export interface NpmStartResumeResult {
   seedMs: number;
   /** From the last 202 until every purchase answered `awaitingCustomerSignature`. */
   settleMs: number;
+  /** One pass of `GET /api/purchases/{id}` over all N on the first start, all already waiting. */
+  readAllMs: number;
   /** Ctrl-C of the first `npm start` until its supervisor exited (the stores save, the journal is compacted). */
   stopMs: number;
   /** The durable journal(s) the second start reads, bytes; and the whole state folder. */
@@ -190,6 +192,10 @@ export async function measureNpmStartResume(options: {
     const settleStarted = performance.now();
     await untilAllHaveStatus(client, purchaseIds, waitingStatus, 120_000 + options.purchases * 200);
     const settleMs = performance.now() - settleStarted;
+    // What reading every purchase once costs when nothing is resuming: the part of allWaitingMs that is reads.
+    const sweepStarted = performance.now();
+    await untilAllHaveStatus(client, purchaseIds, waitingStatus, 60_000);
+    const readAllMs = performance.now() - sweepStarted;
 
     log('all waiting; Ctrl-C');
     const stopStarted = performance.now();
@@ -230,6 +236,7 @@ export async function measureNpmStartResume(options: {
       emptyHealthyMs,
       seedMs,
       settleMs,
+      readAllMs,
       stopMs,
       journalBytes,
       stateBytes,
@@ -290,6 +297,7 @@ export async function measureNpmStartResumeRows(
       values: [result.allWaitingMs],
       note:
         `same start, until every GET /api/purchases/{id} answers ${waitingStatus} (${inFlight} in flight); ` +
+        `reading all once before the restart took ${seconds(result.readAllMs)}; ` +
         `then one invitation accepted → completed in ${seconds(result.acceptedToCompletedMs)}`,
     }),
   ];
