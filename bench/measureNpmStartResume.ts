@@ -254,7 +254,8 @@ const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function rowLabels(purchases: number) {
-  const n = purchases.toLocaleString('en');
+  // Skipped rows name no count: "0 waiting purchases" would read as a measured case.
+  const n = purchases > 0 ? purchases.toLocaleString('en') : 'N';
   return {
     healthy: `(7) npm start → healthy, ${n} waiting purchases`,
     resumed: `(7) npm start → all ${n} waiting purchases resumed`,
