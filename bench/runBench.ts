@@ -3,6 +3,7 @@ import { countRegisteredFunctions, measureColdStartRound } from './measureColdSt
 import { measureDurableRows } from './measureDurableRows';
 import { measureFirstRequest } from './measureFirstRequest';
 import { measureHistoryRows } from './measureHistoryRows';
+import { measureNpmStartResumeRows } from './measureNpmStartResume';
 import { measureServiceRows } from './measureServiceRows';
 import { startCountingCosmosServer } from './startCountingCosmosServer';
 import { spreadOf } from './statistics';
@@ -29,6 +30,8 @@ export interface BenchOptions {
   /** Waiting instances the host resumes at start. */
   durableWaiting: number;
   durableRounds: number;
+  /** Invited purchases waiting when `npm start` is started again (0: the rows are skipped). */
+  npmStartWaitingPurchases: number;
 }
 
 export const fullOptions = (appDir: string): BenchOptions => ({
@@ -44,6 +47,7 @@ export const fullOptions = (appDir: string): BenchOptions => ({
   durableOrchestrations: 1000,
   durableWaiting: 1000,
   durableRounds: 3,
+  npmStartWaitingPurchases: 1000,
 });
 
 /** Proves the bench runs end to end, in seconds; its figures mean nothing. */
@@ -60,6 +64,7 @@ export const quickOptions = (appDir: string): BenchOptions => ({
   durableOrchestrations: 10,
   durableWaiting: 10,
   durableRounds: 1,
+  npmStartWaitingPurchases: 0,
 });
 
 export interface BenchReport {
@@ -163,6 +168,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   rows.push(...(await firstRequestRows(options)));
   process.stderr.write('bench: measuring the durable engine (journal on and off)\n');
   rows.push(...(await measureDurableRows(options)));
+  process.stderr.write(
+    `bench: npm start with ${options.npmStartWaitingPurchases} waiting purchases to resume\n`,
+  );
+  rows.push(...(await measureNpmStartResumeRows(options)));
   rows.push(...measureHistoryRows());
   const cpus = os.cpus();
   return {
