@@ -41,6 +41,8 @@ describe('the bench in quick mode', () => {
         'durable.persistedWorkItems',
         'durable.ratio',
         'durable.resumeStartMs',
+        'npmStartResume.healthyMs',
+        'npmStartResume.allResumedMs',
       ]),
     );
     for (const row of report.rows) {
