@@ -226,10 +226,22 @@ function* awaitProvisioning(
     orderId: wait.orderId,
   };
   const deadline = Date.parse(wait.checkedOutAt) + provisioningDeadlineMs;
+  const timedOut: StepEnd<never> = {
+    outcome: 'refused',
+    error: {
+      code: 'ProvisioningTimedOut',
+      detail:
+        `Partner Center accepted order ${wait.orderId} but had not provisioned it after ` +
+        `${provisioningDeadlineMs / 3_600_000} hours. Check the order in Partner Center before buying again.`,
+    },
+  };
   // An execution journaled before the version tag polled in one history; it replays the decisions it made.
-  const pollsHere = input.version === undefined ? Infinity : provisioningPollsPerExecution;
-  for (let poll = wait.polls; ; poll += 1) {
-    if (poll - wait.polls >= pollsHere) {
+  const looksHere = input.version === undefined ? Infinity : provisioningPollsPerExecution;
+  // Before version 3 a throttled or unanswered look ran through partnerCenterStep (which gives up); replayed so.
+  const waitsOutTrouble = (input.version ?? 1) >= 3;
+  let poll = wait.polls;
+  for (let looks = 0; ; looks += 1) {
+    if (looks >= looksHere) {
       context.df.continueAsNew({
         ...input,
         version: purchaseInputVersion,
@@ -237,31 +249,55 @@ function* awaitProvisioning(
       } satisfies PurchaseInput);
       return 'continuedAsNew';
     }
-    const state = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, look);
-    if (state.outcome === 'refused') return state;
-    if (state.value.provisioned) {
-      return {
-        outcome: 'done',
-        value: { subscriptionId: state.value.subscriptionId, entitlementId: state.value.entitlementId },
-      };
+    const now = context.df.currentUtcDateTime.getTime();
+    let state: PartnerCenterStepResult<Provisioning> | 'unanswered';
+    if (waitsOutTrouble) {
+      state = yield* tryPartnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, look);
+      if (state !== 'unanswered' && state.outcome === 'throttled') {
+        // The order is placed: throttling only delays the look (same place in the back-off), up to the deadline.
+        const retryAt = now + Math.max(state.retryAfterMs, 1_000);
+        if (retryAt > deadline) return timedOut;
+        yield context.df.createTimer(new Date(retryAt));
+        continue;
+      }
+    } else {
+      state = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, look);
+    }
+    // Unanswered (an outage that outlasted the activity's retries): the order is placed, so look again later.
+    if (state !== 'unanswered') {
+      if (state.outcome === 'refused') return state;
+      if (state.outcome === 'done' && state.value.provisioned) {
+        return {
+          outcome: 'done',
+          value: { subscriptionId: state.value.subscriptionId, entitlementId: state.value.entitlementId },
+        };
+      }
     }
     const next = context.df.currentUtcDateTime.getTime() + provisioningPollDelayMs(poll);
-    if (next > deadline) {
-      return {
-        outcome: 'refused',
-        error: {
-          code: 'ProvisioningTimedOut',
-          detail:
-            `Partner Center accepted order ${wait.orderId} but had not provisioned it after ` +
-            `${provisioningDeadlineMs / 3_600_000} hours. Check the order in Partner Center before buying again.`,
-        },
-      };
-    }
+    if (next > deadline) return timedOut;
     yield context.df.createTimer(new Date(next));
+    poll += 1;
   }
 }
 
 type StepEnd<T> = Exclude<PartnerCenterStepResult<T>, { outcome: 'throttled' }>;
+
+/** One Partner Center step, once: its result, or `'unanswered'` when the activity's retries ran out. */
+function* tryPartnerCenterStep<T>(
+  context: OrchestrationContext,
+  activity: string,
+  input: PartnerCenterStepInput,
+): Generator<Task, PartnerCenterStepResult<T> | 'unanswered', unknown> {
+  try {
+    return (yield context.df.callActivityWithRetry(
+      activity,
+      storeRetry,
+      input,
+    )) as PartnerCenterStepResult<T>;
+  } catch {
+    return 'unanswered';
+  }
+}
 
 /**
  * Runs one Partner Center step. Throttling becomes a durable timer for `Retry-After`, then the same step again
@@ -273,14 +309,8 @@ function* partnerCenterStep<T>(
   input: PartnerCenterStepInput,
 ): Generator<Task, StepEnd<T>, unknown> {
   for (let waits = 0; ; waits += 1) {
-    let result: PartnerCenterStepResult<T>;
-    try {
-      result = (yield context.df.callActivityWithRetry(
-        activity,
-        storeRetry,
-        input,
-      )) as PartnerCenterStepResult<T>;
-    } catch {
+    const result = yield* tryPartnerCenterStep<T>(context, activity, input);
+    if (result === 'unanswered') {
       return {
         outcome: 'refused',
         error: {

@@ -43,9 +43,13 @@ export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
  * (a start or a continue-as-new) carries it; an input without it was journaled by a build before the tag
  * (version 1), and its execution replays the decisions that build made. An orchestrator refuses a version it does
  * not know (a newer build's instance met by an older one) instead of misreading it.
+ *
+ * - 2: the provisioning wait continues as new every few looks at the order;
+ * - 3: a look at the order that Partner Center throttles or cannot answer keeps the wait going (to its deadline)
+ *   and counts toward the execution's bound, instead of failing a purchase whose order was placed.
  */
-export const purchaseInputVersion = 2;
-export const purchaseInputVersions: readonly number[] = [1, purchaseInputVersion];
+export const purchaseInputVersion = 3;
+export const purchaseInputVersions: readonly number[] = [1, 2, purchaseInputVersion];
 
 /**
  * Carried from one execution to the next while Partner Center provisions the order: the ids of what was bought and

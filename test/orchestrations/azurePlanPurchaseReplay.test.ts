@@ -404,6 +404,53 @@ describe('the provisioning wait keeps every execution small', () => {
   });
 
   it('an input version this build does not know is refused with the reason, not misread', () => {
-    expect(() => run({ ...attested, version: purchaseInputVersion + 1 })).toThrow(/workflow input version 3/);
+    expect(() => run({ ...attested, version: purchaseInputVersion + 1 })).toThrow(
+      new RegExp(`workflow input version ${purchaseInputVersion + 1}`),
+    );
+  });
+
+  /** Partner Center throttles every look at the order for `during`, then provisions it. */
+  const throttledFor = (during: number) => ({
+    [a.readProvisioning]: (_input: unknown, call: { at: Date }) =>
+      call.at.getTime() - start < during
+        ? { outcome: 'throttled', retryAfterMs: 60_000 }
+        : done({ provisioned: true, subscriptionId: 'pc-sub-1', entitlementId: 'az-1' }),
+  });
+
+  it('a 429 storm of hours while provisioning: the placed order is waited for, every execution stays small', () => {
+    const result = run(attested, { activities: throttledFor(6 * hour) });
+
+    expect(result.output).toMatchObject({ status: 'completed', order: { orderId: 'pc-order-1' } });
+    expect(names(result).filter((name) => name === a.readProvisioning).length).toBeGreaterThan(300);
+    for (const execution of result.executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
+    // After the storm the back-off is where it was: the storm did not advance it.
+    expect(continued(result).every((input) => input.provisioning?.polls === 0)).toBe(true);
+  });
+
+  it('a 429 storm that outlasts the deadline ends ProvisioningTimedOut, not a retry loop', () => {
+    const result = run(attested, { activities: throttledFor(100 * hour) });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'ProvisioningTimedOut' } });
+    expect(result.now.getTime() - start).toBeLessThanOrEqual(48 * hour);
+  });
+
+  it('Partner Center unreachable for an hour while provisioning: looks again on the back-off, then completes', () => {
+    const result = run(attested, {
+      activities: {
+        [a.readProvisioning]: (_input: unknown, call: { at: Date }) => {
+          if (call.at.getTime() - start < hour)
+            throw new Error('Partner Center unavailable (retries exhausted)');
+          return done({ provisioned: true, subscriptionId: 'pc-sub-1', entitlementId: 'az-1' });
+        },
+      },
+    });
+
+    expect(result.output).toMatchObject({ status: 'completed', order: { orderId: 'pc-order-1' } });
+  });
+
+  it('a version-2 execution replays as it was written: its throttled look gives up after the step’s own waits', () => {
+    const result = run({ ...attested, version: 2 }, { activities: throttledFor(6 * hour) });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
   });
 });
