@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { agreementSchema, toAgreement } from '../shared/domain/api/agreement';
 import { contactSchema } from '../shared/domain/documents/documents';
-import { createInvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
+import { wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { type Services } from '../shared/services';
 
@@ -23,7 +23,7 @@ export const acceptInvitationEndpoint = endpoint({
   responses: { 200: { description: 'The agreement.', schema: agreementSchema } },
   errors: ['InvitationNotFound', 'InvitationExpired'],
   uses: (services: Services) => ({
-    acceptance: createInvitationAcceptance({ ...services.repositories, clock: services.clock }),
+    acceptance: services.invitationAcceptance,
   }),
   handler: async ({ params, body, correlationId, deps, workflows, context }) => {
     const agreement = await deps.acceptance.accept(

@@ -107,6 +107,7 @@ async function buildServices(): Promise<Services> {
     }),
     microsoft,
     faults: createFaultInjector(appConfig.FAULT_INJECTION),
+    invitationAcceptance: createInvitationAcceptance({ ...repositories, clock: systemClock }),
     commerce: createCommerceServices({
       customers: repositories.customers,
       records: repositories.commerce,
@@ -144,7 +145,7 @@ export async function partnerCenterActivityDependencies(): Promise<PartnerCenter
     agreements: services.repositories.agreements,
     partnerCenter: services.microsoft.partnerCenter,
     invitations: services.repositories.invitations,
-    invitationAcceptance: createInvitationAcceptance({ ...services.repositories, clock: services.clock }),
+    invitationAcceptance: services.invitationAcceptance,
     invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
   };
 }
@@ -183,7 +184,7 @@ export async function reconciliationTimerDependencies(): Promise<ReconciliationT
     batches,
     customers,
     invitations,
-    invitationAcceptance: createInvitationAcceptance({ ...services.repositories, clock: services.clock }),
+    invitationAcceptance: services.invitationAcceptance,
     sendPurchaseRequest: async (message) => {
       await services.queues.purchaseRequests.sendMessage(encodeQueueMessage(message));
     },

@@ -3,6 +3,7 @@ import { type QueueClient } from '@azure/storage-queue';
 import { type CommerceServices } from './commerce/commerceServices';
 import { withMcaFromPartnerCenter } from './customers/readCustomer';
 import { type MicrosoftGateways } from './gateways/createMicrosoftGateways';
+import { type InvitationAcceptance } from './invitations/invitationAcceptance';
 import { type NotificationSender } from './notifications/notificationSender';
 import { type Clock } from './platform/clock';
 import { type AppConfig } from './platform/config';
@@ -36,6 +37,8 @@ export interface Services {
   microsoft: MicrosoftGateways;
   /** Injected failures for tests (no-op unless FAULT_INJECTION is set). */
   faults: FaultInjector;
+  /** The customer's acceptance through an invitation link, and the finishing of one a crash cut short. */
+  invitationAcceptance: InvitationAcceptance;
   /** What a customer has and buys at Microsoft besides the Azure plan (reads, Azure subscriptions, reservations…). */
   commerce: CommerceServices;
 }
