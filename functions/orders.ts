@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { collectionSchema } from '../shared/domain/api/collection';
 import { legacyOrderRequestSchema } from '../shared/domain/api/legacyOffer';
 import { orderSchema } from '../shared/domain/api/order';
-import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { endpoint, idParameter, partnerCenterIdParameter } from '../shared/platform/http/endpoint';
 import { idForIdempotentRequest } from '../shared/platform/http/idempotency';
 import { type Services } from '../shared/services';
 import { acceptedResponse, answerOperation, microsoftErrors, orderCreated } from './commerceOperations';
@@ -74,7 +74,7 @@ export const getOrderEndpoint = endpoint({
     'An order as Partner Center shows it, with its line items and their provisioning context. 404 `NotFound` when the customer has no order with this id.',
   tags: ['Orders'],
   access: { action: 'read' },
-  params: z.strictObject({ customerId: idParameter, orderId: idParameter }),
+  params: z.strictObject({ customerId: idParameter, orderId: partnerCenterIdParameter }),
   responses: { 200: { description: 'The order.', schema: orderSchema } },
   errors: ['CustomerNotFound', 'NotFound', ...microsoftErrors],
   uses: (services: Services) => ({ holdings: services.commerce.holdings }),

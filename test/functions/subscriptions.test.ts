@@ -246,6 +246,16 @@ describe('Azure reservations', () => {
       as: salesAgent,
     });
     expect(single.body).toEqual(order);
+    // Partner Center's order ids are base64url and may begin with `_` or `-`: such an id is looked up, not refused.
+    const unknown = async (orderId: string) =>
+      (
+        await service.call<unknown>('GET', `/api/customers/${customerId}/orders/${orderId}`, {
+          as: salesAgent,
+        })
+      ).body;
+    expect(await unknown(`_${order.id.slice(1)}x`)).toMatchObject({ status: 404, code: 'NotFound' });
+    expect(await unknown(`-${order.id.slice(1)}x`)).toMatchObject({ status: 404, code: 'NotFound' });
+    expect(await unknown(`.${order.id.slice(1)}`)).toMatchObject({ status: 400, code: 'InvalidRequest' });
   });
 
   it('spell a three-year term as 3Year', async () => {

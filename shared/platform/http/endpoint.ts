@@ -321,3 +321,14 @@ export function registerEndpoint<S>(
 export const idParameter = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, dots, dashes or underscores');
+
+/**
+ * An id Partner Center assigns in its own alphabet (order ids are base64url, e.g. `HVu_cO8Ea7fNRQP4ia1QTpZap-kg_7P71`),
+ * which may begin with `-` or `_`; a leading dot stays refused, so `.` and `..` never reach a handler.
+ */
+export const partnerCenterIdParameter = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/,
+    'must be 1-128 letters, digits, dots, dashes or underscores, not starting with a dot',
+  );
