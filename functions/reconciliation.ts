@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 
 import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
 import { type InvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
+import { type NotificationSender } from '../shared/notifications/notificationSender';
 import { workflowClientOver } from '../shared/platform/durable/workflowClient';
 import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
 import {
@@ -29,6 +30,30 @@ export interface ReconciliationTimerDependencies extends Pick<
   sendPurchaseRequest: (message: PurchaseRequestMessage) => Promise<void>;
   /** Work younger than this is left alone (RECONCILE_GRACE_SECONDS). */
   graceMs: number;
+  /** The notification outbox: sends not confirmed are sent again (shared/notifications/notificationSender.ts). */
+  notifications: Pick<NotificationSender, 'resendUnconfirmed'>;
+}
+
+/**
+ * A notification claimed this long ago and still not confirmed was cut by a crash (a send takes milliseconds): it is
+ * sent again, with its message id. Short, because a lost invitation leaves a customer without the link to sign;
+ * never longer than the grace period.
+ */
+const unconfirmedNotificationAfterMs = 60_000;
+
+/** The outbox's part of a run: its own step, apart from the stranded work of shared/reconciliation. */
+async function resendUnconfirmedNotifications(
+  { notifications, clock, graceMs }: ReconciliationTimerDependencies,
+  context: InvocationContext,
+  correlationId: string,
+): Promise<void> {
+  const before = new Date(clock.now().getTime() - Math.min(graceMs, unconfirmedNotificationAfterMs));
+  const { resent, failed } = await notifications.resendUnconfirmed(before, () => clock.now());
+  if (resent + failed > 0) {
+    context.warn(
+      `reconciliation: ${resent} unconfirmed notification(s) sent again, ${failed} failed (next run) correlationId=${correlationId}`,
+    );
+  }
 }
 
 /** The timer's handler over its dependencies, resolved per run. */
@@ -37,7 +62,8 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
     timer: Timer,
     context: InvocationContext,
   ): Promise<void> {
-    const { invitationAcceptance, graceMs, ...stores } = await dependencies();
+    const resolved = await dependencies();
+    const { invitationAcceptance, graceMs, ...stores } = resolved;
     const durable = df.getClient(context);
     const correlationId = `reconciliation-${randomUUID()}`;
     const report = await reconcileStrandedWork(
@@ -53,6 +79,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
       },
       { graceMs, correlationId },
     );
+    await resendUnconfirmedNotifications(resolved, context, correlationId);
     context.log(
       `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
     );

@@ -90,6 +90,15 @@ export interface InvocationRequest {
   /** Trigger input first, then any extra inputs; inputs provided by an `InputProvider` are filled in for you. */
   inputData: RpcParameterBinding[];
   triggerMetadata?: Record<string, RpcTypedData>;
+  /** Set on every attempt of a function with a retry policy (`context.retryContext` in the app). */
+  retryContext?: RpcRetryContext;
+}
+
+/** The worker protocol's `RetryContext`: the attempt (0 first), the policy's maximum, the last attempt's error. */
+export interface RpcRetryContext {
+  retryCount: number;
+  maxRetryCount: number;
+  exception?: { message?: string; source?: string; stackTrace?: string };
 }
 
 /** Supplies a non-trigger input binding (for example `durableClient`) whenever a function that declares it runs. */

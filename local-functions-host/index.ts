@@ -29,6 +29,7 @@ import { createLogSink } from './worker/createLogSink';
 import { describeUnsupportedBindings } from './worker/describeUnsupportedBindings';
 import { installCoreModule } from './worker/installCoreModule';
 import { loadApp, type LoadedApp } from './worker/loadApp';
+import { describeIgnoredRetryPolicies } from './worker/retryPolicy';
 
 export { RealClock, VirtualClock } from './clock';
 export type { HostClock, HostLogger, WorkTracker } from './contracts';
@@ -306,6 +307,7 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       ]),
       supports: (direction, type) => invoker.supports(direction, type),
     });
+    unsupported.push(...describeIgnoredRetryPolicies(invoker.functions.values()));
     if (unsupported.length > 0) {
       logger.warn(
         ['The local Functions host does not run everything this app declares:', ...unsupported].join('\n  '),

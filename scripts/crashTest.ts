@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     report.duplicatedDocuments.length > 0 && `duplicated documents: ${report.duplicatedDocuments.join(', ')}`,
     report.duplicatedNotifications.length > 0 &&
       `duplicated notifications: ${report.duplicatedNotifications.join(', ')}`,
+    report.invitationsLost > 0 && `${report.invitationsLost} invitation(s) lost`,
+    report.notificationsLost.length > 0 && `notifications lost: ${report.notificationsLost.join(', ')}`,
     !report.batch.countsAddUp && 'batch counts do not add up',
     !report.batch.linesFinal && 'batch lines not final',
   ].filter(Boolean);
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } else {
     console.log(
-      'OK: every purchase final, one plan per completed customer, nothing duplicated, batch counts exact.',
+      'OK: every purchase final, one plan per completed customer, nothing duplicated, no notification lost, batch counts exact.',
     );
   }
 }

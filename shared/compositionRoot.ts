@@ -190,5 +190,6 @@ export async function reconciliationTimerDependencies(): Promise<ReconciliationT
     },
     clock: services.clock,
     graceMs: services.config.RECONCILE_GRACE_SECONDS * 1000,
+    notifications: services.notifications,
   };
 }

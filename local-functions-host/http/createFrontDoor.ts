@@ -50,8 +50,9 @@ const webhookPrefix = '/runtime/webhooks/durabletask/';
  * The `node:http` request handler in front of the functions: durable webhooks go to the engine once the system key
  * checks out (401 with an empty body otherwise, as on the real host), `/` is
  * the host's "up and running" page, `/admin/host/status` answers like `func start`; everything else is matched
- * against the HTTP triggers' routes and invoked. Unknown routes and method mismatches answer 404, a request line or
- * headers over Kestrel's limits 414 or 431, as on the real host but as problem+json (see hostProblem.ts); a function
+ * against the HTTP triggers' routes and invoked. Unknown routes and method mismatches answer 404 with an empty body,
+ * as on the real host; a request line or headers over Kestrel's limits 414 or 431, as on the real host but as
+ * problem+json (see hostProblem.ts); a function
  * that throws answers 500 with an empty body, as on the real host. Dot segments, percent-encoded ones included, are
  * resolved before routing, as Kestrel does (see removeDotSegments.ts).
  */
@@ -126,12 +127,9 @@ export function createFrontDoor(
 
     const match = routes.match(method, rawPath);
     if (!match) {
-      await respondProblem(req, res, {
-        status: 404,
-        code: 'NotFound',
-        detail: `No function serves ${method} ${rawPath}.`,
-        instance: rawPath,
-      });
+      // The real host's router answers a path (or a method) no function serves with a bare 404: no body, no 405.
+      // An app that wants its own answer registers a catch-all route, which matches before this.
+      await respondEmpty(req, res, 404);
       return;
     }
     let body: Buffer;

@@ -3,13 +3,13 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
- * Answers the host gives itself, before any function runs: no route, a request line or headers over Kestrel's
- * limits, a body over the host's limit, a request the HTTP parser refuses.
+ * Answers the host gives itself, before any function runs: a request line or headers over Kestrel's limits, a body
+ * over the host's limit, a request the HTTP parser refuses. (No route is a bare 404, exactly as on the real host.)
  *
  * The real host answers these with an empty body: Kestrel turns a request it rejects into a bare status
  * (dotnet/aspnetcore `src/Servers/Kestrel/Core/src/BadHttpRequestException.cs`: request line over
- * `KestrelServerLimits.MaxRequestLineSize`, 8 KB → 414; headers over `MaxRequestHeadersTotalSize`, 32 KB → 431),
- * and a path no function's route matches gets the host's bare 404. The local host keeps those statuses but answers
+ * `KestrelServerLimits.MaxRequestLineSize`, 8 KB → 414; headers over `MaxRequestHeadersTotalSize`, 32 KB → 431).
+ * The local host keeps those statuses but answers
  * them as problem+json with an `x-correlation-id`: the service's contract promises both on every response, and a
  * client written against the local service should never meet an error it cannot quote. In Azure the same promise
  * for these few host-level answers needs the gateway in front of the app.

@@ -9,6 +9,8 @@ import type {
   WorkTracker,
 } from '../contracts';
 import { resolveBindingExpression } from '../queues/resolveBindingExpression';
+import { invokeWithRetries } from '../worker/invokeWithRetries';
+import { readRetryPolicy, type RetryPolicy } from '../worker/retryPolicy';
 import { parseTimerSchedule, type TimerSchedule } from './parseTimerSchedule';
 import type { TimerStatus, TimerStatusStore } from './TimerStatusStore';
 
@@ -36,7 +38,9 @@ export interface TimerDescription {
  *   occurrence that passes during a long run is skipped, as on the real host;
  * - a monitored timer (`useMonitor`, default: occurrences at least a minute apart) records its status after each
  *   scheduled run; the status is what the function sees as `scheduleStatus`.
- * A failed run is logged and not retried (the host retries only with a retry policy).
+ * A failed run is logged; with the function's retry policy (`retry: { strategy: 'fixedDelay' | 'exponentialBackoff',
+ * … }`) it is run again after the policy's delays within the same occurrence, as the real host does, before the
+ * next occurrence is armed; without one the next occurrence runs as scheduled.
  */
 export class TimerTriggerHost {
   readonly timers: readonly TimerDescription[];
@@ -71,6 +75,7 @@ export class TimerTriggerHost {
             ...options,
             useMonitor,
             runOnStartup: fn.trigger.runOnStartup === true,
+            retry: readRetryPolicy(fn),
           }),
         );
       } catch (error) {
@@ -96,6 +101,7 @@ export class TimerTriggerHost {
 interface ListenerOptions extends TimerTriggerHostOptions {
   useMonitor: boolean;
   runOnStartup: boolean;
+  retry: RetryPolicy | undefined;
 }
 
 interface Run {
@@ -113,6 +119,8 @@ class TimerListener {
   #cancel: (() => void) | undefined;
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** Ends a retry's wait early when the host stops. */
+  readonly #stopping = new AbortController();
 
   constructor(fn: RegisteredFunction, schedule: TimerSchedule, options: ListenerOptions) {
     this.fn = fn;
@@ -132,12 +140,15 @@ class TimerListener {
       store.write(this.fn.name, this.#status);
     }
     if (pastDue || this.#o.runOnStartup) {
-      this.#track(
-        this.#run({
-          occurrence: pastDue ? (this.#status as TimerStatus).next : now,
-          isPastDue: pastDue,
-          runOnStartup: !pastDue,
-        }),
+      this.#track((pause) =>
+        this.#run(
+          {
+            occurrence: pastDue ? (this.#status as TimerStatus).next : now,
+            isPastDue: pastDue,
+            runOnStartup: !pastDue,
+          },
+          pause,
+        ),
       );
     } else {
       this.#arm();
@@ -146,6 +157,7 @@ class TimerListener {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#cancel?.();
     await this.#running;
   }
@@ -166,21 +178,43 @@ class TimerListener {
     }
     this.#cancel = this.#o.clock.schedule(next, () => {
       this.#cancel = undefined;
-      this.#track(this.#run({ occurrence: next, isPastDue: false, runOnStartup: false }));
+      this.#track((pause) => this.#run({ occurrence: next, isPastDue: false, runOnStartup: false }, pause));
     });
   }
 
-  /** Counts the run and the arming of the next occurrence as work, so `advance` and `waitForIdle` see both. */
-  #track(run: Promise<void>): void {
-    const end = this.#o.tracker.begin(`timer ${this.fn.name}`);
-    this.#running = run.finally(() => {
+  /**
+   * Counts the run and the arming of the next occurrence as work, so `advance` and `waitForIdle` see both. A retry's
+   * wait is not work in flight (it is on the clock, like a durable timer): `pause` hands it to the clock.
+   */
+  #track(run: (pause: (ms: number) => Promise<boolean>) => Promise<void>): void {
+    const { tracker, clock } = this.#o;
+    const label = `timer ${this.fn.name}`;
+    let end = tracker.begin(label);
+    const pause = (ms: number): Promise<boolean> =>
+      new Promise((resolve) => {
+        if (this.#stopping.signal.aborted) {
+          resolve(false);
+          return;
+        }
+        end();
+        const settle = (fired: boolean): void => {
+          cancel();
+          this.#stopping.signal.removeEventListener('abort', onStop);
+          end = tracker.begin(label);
+          resolve(fired);
+        };
+        const onStop = (): void => settle(false);
+        const cancel = clock.schedule(clock.now() + ms, () => settle(true));
+        this.#stopping.signal.addEventListener('abort', onStop, { once: true });
+      });
+    this.#running = run(pause).finally(() => {
       this.#arm();
       end();
     });
   }
 
-  async #run(run: Run): Promise<void> {
-    const { invoker, clock, store, logger, useMonitor } = this.#o;
+  async #run(run: Run, pause: (ms: number) => Promise<boolean>): Promise<void> {
+    const { invoker, clock, store, logger, useMonitor, retry } = this.#o;
     const timer = {
       Schedule: { AdjustForDST: !/^\s*(?:\d+\.)?\d{1,2}:/.test(this.schedule.expression) },
       ScheduleStatus: this.#status
@@ -193,12 +227,19 @@ class TimerListener {
       IsPastDue: run.isPastDue,
     };
     try {
-      await invoker.invoke(this.fn.name, {
-        inputData: [{ name: this.fn.trigger.name, data: { json: JSON.stringify(timer) } }],
-        triggerMetadata: triggerMetadata(this.fn.name, clock.now()),
+      await invokeWithRetries({
+        invoker,
+        fn: this.fn,
+        policy: retry,
+        logger,
+        pause,
+        request: () => ({
+          inputData: [{ name: this.fn.trigger.name, data: { json: JSON.stringify(timer) } }],
+          triggerMetadata: triggerMetadata(this.fn.name, clock.now()),
+        }),
       });
     } catch {
-      // The invoker logged the failure; the schedule goes on.
+      // The invoker logged the failure (and the retry loop its retries); the schedule goes on.
       logger.warn(`Timer '${this.fn.name}': the run failed; the next occurrence runs as scheduled.`);
     }
     // A start-up run is not an occurrence of the schedule: the status keeps what the schedule expects.

@@ -82,7 +82,6 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
   );
   const providers = new Map<string, InputProvider>();
   const outputHandlers = new Map<string, OutputHandler>();
-  const warnedMissingInputs = new Set<string>();
 
   function fillProvidedInputs(fn: RegisteredFunction, given: RpcParameterBinding[]): RpcParameterBinding[] {
     const inputData = [...given];
@@ -95,15 +94,15 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
         continue;
       }
       const provider = providers.get(binding.type.toLowerCase());
-      if (provider) {
-        inputData.push({ name, data: provider({ ...binding, name }, fn) });
-      } else if (!warnedMissingInputs.has(`${fn.name}/${name}`)) {
-        warnedMissingInputs.add(`${fn.name}/${name}`);
-        // Without a value the library leaves `context.extraInputs.get(...)` undefined; say so once.
-        logger?.warn(
-          `Function "${fn.name}": no local provider for input binding "${name}" (type ${binding.type}).`,
+      if (!provider) {
+        // The real host reads the input before the function runs; running it with `undefined` instead would send
+        // the code down its "not found" path with no word of why, so the invocation fails here, naming the binding.
+        throw new Error(
+          `Function "${fn.name}" declares the input binding "${name}" (type ${binding.type}), which the local ` +
+            'Functions host cannot provide; the function was not run. Run it under `func start` or in Azure.',
         );
       }
+      inputData.push({ name, data: provider({ ...binding, name }, fn) });
     }
     return inputData;
   }
@@ -125,6 +124,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
       functionId: registered.metadata.functionId ?? fn.name,
       inputData: fillProvidedInputs(fn, request.inputData),
       triggerMetadata: request.triggerMetadata ?? {},
+      ...(request.retryContext ? { retryContext: request.retryContext } : {}),
       traceContext: {
         traceParent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`,
         traceState: '',
@@ -270,7 +270,7 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
       } catch (error) {
         logger?.error(
           `Executed 'Functions.${functionName}' (Failed, Id=${invocationId}, Duration=${Date.now() - started}ms): ` +
-            (error instanceof Error ? error.message : String(error)),
+            describeFailure(error),
         );
         throw error;
       } finally {
@@ -278,6 +278,25 @@ export function createFunctionInvoker(options: FunctionInvokerOptions): LocalFun
       }
     },
   };
+}
+
+const outOfProcDataLabel = '$OutOfProcData$:';
+
+/**
+ * The failure as the log line shows it. A failed orchestrator (durable-functions) throws
+ * `"false\n\n$OutOfProcData$:<state>"`: its message is the literal `false`, and its error is the state's `error`.
+ */
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = message.indexOf(outOfProcDataLabel);
+  if (at < 0) return message;
+  try {
+    const state = JSON.parse(message.slice(at + outOfProcDataLabel.length)) as { error?: unknown };
+    if (typeof state.error === 'string' && state.error !== '') return state.error;
+  } catch {
+    // not the state we know: the raw text says more than nothing
+  }
+  return message;
 }
 
 function toRegisteredFunction(metadata: CoreFunctionMetadata): RegisteredFunction {

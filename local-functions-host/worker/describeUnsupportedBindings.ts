@@ -10,7 +10,8 @@ export interface BindingSupport {
  * What the app declares that this host does not run (blob, table, Cosmos DB, Event Hubs, Service Bus … triggers
  * and bindings), one line each, for the warning at start: a function that silently never runs, or an output that
  * silently goes nowhere, would make local tests say nothing. An output it cannot deliver fails the invocation
- * (see `deliverOutputs`); this list says so up front.
+ * (see `deliverOutputs`), and so does an input it cannot provide (see `fillProvidedInputs`); this list says so up
+ * front.
  */
 export function describeUnsupportedBindings(
   functions: Iterable<RegisteredFunction>,
@@ -33,7 +34,7 @@ export function describeUnsupportedBindings(
         );
       } else if (binding.direction === 'in' && !support.supports('in', binding.type)) {
         lines.push(
-          `${fn.name}: input binding "${name}" (${binding.type}) gets no value here (context.extraInputs.get is undefined).`,
+          `${fn.name}: input binding "${name}" (${binding.type}) cannot be provided; every invocation fails.`,
         );
       }
     }

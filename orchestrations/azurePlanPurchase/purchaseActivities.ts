@@ -57,7 +57,7 @@ export function createPurchaseActivities({
 }: PurchaseActivityDependencies) {
   function notify(type: NotificationType, input: InviteCustomerInput, round: number): Promise<boolean> {
     const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
-    return notifications.sendOnce(
+    return notifications.send(
       {
         type,
         customerId: input.customerId,

@@ -43,10 +43,21 @@ export interface MixedRunReport {
   planMismatches: string[];
   /** Customers with more than one order, subscription or Azure plan marker. */
   duplicatedDocuments: string[];
-  /** Notifications (purchase, type, round) received more than once. */
+  /**
+   * Notifications (purchase, type, round) that reached the mailbox under more than one message id: repeats a
+   * consumer could not recognise. (A repeat under the same id is at-least-once delivery: counted in
+   * `repeatedDeliveries` and dropped, as docs/notifications.md tells a consumer to.)
+   */
   duplicatedNotifications: string[];
-  /** Invited purchases whose invitation never arrived (the documented claim-then-send window); cancelled instead. */
+  /** Copies the mailbox dropped because it had handled their message id already. */
+  repeatedDeliveries: number;
+  /** Invited purchases whose invitation never arrived; cancelled instead. The outbox makes this 0. */
   invitationsLost: number;
+  /**
+   * Notifications of any type (invitations, reminders, expiry notices) claimed in the store, unconfirmed or never
+   * received by the mailbox when the run ended: the outbox makes this empty.
+   */
+  notificationsLost: string[];
   /**
    * Invited purchases whose accepted link never reached them; cancelled instead. An acceptance cut by a crash is
    * finished by the link's retry (or the reconciliation timer), so this should stay 0.
@@ -57,6 +68,7 @@ export interface MixedRunReport {
 }
 
 interface Notification {
+  messageId?: string;
   type: string;
   purchaseId: string;
   round: number;
@@ -188,6 +200,9 @@ export async function runMixedRun(
     'notifications',
   );
   const received: Notification[] = [];
+  /** As a consumer does (docs/notifications.md): a message id handled once is dropped when it comes again. */
+  const handledMessageIds = new Set<string>();
+  let repeatedDeliveries = 0;
   const acceptedPurchases = new Set<string>();
   async function readMailbox(): Promise<void> {
     for (;;) {
@@ -197,9 +212,15 @@ export async function runMixedRun(
       });
       if (receivedMessageItems.length === 0) return;
       for (const message of receivedMessageItems) {
-        received.push(
-          JSON.parse(Buffer.from(message.messageText, 'base64').toString('utf8')) as Notification,
-        );
+        const notification = JSON.parse(
+          Buffer.from(message.messageText, 'base64').toString('utf8'),
+        ) as Notification;
+        if (notification.messageId !== undefined && handledMessageIds.has(notification.messageId)) {
+          repeatedDeliveries += 1;
+        } else {
+          if (notification.messageId !== undefined) handledMessageIds.add(notification.messageId);
+          received.push(notification);
+        }
         await notificationsQueue.deleteMessage(message.messageId, message.popReceipt);
       }
     }
@@ -287,14 +308,16 @@ export async function runMixedRun(
     if (open.length === 0 && linesFinal) break;
     if (Date.now() > deadline) break;
     // A purchase still waiting long after every invitation was answered lost its signature to a crash: the link
-    // was used (single use) by an acceptance that died before the purchase heard of it, or the invitation was
-    // lost in the claim-then-send window (shared/notifications/notificationSender.ts). It would wait until it
-    // expires (days); it is cancelled instead (a final state) and counted.
+    // was used (single use) by an acceptance that died before the purchase heard of it, or the invitation never
+    // came (the outbox, shared/notifications/notificationSender.ts, is there to prevent it: an unconfirmed send is
+    // repeated by the activity's re-run or, within a grace period, the reconciliation timer). It would wait until
+    // it expires (days); it is cancelled instead (a final state) and counted.
     const waiting = open.filter((id) => statusOf.get(id) === 'awaitingCustomerSignature');
     if (waiting.length === open.length && linesFinalOrWaiting(batch.items)) {
       quietSince ??= Date.now();
-      // Longer than a host restart and the resumption of every instance on a loaded machine.
-      if (Date.now() - quietSince > 20_000) {
+      // Longer than a host restart and the resumption of every instance on a loaded machine, and than the
+      // reconciliation's grace for an unconfirmed notification plus its schedule (20 s + 10 s in these runs).
+      if (Date.now() - quietSince > 45_000) {
         const invitedIds = new Set(
           received.filter((n) => n.type === 'mcaInvitation').map((n) => n.purchaseId),
         );
@@ -344,7 +367,18 @@ export async function runMixedRun(
       "SELECT c.customerId, c.docType, c.offerId FROM c WHERE c.docType IN ('order', 'subscription', 'azurePlanMarker')",
     )
     .fetchAll();
+  // Every notification the service claimed (the outbox) must have reached the mailbox.
+  const { resources: claimed } = await customers.items
+    .query<{ id: string; sentAt?: string; customerId: string }>(
+      "SELECT c.id, c.sentAt, c.customerId FROM c WHERE c.docType = 'notificationClaim' AND IS_DEFINED(c.message)",
+    )
+    .fetchAll();
   cosmos.dispose();
+  const ours = new Set(everyone);
+  const notificationsLost = claimed
+    .filter((claim) => ours.has(claim.customerId))
+    .filter((claim) => claim.sentAt === undefined || !handledMessageIds.has(claim.id))
+    .map((claim) => `${claim.id}${claim.sentAt === undefined ? ' (unconfirmed)' : ' (not received)'}`);
   const documents = new Map<string, Record<string, number>>();
   for (const { customerId, docType } of resources) {
     const counted = documents.get(customerId) ?? {};
@@ -367,6 +401,7 @@ export async function runMixedRun(
   const duplicatedDocuments = [...documents]
     .filter(([, counted]) => Object.values(counted).some((count) => count > 1))
     .map(([customerId, counted]) => `${customerId} ${JSON.stringify(counted)}`);
+  // `received` holds one copy per message id: a key seen twice came under two ids.
   const seen = new Map<string, number>();
   for (const notification of received) {
     const keyOf = `${notification.purchaseId}/${notification.type}/${notification.round}`;
@@ -380,7 +415,9 @@ export async function runMixedRun(
     planMismatches,
     duplicatedDocuments,
     duplicatedNotifications: [...seen].filter(([, count]) => count > 1).map(([keyOf]) => keyOf),
+    repeatedDeliveries,
     invitationsLost,
+    notificationsLost,
     acceptancesInterrupted,
     batch: {
       total: batch.total,

@@ -1,3 +1,4 @@
+import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { customerDocumentSchema } from '../../shared/domain/documents/documents';
@@ -94,5 +95,50 @@ describe('the reconciliation timer', () => {
       body: {},
     });
     expect(again.status).toBe(202);
+  }, 60_000);
+
+  it('sends again a notification claimed before a crash and never confirmed, with its message id', async () => {
+    const { customers } = service.cosmos.containers;
+    const message = {
+      type: 'mcaInvitation',
+      customerId: 'unsent-invitation',
+      purchaseId: 'purchase-cut-between-claim-and-send',
+      email: 'ada@contoso.example',
+      acceptUrl: 'http://localhost:7071/api/invitations/a-token/accept',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      correlationId: 'claimed-then-killed',
+      round: 0,
+      messageId: 'notification-purchase-cut-between-claim-and-send-mcaInvitation-0',
+    };
+    // The outbox record as a process killed between the claim and the send left it: no `sentAt`.
+    await customers.items.create({
+      id: message.messageId,
+      customerId: message.customerId,
+      docType: 'notificationClaim',
+      purchaseId: message.purchaseId,
+      type: message.type,
+      round: 0,
+      claimedAt: anHourAgo(),
+      correlationId: message.correlationId,
+      message,
+    });
+    const queue = new QueueClient(service.storageConnectionString, 'notifications');
+    const ours = async () => {
+      const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
+      return peekedMessageItems
+        .map((item) => JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8')) as typeof message)
+        .filter((sent) => sent.purchaseId === message.purchaseId);
+    };
+    await service.host.waitForIdle();
+    expect(await ours()).toEqual([]); // negative control: nothing before the timer comes round
+
+    await service.host.advance(5 * 60_000);
+
+    await eventually(async () => (await ours()).length > 0, 30_000);
+    expect(await ours()).toEqual([message]);
+    const { resource } = await customers
+      .item(message.messageId, message.customerId)
+      .read<{ sentAt?: string }>();
+    expect(resource?.sentAt).toBeDefined();
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { HistoryEvent } from '../../local-functions-host/durable/historyEvent';
 import { HistoryEventType } from '../../local-functions-host/durable/historyEvent';
+import { type CollectingLogger, collectingLogger } from './fixtureSupport';
 import { type DurableFixtureHost, startDurableFixtureHost } from './startDurableFixtureHost';
 
 const second = 1000;
@@ -9,9 +10,11 @@ const hour = 3_600_000;
 const day = 24 * hour;
 
 let host: DurableFixtureHost;
+let logger: CollectingLogger;
 
 beforeAll(async () => {
-  host = await startDurableFixtureHost();
+  logger = collectingLogger();
+  host = await startDurableFixtureHost(logger);
 });
 afterAll(async () => {
   await host?.stop();
@@ -333,6 +336,12 @@ describe('orchestration lifecycle', () => {
     const result = await status(id);
     expect(result.runtimeStatus).toBe('Failed');
     expect(result.output).toBe("Orchestrator function 'crash' failed: boom at step 2");
+    // The execution's log line carries the error, not the library's literal `false`.
+    const failed = logger.lines.filter(
+      (line) => line.level === 'error' && line.message.startsWith("Executed 'Functions.crash' (Failed"),
+    );
+    expect(failed.length).toBeGreaterThan(0);
+    for (const line of failed) expect(line.message).toMatch(/\): boom at step 2$/);
   });
 });
 

@@ -1,6 +1,12 @@
 import path from 'node:path';
 
-import { type LocalHost, silentLogger, startLocalHost, VirtualClock } from '../../local-functions-host';
+import {
+  type HostLogger,
+  type LocalHost,
+  silentLogger,
+  startLocalHost,
+  VirtualClock,
+} from '../../local-functions-host';
 import type { DurableInstanceSnapshot } from '../../local-functions-host/durable/engine';
 
 export interface DurableFixtureHost {
@@ -16,13 +22,15 @@ export interface DurableFixtureHost {
 }
 
 /** The fixture app on the real local host (worker, front door, durable engine) with the virtual clock. */
-export async function startDurableFixtureHost(): Promise<DurableFixtureHost> {
+export async function startDurableFixtureHost(
+  logger: HostLogger = silentLogger,
+): Promise<DurableFixtureHost> {
   const host = await startLocalHost({
     appDir: path.join(__dirname, 'fixture-app'),
     port: 0,
     clock: 'virtual',
     startTime: new Date('2025-01-01T00:00:00Z'),
-    logger: silentLogger,
+    logger,
     loadLocalSettings: false,
     queueTriggers: false,
   });

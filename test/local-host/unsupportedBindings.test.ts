@@ -29,7 +29,9 @@ describe('triggers and bindings the local host does not run', () => {
     )?.message;
     expect(warning).toContain('fxBlobTriggered: its blobTrigger is not run by the local host');
     expect(warning).toMatch(/fxCosmosOutput: output binding "\w+" \(cosmosDB\) cannot be delivered/);
-    expect(warning).toMatch(/fxCosmosOutput: input binding "\w+" \(blob\) gets no value here/);
+    expect(warning).toMatch(
+      /fxBlobInput: input binding "\w+" \(blob\) cannot be provided; every invocation fails/,
+    );
     // What the host does run is not in it.
     expect(warning).not.toMatch(/fxWork|enqueueWork|durableClient/);
   });
@@ -47,6 +49,22 @@ describe('triggers and bindings the local host does not run', () => {
         (line) =>
           line.level === 'error' &&
           /fxCosmosOutput.*set its output binding "\w+" \(type cosmosDB\), which the local Functions host cannot deliver/.test(
+            line.message,
+          ),
+      ),
+    ).toBe(true);
+  });
+
+  it('fail an invocation whose input binding the host cannot provide, naming the binding, without running the handler', async () => {
+    const response = await fetch(`${host.url}/api/blob-input`);
+    // The real host reads the input first; here the handler would have run with `undefined` and answered 404.
+    expect(response.status).toBe(500);
+    expect(fixtureEvents('fxBlobInput')).toEqual([]);
+    expect(
+      logger.lines.some(
+        (line) =>
+          line.level === 'error' &&
+          /Executed 'Functions\.fxBlobInput' \(Failed.*input binding "\w+" \(type blob\), which the local Functions host cannot provide/.test(
             line.message,
           ),
       ),

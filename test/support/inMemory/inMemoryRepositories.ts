@@ -166,12 +166,12 @@ export function createInMemoryInvitationRepository(): InvitationRepository {
   };
 }
 
-/** A notification sender that records what it sent, once per type and round, as the real one claims it. */
+/** A notification sender that records what it sent, once per type and round, as the real one confirms it. */
 export function aRecordingNotificationSender(): NotificationSender & { sent: Notification[] } {
   const sent: Notification[] = [];
   return {
     sent,
-    sendOnce(notification) {
+    send(notification) {
       const already = sent.some(
         (earlier) =>
           earlier.purchaseId === notification.purchaseId &&
@@ -181,5 +181,6 @@ export function aRecordingNotificationSender(): NotificationSender & { sent: Not
       if (!already) sent.push(notification);
       return Promise.resolve(!already);
     },
+    resendUnconfirmed: () => Promise.resolve({ resent: 0, failed: 0 }),
   };
 }

@@ -26,7 +26,6 @@ if (process.env.FX_UNSUPPORTED === '1') {
     route: 'cosmos-output',
     methods: ['POST'],
     extraOutputs: [cosmosOutput],
-    extraInputs: [blobInput],
     handler: (request, context) => {
       const set = request.query.get('set') === '1';
       record('fxCosmosOutput', { set });
@@ -34,6 +33,18 @@ if (process.env.FX_UNSUPPORTED === '1') {
         context.extraOutputs.set(cosmosOutput, { id: 'written', value: 1 });
       }
       return { status: 200, body: 'handled' };
+    },
+  });
+
+  /** Reads a blob input the host cannot provide: the invocation fails before the handler runs. */
+  app.http('fxBlobInput', {
+    route: 'blob-input',
+    methods: ['GET'],
+    extraInputs: [blobInput],
+    handler: (request, context) => {
+      const settings = context.extraInputs.get(blobInput);
+      record('fxBlobInput', { settings: settings ?? null });
+      return { status: settings === undefined ? 404 : 200, body: 'handled' };
     },
   });
 }
