@@ -8,8 +8,8 @@ import { type CustomerDocument } from '../../shared/domain/documents/documents';
 import { idFromIdempotencyKey } from '../../shared/platform/http/idempotency';
 import { type RunningService, startService } from '../support/service';
 import {
-  aContact,
   aBillingAddress,
+  aContact,
   aCustomerRequest,
   adminAgent,
   anAttestation,
@@ -141,7 +141,7 @@ describe('customers', () => {
     expect([first.status, replay.status]).toEqual([201, 201]);
     // The new tenant's admin credentials are shown once: the replay is the same customer without them.
     const { userCredentials, ...customer } = first.body as { userCredentials?: unknown };
-    expect(userCredentials).toMatchObject({ userName: expect.any(String), password: expect.any(String) });
+    expect(Object.keys(userCredentials as object).sort()).toEqual(['password', 'userName']);
     expect(replay.body).toEqual(customer);
     expect(problemOf(other)).toMatchObject({ status: 422, code: 'IdempotencyKeyReused' });
   });

@@ -3,9 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 
 import {
+  camelCaseKeys,
   cancelEntitlementBody,
   type CartBody,
-  camelCaseKeys,
   cartBody,
   createAgreementBody,
   createCustomerBody,
