@@ -33,7 +33,7 @@ export const putCustomerEndpoint = endpoint({
   body: customerRequestSchema,
   idempotent: true,
   responses: {
-    200: { description: 'The customer was updated.', schema: customerSchema },
+    200: { description: 'The customer was updated.', schema: registeredCustomerSchema },
     201: { description: 'The customer was registered.', schema: registeredCustomerSchema },
   },
   errors: [
@@ -55,12 +55,14 @@ export const putCustomerEndpoint = endpoint({
       body,
       correlationId,
     );
-    if (!created) return { status: 200, body: customer };
-    const location = { location: `/api/customers/${params.customerId}` };
-    if (!userCredentials) return { status: 201, body: customer, headers: location };
+    const status = created ? 201 : 200;
+    const location: Record<string, string> = created
+      ? { location: `/api/customers/${params.customerId}` }
+      : {};
+    if (!userCredentials) return { status, body: customer, headers: location };
     // Shown once: not cached on the way, and a repeat with the Idempotency-Key replays the customer without it.
     return {
-      status: 201,
+      status,
       body: { ...customer, userCredentials },
       replayBody: customer,
       headers: { ...location, 'cache-control': 'no-store' },

@@ -79,7 +79,8 @@ export async function registerCustomer(
       partnerCenterCustomerId: linked.id,
     });
     if (updated === 'changed') return lostRace;
-    return { created: false, customer: toCustomer(updated) };
+    // A concurrent registration stored the customer first; this request still made Partner Center create it.
+    return { created: false, customer: toCustomer(updated), ...credentials };
   });
 }
 

@@ -124,7 +124,8 @@ export const registeredCustomerSchema = customerSchema
       .optional()
       .meta({
         description:
-          "Only in the 201 of the request that made Partner Center create the customer: the new tenant's first " +
+          'Only in the answer to the request that made Partner Center create the customer (its 201, or a 200 when a ' +
+          "concurrent registration stored the customer first): the new tenant's first " +
           'admin sign-in, as Partner Center returns it, once. The service does not store it (a repeat of the request, ' +
           'with or without its Idempotency-Key, does not show it): hand it to the customer now, or reset the ' +
           'password in the Microsoft 365 admin center.',
