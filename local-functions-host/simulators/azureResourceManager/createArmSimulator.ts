@@ -487,17 +487,11 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://localhost');
     const requestId = randomUUID();
-    const correlation =
-      firstHeader(request, 'x-ms-correlation-request-id') ??
-      firstHeader(request, 'ms-correlationid') ??
-      requestId;
+    // ARM's correlation headers only: it knows nothing of Partner Center's MS-RequestId / MS-CorrelationId.
+    const correlation = firstHeader(request, 'x-ms-correlation-request-id') ?? requestId;
     const headers: Record<string, string> = {
       'x-ms-request-id': requestId,
       'x-ms-correlation-request-id': correlation,
-      'ms-requestid': firstHeader(request, 'ms-requestid') ?? requestId,
-      'ms-correlationid': correlation,
-      'ms-cv': `${requestId.slice(0, 16)}.0`,
-      'ms-serverid': 'arm-simulator',
       ...(firstHeader(request, 'x-ms-client-request-id')
         ? { 'x-ms-client-request-id': firstHeader(request, 'x-ms-client-request-id') as string }
         : {}),
