@@ -85,7 +85,7 @@ describe('ARM correlation headers', () => {
     const refusal = arm.createSubscriptionAlias(aliasInput, step);
     await expect(refusal).rejects.toMatchObject({ errorName: 'AliasConflict', httpStatus: 409 });
     await expect(refusal).rejects.toMatchObject({
-      detail: expect.stringMatching(/^Azure Resource Manager: Alias exists\./),
+      detail: expect.stringMatching(/^Azure Resource Manager: Alias exists\./) as unknown,
     });
   });
 });

@@ -50,7 +50,7 @@ describe('Key Vault 403 on the refresh token', () => {
       isRetryable: false,
       message: expect.stringMatching(
         /partner-vault.*partner-center-refresh-token.*HTTP 403.*Secrets Officer/s,
-      ),
+      ) as unknown,
     });
   });
 
@@ -88,6 +88,9 @@ describe('Key Vault 403 on the refresh token', () => {
     expect(fetched).toBe(0);
 
     const health = await gateway.checkReachability();
-    expect(health).toMatchObject({ reachable: false, detail: expect.stringContaining('Key Vault refused') });
+    expect(health).toMatchObject({
+      reachable: false,
+      detail: expect.stringContaining('Key Vault refused') as unknown,
+    });
   });
 });
