@@ -22,6 +22,7 @@ import {
   parseCatalogItemId,
   products,
   productView,
+  reservationScopeFrom,
   skuView,
 } from './catalog';
 import {
@@ -342,7 +343,9 @@ export function createPartnerCenterModel(
       if (!item) return errorA(400, 800004, `Invalid offer ID ${line.catalogItemId}.`);
       if (
         item.availabilityId &&
-        item.availabilityId !== availabilityId(item.productId!, customer.country, generationNow)
+        item.availabilityId !== availabilityId(item.productId!, customer.country, generationNow) &&
+        item.availabilityId !==
+          availabilityId(item.productId!, customer.country, generationNow, 'MicrosoftAzure')
       ) {
         return notFound(
           400019,
@@ -371,6 +374,18 @@ export function createPartnerCenterModel(
       if (item.kind === 'reservation') {
         const contextEntries = Object.entries(line.provisioningContext ?? {});
         const planId = contextEntries.find(([key]) => key.toLowerCase() === 'subscriptionid')?.[1];
+        // An availability read without reservationScope=AzurePlan is for 0145P subscriptions (§3.6). The docs do
+        // not say how Partner Center refuses one bought against an Azure plan; this refuses it as an availability
+        // that does not exist for the plan (400019), which fails safe: nothing is bought.
+        if (
+          item.availabilityId ===
+          availabilityId(item.productId!, customer.country, generationNow, 'MicrosoftAzure')
+        ) {
+          return notFound(
+            400019,
+            `Availability not found: ${line.catalogItemId} is an availability for Microsoft Azure (MS-AZR-0145P) subscriptions; an Azure plan needs one read with reservationScope=AzurePlan.`,
+          );
+        }
         if (!planId) {
           return errorA(
             400,
@@ -1266,7 +1281,8 @@ export function createPartnerCenterModel(
           withCountry(call, (country) => {
             const product = productFor(call);
             if (!product || call.params.skuId !== '0001') return productMissing(call);
-            const id = availabilityId(product.productId, country, generation(country));
+            const scope = reservationScopeFrom(call.query.get('reservationScope'));
+            const id = availabilityId(product.productId, country, generation(country), scope);
             return json(200, collection([availabilityView(product, country, id)]));
           }),
       })),
@@ -1277,8 +1293,14 @@ export function createPartnerCenterModel(
         handle: (call: CallContext) =>
           withCountry(call, (country) => {
             const product = productFor(call);
-            const id = product ? availabilityId(product.productId, country, generation(country)) : undefined;
-            if (!product || !id || id !== call.params.availabilityId) {
+            const ids = product
+              ? [
+                  availabilityId(product.productId, country, generation(country)),
+                  availabilityId(product.productId, country, generation(country), 'MicrosoftAzure'),
+                ]
+              : [];
+            const id = ids.find((candidate) => candidate === call.params.availabilityId);
+            if (!product || !id) {
               return notFound(400019, `Availability ${call.params.availabilityId} not found.`);
             }
             return json(200, availabilityView(product, country, id));
