@@ -20,7 +20,7 @@ import { createArmTraffic, defaultThrottling, type Fault, type ThrottlingSetting
  * # The Azure Resource Manager stand-in: the subscription alias API for CSP customers
  *
  * `PUT /providers/Microsoft.Subscription/aliases/{aliasName}?api-version=2021-10-01` with
- * `{ properties: { displayName, billingScope, workload } }`, billingScope
+ * `{ properties: { displayName, billingScope, workload, resellerId? } }` (`resellerId`: indirect providers), billingScope
  * `/providers/Microsoft.Billing/billingAccounts/{billingAccountName}/customers/{customerId}` (reference doc §3.10).
  * The alias name is the idempotency key: the same PUT again answers the alias as it now is (201 while
  * `Accepted`, 200 once `Succeeded`); a PUT of the same name with other properties is refused (409). The new
@@ -82,6 +82,8 @@ export interface ArmAlias {
   billingScope: string;
   displayName: string;
   workload: 'Production' | 'DevTest';
+  /** Indirect providers: the reseller the subscription is sold through (kept as sent, §3.10). */
+  resellerId?: string;
   subscriptionId: string;
   provisioningState: 'Accepted' | 'Succeeded';
   acceptedAt: number;
@@ -125,6 +127,7 @@ const armRecordSchema = z.discriminatedUnion('type', [
     billingScope: z.string(),
     displayName: z.string(),
     workload: z.enum(['Production', 'DevTest']),
+    resellerId: z.string().optional(),
     subscriptionId: z.string(),
     provisioningState: z.enum(['Accepted', 'Succeeded']),
     acceptedAt: z.number(),
@@ -152,6 +155,7 @@ const putAliasProperties = z.object({
     .pipe(z.enum(['Production', 'DevTest']))
     .default('Production'),
   subscriptionid: z.string().nullish(),
+  resellerid: z.string().min(1).nullish(),
 });
 
 const faultBody = z
@@ -238,6 +242,7 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
         provisioningState: alias.provisioningState,
         billingScope: alias.billingScope,
         workload: alias.workload,
+        ...(alias.resellerId ? { resellerId: alias.resellerId } : {}),
         createdTime: new Date(alias.acceptedAt).toISOString(),
       },
       systemData: {
@@ -275,6 +280,7 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
       billingscope: billingScope,
       workload,
       subscriptionid,
+      resellerid: resellerId,
     } = properties.data;
     const scope = billingScopePattern.exec(billingScope);
     if (!scope?.[1] || !scope[2]) {
@@ -293,7 +299,8 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
       const same =
         existing.customerId.toLowerCase() === customerId.toLowerCase() &&
         existing.displayName === displayName &&
-        existing.workload === workload;
+        existing.workload === workload &&
+        (existing.resellerId ?? null) === (resellerId ?? null);
       if (!same) {
         return armError(409, 'AliasConflict', `Alias '${name}' already exists with other properties.`);
       }
@@ -336,6 +343,7 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
       billingScope,
       displayName,
       workload,
+      ...(resellerId ? { resellerId } : {}),
       // An alias for an existing subscription just names it; otherwise a new subscription is being created.
       subscriptionId: subscriptionid ?? randomUUID(),
       provisioningState: subscriptionid ? 'Succeeded' : 'Accepted',
