@@ -71,6 +71,12 @@ export interface ArmSimulatorSettings {
   stateDirectory?: string;
   /** Which Azure plan a customer holds (the Partner Center simulator knows); `/_sim/azure-plans` adds to it. */
   azurePlanHolders?: (customerId: string) => string | undefined;
+  /**
+   * The customers that hold an active Azure plan (the Partner Center simulator knows), for `GET
+   * …/billingAccounts/{account}/customers`: "The API response lists the customers in the billing account with Azure
+   * plans" (reference §3.10).
+   */
+  azurePlanCustomers?: () => { customerId: string; displayName: string }[];
   /** A new Azure subscription under the customer's plan: the Partner Center simulator adds the entitlement. */
   onSubscriptionCreated?: (customerId: string, subscriptionId: string, displayName: string) => void;
   options?: Partial<ArmSimulatorOptions>;
@@ -515,11 +521,15 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
 
     const aliasMatch = /^\/providers\/Microsoft\.Subscription\/aliases(?:\/([^/]+))?\/?$/i.exec(url.pathname);
     const billingAccounts = /^\/providers\/Microsoft\.Billing\/billingAccounts\/?$/i.test(url.pathname);
+    const billingCustomers =
+      /^\/providers\/Microsoft\.Billing\/billingAccounts\/([^/]+)\/customers\/?$/i.exec(url.pathname);
     const routeName = aliasMatch
       ? `${method} /providers/Microsoft.Subscription/aliases${aliasMatch[1] ? '/{aliasName}' : ''}`
       : billingAccounts
         ? `${method} /providers/Microsoft.Billing/billingAccounts`
-        : 'unmatched';
+        : billingCustomers
+          ? `${method} /providers/Microsoft.Billing/billingAccounts/{billingAccountName}/customers`
+          : 'unmatched';
     calls.count(routeName);
     const body = parseJsonBody(await readRequestBody(request));
 
@@ -580,7 +590,24 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
     }
 
     let answer: Answer;
-    if (billingAccounts && method === 'GET') {
+    if (billingCustomers && method === 'GET') {
+      const account = decodeURIComponent(billingCustomers[1] ?? '');
+      const accountId = `/providers/Microsoft.Billing/billingAccounts/${options.billingAccountName}`;
+      const customers = (settings.azurePlanCustomers?.() ?? []).map((customer) => ({
+        id: `${accountId}/customers/${customer.customerId}`,
+        name: customer.customerId,
+        properties: {
+          billingProfileDisplayName: `${customer.displayName} Billing Profile`,
+          billingProfileId: `${accountId}/billingProfiles/${customer.customerId.slice(0, 4).toUpperCase()}-SIM`,
+          displayName: customer.displayName,
+        },
+        type: 'Microsoft.Billing/billingAccounts/customers',
+      }));
+      answer =
+        account.toLowerCase() === options.billingAccountName.toLowerCase()
+          ? { status: 200, body: { totalCount: customers.length, value: customers } }
+          : armError(404, 'BillingAccountNotFound', `Billing account '${account}' was not found.`);
+    } else if (billingAccounts && method === 'GET') {
       answer = {
         status: 200,
         body: {
