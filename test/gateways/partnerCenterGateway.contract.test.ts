@@ -15,6 +15,7 @@ import {
   type MicrosoftSettings,
 } from '../../shared/gateways/createMicrosoftGateways';
 import { loadConfig } from '../../shared/platform/config';
+import { tearDownSandboxCustomer } from '../sandbox/sandboxTeardown';
 
 /**
  * The gateway's contract, run against the local simulators — or, with PARTNER_CENTER_SANDBOX=1 and the real
@@ -63,9 +64,27 @@ beforeAll(async () => {
   customerId = String(partnerCenter.controls.seedCustomer({ country: 'US', companyName: 'Contoso' }).id);
 });
 
-afterAll(async () => {
-  await simulators?.stop();
-});
+afterAll(
+  async () => {
+    if (sandbox && planSubscriptionId) {
+      // The sandbox's quota is 10 Azure plans in all (§6): cancel what this run added and suspend the plan. The
+      // customer is the partner's (PARTNER_CENTER_SANDBOX_CUSTOMER_ID), so it is not deleted.
+      const left = await tearDownSandboxCustomer(
+        { partnerCenterCustomerId: customerId, planId: planSubscriptionId },
+        {
+          gateways,
+          partnerCenterEndpoint: settings.PARTNER_CENTER_ENDPOINT,
+          deleteCustomer: false,
+          timeoutMs: 20 * 60_000,
+          pause: () => new Promise((resolve) => setTimeout(resolve, 20_000)),
+        },
+      );
+      if (left.length > 0) console.error(`Sandbox teardown left:\n${left.join('\n')}`);
+    }
+    await simulators?.stop();
+  },
+  (sandbox ? 21 : 1) * 60_000,
+);
 
 const step = (name: string) => ({ correlationId, stepKey: `contract:${customerId}:${name}` });
 /** Time of the simulators (virtual) or of the sandbox (real). */

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CommerceOperation } from '../../shared/domain/api/commerceOperation';
-import { partnerCenterScope } from '../../shared/gateways/auth/accessTokens';
 import {
   createMicrosoftGateways,
   type MicrosoftGateways,
@@ -11,6 +10,7 @@ import {
 import { loadConfig } from '../../shared/platform/config';
 import { aContact, adminAgent, salesAgent } from '../support/fixtures';
 import { type TestService } from '../support/service';
+import { type SandboxPurchases, tearDownSandboxCustomer } from './sandboxTeardown';
 
 /*
  * The sandbox run (issue 15 row 14, item 5; docs/partner-center.md "Sandbox run"): the whole service, with one
@@ -68,7 +68,7 @@ let gateways: MicrosoftGateways;
 let partnerCenterEndpoint: string;
 const serviceCustomerId = `sandbox-${randomUUID().slice(0, 8)}`;
 /** What was bought, for the teardown (filled as the run goes). */
-const bought: { partnerCenterCustomerId?: string; planId?: string; reservationOrderId?: string } = {};
+const bought: SandboxPurchases = {};
 
 /**
  * Lets time pass until `check` gives a value: the host's virtual clock moves the workflow's durable timers; in the
@@ -101,100 +101,6 @@ async function operationEnded(location: string, deadline: number): Promise<Comme
   );
 }
 
-/** Partner Center itself, for the teardown calls the service never makes (§3.11, §3.14, §3.15). */
-async function partnerCenter(method: string, path: string, body?: unknown): Promise<Response> {
-  const token = await gateways.tokens.getToken({ kind: 'appUser', scope: partnerCenterScope });
-  return fetch(`${partnerCenterEndpoint.replace(/\/+$/, '')}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      accept: 'application/json',
-      'ms-correlationid': randomUUID(),
-      'ms-requestid': randomUUID(),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-/**
- * Leaves the sandbox as it was: cancel the reservation order, cancel every Azure subscription under the plan and
- * wait until they are inactive (about 10 minutes, §3.11), suspend the plan, delete the customer (§3.15; the order
- * of §5 issue 7). Each step runs even if an earlier one failed; what could not be undone is reported.
- */
-async function tearDown(): Promise<string[]> {
-  const left: string[] = [];
-  const customer = bought.partnerCenterCustomerId;
-  if (!customer) return left;
-  const deadline = Date.now() + (onSandbox ? 20 * 60_000 : 30_000);
-  const attempt = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      left.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  const ok = async (response: Response, what: string) => {
-    if (!response.ok) throw new Error(`${what} answered ${response.status}: ${await response.text()}`);
-  };
-  if (bought.reservationOrderId) {
-    await attempt('cancel the reservation order', async () =>
-      ok(
-        await partnerCenter('PATCH', `/v1/customers/${customer}/orders/${bought.reservationOrderId}`, {
-          id: bought.reservationOrderId,
-          status: 'cancelled',
-        }),
-        'PATCH order',
-      ),
-    );
-  }
-  const planId = bought.planId;
-  if (planId) {
-    const context = { correlationId: randomUUID() };
-    await attempt('cancel the Azure subscriptions', async () => {
-      for (const entitlement of await gateways.partnerCenter.listAzureEntitlements(
-        customer,
-        planId,
-        context,
-      )) {
-        if (entitlement.status.toLowerCase() !== 'active') continue;
-        await ok(
-          await partnerCenter(
-            'POST',
-            `/v1/customers/${customer}/subscriptions/${planId}/azureEntitlements/${entitlement.id}/cancel`,
-            { cancellationReason: 'compromise' },
-          ),
-          'cancel entitlement',
-        );
-      }
-      await waitFor(
-        'Azure subscriptions inactive',
-        async () =>
-          (await gateways.partnerCenter.listAzureEntitlements(customer, planId, context)).every(
-            (entitlement) => entitlement.status.toLowerCase() !== 'active',
-          )
-            ? true
-            : undefined,
-        deadline,
-      );
-    });
-    await attempt('suspend the Azure plan', async () => {
-      const plan = await gateways.partnerCenter.getSubscription(customer, planId, context);
-      if (plan && plan.status.toLowerCase() === 'active') {
-        await gateways.partnerCenter.updateSubscription(
-          customer,
-          { ...plan, status: 'suspended' },
-          { ...context, stepKey: `sandbox:${customer}:suspend` },
-        );
-      }
-    });
-  }
-  await attempt('delete the customer', async () =>
-    ok(await partnerCenter('DELETE', `/v1/customers/${customer}`), 'DELETE customer'),
-  );
-  return left;
-}
-
 describe.skipIf(mode === undefined)(`Partner Center sandbox run (${mode ?? 'skipped'})`, () => {
   beforeAll(async () => {
     // Imported here: the skipped form (every `npm test`) loads nothing of the service or the local host.
@@ -221,7 +127,16 @@ describe.skipIf(mode === undefined)(`Partner Center sandbox run (${mode ?? 'skip
   }, 120_000);
 
   afterAll(async () => {
-    const left = await tearDown();
+    const left = await tearDownSandboxCustomer(bought, {
+      gateways,
+      partnerCenterEndpoint,
+      deleteCustomer: true,
+      timeoutMs: onSandbox ? 20 * 60_000 : 30_000,
+      pause: async () => {
+        if (onSandbox) await new Promise((resolve) => setTimeout(resolve, realPollMs));
+        else service.simulators.advanceClock(5 * 60_000);
+      },
+    });
     await service?.stop();
     // Reported, not thrown from afterAll: a partner must clean these by hand (docs/partner-center.md).
     if (left.length > 0) console.error(`Sandbox teardown left:\n${left.join('\n')}`);
