@@ -92,6 +92,7 @@ export const addAzureEntitlementEndpoint = endpoint({
       customerId: params.customerId,
       planSubscriptionId: params.subscriptionId,
       friendlyName: body.friendlyName,
+      ...(body.resellerId ? { resellerId: body.resellerId } : {}),
       operationId: idForIdempotentRequest(request, caller.userId, randomUUID),
       correlationId,
     });

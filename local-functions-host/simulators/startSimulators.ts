@@ -90,6 +90,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       const plan = partnerCenter.controls.findAzurePlan(customerId);
       return plan?.status === 'active' ? plan.subscriptionId : undefined;
     },
+    azurePlanCustomers: () => partnerCenter.controls.azurePlanCustomers(),
     onSubscriptionCreated: (customerId, subscriptionId, displayName) => {
       const added = partnerCenter.controls.addAzureEntitlement(customerId, {
         id: subscriptionId,

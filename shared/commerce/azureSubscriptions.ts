@@ -18,7 +18,12 @@ import {
 } from './commerceOperations';
 import { type CommerceRepository } from './commerceRepository';
 
-const requestSchema = z.object({ planSubscriptionId: z.string(), friendlyName: z.string() });
+const requestSchema = z.object({
+  planSubscriptionId: z.string(),
+  friendlyName: z.string(),
+  /** Indirect providers: the reseller the subscription is sold through (ARM alias `resellerId`, reference §3.10). */
+  resellerId: z.string().optional(),
+});
 
 export interface AzureSubscriptionDependencies {
   customers: Pick<CustomerRepository, 'get' | 'update'>;
@@ -54,7 +59,12 @@ export function createAzureSubscriptionUseCases(deps: AzureSubscriptionDependenc
         context.correlationId,
       );
       alias = await deps.subscriptionAliases.createSubscriptionAlias(
-        { aliasName, displayName: request.friendlyName, customerId: partnerCenterCustomerId },
+        {
+          aliasName,
+          displayName: request.friendlyName,
+          customerId: partnerCenterCustomerId,
+          ...(request.resellerId ? { resellerId: request.resellerId } : {}),
+        },
         { ...context, stepKey: `azureSubscription:${operation.id}:alias` },
       );
       if (operation.progress.aliasName === undefined) {
@@ -98,6 +108,7 @@ export function createAzureSubscriptionUseCases(deps: AzureSubscriptionDependenc
       customerId: string;
       planSubscriptionId: string;
       friendlyName: string;
+      resellerId?: string;
       operationId: string;
       correlationId: string;
     }): Promise<CommerceOperationDocument> {
@@ -124,7 +135,11 @@ export function createAzureSubscriptionUseCases(deps: AzureSubscriptionDependenc
         id: input.operationId,
         customerId: input.customerId,
         kind: 'azureSubscription',
-        request: { planSubscriptionId: input.planSubscriptionId, friendlyName: input.friendlyName },
+        request: {
+          planSubscriptionId: input.planSubscriptionId,
+          friendlyName: input.friendlyName,
+          ...(input.resellerId ? { resellerId: input.resellerId } : {}),
+        },
         correlationId: input.correlationId,
       });
     },

@@ -80,6 +80,8 @@ export function createReservationUseCases(deps: ReservationDependencies) {
       request.skuId,
       customer.country,
       context,
+      // Bought against the Azure plan: without this scope the catalog item would be a 0145P one (§3.6–3.7).
+      { reservationScope: 'AzurePlan' },
     );
     if (availability === undefined) {
       throw new AppError(

@@ -15,6 +15,7 @@ import {
   type MicrosoftSettings,
 } from '../../shared/gateways/createMicrosoftGateways';
 import { loadConfig } from '../../shared/platform/config';
+import { tearDownSandboxCustomer } from '../sandbox/sandboxTeardown';
 
 /**
  * The gateway's contract, run against the local simulators — or, with PARTNER_CENTER_SANDBOX=1 and the real
@@ -24,6 +25,8 @@ import { loadConfig } from '../../shared/platform/config';
  */
 const sandbox = process.env.PARTNER_CENTER_SANDBOX === '1';
 const onSimulator = sandbox ? it.skip : it;
+/** In the sandbox the polls below wait for real provisioning (up to 40 × 15 s): the test must outlast them. */
+const pollingTimeout = sandbox ? 12 * 60_000 : undefined;
 
 let simulators: RunningSimulators | undefined;
 let identity: IdentitySimulator | undefined;
@@ -61,9 +64,27 @@ beforeAll(async () => {
   customerId = String(partnerCenter.controls.seedCustomer({ country: 'US', companyName: 'Contoso' }).id);
 });
 
-afterAll(async () => {
-  await simulators?.stop();
-});
+afterAll(
+  async () => {
+    if (sandbox && planSubscriptionId) {
+      // The sandbox's quota is 10 Azure plans in all (§6): cancel what this run added and suspend the plan. The
+      // customer is the partner's (PARTNER_CENTER_SANDBOX_CUSTOMER_ID), so it is not deleted.
+      const left = await tearDownSandboxCustomer(
+        { partnerCenterCustomerId: customerId, planId: planSubscriptionId },
+        {
+          gateways,
+          partnerCenterEndpoint: settings.PARTNER_CENTER_ENDPOINT,
+          deleteCustomer: false,
+          timeoutMs: 20 * 60_000,
+          pause: () => new Promise((resolve) => setTimeout(resolve, 20_000)),
+        },
+      );
+      if (left.length > 0) console.error(`Sandbox teardown left:\n${left.join('\n')}`);
+    }
+    await simulators?.stop();
+  },
+  (sandbox ? 21 : 1) * 60_000,
+);
 
 const step = (name: string) => ({ correlationId, stepKey: `contract:${customerId}:${name}` });
 /** Time of the simulators (virtual) or of the sandbox (real). */
@@ -93,105 +114,113 @@ describe.skipIf(sandbox && !process.env.PARTNER_CENTER_SANDBOX_CUSTOMER_ID)(
       expect(await gateways.partnerCenter.checkReachability()).toEqual({ reachable: true });
     });
 
-    it('buys an Azure plan: MCA attestation, country availability, cart, checkout (repeatable), provisioning', async () => {
-      const pc = gateways.partnerCenter;
-      const customer = await pc.getCustomer(customerId, { correlationId });
-      expect(customer?.id).toBe(customerId);
-      const country =
-        customer?.companyProfile?.address?.country ?? customer?.billingProfile?.defaultAddress?.country;
-      expect(country).toBeTruthy();
+    it(
+      'buys an Azure plan: MCA attestation, country availability, cart, checkout (repeatable), provisioning',
+      async () => {
+        const pc = gateways.partnerCenter;
+        const customer = await pc.getCustomer(customerId, { correlationId });
+        expect(customer?.id).toBe(customerId);
+        const country =
+          customer?.companyProfile?.address?.country ?? customer?.billingProfile?.defaultAddress?.country;
+        expect(country).toBeTruthy();
 
-      const template = await pc.getMcaMetadata({ correlationId });
-      expect(template.agreementType).toBe('MicrosoftCustomerAgreement');
-      const dateAgreed = `${new Date(nowMs() - 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
-      const contact = {
-        firstName: 'Tania',
-        lastName: 'Carr',
-        email: `tania.${customerId.slice(0, 8)}@example.com`,
-      };
-      await pc.createAttestation(
-        customerId,
-        { templateId: template.templateId, dateAgreed, primaryContact: contact },
-        step('attest'),
-      );
-      expect(
-        (await pc.listMcaAgreements(customerId, { correlationId })).map(
-          (agreement) => agreement.primaryContact.email,
-        ),
-      ).toContain(contact.email);
-      // A second attestation with the same contact is a refusal the contract names.
-      await expect(
-        pc.createAttestation(
+        const template = await pc.getMcaMetadata({ correlationId });
+        expect(template.agreementType).toBe('MicrosoftCustomerAgreement');
+        const dateAgreed = `${new Date(nowMs() - 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
+        const contact = {
+          firstName: 'Tania',
+          lastName: 'Carr',
+          email: `tania.${customerId.slice(0, 8)}@example.com`,
+        };
+        await pc.createAttestation(
           customerId,
           { templateId: template.templateId, dateAgreed, primaryContact: contact },
-          step('attest-again'),
-        ),
-      ).rejects.toMatchObject({ code: 'AgreementAlreadyExists', partnerCenterCode: 600061 });
+          step('attest'),
+        );
+        expect(
+          (await pc.listMcaAgreements(customerId, { correlationId })).map(
+            (agreement) => agreement.primaryContact.email,
+          ),
+        ).toContain(contact.email);
+        // A second attestation with the same contact is a refusal the contract names.
+        await expect(
+          pc.createAttestation(
+            customerId,
+            { templateId: template.templateId, dateAgreed, primaryContact: contact },
+            step('attest-again'),
+          ),
+        ).rejects.toMatchObject({ code: 'AgreementAlreadyExists', partnerCenterCode: 600061 });
 
-      const availability = await pc.getAzurePlanAvailability(country ?? 'US', { correlationId });
-      expect(availability?.catalogItemId).toMatch(/^DZH318Z0BPS6:0001:/);
+        const availability = await pc.getAzurePlanAvailability(country ?? 'US', { correlationId });
+        expect(availability?.catalogItemId).toMatch(/^DZH318Z0BPS6:0001:/);
 
-      const cart = await pc.createCart(
-        customerId,
-        [{ catalogItemId: availability?.catalogItemId ?? '', quantity: 1, billingCycle: 'one_time' }],
-        step('cart'),
-      );
-      const first = await pc.checkout(customerId, cart.id, step('checkout'));
-      const again = await pc.checkout(customerId, cart.id, step('checkout'));
-      expect(first.orders).toHaveLength(1);
-      expect(again.orders.map((order) => order.id)).toEqual(first.orders.map((order) => order.id));
-      const orderId = first.orders[0]?.id ?? '';
+        const cart = await pc.createCart(
+          customerId,
+          [{ catalogItemId: availability?.catalogItemId ?? '', quantity: 1, billingCycle: 'one_time' }],
+          step('cart'),
+        );
+        const first = await pc.checkout(customerId, cart.id, step('checkout'));
+        const again = await pc.checkout(customerId, cart.id, step('checkout'));
+        expect(first.orders).toHaveLength(1);
+        expect(again.orders.map((order) => order.id)).toEqual(first.orders.map((order) => order.id));
+        const orderId = first.orders[0]?.id ?? '';
 
-      const subscriptionId = await eventually(
-        async () =>
-          (await pc.getOrder(customerId, orderId, { correlationId })).lineItems[0]?.subscriptionId ??
-          undefined,
-        15_000,
-        sandbox ? 40 : 10,
-      );
-      const provisioning = await pc.getProvisioningStatus(customerId, orderId, { correlationId });
-      expect(provisioning[0]?.status.toLowerCase()).toBe('fulfilled');
-      const plan = await pc.getSubscription(customerId, subscriptionId, { correlationId });
-      expect(plan?.offerId).toBe(availability?.catalogItemId);
-      expect(
-        (await pc.listSubscriptionsByOrder(customerId, orderId, { correlationId })).map((s) => s.id),
-      ).toContain(subscriptionId);
-      const entitlements = await pc.listAzureEntitlements(customerId, subscriptionId, { correlationId });
-      expect(entitlements.length).toBeGreaterThanOrEqual(1);
-      planSubscriptionId = subscriptionId;
-    });
+        const subscriptionId = await eventually(
+          async () =>
+            (await pc.getOrder(customerId, orderId, { correlationId })).lineItems[0]?.subscriptionId ??
+            undefined,
+          15_000,
+          sandbox ? 40 : 10,
+        );
+        const provisioning = await pc.getProvisioningStatus(customerId, orderId, { correlationId });
+        expect(provisioning[0]?.status.toLowerCase()).toBe('fulfilled');
+        const plan = await pc.getSubscription(customerId, subscriptionId, { correlationId });
+        expect(plan?.offerId).toBe(availability?.catalogItemId);
+        expect(
+          (await pc.listSubscriptionsByOrder(customerId, orderId, { correlationId })).map((s) => s.id),
+        ).toContain(subscriptionId);
+        const entitlements = await pc.listAzureEntitlements(customerId, subscriptionId, { correlationId });
+        expect(entitlements.length).toBeGreaterThanOrEqual(1);
+        planSubscriptionId = subscriptionId;
+      },
+      pollingTimeout,
+    );
 
-    it('creates an Azure subscription under the plan through ARM (repeatable alias PUT, polled to Succeeded)', async () => {
-      expect(planSubscriptionId).toBeDefined();
-      const arm = gateways.azureResourceManager;
-      expect(await arm.checkReachability()).toEqual({ reachable: true });
-      const aliasName = randomUUID();
-      const input = {
-        aliasName,
-        displayName: 'Contract test subscription',
-        customerId,
-        workload: 'DevTest' as const,
-      };
-      await arm.createSubscriptionAlias(input, step(`alias:${aliasName}`));
-      await arm.createSubscriptionAlias(input, step(`alias:${aliasName}`));
-      const done = await eventually(
-        async () => {
-          const alias = await arm.getSubscriptionAlias(aliasName, { correlationId });
-          return alias?.properties.provisioningState === 'Succeeded' ? alias : undefined;
-        },
-        15_000,
-        sandbox ? 40 : 10,
-      );
-      const entitlements = await gateways.partnerCenter.listAzureEntitlements(
-        customerId,
-        planSubscriptionId ?? '',
-        {
-          correlationId,
-        },
-      );
-      expect(entitlements.map((entitlement) => entitlement.id)).toContain(done.properties.subscriptionId);
-      expect(await arm.getSubscriptionAlias(randomUUID(), { correlationId })).toBeUndefined();
-    });
+    it(
+      'creates an Azure subscription under the plan through ARM (repeatable alias PUT, polled to Succeeded)',
+      async () => {
+        expect(planSubscriptionId).toBeDefined();
+        const arm = gateways.azureResourceManager;
+        expect(await arm.checkReachability()).toEqual({ reachable: true });
+        const aliasName = randomUUID();
+        const input = {
+          aliasName,
+          displayName: 'Contract test subscription',
+          customerId,
+          workload: 'DevTest' as const,
+        };
+        await arm.createSubscriptionAlias(input, step(`alias:${aliasName}`));
+        await arm.createSubscriptionAlias(input, step(`alias:${aliasName}`));
+        const done = await eventually(
+          async () => {
+            const alias = await arm.getSubscriptionAlias(aliasName, { correlationId });
+            return alias?.properties.provisioningState === 'Succeeded' ? alias : undefined;
+          },
+          15_000,
+          sandbox ? 40 : 10,
+        );
+        const entitlements = await gateways.partnerCenter.listAzureEntitlements(
+          customerId,
+          planSubscriptionId ?? '',
+          {
+            correlationId,
+          },
+        );
+        expect(entitlements.map((entitlement) => entitlement.id)).toContain(done.properties.subscriptionId);
+        expect(await arm.getSubscriptionAlias(randomUUID(), { correlationId })).toBeUndefined();
+      },
+      pollingTimeout,
+    );
 
     onSimulator('rotates the refresh token on use and stores the new one', async () => {
       const before = readFileSync(settings.PARTNER_CENTER_REFRESH_TOKEN_FILE ?? '', 'utf8').trim();

@@ -82,7 +82,7 @@ function aliasRequest(
     headers: {
       authorization: `Bearer ${init.token ?? armToken}`,
       'content-type': 'application/json',
-      'ms-correlationid': 'c0ffee00-0000-4000-8000-000000000001',
+      'x-ms-correlation-request-id': 'c0ffee00-0000-4000-8000-000000000001',
     },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
@@ -106,7 +106,7 @@ describe('ARM subscription alias simulator', () => {
       async (arm, created) => {
         const first = await aliasRequest(arm, 'alias-1', { method: 'PUT', body: anAliasBody(arm) });
         expect(first.status).toBe(201);
-        expect(first.headers.get('ms-correlationid')).toBe('c0ffee00-0000-4000-8000-000000000001');
+        expect(first.headers.get('x-ms-correlation-request-id')).toBe('c0ffee00-0000-4000-8000-000000000001');
         const accepted = (await first.json()) as {
           properties: { subscriptionId: string; provisioningState: string };
         };

@@ -20,7 +20,7 @@ import { createArmTraffic, defaultThrottling, type Fault, type ThrottlingSetting
  * # The Azure Resource Manager stand-in: the subscription alias API for CSP customers
  *
  * `PUT /providers/Microsoft.Subscription/aliases/{aliasName}?api-version=2021-10-01` with
- * `{ properties: { displayName, billingScope, workload } }`, billingScope
+ * `{ properties: { displayName, billingScope, workload, resellerId? } }` (`resellerId`: indirect providers), billingScope
  * `/providers/Microsoft.Billing/billingAccounts/{billingAccountName}/customers/{customerId}` (reference doc §3.10).
  * The alias name is the idempotency key: the same PUT again answers the alias as it now is (201 while
  * `Accepted`, 200 once `Succeeded`); a PUT of the same name with other properties is refused (409). The new
@@ -71,6 +71,12 @@ export interface ArmSimulatorSettings {
   stateDirectory?: string;
   /** Which Azure plan a customer holds (the Partner Center simulator knows); `/_sim/azure-plans` adds to it. */
   azurePlanHolders?: (customerId: string) => string | undefined;
+  /**
+   * The customers that hold an active Azure plan (the Partner Center simulator knows), for `GET
+   * …/billingAccounts/{account}/customers`: "The API response lists the customers in the billing account with Azure
+   * plans" (reference §3.10).
+   */
+  azurePlanCustomers?: () => { customerId: string; displayName: string }[];
   /** A new Azure subscription under the customer's plan: the Partner Center simulator adds the entitlement. */
   onSubscriptionCreated?: (customerId: string, subscriptionId: string, displayName: string) => void;
   options?: Partial<ArmSimulatorOptions>;
@@ -82,6 +88,8 @@ export interface ArmAlias {
   billingScope: string;
   displayName: string;
   workload: 'Production' | 'DevTest';
+  /** Indirect providers: the reseller the subscription is sold through (kept as sent, §3.10). */
+  resellerId?: string;
   subscriptionId: string;
   provisioningState: 'Accepted' | 'Succeeded';
   acceptedAt: number;
@@ -125,6 +133,7 @@ const armRecordSchema = z.discriminatedUnion('type', [
     billingScope: z.string(),
     displayName: z.string(),
     workload: z.enum(['Production', 'DevTest']),
+    resellerId: z.string().optional(),
     subscriptionId: z.string(),
     provisioningState: z.enum(['Accepted', 'Succeeded']),
     acceptedAt: z.number(),
@@ -152,6 +161,7 @@ const putAliasProperties = z.object({
     .pipe(z.enum(['Production', 'DevTest']))
     .default('Production'),
   subscriptionid: z.string().nullish(),
+  resellerid: z.string().min(1).nullish(),
 });
 
 const faultBody = z
@@ -238,6 +248,7 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
         provisioningState: alias.provisioningState,
         billingScope: alias.billingScope,
         workload: alias.workload,
+        ...(alias.resellerId ? { resellerId: alias.resellerId } : {}),
         createdTime: new Date(alias.acceptedAt).toISOString(),
       },
       systemData: {
@@ -275,6 +286,7 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
       billingscope: billingScope,
       workload,
       subscriptionid,
+      resellerid: resellerId,
     } = properties.data;
     const scope = billingScopePattern.exec(billingScope);
     if (!scope?.[1] || !scope[2]) {
@@ -293,7 +305,8 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
       const same =
         existing.customerId.toLowerCase() === customerId.toLowerCase() &&
         existing.displayName === displayName &&
-        existing.workload === workload;
+        existing.workload === workload &&
+        (existing.resellerId ?? null) === (resellerId ?? null);
       if (!same) {
         return armError(409, 'AliasConflict', `Alias '${name}' already exists with other properties.`);
       }
@@ -336,6 +349,7 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
       billingScope,
       displayName,
       workload,
+      ...(resellerId ? { resellerId } : {}),
       // An alias for an existing subscription just names it; otherwise a new subscription is being created.
       subscriptionId: subscriptionid ?? randomUUID(),
       provisioningState: subscriptionid ? 'Succeeded' : 'Accepted',
@@ -487,17 +501,11 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://localhost');
     const requestId = randomUUID();
-    const correlation =
-      firstHeader(request, 'x-ms-correlation-request-id') ??
-      firstHeader(request, 'ms-correlationid') ??
-      requestId;
+    // ARM's correlation headers only: it knows nothing of Partner Center's MS-RequestId / MS-CorrelationId.
+    const correlation = firstHeader(request, 'x-ms-correlation-request-id') ?? requestId;
     const headers: Record<string, string> = {
       'x-ms-request-id': requestId,
       'x-ms-correlation-request-id': correlation,
-      'ms-requestid': firstHeader(request, 'ms-requestid') ?? requestId,
-      'ms-correlationid': correlation,
-      'ms-cv': `${requestId.slice(0, 16)}.0`,
-      'ms-serverid': 'arm-simulator',
       ...(firstHeader(request, 'x-ms-client-request-id')
         ? { 'x-ms-client-request-id': firstHeader(request, 'x-ms-client-request-id') as string }
         : {}),
@@ -513,11 +521,15 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
 
     const aliasMatch = /^\/providers\/Microsoft\.Subscription\/aliases(?:\/([^/]+))?\/?$/i.exec(url.pathname);
     const billingAccounts = /^\/providers\/Microsoft\.Billing\/billingAccounts\/?$/i.test(url.pathname);
+    const billingCustomers =
+      /^\/providers\/Microsoft\.Billing\/billingAccounts\/([^/]+)\/customers\/?$/i.exec(url.pathname);
     const routeName = aliasMatch
       ? `${method} /providers/Microsoft.Subscription/aliases${aliasMatch[1] ? '/{aliasName}' : ''}`
       : billingAccounts
         ? `${method} /providers/Microsoft.Billing/billingAccounts`
-        : 'unmatched';
+        : billingCustomers
+          ? `${method} /providers/Microsoft.Billing/billingAccounts/{billingAccountName}/customers`
+          : 'unmatched';
     calls.count(routeName);
     const body = parseJsonBody(await readRequestBody(request));
 
@@ -578,7 +590,24 @@ export function createArmSimulator(settings: ArmSimulatorSettings): ArmSimulator
     }
 
     let answer: Answer;
-    if (billingAccounts && method === 'GET') {
+    if (billingCustomers && method === 'GET') {
+      const account = decodeURIComponent(billingCustomers[1] ?? '');
+      const accountId = `/providers/Microsoft.Billing/billingAccounts/${options.billingAccountName}`;
+      const customers = (settings.azurePlanCustomers?.() ?? []).map((customer) => ({
+        id: `${accountId}/customers/${customer.customerId}`,
+        name: customer.customerId,
+        properties: {
+          billingProfileDisplayName: `${customer.displayName} Billing Profile`,
+          billingProfileId: `${accountId}/billingProfiles/${customer.customerId.slice(0, 4).toUpperCase()}-SIM`,
+          displayName: customer.displayName,
+        },
+        type: 'Microsoft.Billing/billingAccounts/customers',
+      }));
+      answer =
+        account.toLowerCase() === options.billingAccountName.toLowerCase()
+          ? { status: 200, body: { totalCount: customers.length, value: customers } }
+          : armError(404, 'BillingAccountNotFound', `Billing account '${account}' was not found.`);
+    } else if (billingAccounts && method === 'GET') {
       answer = {
         status: 200,
         body: {

@@ -65,6 +65,9 @@ const cartLineBody = z.object({
   termDuration: z.string().nullish(),
   friendlyName: z.string().nullish(),
   provisioningContext: z.record(z.string(), z.string()).nullish(),
+  renewsTo: z.record(z.string(), z.unknown()).nullish(),
+  customTermEndDate: z.string().nullish(),
+  participants: z.array(z.object({ key: z.string(), value: z.string() })).nullish(),
 });
 
 export const cartBody = z.object({ lineItems: z.array(cartLineBody).min(1) });

@@ -21,10 +21,31 @@ const documentedAvailabilityIds: Record<string, Record<string, string>> = {
   [RESERVATION_PRODUCT_ID]: { US: 'DZH318XZXVNF' },
 };
 
-export function availabilityId(productId: string, country: string, generation: number): string {
-  const documented = documentedAvailabilityIds[productId]?.[country];
+/**
+ * Which subscriptions a reservation availability is for (PCD `get-a-list-of-availabilities-for-a-sku.md`, reference
+ * §3.6–3.7): `AzurePlan` when asked with `reservationScope=AzurePlan`; without the parameter Partner Center answers
+ * the availabilities for Microsoft Azure (MS-AZR-0145P) subscriptions, which have other ids. Only reservations
+ * have a scope.
+ */
+export type ReservationScope = 'AzurePlan' | 'MicrosoftAzure';
+
+/** `reservationScope` as a query gives it (case-insensitive); anything else is the 0145P default. */
+export function reservationScopeFrom(query: string | null): ReservationScope {
+  return query?.toLowerCase() === 'azureplan' ? 'AzurePlan' : 'MicrosoftAzure';
+}
+
+export function availabilityId(
+  productId: string,
+  country: string,
+  generation: number,
+  scope: ReservationScope = 'AzurePlan',
+): string {
+  const scoped = productId === RESERVATION_PRODUCT_ID && scope === 'MicrosoftAzure';
+  const documented = scoped ? undefined : documentedAvailabilityIds[productId]?.[country];
   if (documented && generation === 0) return documented;
-  const digest = createHash('sha256').update(`${productId}:${country}:${generation}`).digest();
+  const digest = createHash('sha256')
+    .update(`${productId}:${country}:${generation}${scoped ? ':MS-AZR-0145P' : ''}`)
+    .digest();
   const alphabet = '0123456789BCDFGHJKLMNPQRSTVWXZ';
   let id = 'DZH3';
   for (let index = 0; index < 8; index += 1) id += alphabet[digest[index]! % alphabet.length];

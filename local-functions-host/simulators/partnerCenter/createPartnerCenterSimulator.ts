@@ -77,6 +77,8 @@ export interface PartnerCenterControls {
     input?: { id?: string; friendlyName?: string },
   ): { ok: true; entitlement: Record<string, unknown> } | { ok: false; status: number; body: unknown };
   findAzurePlan(customerId: string): { subscriptionId: string; status: string } | undefined;
+  /** Customers with an active Azure plan (what ARM lists under the billing account). */
+  azurePlanCustomers(): { customerId: string; displayName: string }[];
   /** The customer's agreements of every type, as the create call answers them (with `userId`). */
   agreementsOf(customerId: string): Record<string, unknown>[];
   seedLegacySubscription(
@@ -194,6 +196,13 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
     findAzurePlan(customerId) {
       model.settle(now());
       return model.findAzurePlan(customerId);
+    },
+    azurePlanCustomers() {
+      model.settle(now());
+      return state
+        .all('customers')
+        .filter((customer) => model.findAzurePlan(customer.id)?.status === 'active')
+        .map((customer) => ({ customerId: customer.id, displayName: customer.companyName }));
     },
     agreementsOf: (customerId) =>
       state
@@ -324,7 +333,9 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
       try {
         body = JSON.parse(rawBody);
       } catch {
-        return { response: invalidInput('The request body is not valid JSON.'), routeName: route.name };
+        if (!route.bodyIgnored) {
+          return { response: invalidInput('The request body is not valid JSON.'), routeName: route.name };
+        }
       }
     }
     state.atomically(() => model.settle(at));

@@ -23,6 +23,7 @@ import {
   parseCatalogItemId,
   products,
   productView,
+  reservationScopeFrom,
   skuView,
 } from './catalog';
 import {
@@ -116,6 +117,11 @@ export interface Route {
   /** Tag the throttling rules refer to. */
   resource: string;
   appUserOnly?: boolean;
+  /**
+   * The operation reads nothing from its body, so one that is not JSON is ignored rather than refused (the
+   * reference's own product-upgrade status example sends a malformed body, §3.13).
+   */
+  bodyIgnored?: boolean;
   handle(call: CallContext): SimResponse;
 }
 
@@ -209,7 +215,7 @@ export function createPartnerCenterModel(
   function customerOr404(id: string | undefined): Customer | SimResponse {
     if (!id || !GUID.test(id)) return errorA(400, 900118, 'Invalid customer ID.');
     const customer = state.get('customers', id.toLowerCase());
-    return customer ?? notFound(600008, `Customer ${id} was not found.`);
+    return customer && !customer.deletedAt ? customer : notFound(600008, `Customer ${id} was not found.`);
   }
 
   function isCustomer(value: Customer | SimResponse): value is Customer {
@@ -307,6 +313,9 @@ export function createPartnerCenterModel(
         ...(line.termDuration ? { termDuration: line.termDuration } : {}),
         ...(provisioningContext ? { provisioningContext } : {}),
         ...(line.friendlyName ? { friendlyName: line.friendlyName } : {}),
+        ...(line.renewsTo ? { renewsTo: line.renewsTo } : {}),
+        ...(line.customTermEndDate ? { customTermEndDate: line.customTermEndDate } : {}),
+        ...(line.participants ? { participants: line.participants } : {}),
         orderGroup: groupOf.get(kind)!,
         ...(error ? { error } : {}),
       };
@@ -372,7 +381,9 @@ export function createPartnerCenterModel(
       if (!item) return errorA(400, 800004, `Invalid offer ID ${line.catalogItemId}.`);
       if (
         item.availabilityId &&
-        item.availabilityId !== availabilityId(item.productId!, customer.country, generationNow)
+        item.availabilityId !== availabilityId(item.productId!, customer.country, generationNow) &&
+        item.availabilityId !==
+          availabilityId(item.productId!, customer.country, generationNow, 'MicrosoftAzure')
       ) {
         return notFound(
           400019,
@@ -401,6 +412,18 @@ export function createPartnerCenterModel(
       if (item.kind === 'reservation') {
         const contextEntries = Object.entries(line.provisioningContext ?? {});
         const planId = contextEntries.find(([key]) => key.toLowerCase() === 'subscriptionid')?.[1];
+        // An availability read without reservationScope=AzurePlan is for 0145P subscriptions (§3.6). The docs do
+        // not say how Partner Center refuses one bought against an Azure plan; this refuses it as an availability
+        // that does not exist for the plan (400019), which fails safe: nothing is bought.
+        if (
+          item.availabilityId ===
+          availabilityId(item.productId!, customer.country, generationNow, 'MicrosoftAzure')
+        ) {
+          return notFound(
+            400019,
+            `Availability not found: ${line.catalogItemId} is an availability for Microsoft Azure (MS-AZR-0145P) subscriptions; an Azure plan needs one read with reservationScope=AzurePlan.`,
+          );
+        }
         if (!planId) {
           return errorA(
             400,
@@ -813,9 +836,14 @@ export function createPartnerCenterModel(
 
   function patchSubscription(call: CallContext): SimResponse {
     return withSubscription(call, (_customer, subscription) => {
-      const ifMatch = String(call.headers['if-match'] ?? '')
-        .replace(/^W\//, '')
-        .replace(/"/g, '');
+      // The ETag comes in If-Match, or — as in the docs' second suspend example, which sends no If-Match — in the
+      // full resource's `attributes.etag` (reference §3.14). Either way it must be the current one.
+      const bodyAttributes = lowerCaseKeys(
+        (lowerCaseKeys(call.body) as { attributes?: unknown } | undefined)?.attributes,
+      ) as { etag?: unknown } | undefined;
+      const header = call.headers['if-match'];
+      const bodyEtag = typeof bodyAttributes?.etag === 'string' ? bodyAttributes.etag : '';
+      const ifMatch = (typeof header === 'string' ? header : bodyEtag).replace(/^W\//, '').replace(/"/g, '');
       if (ifMatch !== etag(subscription)) {
         return errorA(
           412,
@@ -899,6 +927,9 @@ export function createPartnerCenterModel(
     return isCustomer(customer) ? { customer, family: body.value.productFamily } : customer;
   };
 
+  /** The partner's id in the invitation link; the token's tenant is not passed to handlers, so a fixed one. */
+  const partnerIdOf = (_call: CallContext) => '3b33e682-00c3-41ee-9dd2-a548adf56438';
+
   // ---- routes ------------------------------------------------------------------------------------------------
 
   const routes: Route[] = [
@@ -949,6 +980,50 @@ export function createPartnerCenterModel(
           ...customerView(customer),
           userCredentials: { userName: 'admin', password: newAdminPassword() },
         });
+      },
+    },
+    {
+      // The invitation link a customer follows to accept a reseller relationship (PCD
+      // `request-reseller-relationship.md`, reference §3.5). Listed before `/v1/customers/{customerId}`.
+      method: 'GET',
+      template: '/v1/customers/relationshiprequests',
+      resource: 'customers',
+      appUserOnly: true,
+      handle(call) {
+        return json(200, {
+          url: `https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=${partnerIdOf(call)}&msppId=0&DAP=false#/BillingAccounts/partner-invitation`,
+          attributes: { objectType: 'RelationshipRequest' },
+        });
+      },
+    },
+    {
+      // Integration sandbox only (PCD `delete-a-customer-account-from-the-integration-sandbox.md`, §3.15): frees the
+      // quota once nothing active remains. Partner Center refused a customer holding an Azure plan with a message
+      // naming reserved instances (reference §5, issue 7; no code documented: 400 with code 0 here).
+      method: 'DELETE',
+      template: '/v1/customers/{customerId}',
+      resource: 'customers',
+      handle(call) {
+        const customer = customerOr404(call.params.customerId);
+        if (!isCustomer(customer)) return customer;
+        if (!behaviour.sandbox) {
+          return errorA(403, 800019, 'Only integration sandbox customers can be deleted.');
+        }
+        const live = state
+          .all('subscriptions')
+          .filter(
+            (subscription) => subscription.customerId === customer.id && subscription.status === 'active',
+          );
+        if (live.length > 0) {
+          const orders = [...new Set(live.map((subscription) => subscription.orderId))].join(', ');
+          return errorA(
+            400,
+            0,
+            `Customer relationship cannot be removed due to active Azure reserved instances.Please cancel the following orders: ${orders}`,
+          );
+        }
+        state.put('customers', { ...customer, deletedAt: call.now.toISOString() });
+        return { status: 204, body: undefined };
       },
     },
     {
@@ -1036,6 +1111,52 @@ export function createPartnerCenterModel(
           )
           .map(orderView);
         return json(200, collection(items));
+      },
+    },
+    {
+      // Integration sandbox only (PCD `cancel-an-order-from-the-integration-sandbox.md`, reference §3.15, §6):
+      // reservations, software and marketplace orders; an Azure plan is not cancelled by its order; orders older
+      // than 60 days cannot be cancelled. The docs name no code for the last two refusals: 400 with code 0.
+      method: 'PATCH',
+      template: '/v1/customers/{customerId}/orders/{orderId}',
+      resource: 'orders',
+      handle(call) {
+        const customer = customerOr404(call.params.customerId);
+        if (!isCustomer(customer)) return customer;
+        const order = state.get('orders', call.params.orderId ?? '');
+        if (order?.customerId !== customer.id) {
+          return notFound(800006, `Order ${call.params.orderId} was not found.`);
+        }
+        const body = lowerCaseKeys(call.body) as { status?: unknown } | undefined;
+        if (typeof body?.status !== 'string' || body.status.toLowerCase() !== 'cancelled') {
+          return invalidInput('Only { "status": "cancelled" } is accepted on an order.');
+        }
+        if (!behaviour.sandbox) {
+          return errorA(
+            403,
+            800019,
+            "Non-Sandbox tenants aren't allowed to cancel purchases other than software subscriptions and perpetual software",
+          );
+        }
+        const kinds = order.lineItems.map((line) => parseCatalogItemId(line.offerId)?.kind);
+        if (kinds.some((kind) => kind === 'azurePlan' || kind === 'legacyAzure')) {
+          return errorA(
+            400,
+            0,
+            `Order ${order.id} buys an Azure plan: cancel it by updating its subscription.`,
+          );
+        }
+        if (call.now.getTime() - Date.parse(order.creationDate) > 60 * 86_400_000) {
+          return errorA(400, 0, `Order ${order.id} is older than 60 days and cannot be cancelled.`);
+        }
+        state.atomically(() => {
+          state.put('orders', { ...order, status: 'cancelled' });
+          for (const subscription of state.all('subscriptions')) {
+            if (subscription.orderId === order.id)
+              state.put('subscriptions', { ...subscription, status: 'deleted' });
+          }
+        });
+        return json(200, orderView(state.get('orders', order.id)!));
       },
     },
     {
@@ -1221,6 +1342,7 @@ export function createPartnerCenterModel(
       template: '/v1/productUpgrades/{upgradeId}/status',
       resource: 'productUpgrades',
       appUserOnly: true,
+      bodyIgnored: true,
       handle(call) {
         const upgrade = state.get('upgrades', (call.params.upgradeId ?? '').toLowerCase());
         if (!upgrade) return notFound(800002, `Product upgrade ${call.params.upgradeId} was not found.`);
@@ -1316,8 +1438,18 @@ export function createPartnerCenterModel(
           withCountry(call, (country) => {
             const product = productFor(call);
             if (!product || call.params.skuId !== '0001') return productMissing(call);
-            const id = availabilityId(product.productId, country, generation(country));
-            return json(200, collection([availabilityView(product, country, id)]));
+            const scope = reservationScopeFrom(call.query.get('reservationScope'));
+            const id = availabilityId(product.productId, country, generation(country), scope);
+            return json(
+              200,
+              collection([availabilityView(product, country, id)], {
+                links: {
+                  self: link(
+                    `/products/${product.productId}/skus/0001/availabilities?country=${country}&targetSegment=commercial`,
+                  ),
+                },
+              }),
+            );
           }),
       })),
       ...scoped('/v1/products/{productId}/skus/{skuId}/availabilities/{availabilityId}').map((template) => ({
@@ -1327,8 +1459,14 @@ export function createPartnerCenterModel(
         handle: (call: CallContext) =>
           withCountry(call, (country) => {
             const product = productFor(call);
-            const id = product ? availabilityId(product.productId, country, generation(country)) : undefined;
-            if (!product || !id || id !== call.params.availabilityId) {
+            const ids = product
+              ? [
+                  availabilityId(product.productId, country, generation(country)),
+                  availabilityId(product.productId, country, generation(country), 'MicrosoftAzure'),
+                ]
+              : [];
+            const id = ids.find((candidate) => candidate === call.params.availabilityId);
+            if (!product || !id) {
               return notFound(400019, `Availability ${call.params.availabilityId} not found.`);
             }
             return json(200, availabilityView(product, country, id));

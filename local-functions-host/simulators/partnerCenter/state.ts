@@ -36,6 +36,8 @@ export const customerSchema = z.object({
   /** Set by an indirect provider: the indirect reseller the customer buys through. */
   associatedPartnerId: z.string().optional(),
   organizationRegistrationNumber: z.string().optional(),
+  /** Integration sandbox: `DELETE /v1/customers/{id}` (§3.15) removed it; it answers 404 from then on. */
+  deletedAt: z.string().optional(),
 });
 export type Customer = z.infer<typeof customerSchema>;
 
@@ -66,6 +68,10 @@ export const cartLineSchema = z.object({
   termDuration: z.string().optional(),
   provisioningContext: z.record(z.string(), z.string()).optional(),
   friendlyName: z.string().optional(),
+  /** Kept as sent (PCD `create-a-cart.md`): a trial's renewal term, a custom term end, indirect resellers. */
+  renewsTo: z.record(z.string(), z.unknown()).optional(),
+  customTermEndDate: z.string().optional(),
+  participants: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
   orderGroup: z.string(),
   error: cartLineErrorSchema.optional(),
 });
@@ -98,7 +104,7 @@ export const orderSchema = z.object({
   currencyCode: z.string(),
   creationDate: z.string(),
   readyAt: z.string(),
-  status: z.enum(['pending', 'completed']),
+  status: z.enum(['pending', 'completed', 'cancelled']),
   lineItems: z.array(
     z.object({
       lineItemNumber: z.number(),

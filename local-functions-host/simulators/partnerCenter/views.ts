@@ -92,7 +92,8 @@ export function orderView(order: Order): Record<string, unknown> {
       friendlyName: line.friendlyName,
       quantity: line.quantity,
       ...(line.provisioningContext ? { provisioningContext: line.provisioningContext } : {}),
-      links: {},
+      // The product SKU the line bought (PCD `get-an-order-by-id.md`); the legacy offer is not a product.
+      links: skuLinkOf(line.offerId),
     })),
     creationDate: order.creationDate,
     status: order.status,
@@ -102,10 +103,22 @@ export function orderView(order: Order): Record<string, unknown> {
   };
 }
 
+function skuLinkOf(offerId: string): Record<string, unknown> {
+  const [productId, skuId, availability] = offerId.split(':');
+  return productId && skuId && availability
+    ? { sku: link(`/products/${productId}/skus/${skuId}?country=US`) }
+    : {};
+}
+
 export function subscriptionView(subscription: Subscription): Record<string, unknown> {
   const base = `/customers/${subscription.customerId}/subscriptions/${subscription.id}`;
   return {
     id: subscription.id,
+    // A Microsoft Azure (0145P) subscription names the Azure subscription it bills (PCD
+    // `get-a-subscription-by-id.md`); the Azure plan's are its azureEntitlements.
+    ...(subscription.kind === 'legacyAzure' && subscription.legacyAzureSubscriptionId
+      ? { entitlementId: subscription.legacyAzureSubscriptionId }
+      : {}),
     offerId: subscription.offerId,
     offerName: subscription.offerName,
     friendlyName: subscription.friendlyName,
@@ -122,6 +135,9 @@ export function subscriptionView(subscription: Subscription): Record<string, unk
     contractType: 'subscription',
     orderId: subscription.orderId,
     links: {
+      ...(subscription.kind === 'legacyAzure'
+        ? { offer: link(`/offers/${subscription.offerId}?country=US`) }
+        : {}),
       self: link(base),
       ...(subscription.kind === 'azurePlan' ? { azureEntitlements: link(`${base}/azureEntitlements`) } : {}),
     },

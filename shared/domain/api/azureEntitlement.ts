@@ -27,6 +27,11 @@ export const azureEntitlementRequestSchema = z
       .min(1)
       .max(64)
       .meta({ description: 'Display name of the new Azure subscription.', example: 'Contoso production' }),
+    resellerId: z.string().trim().min(1).max(64).optional().meta({
+      description:
+        "Indirect providers: the Partner Center id of the reseller the Azure subscription is sold through (the `resellerId` of ARM's `GET …/billingAccounts/{account}/customers/{customer}?$expand=resellers`); passed to ARM with the subscription alias.",
+      example: '5357564',
+    }),
   })
   .meta({ id: 'AzureEntitlementRequest' });
 export type AzureEntitlementRequest = z.infer<typeof azureEntitlementRequestSchema>;

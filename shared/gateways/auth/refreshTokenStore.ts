@@ -24,6 +24,30 @@ function missingToken(where: string): PartnerCenterError {
   });
 }
 
+/**
+ * Key Vault answered 401/403: the Function App's identity lacks the permission. That is an operator's fix (a role
+ * assignment or an access policy), not an outage: retrying cannot help and would only hide it, so it is
+ * `ConsentRequired` like a revoked consent (never retried), and its message — which health shows — says which
+ * vault, which secret and which permission.
+ */
+function keyVaultForbidden(where: string, operation: 'get' | 'set', status: number): PartnerCenterError {
+  return new PartnerCenterError({
+    kind: 'ConsentRequired',
+    httpStatus: 0,
+    errorName: 'KeyVaultForbidden',
+    message: `${where}: Key Vault refused to ${operation} the refresh token (HTTP ${status}); give the Function App's managed identity the "Key Vault Secrets Officer" role on the vault (or get and set secret permissions)`,
+    isRetryable: false,
+  });
+}
+
+const statusOf = (error: unknown): unknown => (error as { statusCode?: unknown } | null)?.statusCode;
+
+/** The two calls of `@azure/keyvault-secrets`' `SecretClient` the store makes. */
+export interface SecretClientLike {
+  getSecret(name: string): Promise<{ value?: string }>;
+  setSecret(name: string, value: string, options?: { contentType?: string }): Promise<unknown>;
+}
+
 /** Local development: a file holding the token (written by `npm start` from the identity simulator). */
 export function createFileRefreshTokenStore(path: string): RefreshTokenStore {
   return {
@@ -59,18 +83,22 @@ export function createKeyVaultRefreshTokenStore(options: {
   secretName: string;
   /** Client id of a user-assigned managed identity; the system-assigned one when absent. */
   managedIdentityClientId?: string;
+  /** Tests: a stand-in for the SDK's `SecretClient`. */
+  client?: SecretClientLike;
 }): RefreshTokenStore {
   // Imported on first use: the SDKs are not needed on the cold-start path.
-  const client = (async () => {
-    const [{ SecretClient }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([
-      import('@azure/keyvault-secrets'),
-      import('@azure/identity'),
-    ]);
-    const credential = options.managedIdentityClientId
-      ? new ManagedIdentityCredential({ clientId: options.managedIdentityClientId })
-      : new DefaultAzureCredential();
-    return new SecretClient(options.vaultUrl, credential);
-  })();
+  const client: Promise<SecretClientLike> = options.client
+    ? Promise.resolve(options.client)
+    : (async () => {
+        const [{ SecretClient }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([
+          import('@azure/keyvault-secrets'),
+          import('@azure/identity'),
+        ]);
+        const credential = options.managedIdentityClientId
+          ? new ManagedIdentityCredential({ clientId: options.managedIdentityClientId })
+          : new DefaultAzureCredential();
+        return new SecretClient(options.vaultUrl, credential);
+      })();
   const where = `Key Vault ${options.vaultUrl} secret ${options.secretName}`;
   return {
     description: where,
@@ -80,12 +108,21 @@ export function createKeyVaultRefreshTokenStore(options: {
         if (!secret.value?.trim()) throw missingToken(where);
         return secret.value.trim();
       } catch (error) {
-        if ((error as { statusCode?: unknown }).statusCode === 404) throw missingToken(where);
+        if (error instanceof PartnerCenterError) throw error;
+        const status = statusOf(error);
+        if (status === 404) throw missingToken(where);
+        if (status === 401 || status === 403) throw keyVaultForbidden(where, 'get', status);
         throw error;
       }
     },
     async write(refreshToken) {
-      await (await client).setSecret(options.secretName, refreshToken, { contentType: 'refresh-token' });
+      try {
+        await (await client).setSecret(options.secretName, refreshToken, { contentType: 'refresh-token' });
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 401 || status === 403) throw keyVaultForbidden(where, 'set', status);
+        throw error;
+      }
     },
   };
 }

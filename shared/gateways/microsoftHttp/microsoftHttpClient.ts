@@ -23,6 +23,8 @@ export interface GatewayLogEntry {
   requestId: string;
   correlationId: string;
   msCv?: string;
+  /** ARM: `x-ms-request-id` of the answer. */
+  serviceRequestId?: string;
   error?: string;
 }
 
@@ -117,8 +119,7 @@ export function createMicrosoftHttpClient(options: MicrosoftHttpClientOptions): 
           headers: {
             accept: 'application/json',
             authorization: `Bearer ${accessToken}`,
-            'ms-requestid': requestId,
-            'ms-correlationid': call.context.correlationId,
+            ...requestIdHeaders(options.service, requestId, call.context.correlationId),
             ...options.defaultHeaders,
             ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
             ...call.headers,
@@ -136,19 +137,23 @@ export function createMicrosoftHttpClient(options: MicrosoftHttpClientOptions): 
           requestId,
           correlationId: call.context.correlationId,
           ...(response.headers.get('ms-cv') ? { msCv: response.headers.get('ms-cv') ?? '' } : {}),
+          // ARM's own id of the call, which its support asks for beside the client request id.
+          ...(response.headers.get('x-ms-request-id')
+            ? { serviceRequestId: response.headers.get('x-ms-request-id') ?? '' }
+            : {}),
         };
         if (response.ok) {
           log(entry);
           return {
             status: response.status,
             headers: response.headers,
-            body: parseBody(call.schema, bodyText, response.status, requestId),
+            body: parseBody(call.schema, bodyText, response.status, requestId, options.service),
             requestId,
           } as HttpResult<S extends z.ZodType ? z.infer<S> : undefined>;
         }
         failure = parseErrorResponse(
           { status: response.status, headers: response.headers, bodyText },
-          { now: clock.now(), requestId, afterRepeat: attempt > 1 },
+          { now: clock.now(), requestId, afterRepeat: attempt > 1, service: options.service },
         );
         log({ ...entry, error: failure.message });
       } catch (error) {
@@ -157,7 +162,7 @@ export function createMicrosoftHttpClient(options: MicrosoftHttpClientOptions): 
           if (error.kind !== 'Unavailable' || attempt >= maxAttempts) throw error;
           failure = error;
         } else {
-          failure = networkFailure(error, requestId);
+          failure = networkFailure(error, requestId, options.service);
           log({
             service: options.service,
             method: call.method,
@@ -193,7 +198,29 @@ export function createMicrosoftHttpClient(options: MicrosoftHttpClientOptions): 
   };
 }
 
-function parseBody(schema: z.ZodType | undefined, text: string, status: number, requestId: string): unknown {
+/**
+ * Each service's own correlation headers. Partner Center: `MS-RequestId` / `MS-CorrelationId` (reference §2.1).
+ * ARM correlates on `x-ms-client-request-id` (the client's id of the call, echoed back) and
+ * `x-ms-correlation-request-id` (the operation that spans calls); it ignores Partner Center's names, so a support
+ * case could not be matched with them.
+ */
+function requestIdHeaders(
+  service: MicrosoftHttpClientOptions['service'],
+  requestId: string,
+  correlationId: string,
+): Record<string, string> {
+  return service === 'azureResourceManager'
+    ? { 'x-ms-client-request-id': requestId, 'x-ms-correlation-request-id': correlationId }
+    : { 'ms-requestid': requestId, 'ms-correlationid': correlationId };
+}
+
+function parseBody(
+  schema: z.ZodType | undefined,
+  text: string,
+  status: number,
+  requestId: string,
+  service: MicrosoftHttpClientOptions['service'],
+): unknown {
   if (schema === undefined) return undefined;
   const parsed = schema.safeParse(parseJsonLenient(text));
   if (parsed.success) return parsed.data;
@@ -206,5 +233,6 @@ function parseBody(schema: z.ZodType | undefined, text: string, status: number, 
       .join('; ')}`,
     isRetryable: false,
     requestId,
+    service,
   });
 }

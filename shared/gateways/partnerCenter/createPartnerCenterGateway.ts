@@ -135,10 +135,12 @@ export function createPartnerCenterGateway(options: PartnerCenterGatewayOptions)
     skuId: string,
     country: string,
     context: CallContext,
+    options: { reservationScope?: 'AzurePlan' } = {},
   ): Promise<Availability | undefined> {
     const path =
       `/v1/products/${enc(productId)}/skus/${enc(skuId)}/availabilities` +
-      `?country=${enc(country.toUpperCase())}&targetSegment=commercial`;
+      `?country=${enc(country.toUpperCase())}&targetSegment=commercial` +
+      (options.reservationScope ? `&reservationScope=${enc(options.reservationScope)}` : '');
     const items = await notFoundAsUndefined(() => readAll(path, availabilitySchema, appOrUser, context));
     return items?.find((item) => item.isPurchasable !== false);
   }

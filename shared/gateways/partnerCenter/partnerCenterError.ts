@@ -29,7 +29,15 @@ export interface PartnerCenterErrorDetails {
   requestId?: string;
   /** An earlier attempt of this call may have reached Microsoft (the answer is to a repeat). */
   afterRepeat?: boolean;
+  /** Which service answered (the message names it); Partner Center when absent. */
+  service?: MicrosoftService;
 }
+
+export type MicrosoftService = 'partnerCenter' | 'azureResourceManager';
+const serviceNames: Record<MicrosoftService, string> = {
+  partnerCenter: 'Partner Center',
+  azureResourceManager: 'Azure Resource Manager',
+};
 
 /**
  * The one error the gateways throw. It is an `AppError` whose `code` is the contract's code (mapped once, by
@@ -83,7 +91,7 @@ function describe(details: PartnerCenterErrorDetails): string {
       ? ` (${code.trim()})`
       : '';
   const wait = details.retryAfterMs === undefined ? '' : ` Retry after ${details.retryAfterMs} ms.`;
-  return `Partner Center: ${details.message}${status}.${wait}`;
+  return `${serviceNames[details.service ?? 'partnerCenter']}: ${details.message}${status}.${wait}`;
 }
 
 /**
@@ -248,7 +256,7 @@ export interface ErrorResponse {
  */
 export function parseErrorResponse(
   response: ErrorResponse,
-  context: { now: Date; requestId?: string; afterRepeat?: boolean },
+  context: { now: Date; requestId?: string; afterRepeat?: boolean; service?: MicrosoftService },
 ): PartnerCenterError {
   const { status } = response;
   const body = parseJsonLenient(response.bodyText);
@@ -280,6 +288,7 @@ export function parseErrorResponse(
     ...(errorName === undefined ? {} : { errorName }),
     ...(requestId === undefined ? {} : { requestId }),
     afterRepeat: context.afterRepeat ?? false,
+    ...(context.service ? { service: context.service } : {}),
   };
 
   if (status === 429) {
@@ -326,7 +335,11 @@ function retryAfterFromMessage(message: string): number | undefined {
 }
 
 /** A network failure or timeout: no answer, so nothing is known to have happened. */
-export function networkFailure(error: unknown, requestId?: string): PartnerCenterError {
+export function networkFailure(
+  error: unknown,
+  requestId?: string,
+  service?: MicrosoftService,
+): PartnerCenterError {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new PartnerCenterError({
     kind: 'Unavailable',
@@ -334,5 +347,6 @@ export function networkFailure(error: unknown, requestId?: string): PartnerCente
     message: `no answer (${message.slice(0, 200)})`,
     isRetryable: true,
     ...(requestId === undefined ? {} : { requestId }),
+    ...(service ? { service } : {}),
   });
 }

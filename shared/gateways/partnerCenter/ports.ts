@@ -73,12 +73,17 @@ export interface McaPort {
 export interface CatalogPort {
   /** The purchasable Azure plan availability for an ISO country, or `undefined` when it is not sold there. */
   getAzurePlanAvailability(country: string, context: CallContext): Promise<Availability | undefined>;
-  /** The purchasable availability of any product sku (e.g. a reservation) for an ISO country. */
+  /**
+   * The purchasable availability of any product sku (e.g. a reservation) for an ISO country. A reservation bought
+   * against an Azure plan needs `reservationScope: 'AzurePlan'`: without it Partner Center answers the
+   * availabilities for Microsoft Azure (0145P) subscriptions (reference §3.6–3.7).
+   */
   getAvailability(
     productId: string,
     skuId: string,
     country: string,
     context: CallContext,
+    options?: { reservationScope?: 'AzurePlan' },
   ): Promise<Availability | undefined>;
 }
 
