@@ -153,11 +153,12 @@ export async function partnerCenterActivityDependencies(): Promise<PartnerCenter
 /** What the transition's activities use, and nothing else. */
 export async function transitionActivityDependencies(): Promise<TransitionActivityDependencies> {
   const services = await getServices();
-  const { customers, commerce, azurePlanOrders } = services.repositories;
+  const { customers, commerce, azurePlanOrders, agreements } = services.repositories;
   return {
     customers,
     commerce,
     azurePlanOrders,
+    agreements,
     azurePlanMarkets: services.markets.azurePlan,
     partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,

@@ -2,7 +2,7 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
-import { currentMcaTemplateId } from '../../shared/agreements/mcaTemplate';
+import { confirmMcaAtPartnerCenter } from '../../shared/agreements/confirmMcaAtPartnerCenter';
 import {
   findAzurePlanAtPartnerCenter,
   orderWillNotProvision,
@@ -10,7 +10,6 @@ import {
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
 import { AppError } from '../../shared/domain/errors';
-import { partnerCenterDateAgreed } from '../../shared/domain/rules/mcaAgreement';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import {
   type AzureEntitlementsPort,
@@ -143,7 +142,6 @@ export function createPartnerCenterActivities({
       return asStep(log, 'confirmMca', async () => {
         const customer = await customers.get(input.customerId);
         if (!customer) throw new AppError('CustomerNotFound', `There is no customer ${input.customerId}.`);
-        const context = { correlationId: input.correlationId };
         const pcId =
           customer.partnerCenterCustomerId ??
           (
@@ -156,36 +154,18 @@ export function createPartnerCenterActivities({
             )
           ).id;
         const confirmed = { partnerCenterCustomerId: pcId, country: customer.country };
-        if ((await partnerCenter.listMcaAgreements(pcId, context)).length > 0) return confirmed;
-        if (await partnerCenter.isDirectlySigned(pcId, context)) return confirmed;
-        // What the service holds: given with the purchase, else its latest agreement record, else the summary on
-        // the customer (customers recorded as accepted before agreements were kept apart: the primary contact).
-        const acceptance =
-          input.attestation ??
-          (await agreements.list(input.customerId)).at(-1) ??
-          (customer.mca.accepted
-            ? {
-                primaryContact: customer.primaryContact,
-                dateAgreed: customer.mca.dateAgreed ?? customer.createdAt,
-              }
-            : undefined);
-        if (!acceptance) {
-          throw new AppError(
-            'McaNotAccepted',
-            `Customer ${input.customerId} has not accepted the Microsoft Customer Agreement.`,
-          );
-        }
-        const templateId = await currentMcaTemplateId(partnerCenter, context);
-        await partnerCenter.createAttestation(
-          pcId,
+        const { attested } = await confirmMcaAtPartnerCenter(
+          { agreements, partnerCenter },
           {
-            templateId,
-            dateAgreed: partnerCenterDateAgreed(acceptance.dateAgreed),
-            primaryContact: acceptance.primaryContact,
+            customer,
+            partnerCenterCustomerId: pcId,
+            attestation: input.attestation,
+            stepKey: `purchase:${input.purchaseId}:attest`,
+            correlationId: input.correlationId,
           },
-          { ...context, stepKey: `purchase:${input.purchaseId}:attest` },
         );
-        log.log(`confirmMca purchaseId=${input.purchaseId} attested correlationId=${input.correlationId}`);
+        if (attested)
+          log.log(`confirmMca purchaseId=${input.purchaseId} attested correlationId=${input.correlationId}`);
         return confirmed;
       });
     },
