@@ -180,11 +180,13 @@ export async function purchaseRequestTriggerDependencies(): Promise<PurchaseRequ
 /** What the reconciliation timer uses, and nothing else. */
 export async function reconciliationTimerDependencies(): Promise<ReconciliationTimerDependencies> {
   const services = await getServices();
-  const { batches, customers, invitations } = services.repositories;
+  const { batches, customers, invitations, azurePlanOrders } = services.repositories;
   return {
     batches,
     customers,
     invitations,
+    partnerCenter: services.microsoft.partnerCenter,
+    azurePlanOrders,
     invitationAcceptance: services.invitationAcceptance,
     sendPurchaseRequest: async (message) => {
       await services.queues.purchaseRequests.sendMessage(encodeQueueMessage(message));
