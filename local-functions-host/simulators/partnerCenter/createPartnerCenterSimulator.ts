@@ -16,7 +16,7 @@ import {
 import { errorA, invalidInput, invalidToken, json, type SimResponse, tooManyRequests } from './responses';
 import { openState } from './state';
 import { createThrottle, publishedThrottleRules, type ThrottleRule, throttleRuleSchema } from './throttling';
-import { agreementView } from './views';
+import { agreementView, orderView } from './views';
 
 export const PARTNER_CENTER_AUDIENCE = 'https://api.partnercenter.microsoft.com';
 
@@ -83,6 +83,8 @@ export interface PartnerCenterControls {
   findAzurePlan(customerId: string): { subscriptionId: string; status: string } | undefined;
   /** The customer's agreements of every type, as the create call answers them (with `userId`). */
   agreementsOf(customerId: string): Record<string, unknown>[];
+  /** Every order of the customer as GET by id answers it (no list lag), for tests that check what was bought. */
+  ordersOf(customerId: string): Record<string, unknown>[];
   seedLegacySubscription(
     customerId: string,
     input?: { azureSubscriptionId?: string; azureSubscriptionStatus?: 'active' | 'suspended' },
@@ -213,6 +215,13 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
         .all('agreements')
         .filter((agreement) => agreement.customerId === customerId)
         .map((agreement) => agreementView(agreement, true)),
+    ordersOf(customerId) {
+      model.settle(now());
+      return state
+        .all('orders')
+        .filter((order) => order.customerId === customerId.toLowerCase())
+        .map((order) => orderView(order));
+    },
     seedLegacySubscription: (customerId, legacy = {}) =>
       model.seedLegacySubscription(customerId, legacy, now()),
     injectFault: (fault) => faults.push(faultSchema.parse(fault)),
