@@ -72,9 +72,9 @@ describe('purchases with every Partner Center fault switch on', () => {
         ),
       );
       const ended = new Map<string, Purchase>();
-      for (let step = 0; step < 40 && ended.size < purchases; step += 1) {
-        await service.host.advance(10 * minute);
-        for (const purchaseId of purchaseIds) {
+      for (let step = 0; step < 20 && ended.size < purchases; step += 1) {
+        await service.host.advance(20 * minute);
+        for (const purchaseId of purchaseIds.filter((id) => !ended.has(id))) {
           const purchase = await scenario.settledPurchase(purchaseId);
           if (terminal.includes(purchase.status)) ended.set(purchaseId, purchase);
         }
