@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Purchase } from '../../shared/purchases/readPurchase';
-import { storedDocumentCounts } from '../support/customerJourney';
+import {
+  aLegacyOrder,
+  aTransitionStarted,
+  mcaAttested,
+  storedDocumentCounts,
+} from '../support/customerJourney';
 import { startService, type TestService } from '../support/service';
 import { anAttestation, purchaseScenario } from './purchaseScenario';
 
@@ -167,4 +172,59 @@ describe('purchases with every Partner Center fault switch on', () => {
       purchase.subscription?.id,
     );
   });
+
+  it(
+    'transitions from 0145P with throttling and outages on: the plan the service records is the one Partner Center holds',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const customerIds: string[] = [];
+      for (let index = 0; index < 3; index += 1) {
+        const customerId = await scenario.aRegisteredCustomer();
+        await aLegacyOrder(service, customerId);
+        await mcaAttested(service, customerId);
+        customerIds.push(customerId);
+      }
+      service.partnerCenter.setFaults({
+        switches: ['throttle', 'outage'],
+        seed: 21,
+        throttleShare: 0.1,
+        throttleRetryAfterSeconds: 30,
+        outageShare: 0.05,
+      });
+      const transitions = await Promise.all(
+        customerIds.map(
+          async (customerId) => (await aTransitionStarted(service, customerId)).body.transitionId,
+        ),
+      );
+      const ended = new Map<string, string>();
+      for (let step = 0; step < 20 && ended.size < transitions.length; step += 1) {
+        await service.host.advance(10 * minute);
+        await service.host.waitForIdle();
+        for (const transitionId of transitions.filter((id) => !ended.has(id))) {
+          const { body } = await service.call<{ status: string }>('GET', `/api/transitions/${transitionId}`, {
+            as: { roles: ['SalesAgent'] },
+          });
+          if (['completed', 'partiallyCompleted', 'failed'].includes(body.status))
+            ended.set(transitionId, body.status);
+        }
+      }
+      expect(ended.size).toBe(transitions.length);
+      service.partnerCenter.setFaults({ switches: [] });
+      await service.host.advance(30 * minute);
+      await service.host.waitForIdle();
+
+      for (const [index, customerId] of customerIds.entries()) {
+        const customer = (await scenario.customer(customerId)) as {
+          partnerCenterCustomerId: string;
+          azurePlan: { subscriptionId: string } | null;
+        };
+        const plan = service.partnerCenter.findAzurePlan(customer.partnerCenterCustomerId);
+        if (ended.get(transitions[index]!) === 'completed') expect(plan).toBeDefined();
+        // The plan Partner Center made is the one the service records (by the transition or the reconciliation).
+        expect(customer.azurePlan?.subscriptionId ?? null, customerId).toBe(plan?.subscriptionId ?? null);
+      }
+    },
+  );
 });
