@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { purchaseIdForLine } from '../../shared/domain/rules/purchaseBatch';
 import { type Purchase } from '../../shared/purchases/readPurchase';
 import {
   aLegacyOrder,
@@ -7,8 +8,9 @@ import {
   mcaAttested,
   storedDocumentCounts,
 } from '../support/customerJourney';
+import { eventually } from '../support/eventually';
 import { startService, type TestService } from '../support/service';
-import { anAttestation, purchaseScenario } from './purchaseScenario';
+import { anAttestation, purchaseScenario, salesAgent } from './purchaseScenario';
 
 /**
  * Purchases through the whole stack with every Partner Center fault switch on (docs/partner-center.md, "Fault
@@ -17,7 +19,7 @@ import { anAttestation, purchaseScenario } from './purchaseScenario';
  * a purchase that completed has exactly the plan Partner Center holds, every Azure plan order Partner Center holds
  * is recorded by the service (after the reconciliation ran), and no customer has two.
  */
-const purchases = 6;
+const purchases = 8;
 const terminal = ['completed', 'failed', 'expired', 'cancelled'];
 /** Failures after which nothing may have been bought. */
 const nothingBought = ['PartnerCenterUnavailable', 'OrderCancelled', 'PartnerCenterRejected'];
@@ -71,10 +73,29 @@ describe('purchases with every Partner Center fault switch on', () => {
         cancelledShare: 0.2,
       });
 
+      // Half start one by one, half as a batch (through the purchase-requests queue).
+      const single = customerIds.slice(0, purchases / 2);
+      const batched = customerIds.slice(purchases / 2);
       const purchaseIds = await Promise.all(
-        customerIds.map(async (customerId) =>
+        single.map(async (customerId) =>
           scenario.purchaseIdOf(await scenario.startPurchase(customerId, { mca: anAttestation() })),
         ),
+      );
+      const batch = await service.call<{ batchId: string }>('POST', '/api/purchase-batches', {
+        as: salesAgent,
+        body: { items: batched.map((customerId) => ({ customerId, mca: anAttestation() })) },
+      });
+      expect(batch.status).toBe(202);
+      await eventually(async () => {
+        const read = await service.call<{ counts: { queued: number } }>(
+          'GET',
+          `/api/purchase-batches/${batch.body.batchId}`,
+          { as: salesAgent },
+        );
+        return read.body.counts.queued === 0;
+      }, 30_000);
+      purchaseIds.push(
+        ...batched.map((_customerId, index) => purchaseIdForLine(batch.body.batchId, String(index + 1))),
       );
       const ended = new Map<string, Purchase>();
       for (let step = 0; step < 20 && ended.size < purchases; step += 1) {
