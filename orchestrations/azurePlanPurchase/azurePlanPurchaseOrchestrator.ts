@@ -232,6 +232,8 @@ function* settleCheckout(
   checkoutInput: CheckoutInput,
 ): Generator<Task, StepEnd<{ orderId: string }>, unknown> {
   const deadline = context.df.currentUtcDateTime.getTime() + checkoutSettleMs;
+  // Whether an answer left open that the order was placed (a throttled call was refused: it placed nothing).
+  let maybePlaced = false;
   for (let look = 0; ; look += 1) {
     const result = yield* tryPartnerCenterStep<CheckoutOutcome>(
       context,
@@ -242,11 +244,22 @@ function* settleCheckout(
     if (result !== 'unanswered' && result.outcome === 'done' && result.value.orderId !== undefined) {
       return { outcome: 'done', value: { orderId: result.value.orderId } };
     }
+    const throttled = result !== 'unanswered' && result.outcome === 'throttled';
+    maybePlaced ||= !throttled;
     const now = context.df.currentUtcDateTime.getTime();
-    const retryAt =
-      result !== 'unanswered' && result.outcome === 'throttled'
-        ? now + Math.max(result.retryAfterMs, 1_000)
-        : now + checkoutSettleDelayMs(look);
+    const retryAt = throttled
+      ? now + Math.max(result.retryAfterMs, 1_000)
+      : now + checkoutSettleDelayMs(look);
+    if (retryAt > deadline && !maybePlaced) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail:
+            'Partner Center kept throttling the checkout; nothing was bought. Start the purchase again later.',
+        },
+      };
+    }
     if (retryAt > deadline) {
       return {
         outcome: 'refused',

@@ -510,6 +510,16 @@ describe('the purchase orchestrator settles an unclear checkout by asking Partne
     expect(result.historyEvents).toBeLessThanOrEqual(100);
   });
 
+  it('a checkout only ever throttled placed nothing: PartnerCenterUnavailable after the settling time', () => {
+    const result = run(attested, {
+      activities: checkoutUnclearFor(Infinity, () => ({ outcome: 'throttled', retryAfterMs: 60_000 })),
+    });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+    expect(result.now.getTime() - start).toBeLessThanOrEqual(30 * minute);
+    expect(names(result).at(-1)).toBe(a.releaseSlot);
+  });
+
   it('a refusal during the settling still ends the purchase with it (e.g. 13605)', () => {
     let checkouts = 0;
     const result = run(attested, {
