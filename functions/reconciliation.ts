@@ -9,6 +9,10 @@ import { type NotificationSender } from '../shared/notifications/notificationSen
 import { workflowClientOver } from '../shared/platform/durable/workflowClient';
 import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
 import {
+  type AzurePlanReconciliationDependencies,
+  reconcileAzurePlans,
+} from '../shared/reconciliation/reconcileAzurePlans';
+import {
   reconcileStrandedWork,
   type ReconciliationDependencies,
 } from '../shared/reconciliation/reconcileStrandedWork';
@@ -23,8 +27,12 @@ import {
 /** What the timer uses; functions/index.ts hands it over from the composition root. */
 export interface ReconciliationTimerDependencies extends Pick<
   ReconciliationDependencies,
-  'batches' | 'customers' | 'invitations' | 'clock'
+  'batches' | 'invitations' | 'clock'
 > {
+  customers: ReconciliationDependencies['customers'] & AzurePlanReconciliationDependencies['customers'];
+  /** Partner Center, whose Azure plans are compared with our records (shared/reconciliation/reconcileAzurePlans.ts). */
+  partnerCenter: AzurePlanReconciliationDependencies['partnerCenter'];
+  azurePlanOrders: AzurePlanReconciliationDependencies['azurePlanOrders'];
   invitationAcceptance: Pick<InvitationAcceptance, 'recordAcceptance'>;
   /** Puts a message on `purchase-requests`. */
   sendPurchaseRequest: (message: PurchaseRequestMessage) => Promise<void>;
@@ -58,12 +66,14 @@ async function resendUnconfirmedNotifications(
 
 /** The timer's handler over its dependencies, resolved per run. */
 export function reconciliationHandler(dependencies: () => Promise<ReconciliationTimerDependencies>) {
+  // Which customers the Azure plan comparison reached, per process (an instance that starts begins again).
+  const cursor = { after: '' };
   return async function reconcileStrandedWorkOnSchedule(
     timer: Timer,
     context: InvocationContext,
   ): Promise<void> {
     const resolved = await dependencies();
-    const { invitationAcceptance, graceMs, ...stores } = resolved;
+    const { invitationAcceptance, graceMs, partnerCenter, azurePlanOrders, ...stores } = resolved;
     const durable = df.getClient(context);
     const correlationId = `reconciliation-${randomUUID()}`;
     const report = await reconcileStrandedWork(
@@ -80,8 +90,20 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
       { graceMs, correlationId },
     );
     await resendUnconfirmedNotifications(resolved, context, correlationId);
+    const planDifferences = await reconcileAzurePlans(
+      {
+        customers: stores.customers,
+        partnerCenter,
+        azurePlanOrders,
+        clock: stores.clock,
+        logger: context,
+        cursor,
+      },
+      correlationId,
+    );
+    const recorded = planDifferences.filter((difference) => difference.kind === 'recorded').length;
     context.log(
-      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
+      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished, ${recorded} Azure plan(s) recorded from Partner Center, ${planDifferences.length - recorded} other difference(s) reported${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
     );
   };
 }

@@ -153,11 +153,12 @@ export async function partnerCenterActivityDependencies(): Promise<PartnerCenter
 /** What the transition's activities use, and nothing else. */
 export async function transitionActivityDependencies(): Promise<TransitionActivityDependencies> {
   const services = await getServices();
-  const { customers, commerce, azurePlanOrders } = services.repositories;
+  const { customers, commerce, azurePlanOrders, agreements } = services.repositories;
   return {
     customers,
     commerce,
     azurePlanOrders,
+    agreements,
     azurePlanMarkets: services.markets.azurePlan,
     partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,
@@ -179,11 +180,13 @@ export async function purchaseRequestTriggerDependencies(): Promise<PurchaseRequ
 /** What the reconciliation timer uses, and nothing else. */
 export async function reconciliationTimerDependencies(): Promise<ReconciliationTimerDependencies> {
   const services = await getServices();
-  const { batches, customers, invitations } = services.repositories;
+  const { batches, customers, invitations, azurePlanOrders } = services.repositories;
   return {
     batches,
     customers,
     invitations,
+    partnerCenter: services.microsoft.partnerCenter,
+    azurePlanOrders,
     invitationAcceptance: services.invitationAcceptance,
     sendPurchaseRequest: async (message) => {
       await services.queues.purchaseRequests.sendMessage(encodeQueueMessage(message));

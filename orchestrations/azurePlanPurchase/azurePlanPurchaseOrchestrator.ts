@@ -10,6 +10,7 @@ import {
 import {
   azurePlanPurchaseOrchestration,
   type CheckoutInput,
+  type CheckoutOutcome,
   type CloseInvitationInput,
   type ConfirmedCustomer,
   type ConfirmMcaInput,
@@ -91,7 +92,7 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     if (confirmed.outcome === 'refused') return yield* fail(confirmed.error);
     const customer = confirmed.value;
 
-    const checkedOut = yield* orderAzurePlan(context, step, customer);
+    const checkedOut = yield* orderAzurePlan(context, input, customer);
     if (checkedOut.outcome === 'refused') return yield* fail(checkedOut.error);
     ordered = {
       partnerCenterCustomerId: customer.partnerCenterCustomerId,
@@ -177,9 +178,16 @@ const maxThrottledWaits = 20;
  */
 function* orderAzurePlan(
   context: OrchestrationContext,
-  step: PartnerCenterStepInput,
+  input: PurchaseInput,
   customer: ConfirmedCustomer,
 ): Generator<Task, StepEnd<{ cart: CreatedCart; orderId: string }>, unknown> {
+  const step: PartnerCenterStepInput = {
+    purchaseId: input.purchaseId,
+    customerId: input.customerId,
+    correlationId: input.correlationId,
+  };
+  // Before version 4 an unclear checkout ended the purchase (replayed so).
+  const settlesCheckout = (input.version ?? 1) >= 4;
   for (let attempt = 0; ; attempt += 1) {
     const cartInput: CreateCartInput = { ...step, ...customer, attempt };
     const cart = yield* partnerCenterStep<CreatedCart>(context, purchaseActivities.createCart, cartInput);
@@ -189,11 +197,11 @@ function* orderAzurePlan(
       partnerCenterCustomerId: customer.partnerCenterCustomerId,
       cartId: cart.value.cartId,
     };
-    const checkout = yield* partnerCenterStep<{ orderId: string }>(
-      context,
-      purchaseActivities.checkout,
-      checkoutInput,
-    );
+    const checkout = settlesCheckout
+      ? yield* settleCheckout(context, checkoutInput)
+      : asPlaced(
+          yield* partnerCenterStep<CheckoutOutcome>(context, purchaseActivities.checkout, checkoutInput),
+        );
     if (checkout.outcome === 'done') {
       return { outcome: 'done', value: { cart: cart.value, orderId: checkout.value.orderId } };
     }
@@ -203,6 +211,84 @@ function* orderAzurePlan(
 }
 
 const staleAvailabilityCode = 400019;
+
+/**
+ * How long an unclear checkout is settled by asking Partner Center again: the orders list lags new orders by up to
+ * 15 minutes (§4), so twice that: 5 s, 15 s, 30 s, 1 and 2 minutes, then every 5 minutes (11 looks).
+ */
+export const checkoutSettleMs = 30 * 60_000;
+const checkoutSettleDelayMs = (look: number) => [5_000, 15_000, 30_000, 60_000, 120_000][look] ?? 300_000;
+
+/**
+ * Checks the cart out until Partner Center's answer is clear. An unanswered call (the order may have been placed
+ * and the answer lost), a throttled one, or an answer that the order is being placed while no list shows it yet is
+ * followed, after a durable timer, by the same step on the same cart: Partner Center answers a repeat with the first
+ * result (or the activity finds the order in its lists), and a checkout that never reached it is made then. Only a
+ * refusal, or no clear answer by the deadline, ends the purchase (then the reconciliation reports what Partner
+ * Center holds).
+ */
+function* settleCheckout(
+  context: OrchestrationContext,
+  checkoutInput: CheckoutInput,
+): Generator<Task, StepEnd<{ orderId: string }>, unknown> {
+  const deadline = context.df.currentUtcDateTime.getTime() + checkoutSettleMs;
+  // Whether an answer left open that the order was placed (a throttled call was refused: it placed nothing).
+  let maybePlaced = false;
+  for (let look = 0; ; look += 1) {
+    const result = yield* tryPartnerCenterStep<CheckoutOutcome>(
+      context,
+      purchaseActivities.checkout,
+      checkoutInput,
+    );
+    if (result !== 'unanswered' && result.outcome === 'refused') return result;
+    if (result !== 'unanswered' && result.outcome === 'done' && result.value.orderId !== undefined) {
+      return { outcome: 'done', value: { orderId: result.value.orderId } };
+    }
+    const throttled = result !== 'unanswered' && result.outcome === 'throttled';
+    maybePlaced ||= !throttled;
+    const now = context.df.currentUtcDateTime.getTime();
+    const retryAt = throttled
+      ? now + Math.max(result.retryAfterMs, 1_000)
+      : now + checkoutSettleDelayMs(look);
+    if (retryAt > deadline && !maybePlaced) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'PartnerCenterUnavailable',
+          detail:
+            'Partner Center kept throttling the checkout; nothing was bought. Start the purchase again later.',
+        },
+      };
+    }
+    if (retryAt > deadline) {
+      return {
+        outcome: 'refused',
+        error: {
+          code: 'OrderUnconfirmed',
+          detail:
+            `Partner Center did not confirm within ${checkoutSettleMs / 60_000} minutes whether cart ` +
+            `${checkoutInput.cartId} was ordered. Check the customer's Azure plan in Partner Center before buying again.`,
+        },
+      };
+    }
+    yield context.df.createTimer(new Date(retryAt));
+  }
+}
+
+/** Version 3 and before: an unsettled checkout was Partner Center's refusal (800064/800065), as it was replayed. */
+function asPlaced(result: StepEnd<CheckoutOutcome>): StepEnd<{ orderId: string }> {
+  if (result.outcome === 'refused') return result;
+  if (result.value.orderId !== undefined)
+    return { outcome: 'done', value: { orderId: result.value.orderId } };
+  return {
+    outcome: 'refused',
+    error: {
+      code: 'OrderInProgress',
+      detail: 'Partner Center is still processing the checkout.',
+      partnerCenterCode: result.value.unsettled,
+    },
+  };
+}
 
 /** Looks at the order per execution before the wait continues as new: about 80 history events. */
 export const provisioningPollsPerExecution = 10;

@@ -2,11 +2,14 @@ import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
-import { currentMcaTemplateId } from '../../shared/agreements/mcaTemplate';
+import { confirmMcaAtPartnerCenter } from '../../shared/agreements/confirmMcaAtPartnerCenter';
+import {
+  findAzurePlanAtPartnerCenter,
+  orderWillNotProvision,
+} from '../../shared/commerce/azurePlanAtPartnerCenter';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { partnerCenterCustomerIdOf } from '../../shared/customers/partnerCenterCustomerId';
 import { AppError } from '../../shared/domain/errors';
-import { partnerCenterDateAgreed } from '../../shared/domain/rules/mcaAgreement';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import {
   type AzureEntitlementsPort,
@@ -15,12 +18,14 @@ import {
   type CustomersPort,
   type McaPort,
   type OrdersPort,
+  type SubscriptionsPort,
 } from '../../shared/gateways/partnerCenter/ports';
 import { type InvitationAcceptance } from '../../shared/invitations/invitationAcceptance';
 import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
 import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
 import {
   type CheckoutInput,
+  type CheckoutOutcome,
   type ConfirmedCustomer,
   type ConfirmMcaInput,
   type CreateCartInput,
@@ -37,7 +42,13 @@ import {
 export interface PartnerCenterActivityDependencies {
   customers: Pick<CustomerRepository, 'get' | 'update'>;
   agreements: Pick<AgreementRepository, 'list'>;
-  partnerCenter: CustomersPort & McaPort & CatalogPort & CartsPort & OrdersPort & AzureEntitlementsPort;
+  partnerCenter: CustomersPort &
+    McaPort &
+    CatalogPort &
+    CartsPort &
+    OrdersPort &
+    AzureEntitlementsPort &
+    Pick<SubscriptionsPort, 'listSubscriptions'>;
   invitations: Pick<InvitationRepository, 'get'>;
   /** Finishes an acceptance a crash cut short between claiming the link and recording the agreement. */
   invitationAcceptance: Pick<InvitationAcceptance, 'recordAcceptance'>;
@@ -138,36 +149,18 @@ export function createPartnerCenterActivities({
           input.correlationId,
         );
         const confirmed = { partnerCenterCustomerId: pcId, country: customer.country };
-        if ((await partnerCenter.listMcaAgreements(pcId, context)).length > 0) return confirmed;
-        if (await partnerCenter.isDirectlySigned(pcId, context)) return confirmed;
-        // What the service holds: given with the purchase, else its latest agreement record, else the summary on
-        // the customer (customers recorded as accepted before agreements were kept apart: the primary contact).
-        const acceptance =
-          input.attestation ??
-          (await agreements.list(input.customerId)).at(-1) ??
-          (customer.mca.accepted
-            ? {
-                primaryContact: customer.primaryContact,
-                dateAgreed: customer.mca.dateAgreed ?? customer.createdAt,
-              }
-            : undefined);
-        if (!acceptance) {
-          throw new AppError(
-            'McaNotAccepted',
-            `Customer ${input.customerId} has not accepted the Microsoft Customer Agreement.`,
-          );
-        }
-        const templateId = await currentMcaTemplateId(partnerCenter, context);
-        await partnerCenter.createAttestation(
-          pcId,
+        const { attested } = await confirmMcaAtPartnerCenter(
+          { agreements, partnerCenter },
           {
-            templateId,
-            dateAgreed: partnerCenterDateAgreed(acceptance.dateAgreed),
-            primaryContact: acceptance.primaryContact,
+            customer,
+            partnerCenterCustomerId: pcId,
+            attestation: input.attestation,
+            stepKey: `purchase:${input.purchaseId}:attest`,
+            correlationId: input.correlationId,
           },
-          { ...context, stepKey: `purchase:${input.purchaseId}:attest` },
         );
-        log.log(`confirmMca purchaseId=${input.purchaseId} attested correlationId=${input.correlationId}`);
+        if (attested)
+          log.log(`confirmMca purchaseId=${input.purchaseId} attested correlationId=${input.correlationId}`);
         return confirmed;
       });
     },
@@ -195,16 +188,38 @@ export function createPartnerCenterActivities({
       });
     },
 
-    /** Checks the cart out: a repeat (lost answer, retry, replay) is the same step on the same cart, never a 2nd order. */
+    /**
+     * Checks the cart out: a repeat (lost answer, retry, replay) is the same step on the same cart, never a 2nd order.
+     * "Being processed by another request" (800064), "already submitted" (800065) and "in progress" (800060) mean the
+     * order is, or is being, placed (§2.2): the answer is read from Partner Center (the plan subscription, the orders
+     * list), and is `unsettled` while neither shows it yet, never a refusal.
+     */
     async checkout(
       input: CheckoutInput,
       log: InvocationContext,
-    ): Promise<PartnerCenterStepResult<{ orderId: string }>> {
-      return asStep(log, 'checkout', async () => {
-        const result = await partnerCenter.checkout(input.partnerCenterCustomerId, input.cartId, {
-          correlationId: input.correlationId,
-          stepKey: `purchase:${input.purchaseId}:checkout:${input.cartId}`,
-        });
+    ): Promise<PartnerCenterStepResult<CheckoutOutcome>> {
+      return asStep(log, 'checkout', async (): Promise<CheckoutOutcome> => {
+        const context = { correlationId: input.correlationId };
+        let result;
+        try {
+          result = await partnerCenter.checkout(input.partnerCenterCustomerId, input.cartId, {
+            ...context,
+            stepKey: `purchase:${input.purchaseId}:checkout:${input.cartId}`,
+          });
+        } catch (error) {
+          const code = error instanceof PartnerCenterError ? error.partnerCenterCode : undefined;
+          if (code === undefined || !orderUnderWayCodes.includes(code)) throw error;
+          const found = await findAzurePlanAtPartnerCenter(
+            partnerCenter,
+            input.partnerCenterCustomerId,
+            context,
+          );
+          log.warn(
+            `checkout purchaseId=${input.purchaseId} answered ${code}; Partner Center shows ` +
+              `${found ? `order ${found.orderId}` : 'no order yet'} correlationId=${input.correlationId}`,
+          );
+          return found ? { orderId: found.orderId } : { unsettled: code };
+        }
         const order = result.orders[0];
         if (!order) {
           throw new PartnerCenterError({
@@ -229,6 +244,15 @@ export function createPartnerCenterActivities({
       return asStep(log, 'readProvisioning', async () => {
         const context = { correlationId: input.correlationId };
         const order = await partnerCenter.getOrder(input.partnerCenterCustomerId, input.orderId, context);
+        if (orderWillNotProvision(order.status)) {
+          // Partner Center will not provision it (cancelled, or an error that means "repurchase"): say so now.
+          const cancelled = order.status.toLowerCase() === 'cancelled';
+          throw new AppError(
+            cancelled ? 'OrderCancelled' : 'PartnerCenterRejected',
+            `Partner Center reports order ${input.orderId} ${order.status}: nothing was provisioned.`,
+          );
+        }
+        // Any other status (pending, pending review, held for a purchase order…) is waited for, to the deadline.
         const subscriptionId = order.lineItems.find((line) => line.subscriptionId)?.subscriptionId;
         if (!subscriptionId) return { provisioned: false } as const;
         const [first] = await partnerCenter.listAzureEntitlements(
@@ -242,6 +266,9 @@ export function createPartnerCenterActivities({
     },
   };
 }
+
+/** Partner Center's answers to a repeated checkout that mean the order is, or is being, placed (§2.2). */
+const orderUnderWayCodes: readonly number[] = [800060, 800064, 800065];
 
 type PartnerCenterActivities = ReturnType<typeof createPartnerCenterActivities>;
 

@@ -1,6 +1,9 @@
 import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
+import { confirmMcaAtPartnerCenter } from '../../shared/agreements/confirmMcaAtPartnerCenter';
+import { findAzurePlanAtPartnerCenter } from '../../shared/commerce/azurePlanAtPartnerCenter';
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
 import { refusalOf } from '../../shared/commerce/commerceOperations';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
@@ -14,7 +17,10 @@ import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTran
 import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import {
+  type AzureEntitlementsPort,
   type CustomersPort,
+  type McaPort,
+  type OrdersPort,
   type ProductUpgradesPort,
   type SubscriptionsPort,
 } from '../../shared/gateways/partnerCenter/ports';
@@ -50,9 +56,14 @@ export interface TransitionActivityDependencies {
     'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
   >;
   azurePlanOrders: Pick<AzurePlanOrderRepository, 'place'>;
+  /** The acceptance the service holds, attested at Partner Center when it has none before the upgrade. */
+  agreements: Pick<AgreementRepository, 'list'>;
   partnerCenter: Pick<ProductUpgradesPort, 'getUpgradeEligibility' | 'createUpgrade' | 'getUpgradeStatus'> &
-    Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription'> &
-    Pick<CustomersPort, 'getCustomer'>;
+    Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription' | 'listSubscriptions'> &
+    Pick<OrdersPort, 'listOrders'> &
+    Pick<CustomersPort, 'getCustomer'> &
+    AzureEntitlementsPort &
+    McaPort;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: MarketCatalogue['azurePlan'];
   clock: Clock;
@@ -63,6 +74,7 @@ export function createTransitionActivities({
   customers,
   commerce,
   azurePlanOrders,
+  agreements,
   azurePlanMarkets,
   partnerCenter,
   clock,
@@ -72,6 +84,41 @@ export function createTransitionActivities({
   const partnerCenterIdOf = async (customerId: string, correlationId: string) =>
     (await requirePartnerCenterCustomer({ customers, partnerCenter }, customerId, correlationId))
       .partnerCenterCustomerId;
+
+  /**
+   * What the completed upgrade made, read from Partner Center's plan and entitlements. The upgrade status names
+   * `sourceProduct.id` and `targetProduct.id` only as "a GUID that identifies the product" (§3.13): nothing
+   * documents that they are the Azure subscription and the plan subscription. So they are not trusted: the plan is
+   * the customer's Azure plan subscription, and the lines are its Azure entitlements (an upgraded 0145P keeps its
+   * Azure subscription id, mission-anchors §2.4), those named by a source product id first, else all of them.
+   * Until Partner Center shows the plan with entitlements, the upgrade counts as still in progress.
+   */
+  async function upgradedLines(
+    partnerCenterCustomerId: string,
+    upgrade: { lineItems: { sourceProduct?: { id?: string } | undefined }[] },
+    correlationId: string,
+  ): Promise<UpgradeLine[] | undefined> {
+    const context = { correlationId };
+    const plan = await findAzurePlanAtPartnerCenter(partnerCenter, partnerCenterCustomerId, context);
+    if (plan?.subscriptionId === undefined) return undefined;
+    const entitlements = await partnerCenter.listAzureEntitlements(
+      partnerCenterCustomerId,
+      plan.subscriptionId,
+      context,
+    );
+    const named = new Set(
+      upgrade.lineItems.flatMap((line) =>
+        line.sourceProduct?.id ? [line.sourceProduct.id.toLowerCase()] : [],
+      ),
+    );
+    const moved = entitlements.filter((entitlement) => named.has(entitlement.id.toLowerCase()));
+    const lines = (moved.length > 0 ? moved : entitlements).map((entitlement) => ({
+      azureSubscriptionId: entitlement.id,
+      planSubscriptionId: plan.subscriptionId!,
+    }));
+    return lines.length > 0 ? lines : undefined;
+  }
+
   return {
     /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
     async selectTransitionSources(
@@ -128,10 +175,32 @@ export function createTransitionActivities({
       }
     },
 
-    /** Asks Partner Center to upgrade the customer's 0145P to the Azure plan (safe to repeat: same step). */
+    /**
+     * Asks Partner Center to upgrade the customer's 0145P to the Azure plan (safe to repeat: same step). The upgrade
+     * needs the MCA at Partner Center, not only in our records (an invitation accepted through our link is ours
+     * alone): it is confirmed there first, as the purchase's confirmMca does.
+     */
     async startUpgrade(input: StartUpgradeInput, log: InvocationContext): Promise<StartUpgradeResult> {
       try {
+        const customer = await customers.get(input.customerId);
+        if (customer === undefined) {
+          return {
+            outcome: 'rejected',
+            error: { code: 'CustomerNotFound', detail: `Customer ${input.customerId} does not exist.` },
+          };
+        }
         const pcCustomerId = await partnerCenterIdOf(input.customerId, input.correlationId);
+        const { attested } = await confirmMcaAtPartnerCenter(
+          { agreements, partnerCenter },
+          {
+            customer,
+            partnerCenterCustomerId: pcCustomerId,
+            stepKey: `transition:${input.transitionId}:attest`,
+            correlationId: input.correlationId,
+          },
+        );
+        if (attested)
+          log.log(`startUpgrade transitionId=${input.transitionId} attested the MCA at Partner Center`);
         const upgradeId = await partnerCenter.createUpgrade(pcCustomerId, {
           correlationId: input.correlationId,
           stepKey: `transition:${input.transitionId}:upgrade`,
@@ -143,6 +212,9 @@ export function createTransitionActivities({
       } catch (error) {
         const throttled = throttledOf(error);
         if (throttled) return throttled;
+        if (error instanceof AppError && error.code === 'McaNotAccepted') {
+          return { outcome: 'rejected', error: { code: error.code, detail: error.detail } };
+        }
         const refusal = refusalOf(error);
         if (refusal === undefined) throw error;
         return { outcome: 'rejected', error: refusal };
@@ -164,14 +236,8 @@ export function createTransitionActivities({
           `readUpgradeStatus transitionId=${input.transitionId} status=${upgrade.status} correlationId=${input.correlationId}`,
         );
         if (status === 'completed' || status === 'succeeded') {
-          return {
-            outcome: 'completed',
-            lines: upgrade.lineItems.flatMap((line) =>
-              line.sourceProduct?.id && line.targetProduct?.id
-                ? [{ azureSubscriptionId: line.sourceProduct.id, planSubscriptionId: line.targetProduct.id }]
-                : [],
-            ),
-          };
+          const lines = await upgradedLines(pcCustomerId, upgrade, input.correlationId);
+          return lines ? { outcome: 'completed', lines } : { outcome: 'inProgress' };
         }
         if (status === 'failed' || status === 'cancelled') {
           return {

@@ -9,6 +9,7 @@
  * supervisor is gone (its IPC channel closes), writing snapshots first.
  */
 import { startCosmosServer } from '../../local-functions-host/embedded/startCosmosServer';
+import { parseFaultSwitches } from '../../local-functions-host/simulators/partnerCenter';
 import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
 import { describeError, report } from './childMessages';
 
@@ -35,6 +36,12 @@ async function main(): Promise<void> {
           // minutes is what partners report). Short by default so a purchase tried by hand completes in seconds.
           partnerCenter: {
             provisioningDelayMs: Number(process.env.SIMULATOR_PROVISIONING_SECONDS ?? 3) * 1000,
+            // Orders show in lists at once unless the `orderListLag` fault switch is on (docs/partner-center.md).
+            orderListDelayMs: 0,
+            faults: {
+              switches: parseFaultSwitches(process.env.SIMULATOR_FAULTS),
+              seed: Number(process.env.SIMULATOR_FAULT_SEED ?? 1),
+            },
           },
         })
       : undefined,

@@ -87,6 +87,25 @@ export function createCustomerRepository(container: Container) {
     },
 
     /**
+     * Customers linked to Partner Center (with `partnerCenterCustomerId`) whose id sorts after `afterCustomerId`, in
+     * id order, at most `limit`: the reconciliation compares their Azure plan with Partner Center's, a page per run.
+     * A cross-partition query, run only by the reconciliation timer.
+     */
+    async findLinkedCustomers(afterCustomerId: string, limit: number): Promise<CustomerDocument[]> {
+      const { resources } = await container.items
+        .query<unknown>({
+          query:
+            "SELECT * FROM c WHERE c.docType = 'customer' AND IS_STRING(c.partnerCenterCustomerId) AND c.customerId > @after",
+          parameters: [{ name: '@after', value: afterCustomerId }],
+        })
+        .fetchAll();
+      return resources
+        .map((resource) => customerDocumentSchema.parse(resource))
+        .sort((a, b) => (a.customerId < b.customerId ? -1 : 1))
+        .slice(0, limit);
+    },
+
+    /**
      * Takes the customer's one-at-a-time slot for a purchase or a transition, conditional on the customer being as
      * it was read: of many concurrent claims exactly one wins, the others get `'changed'` and look again.
      */

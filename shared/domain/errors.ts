@@ -106,6 +106,15 @@ export const errorCatalogue = {
     status: 503,
     title: 'Microsoft could not be reached or kept throttling; nothing was bought. Retry later.',
   },
+  OrderCancelled: {
+    status: 409,
+    title: 'Partner Center cancelled the order; nothing was provisioned. Start the purchase again.',
+  },
+  OrderUnconfirmed: {
+    status: 504,
+    title:
+      "Partner Center did not confirm whether the order was placed; check the customer's Azure plan in Partner Center (the reconciliation reports it) before buying again.",
+  },
   ProvisioningTimedOut: {
     status: 504,
     title: 'Partner Center accepted the order but did not provision the Azure plan in time.',

@@ -47,9 +47,12 @@ export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
  * - 2: the provisioning wait continues as new every few looks at the order;
  * - 3: a look at the order that Partner Center throttles or cannot answer keeps the wait going (to its deadline)
  *   and counts toward the execution's bound, instead of failing a purchase whose order was placed.
+ * - 4: a checkout whose outcome is unclear (unanswered, throttled, or answered 800064/800065/800060 while the order
+ *   is not listed yet) is settled by asking Partner Center again until it shows the order or a deadline passes,
+ *   instead of failing a purchase that may have bought.
  */
-export const purchaseInputVersion = 3;
-export const purchaseInputVersions: readonly number[] = [1, 2, purchaseInputVersion];
+export const purchaseInputVersion = 4;
+export const purchaseInputVersions: readonly number[] = [1, 2, 3, purchaseInputVersion];
 
 /**
  * Carried from one execution to the next while Partner Center provisions the order: the ids of what was bought and
@@ -181,6 +184,13 @@ export interface CheckoutInput extends PartnerCenterStepInput {
   partnerCenterCustomerId: string;
   cartId: string;
 }
+
+/**
+ * The checkout's answer: the order, or `unsettled` when Partner Center said the cart is being processed or was
+ * already submitted (800064, 800065, 800060: the order is, or is being, placed, §2.2) but neither the orders list
+ * nor the subscriptions show it yet (lists lag up to 15 minutes, §4).
+ */
+export type CheckoutOutcome = { orderId: string } | { orderId?: undefined; unsettled: number };
 
 export interface ReadProvisioningInput extends PartnerCenterStepInput {
   partnerCenterCustomerId: string;

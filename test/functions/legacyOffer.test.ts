@@ -97,6 +97,24 @@ describe('Microsoft Azure (0145P) orders', () => {
     });
   });
 
+  it('are refused as Partner Center refuses them for a partner enrolled on or after 21 July 2021', async () => {
+    const customerId = await aRegisteredCustomer(service, 'late-partner');
+    service.partnerCenter.setBehaviour({ partnerEnrolledAt: '2022-03-01T00:00:00Z' });
+    try {
+      const response = await legacyOrderFor<Problem>(customerId);
+      expect(response.status).toBe(409);
+      expect(response.body).toMatchObject({
+        code: 'LegacyOfferNotEligibleForPurchase',
+        partnerCenterCode: 500600,
+        // Partner Center's own words, not a guess of ours.
+        detail: expect.stringMatching(/21 July 2021/) as unknown,
+      });
+      expect((await subscriptionsOf(customerId)).body.items).toEqual([]);
+    } finally {
+      service.partnerCenter.setBehaviour({ partnerEnrolledAt: '2019-01-01T00:00:00Z' });
+    }
+  });
+
   it('are refused with OrderInProgress while a purchase of the customer runs', async () => {
     const customerId = await aRegisteredCustomer(service, 'purchase-running');
     const purchase = await service.call('POST', `/api/customers/${customerId}/azure-plan/purchases`, {

@@ -454,3 +454,131 @@ describe('the provisioning wait keeps every execution small', () => {
     expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
   });
 });
+
+describe('the purchase orchestrator settles an unclear checkout by asking Partner Center (input version 4)', () => {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const minute = 60_000;
+  /** The checkout answers `unclear` until `during` has passed, then shows the order. */
+  const checkoutUnclearFor = (during: number, unclear: () => unknown) => ({
+    [a.checkout]: (_input: unknown, call: { at: Date }) =>
+      call.at.getTime() - start < during ? unclear() : done({ orderId: 'pc-order-1' }),
+  });
+  const checkoutsOf = (result: ReturnType<typeof run>) =>
+    result.calls.filter((call) => call.name === a.checkout);
+
+  it('800064 (being processed) while the list lags: asks again on the same cart, then completes with the order', () => {
+    const result = run(attested, {
+      activities: checkoutUnclearFor(20 * minute, () => done({ unsettled: 800064 })),
+    });
+
+    expect(result.output).toMatchObject({ status: 'completed', order: { orderId: 'pc-order-1' } });
+    const checkouts = checkoutsOf(result);
+    expect(checkouts.length).toBeGreaterThan(2);
+    expect(new Set(checkouts.map((call) => JSON.stringify(call.input))).size).toBe(1);
+    expect(names(result)).not.toContain(a.releaseSlot);
+    expect(names(result).filter((name) => name === a.createCart)).toHaveLength(1);
+  });
+
+  it('800065 (already submitted) is not a refusal either: the order found later is the one recorded', () => {
+    const result = run(attested, {
+      activities: checkoutUnclearFor(14 * minute, () => done({ unsettled: 800065 })),
+    });
+
+    expect(result.output).toMatchObject({ status: 'completed', order: { orderId: 'pc-order-1' } });
+  });
+
+  it('an unanswered checkout (the order may be placed, the answer lost) is repeated on the same cart', () => {
+    const result = run(attested, {
+      activities: checkoutUnclearFor(10 * minute, () => {
+        throw new Error('Partner Center unavailable (retries exhausted)');
+      }),
+    });
+
+    expect(result.output).toMatchObject({ status: 'completed', order: { orderId: 'pc-order-1' } });
+    expect(names(result).filter((name) => name === a.createCart)).toHaveLength(1);
+  });
+
+  it('no clear answer by the deadline: failed OrderUnconfirmed (not a silent refusal), the slot freed', () => {
+    const result = run(attested, {
+      activities: checkoutUnclearFor(Infinity, () => done({ unsettled: 800064 })),
+    });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'OrderUnconfirmed' } });
+    expect(result.now.getTime() - start).toBeGreaterThanOrEqual(15 * minute);
+    expect(result.now.getTime() - start).toBeLessThanOrEqual(30 * minute);
+    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    expect(result.historyEvents).toBeLessThanOrEqual(100);
+  });
+
+  it('a checkout only ever throttled placed nothing: PartnerCenterUnavailable after the settling time', () => {
+    const result = run(attested, {
+      activities: checkoutUnclearFor(Infinity, () => ({ outcome: 'throttled', retryAfterMs: 60_000 })),
+    });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+    expect(result.now.getTime() - start).toBeLessThanOrEqual(30 * minute);
+    expect(names(result).at(-1)).toBe(a.releaseSlot);
+  });
+
+  it('a refusal during the settling still ends the purchase with it (e.g. 13605)', () => {
+    let checkouts = 0;
+    const result = run(attested, {
+      activities: {
+        [a.checkout]: () => {
+          checkouts += 1;
+          return checkouts === 1
+            ? done({ unsettled: 800064 })
+            : {
+                outcome: 'refused',
+                error: { code: 'McaNotAccepted', detail: 'x', partnerCenterCode: 13605 },
+              };
+        },
+      },
+    });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'McaNotAccepted' } });
+  });
+
+  it('a version-3 execution replays as it was written: an unclear checkout ends it at once', () => {
+    const unsettled = run(
+      { ...attested, version: 3 },
+      { activities: checkoutUnclearFor(20 * minute, () => done({ unsettled: 800064 })) },
+    );
+    expect(unsettled.output).toMatchObject({
+      status: 'failed',
+      error: { code: 'OrderInProgress', partnerCenterCode: 800064 },
+    });
+    expect(checkoutsOf(unsettled)).toHaveLength(1);
+
+    const unanswered = run(
+      { ...attested, version: 3 },
+      {
+        activities: checkoutUnclearFor(20 * minute, () => {
+          throw new Error('unavailable');
+        }),
+      },
+    );
+    expect(unanswered.output).toMatchObject({
+      status: 'failed',
+      error: { code: 'PartnerCenterUnavailable' },
+    });
+  });
+
+  it('an order Partner Center cancelled ends the purchase at the look that sees it, not after 48 hours', () => {
+    let looks = 0;
+    const result = run(attested, {
+      activities: {
+        [a.readProvisioning]: () => {
+          looks += 1;
+          return looks < 3
+            ? done({ provisioned: false })
+            : { outcome: 'refused', error: { code: 'OrderCancelled', detail: 'cancelled' } };
+        },
+      },
+    });
+
+    expect(result.output).toMatchObject({ status: 'failed', error: { code: 'OrderCancelled' } });
+    expect(result.now.getTime() - start).toBeLessThan(60 * minute);
+    expect(names(result).at(-1)).toBe(a.releaseSlot);
+  });
+});

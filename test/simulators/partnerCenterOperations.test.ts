@@ -4,7 +4,13 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buyPlan, createTestTokens, type SimulatorFixture, startSimulator } from './partnerCenterFixture';
+import {
+  buyPlan,
+  createTestTokens,
+  mcaAttestation,
+  type SimulatorFixture,
+  startSimulator,
+} from './partnerCenterFixture';
 
 describe('Partner Center simulator: after the purchase', () => {
   let pc: SimulatorFixture;
@@ -124,6 +130,11 @@ describe('Partner Center simulator: after the purchase', () => {
       isEligible: true,
       productFamily: 'azure',
     });
+    // The transition needs the MCA at Partner Center (mission-anchors §2.4), not only in the partner's records.
+    const withoutMca = await pc.call('POST', '/v1/productupgrades', { body: request });
+    expect(withoutMca.status).toBe(403);
+    expect(withoutMca.body).toMatchObject({ code: 13605, source: 'PartnerFD' });
+    await pc.call('POST', `/v1/customers/${customerId}/agreements`, { body: mcaAttestation() });
     const created = await pc.call('POST', '/v1/productupgrades', { body: request });
     expect(created.status).toBe(202);
     const location = created.headers.get('location')!;

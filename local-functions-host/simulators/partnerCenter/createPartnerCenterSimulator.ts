@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 
 import { describeZodError } from './bodies';
+import { createFaultDice, type FaultSettings, faultSettingsSchema } from './faults';
 import {
   type CallContext,
   createPartnerCenterModel,
@@ -16,7 +17,7 @@ import {
 import { errorA, invalidInput, invalidToken, json, type SimResponse, tooManyRequests } from './responses';
 import { openState } from './state';
 import { createThrottle, publishedThrottleRules, type ThrottleRule, throttleRuleSchema } from './throttling';
-import { agreementView } from './views';
+import { agreementView, orderView } from './views';
 
 export const PARTNER_CENTER_AUDIENCE = 'https://api.partnercenter.microsoft.com';
 
@@ -32,6 +33,8 @@ export interface PartnerCenterSimulatorOptions extends Partial<PartnerCenterBeha
   /** Throttling rules; default: the published limits (500/min per partner on orders and on subscriptions). */
   throttling?: ThrottleRule[];
   serverId?: string;
+  /** Fault switches (`SIMULATOR_FAULTS`) and their shares, windows and seed; see faults.ts. Default: none. */
+  faults?: z.input<typeof faultSettingsSchema>;
 }
 
 export interface PartnerCenterSimulatorInput {
@@ -81,6 +84,8 @@ export interface PartnerCenterControls {
   azurePlanCustomers(): { customerId: string; displayName: string }[];
   /** The customer's agreements of every type, as the create call answers them (with `userId`). */
   agreementsOf(customerId: string): Record<string, unknown>[];
+  /** Every order of the customer as GET by id answers it (no list lag), for tests that check what was bought. */
+  ordersOf(customerId: string): Record<string, unknown>[];
   seedLegacySubscription(
     customerId: string,
     input?: { azureSubscriptionId?: string; azureSubscriptionStatus?: 'active' | 'suspended' },
@@ -89,6 +94,9 @@ export interface PartnerCenterControls {
   clearFaults(): void;
   setThrottling(rules: ThrottleRule[]): void;
   setBehaviour(partial: Partial<PartnerCenterBehaviour>): PartnerCenterBehaviour;
+  /** Replaces the fault switches and settings (and restarts the seeded generator). */
+  setFaults(settings: z.input<typeof faultSettingsSchema>): FaultSettings;
+  faults(): FaultSettings;
   advanceClock(ms: number): Date;
   now(): Date;
   /** Calls per route and per status since the last reset; `throttledByRoute`: those answered 429 (not counted by the limits). */
@@ -166,10 +174,16 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
   const baseClock = input.clock ?? (() => new Date());
   let clockOffsetMs = 0;
   const now = () => new Date(baseClock().getTime() + clockOffsetMs);
-  const { throttling, serverId = '030020344', ...behaviourOverrides } = input.options ?? {};
+  const {
+    throttling,
+    serverId = '030020344',
+    faults: faultSettings,
+    ...behaviourOverrides
+  } = input.options ?? {};
   const behaviour: PartnerCenterBehaviour = { ...defaultBehaviour, ...behaviourOverrides };
   const state = openState(input.journal?.directory);
-  const model = createPartnerCenterModel(state, behaviour);
+  const dice = createFaultDice(faultSettings);
+  const model = createPartnerCenterModel(state, behaviour, dice);
   const routes = model.routes.map(compile);
   const throttle = createThrottle(throttling ?? publishedThrottleRules);
   let faults: z.infer<typeof faultSchema>[] = [];
@@ -209,6 +223,13 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
         .all('agreements')
         .filter((agreement) => agreement.customerId === customerId)
         .map((agreement) => agreementView(agreement, true)),
+    ordersOf(customerId) {
+      model.settle(now());
+      return state
+        .all('orders')
+        .filter((order) => order.customerId === customerId.toLowerCase())
+        .map((order) => orderView(order));
+    },
     seedLegacySubscription: (customerId, legacy = {}) =>
       model.seedLegacySubscription(customerId, legacy, now()),
     injectFault: (fault) => faults.push(faultSchema.parse(fault)),
@@ -217,6 +238,8 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
     },
     setThrottling: (rules) => throttle.setRules(z.array(throttleRuleSchema).parse(rules)),
     setBehaviour: (partial) => Object.assign(behaviour, partial),
+    setFaults: (settings) => dice.replace(settings),
+    faults: () => structuredClone(dice.settings()),
     advanceClock(ms) {
       clockOffsetMs += ms;
       model.settle(now());
@@ -315,8 +338,20 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
       nowMs: at.getTime(),
     });
     if (wait !== undefined) return { response: tooManyRequests(wait), routeName: route.name };
+    const switched = dice.settings();
+    if (dice.hit('throttle', switched.throttleShare)) {
+      return { response: tooManyRequests(switched.throttleRetryAfterSeconds), routeName: route.name };
+    }
 
-    const fault = takeFault(route.name);
+    const fault =
+      takeFault(route.name) ??
+      (dice.hit('outage', switched.outageShare)
+        ? faultSchema.parse({
+            route: route.name,
+            kind: dice.pick(['status', 'dropBeforeCommit', 'dropAfterCommit'] as const),
+            status: 503,
+          })
+        : undefined);
     if (fault?.kind === 'dropBeforeCommit') return { response: 'drop', routeName: route.name };
     if (fault?.kind === 'status') {
       const body = fault.body ?? {
@@ -421,6 +456,9 @@ export function createPartnerCenterSimulator(input: PartnerCenterSimulatorInput)
       if (path === 'PATCH /behaviour')
         return json(200, controls.setBehaviour(behaviourPatchSchema.parse(body)));
       if (path === 'GET /behaviour') return json(200, behaviour);
+      if (path === 'PUT /fault-switches')
+        return json(200, controls.setFaults(faultSettingsSchema.parse(body)));
+      if (path === 'GET /fault-switches') return json(200, controls.faults());
       if (path === 'POST /clock') {
         const { advanceMs } = z.object({ advanceMs: z.number().nonnegative() }).parse(body);
         return json(200, { now: controls.advanceClock(advanceMs).toISOString() });
@@ -532,6 +570,7 @@ const behaviourPatchSchema = z
     checkoutReplay: z.enum(['reiterate', 'legacy800065']),
     sandbox: z.boolean(),
     entitlementPageSize: z.number().int().positive(),
+    partnerEnrolledAt: z.iso.datetime({ offset: true }),
   })
   .partial()
   .strict();

@@ -14,6 +14,7 @@ export {
   type PartnerCenterSimulatorOptions,
   type VerifyAccessToken,
 } from './createPartnerCenterSimulator';
+export { type FaultSettings, type FaultSwitch, faultSwitchNames, parseFaultSwitches } from './faults';
 export {
   CLOUD_AGREEMENT_TEMPLATE_ID,
   defaultBehaviour,

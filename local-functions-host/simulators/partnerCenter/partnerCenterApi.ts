@@ -26,6 +26,7 @@ import {
   reservationScopeFrom,
   skuView,
 } from './catalog';
+import { type FaultDice } from './faults';
 import {
   collection,
   errorA,
@@ -85,7 +86,17 @@ export interface PartnerCenterBehaviour {
   /** Integration-sandbox limits (§6): 10 Azure plans per partner, 3 Azure subscriptions per plan. */
   sandbox: boolean;
   entitlementPageSize: number;
+  /**
+   * When the partner enrolled in CSP. Partners enrolled on or after 21 July 2021 can't add Microsoft Azure
+   * (MS-AZR-0145P) at all (mission-anchors §2.1, "0145P eligibility"): the cart line gets 500600. The other half of
+   * that rule (older partners, customers enrolled after that date) is not modelled: simulated customers carry no
+   * enrolment date.
+   */
+  partnerEnrolledAt: string;
 }
+
+/** The day from which newly enrolled partners can no longer add 0145P (mission-anchors §2.1). */
+export const LEGACY_OFFER_CUTOFF = '2021-07-21T00:00:00Z';
 
 export const defaultBehaviour: PartnerCenterBehaviour = {
   provisioningDelayMs: 30_000,
@@ -99,6 +110,7 @@ export const defaultBehaviour: PartnerCenterBehaviour = {
   checkoutReplay: 'reiterate',
   sandbox: false,
   entitlementPageSize: 50,
+  partnerEnrolledAt: '2019-01-01T00:00:00Z',
 };
 
 export interface CallContext {
@@ -209,6 +221,7 @@ function addMs(date: Date, ms: number): string {
 export function createPartnerCenterModel(
   state: SimulatorState,
   behaviour: PartnerCenterBehaviour,
+  dice: FaultDice,
 ): PartnerCenterModel {
   // ---- lookups -----------------------------------------------------------------------------------------------
 
@@ -270,6 +283,16 @@ export function createPartnerCenterModel(
       errorDescription,
     });
     if (!item) return fail(10010, `Catalog item ${line.catalogItemId} is not valid (InvalidInput).`);
+    if (
+      item.kind === 'legacyAzure' &&
+      Date.parse(behaviour.partnerEnrolledAt) >= Date.parse(LEGACY_OFFER_CUTOFF)
+    ) {
+      // The wording is ours: Microsoft documents the rule and the code (SDK CartErrorCode 500600), not the text.
+      return fail(
+        500600,
+        'LegacyOfferNotEligibleForPurchase: partners enrolled on or after 21 July 2021 cannot add Microsoft Azure (MS-AZR-0145P); buy the Azure plan instead.',
+      );
+    }
     if (item.kind === 'legacyAzure' && hasAzurePlan(customer.id)) {
       return fail(500600, 'LegacyOfferNotEligibleForPurchase: the customer has an Azure plan.');
     }
@@ -456,10 +479,13 @@ export function createPartnerCenterModel(
     if (!('cart' in found)) return found;
     const { customer, cart } = found;
     if (cart.checkout) {
-      if (call.now.getTime() < Date.parse(cart.checkout.committedAt) + behaviour.checkoutInProgressMs) {
+      const inProgressMs = dice.on('checkoutInProgress')
+        ? Math.max(behaviour.checkoutInProgressMs, dice.settings().inProgressMs)
+        : behaviour.checkoutInProgressMs;
+      if (call.now.getTime() < Date.parse(cart.checkout.committedAt) + inProgressMs) {
         return errorA(409, 800064, `Cart ${cart.id} is being processed by another request.`);
       }
-      if (behaviour.checkoutReplay === 'legacy800065') {
+      if (behaviour.checkoutReplay === 'legacy800065' || dice.on('checkoutAlreadySubmitted')) {
         return errorA(400, 800065, `Can't check out an already submitted cart ${cart.id}.`);
       }
       return json(cart.checkout.status, cart.checkout.body);
@@ -483,6 +509,10 @@ export function createPartnerCenterModel(
         continue;
       }
       const legacy = lines.every((line) => parseCatalogItemId(line.catalogItemId)?.kind === 'legacyAzure');
+      const faults = dice.settings();
+      // 0145P orders complete at once (§3.8); the others may be held in review or end cancelled (fault switches).
+      const heldMs = !legacy && dice.hit('provisioningHeld', faults.heldShare) ? faults.heldMs : 0;
+      const cancelled = !legacy && dice.hit('orderCancelled', faults.cancelledShare);
       const id = newOrderId();
       orders.push({
         id,
@@ -493,8 +523,9 @@ export function createPartnerCenterModel(
         billingCycle: lines[0]!.billingCycle,
         currencyCode: lines[0]!.currencyCode,
         creationDate: call.now.toISOString(),
-        readyAt: addMs(call.now, legacy ? 0 : behaviour.provisioningDelayMs),
+        readyAt: addMs(call.now, legacy ? 0 : behaviour.provisioningDelayMs + heldMs),
         status: 'pending',
+        ...(cancelled ? { endsAs: 'cancelled' as const } : {}),
         lineItems: lines.map((line, index) => {
           const item = parseCatalogItemId(line.catalogItemId)!;
           return {
@@ -658,7 +689,9 @@ export function createPartnerCenterModel(
   function settle(now: Date): void {
     const at = now.getTime();
     for (const order of state.all('orders')) {
-      if (order.status === 'pending' && Date.parse(order.readyAt) <= at) completeOrder(order, now);
+      if (order.status !== 'pending' || Date.parse(order.readyAt) > at) continue;
+      if (order.endsAs === 'cancelled') state.put('orders', { ...order, status: 'cancelled' });
+      else completeOrder(order, now);
     }
     for (const entitlement of state.all('entitlements')) {
       if (
@@ -1103,7 +1136,8 @@ export function createPartnerCenterModel(
       handle(call) {
         const customer = customerOr404(call.params.customerId);
         if (!isCustomer(customer)) return customer;
-        const visibleBefore = call.now.getTime() - behaviour.orderListDelayMs;
+        const lagMs = dice.on('orderListLag') ? dice.settings().listLagMs : behaviour.orderListDelayMs;
+        const visibleBefore = call.now.getTime() - lagMs;
         const items = state
           .all('orders')
           .filter(
@@ -1183,7 +1217,12 @@ export function createPartnerCenterModel(
         const order = state.get('orders', call.params.orderId ?? '');
         if (order?.customerId !== customer.id)
           return notFound(800006, `Order ${call.params.orderId} was not found.`);
-        const status = order.status === 'completed' ? 'fulfilled' : 'PrefulfillmentPending';
+        const status =
+          order.status === 'completed'
+            ? 'fulfilled'
+            : order.status === 'cancelled'
+              ? 'Unfulfilled'
+              : 'PrefulfillmentPending';
         const items = order.lineItems.map((line) => ({
           orderLineItemId: line.lineItemNumber,
           lineItemNumber: line.lineItemNumber,
@@ -1321,6 +1360,9 @@ export function createPartnerCenterModel(
           return { status: 202, headers: { Location: `productUpgrades/${result.upgradeId}` } };
         if (result.blocked) return result.blocked;
         if (!result.isEligible) return errorA(400, 800002, `Invalid request input. ${result.reason}`);
+        // The transition needs the MCA at Partner Center (mission-anchors §2.4 "Prerequisites"). Which code Partner
+        // Center answers is not documented; the checkout's 13605 is the one it uses for a missing MCA.
+        if (!hasMca(found.customer)) return errorA(403, 13605, MCA_MISSING);
         const source = liveSubscriptions(found.customer.id, 'legacyAzure').find(
           (s) => s.status === 'active',
         )!;

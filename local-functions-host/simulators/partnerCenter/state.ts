@@ -105,6 +105,8 @@ export const orderSchema = z.object({
   creationDate: z.string(),
   readyAt: z.string(),
   status: z.enum(['pending', 'completed', 'cancelled']),
+  /** Dealt at checkout by the `orderCancelled` fault switch: the order ends cancelled when it is due. */
+  endsAs: z.literal('cancelled').optional(),
   lineItems: z.array(
     z.object({
       lineItemNumber: z.number(),

@@ -8,6 +8,7 @@ import {
 import { attestAgreement } from '../../../shared/agreements/attestAgreement';
 import { type InvitationDocument } from '../../../shared/domain/documents/invitation';
 import { newDirectAcceptance } from '../../../shared/domain/rules/mcaAgreement';
+import { PartnerCenterError } from '../../../shared/gateways/partnerCenter/partnerCenterError';
 import { createInvitationAcceptance } from '../../../shared/invitations/invitationAcceptance';
 import { aContact, aCustomer, aStoredInvitation } from '../../support/fixtures';
 import { createInMemoryPartnerCenterAgreements } from '../../support/inMemory/inMemoryPartnerCenterAgreements';
@@ -125,5 +126,106 @@ describe('readSignature (the truth a waiting purchase re-reads)', () => {
 
     expect(await activities.readSignature(confirm, log)).toBe('waiting');
     expect(await agreements.list('contoso')).toEqual([]);
+  });
+});
+
+describe('checkout and readProvisioning read what Partner Center holds', () => {
+  const step = { ...confirm, partnerCenterCustomerId: 'pc-contoso', cartId: 'cart-1' };
+  const planOffer = 'DZH318Z0BPS6:0001:DZH318Z0BML6';
+  const refusedWith = (code: number) =>
+    new PartnerCenterError({
+      kind: 'Rejected',
+      httpStatus: code === 800064 ? 409 : 400,
+      partnerCenterCode: code,
+      message: `refused ${code}`,
+      isRetryable: false,
+    });
+
+  function activitiesOver(partnerCenter: Record<string, unknown>) {
+    return createPartnerCenterActivities({
+      customers: createInMemoryCustomerRepository(),
+      agreements: createInMemoryAgreementRepository(),
+      partnerCenter: partnerCenter as unknown as PartnerCenterActivityDependencies['partnerCenter'],
+      invitations: createInMemoryInvitationRepository(),
+      invitationAcceptance: { recordAcceptance: () => Promise.resolve() } as never,
+      invitationTokenSecret: tokenSecret,
+    });
+  }
+
+  it.each([800064, 800065, 800060])(
+    '%i while the lists lag: unsettled, not refused; once listed: the order',
+    async (code) => {
+      let orders: unknown[] = [];
+      const activities = activitiesOver({
+        checkout: () => Promise.reject(refusedWith(code)),
+        listSubscriptions: () => Promise.resolve([]),
+        listOrders: () => Promise.resolve(orders),
+      });
+
+      expect(await activities.checkout(step, log)).toEqual({
+        outcome: 'done',
+        value: { unsettled: code },
+      });
+
+      orders = [
+        { id: 'old', status: 'cancelled', lineItems: [{ lineItemNumber: 0, offerId: planOffer }] },
+        { id: 'pc-order-7', status: 'pending', lineItems: [{ lineItemNumber: 0, offerId: planOffer }] },
+      ];
+      expect(await activities.checkout(step, log)).toEqual({
+        outcome: 'done',
+        value: { orderId: 'pc-order-7' },
+      });
+    },
+  );
+
+  it('finds the order through the plan subscription when the orders list does not show it', async () => {
+    const activities = activitiesOver({
+      checkout: () => Promise.reject(refusedWith(800064)),
+      listSubscriptions: () =>
+        Promise.resolve([{ id: 'plan-1', offerId: planOffer, status: 'active', orderId: 'pc-order-9' }]),
+      listOrders: () => Promise.resolve([]),
+    });
+    expect(await activities.checkout(step, log)).toEqual({
+      outcome: 'done',
+      value: { orderId: 'pc-order-9' },
+    });
+  });
+
+  it('other refusals stay refusals (13605)', async () => {
+    const activities = activitiesOver({ checkout: () => Promise.reject(refusedWith(13605)) });
+    expect(await activities.checkout(step, log)).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'McaNotAccepted', partnerCenterCode: 13605 },
+    });
+  });
+
+  const look = { ...confirm, partnerCenterCustomerId: 'pc-contoso', orderId: 'pc-order-1' };
+  const order = (status: string, subscriptionId?: string) => ({
+    id: 'pc-order-1',
+    status,
+    lineItems: [{ lineItemNumber: 0, offerId: planOffer, ...(subscriptionId ? { subscriptionId } : {}) }],
+  });
+
+  it('a cancelled order is reported at once as OrderCancelled; an error status as PartnerCenterRejected', async () => {
+    const cancelled = activitiesOver({ getOrder: () => Promise.resolve(order('cancelled')) });
+    expect(await cancelled.readProvisioning(look, log)).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'OrderCancelled' },
+    });
+    const failed = activitiesOver({ getOrder: () => Promise.resolve(order('error')) });
+    expect(await failed.readProvisioning(look, log)).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'PartnerCenterRejected' },
+    });
+  });
+
+  it('a held order (pending review, pending) is still waited for', async () => {
+    for (const status of ['pendingReview', 'pending', 'pending po upload']) {
+      const held = activitiesOver({ getOrder: () => Promise.resolve(order(status)) });
+      expect(await held.readProvisioning(look, log)).toEqual({
+        outcome: 'done',
+        value: { provisioned: false },
+      });
+    }
   });
 });

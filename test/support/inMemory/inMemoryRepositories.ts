@@ -85,6 +85,17 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
           )
           .slice(0, limit),
       ),
+    findLinkedCustomers: (afterCustomerId, limit) =>
+      Promise.resolve(
+        table
+          .all()
+          .filter(
+            (customer) =>
+              customer.partnerCenterCustomerId !== undefined && customer.customerId > afterCustomerId,
+          )
+          .sort((a, b) => (a.customerId < b.customerId ? -1 : 1))
+          .slice(0, limit),
+      ),
     claimWorkSlot: (customer, slot) =>
       replace({
         ...customer,
