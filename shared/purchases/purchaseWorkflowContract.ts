@@ -47,9 +47,11 @@ export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
  * - 2: the provisioning wait continues as new every few looks at the order;
  * - 3: a look at the order that Partner Center throttles or cannot answer keeps the wait going (to its deadline)
  *   and counts toward the execution's bound, instead of failing a purchase whose order was placed.
+ * - 4: a step Partner Center throttles ends by time (an hour of throttling without a break), not after 20 answers,
+ *   and its waits back off (orchestrations/partnerCenterThrottling.ts).
  */
-export const purchaseInputVersion = 3;
-export const purchaseInputVersions: readonly number[] = [1, 2, purchaseInputVersion];
+export const purchaseInputVersion = 4;
+export const purchaseInputVersions: readonly number[] = [1, 2, 3, purchaseInputVersion];
 
 /**
  * Carried from one execution to the next while Partner Center provisions the order: the ids of what was bought and
