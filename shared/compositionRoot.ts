@@ -22,7 +22,9 @@ import { createFaultInjector } from './platform/faultInjection';
 import { createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, encodeQueueMessage, queueNames } from './platform/queues/queues';
-import { createPurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
+import { createPartnerCenterPace } from './partnerCenterPace/partnerCenterPace';
+import { createPaceRepository } from './partnerCenterPace/paceRepository';
+import { perProcessPartnerCenterPace } from './purchaseBatches/purchaseStartPacing';
 import { createRepositories } from './repositories';
 import { type Services, startPurchaseDependencies } from './services';
 
@@ -99,7 +101,10 @@ async function buildServices(): Promise<Services> {
     authenticate: createAuthenticator(appConfig),
     markets,
     queues: { purchaseRequests },
-    purchaseStartPacer: createPurchaseStartPacer(),
+    partnerCenterPace:
+      appConfig.PARTNER_CENTER_PACE === 'perProcess'
+        ? perProcessPartnerCenterPace(systemClock)
+        : createPartnerCenterPace({ store: createPaceRepository(containers.batches), clock: systemClock }),
     repositories,
     notifications: createNotificationSender({
       claims: repositories.notificationClaims,
@@ -171,7 +176,7 @@ export async function purchaseRequestTriggerDependencies(): Promise<PurchaseRequ
   return {
     batches: services.repositories.batches,
     startPurchase: startPurchaseDependencies(services),
-    purchaseStartPacer: services.purchaseStartPacer,
+    partnerCenterPace: services.partnerCenterPace,
     clock: services.clock,
   };
 }
