@@ -53,7 +53,7 @@ export async function startScaleOutInstances(options: {
       children.push(child);
       await new Promise<void>((resolve, reject) => {
         let output = '';
-        child.stdout!.on('data', (chunk: Buffer) => {
+        child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString('utf8');
           if (output.includes('ready')) resolve();
         });

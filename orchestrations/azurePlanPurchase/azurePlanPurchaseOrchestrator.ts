@@ -364,7 +364,7 @@ function* partnerCenterStepByCount<T>(
 
 /** Inputs before version 4 replay the count of throttled answers their build journaled. */
 function throttlingEndsByTime(context: OrchestrationContext): boolean {
-  const { version } = context.df.getInput() as { version?: number };
+  const { version } = context.df.getInput<{ version?: number }>();
   return (version ?? 1) >= 4;
 }
 

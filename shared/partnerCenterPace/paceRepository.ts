@@ -27,7 +27,7 @@ export function createPaceRepository(batches: Container): PaceStore {
         // A document this build cannot read is overwritten on the next take (conditionally, so no race is lost).
         return parsed.success
           ? { state: { recent: parsed.data.recent }, etag: parsed.data._etag }
-          : { state: { recent: [] }, etag: String((resource as { _etag?: unknown })._etag ?? '') };
+          : { state: { recent: [] }, etag: typeof resource._etag === 'string' ? resource._etag : '' };
       } catch (error) {
         if (isCosmosStatus(error, 404)) return undefined;
         throw error;

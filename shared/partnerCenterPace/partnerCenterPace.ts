@@ -2,10 +2,11 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 
 import {
   nextSlotAt,
-  partnerCenterPaceRule,
   type PaceRule,
   type PaceState,
+  partnerCenterPaceRule,
   reserveSlots,
+  slotsPerMinute,
 } from '../domain/rules/partnerCenterPace';
 import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
@@ -23,6 +24,7 @@ export const shownWaitMs = 1_000;
 /** What the operator sees of the pace (health). */
 export interface PaceView {
   mode: 'shared' | 'perProcess';
+  /** Slots (orders) a minute the pace gives out at most. */
   perMinute: number;
   burst: number;
   /** When a batch line received now would start: its wait for its turn. */
@@ -61,16 +63,20 @@ export function createPartnerCenterPace(dependencies: {
   let taking = false;
 
   async function takeFor(count: number): Promise<number[]> {
-    return retryOnConflict('The partner pace at Partner Center', async () => {
-      const current = await store.read();
-      const { slots, state } = reserveSlots(
-        current?.state ?? { recent: [] },
-        clock.now().getTime(),
-        count,
-        rule,
-      );
-      return (await store.write(state, current?.etag)) === lostRace ? lostRace : slots;
-    });
+    return retryOnConflict(
+      'The partner pace at Partner Center',
+      async () => {
+        const current = await store.read();
+        const { slots, state } = reserveSlots(
+          current?.state ?? { recent: [] },
+          clock.now().getTime(),
+          count,
+          rule,
+        );
+        return (await store.write(state, current?.etag)) === lostRace ? lostRace : slots;
+      },
+      { sleep },
+    );
   }
 
   async function drain(): Promise<void> {
@@ -108,7 +114,7 @@ export function createPartnerCenterPace(dependencies: {
       const next = nextSlotAt(current?.state ?? { recent: [] }, now, rule);
       return {
         mode: 'shared',
-        perMinute: rule.perMinute,
+        perMinute: Math.floor(slotsPerMinute(rule)),
         burst: rule.burst,
         nextTurnAt: new Date(next).toISOString(),
         newLineWaitMs: next - now,

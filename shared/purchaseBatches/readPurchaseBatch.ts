@@ -93,6 +93,8 @@ export async function readPurchaseBatch(
   };
 }
 
-function isWaitingForPace(line: BatchLineDocument): line is BatchLineDocument & { waitingForPaceUntil: string } {
+function isWaitingForPace(
+  line: BatchLineDocument,
+): line is BatchLineDocument & { waitingForPaceUntil: string } {
   return line.status === 'queued' && line.waitingForPaceUntil !== undefined;
 }

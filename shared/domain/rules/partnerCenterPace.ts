@@ -2,19 +2,28 @@
  * The partner's pace at Partner Center: when the next orders may be placed so that, whatever the number of
  * instances asking, Partner Center's published limit holds. The only published numbers are 500 requests a minute
  * per partner tenant on the Order resource and 500 on the Subscription resource (PCD `order-resources.md`,
- * `subscription-resources.md`; reference §2.3). One order (a purchase, a reservation, an Azure subscription, a
- * transition's upgrade) costs about one call on each in the steady state, so one slot = one order.
+ * `subscription-resources.md`; reference §2.3). One order (a batch line's purchase) costs about one call on each in
+ * the steady state (its look at the order, then at the plan's Azure subscriptions), so one slot = one order.
  *
- * The rule is a sliding window: no `burstWindowMs` (= burst ÷ rate) holds more than `burst` slots, so no minute holds
- * more than `perMinute`, and a small batch (up to `burst` lines) starts at once. Slots are reserved ahead: a taker is
- * given its time and waits for it, so nobody polls and nothing is refused.
+ * The rule is a sliding window: no burst window holds more than `burst` slots, so a small batch (up to `burst`
+ * lines) starts at once and a large one goes on in groups of `burst`. The calls a slot leads to come a few seconds
+ * later, each with its own delay; the burst window is stretched so that calls delayed by up to `jitterMs` more than
+ * others still fit in Partner Center's window: no `windowMs + jitterMs` holds more than `limit` slots. Slots are
+ * reserved ahead: a taker is given its time and waits for it, so nobody polls and nothing is refused.
  */
 export interface PaceRule {
-  perMinute: number;
+  limit: number;
+  windowMs: number;
   burst: number;
+  jitterMs: number;
 }
 
-export const partnerCenterPaceRule: PaceRule = { perMinute: 500, burst: 25 };
+export const partnerCenterPaceRule: PaceRule = { limit: 500, windowMs: 60_000, burst: 25, jitterMs: 2_000 };
+
+/** The rule's rate in slots a minute (for people): 500 per 62 s ≈ 484 a minute. */
+export function slotsPerMinute(rule: PaceRule): number {
+  return (rule.limit * 60_000) / (rule.windowMs + rule.jitterMs);
+}
 
 /** What the shared pace document holds: the times (epoch ms, ascending) of the last `burst` slots given out. */
 export interface PaceState {
@@ -22,7 +31,7 @@ export interface PaceState {
 }
 
 export function burstWindowMs(rule: PaceRule): number {
-  return (60_000 * rule.burst) / rule.perMinute;
+  return ((rule.windowMs + rule.jitterMs) * rule.burst) / rule.limit;
 }
 
 /**
