@@ -231,7 +231,14 @@ export async function main(args: string[]): Promise<BatchRow[]> {
   }
   const startedAt = new Date().toISOString();
   const rows: BatchRow[] = [];
-  for (const pace of options.paces) rows.push(await runRowInChild(options.lines, options.instances, pace));
+  for (const pace of options.paces) {
+    try {
+      rows.push(await runRowInChild(options.lines, options.instances, pace));
+    } catch (error) {
+      // One row failing (e.g. the machine too loaded to answer) still leaves the other to print.
+      process.stderr.write(`bench:batch: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
   process.stdout.write(
     `\nAzure plan purchase service — ${options.lines}-line batch under Partner Center's published limits, ${startedAt}\n` +
       `${os.availableParallelism()} CPUs, Node ${process.version}, load ${os

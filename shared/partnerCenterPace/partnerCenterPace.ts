@@ -38,6 +38,11 @@ export interface PaceView {
  */
 export interface PartnerCenterPace {
   awaitTurn(onWait?: (until: Date) => Promise<void>): Promise<void>;
+  /**
+   * Takes a turn without waiting for it: for an order placed while a person waits on the request (a reservation,
+   * an Azure subscription, a transition's upgrade). Its share is counted, so batch lines give way for it.
+   */
+  reserveTurn(): Promise<void>;
   describe(): Promise<PaceView>;
 }
 
@@ -97,12 +102,18 @@ export function createPartnerCenterPace(dependencies: {
     }
   }
 
+  const take = () =>
+    new Promise<number>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      void drain();
+    });
+
   return {
+    async reserveTurn() {
+      await take();
+    },
     async awaitTurn(onWait) {
-      const at = await new Promise<number>((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        void drain();
-      });
+      const at = await take();
       const wait = at - clock.now().getTime();
       if (wait > shownWaitMs && onWait) await onWait(new Date(at));
       const left = at - clock.now().getTime();

@@ -53,6 +53,8 @@ export function perProcessPartnerCenterPace(clock: Clock): PartnerCenterPace {
   let queued = 0;
   const interval = 60_000 / partnerCenterPurchasesPerMinute;
   return {
+    // Before the shared pace only batch lines were paced.
+    reserveTurn: () => Promise.resolve(),
     async awaitTurn() {
       queued += 1;
       try {
