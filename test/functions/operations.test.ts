@@ -20,6 +20,14 @@ describe('operations and unmatched routes', () => {
     expect(response.body).toEqual({
       status: 'ok',
       checks: { cosmos: 'ok', storage: 'ok', partnerCenter: 'ok', azureResourceManager: 'ok' },
+      // Partner Center's pace for the partner (docs/batches.md): idle, so a new batch line would start at once.
+      partnerCenterPace: {
+        mode: 'shared',
+        perMinute: 483,
+        burst: 25,
+        nextTurnAt: expect.any(String),
+        newLineWaitMs: 0,
+      },
     });
     expect(response.headers.get('x-correlation-id')).toBeTruthy();
   });
