@@ -11,7 +11,7 @@ import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/crea
 import { createInvitationAcceptance } from './invitations/invitationAcceptance';
 import { createNotificationSender } from './notifications/notificationSender';
 import { createPaceRepository } from './partnerCenterPace/paceRepository';
-import { createPartnerCenterPace } from './partnerCenterPace/partnerCenterPace';
+import { createPartnerCenterPace, withTurns } from './partnerCenterPace/partnerCenterPace';
 import { systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
 import {
@@ -166,14 +166,8 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     commerce,
     azurePlanOrders,
     azurePlanMarkets: services.markets.azurePlan,
-    partnerCenter: {
-      ...services.microsoft.partnerCenter,
-      // The upgrade is the transition's order: it takes its turn in the partner's pace (without waiting for it).
-      createUpgrade: async (...args) => {
-        await services.partnerCenterPace.reserveTurn();
-        return services.microsoft.partnerCenter.createUpgrade(...args);
-      },
-    },
+    // The upgrade is the transition's order: it takes its turn in the partner's pace (without waiting for it).
+    partnerCenter: withTurns(services.microsoft.partnerCenter, services.partnerCenterPace, ['createUpgrade']),
     clock: services.clock,
     faults: services.faults,
   };

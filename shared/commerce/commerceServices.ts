@@ -1,6 +1,6 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { type MicrosoftGateways } from '../gateways/createMicrosoftGateways';
-import { type PartnerCenterPace } from '../partnerCenterPace/partnerCenterPace';
+import { type PartnerCenterPace, withTurns } from '../partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../platform/clock';
 import { realSleep } from '../platform/retryPolicy';
 import { createAzureSubscriptionUseCases } from './azureSubscriptions';
@@ -26,30 +26,14 @@ export function createCommerceServices(parts: {
   const { customers, records, operations, clock, pace } = parts;
   const partnerCenter = parts.microsoft.partnerCenter;
   // A checkout places an order (a reservation, a 0145P order): it counts in the partner's pace.
-  const pacedPartnerCenter: typeof partnerCenter = pace
-    ? {
-        ...partnerCenter,
-        checkout: async (...args) => {
-          await pace.reserveTurn();
-          return partnerCenter.checkout(...args);
-        },
-      }
-    : partnerCenter;
+  const pacedPartnerCenter = pace ? withTurns(partnerCenter, pace, ['checkout']) : partnerCenter;
   const wait = defaultInRequestWait(realSleep);
   const azureSubscriptions = createAzureSubscriptionUseCases({
     customers,
     operations,
     records,
     // A new Azure subscription under the plan is read at Partner Center's Subscription resource: it takes a turn.
-    partnerCenter: pace
-      ? {
-          ...partnerCenter,
-          getSubscription: async (...args) => {
-            await pace.reserveTurn();
-            return partnerCenter.getSubscription(...args);
-          },
-        }
-      : partnerCenter,
+    partnerCenter: pace ? withTurns(partnerCenter, pace, ['getSubscription']) : partnerCenter,
     subscriptionAliases: parts.microsoft.azureResourceManager,
     clock,
     wait,

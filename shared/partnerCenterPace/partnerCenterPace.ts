@@ -133,3 +133,23 @@ export function createPartnerCenterPace(dependencies: {
     },
   };
 }
+
+/**
+ * The port with each of `methods` taking a turn in the pace (without waiting for it) before it calls Partner
+ * Center: how the orders placed outside batches (reservations, Azure subscriptions, a transition's upgrade) count.
+ */
+export function withTurns<P extends object>(
+  port: P,
+  pace: Pick<PartnerCenterPace, 'reserveTurn'>,
+  methods: readonly (keyof P & string)[],
+): P {
+  const paced: Record<string, unknown> = {};
+  for (const name of methods) {
+    const method = port[name] as unknown as (...args: unknown[]) => Promise<unknown>;
+    paced[name] = async (...args: unknown[]) => {
+      await pace.reserveTurn();
+      return method.apply(port, args);
+    };
+  }
+  return { ...port, ...paced };
+}

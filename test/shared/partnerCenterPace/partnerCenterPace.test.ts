@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { burstWindowMs, partnerCenterPaceRule } from '../../../shared/domain/rules/partnerCenterPace';
-import { createPartnerCenterPace } from '../../../shared/partnerCenterPace/partnerCenterPace';
+import { createPartnerCenterPace, withTurns } from '../../../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../../../shared/platform/clock';
 import { createInMemoryPaceStore } from '../../support/inMemory/inMemoryPaceStore';
 
@@ -70,5 +70,36 @@ describe('createPartnerCenterPace', () => {
       perMinute: 483,
       newLineWaitMs: burstWindowMs(partnerCenterPaceRule),
     });
+  });
+
+  it('withTurns: the named calls (an order placed outside a batch) take a turn first, without waiting; others do not', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const shared = createInMemoryPaceStore();
+    const pace = createPartnerCenterPace({ store: shared.store, clock, sleep });
+    // A batch holds the next minute of turns.
+    await Promise.all(Array.from({ length: 25 }, () => pace.awaitTurn()));
+    const calls: string[] = [];
+    const port = {
+      checkout: (cartId: string) => {
+        calls.push(`checkout ${cartId}`);
+        return Promise.resolve({ orderId: 'o-1' });
+      },
+      getOrder: () => {
+        calls.push('getOrder');
+        return Promise.resolve('order');
+      },
+    };
+    const paced = withTurns(port, pace, ['checkout']);
+    const writesBefore = shared.stats.writes;
+
+    await expect(paced.checkout('cart-1')).resolves.toEqual({ orderId: 'o-1' });
+    await expect(paced.getOrder()).resolves.toBe('order');
+    expect(calls).toEqual(['checkout cart-1', 'getOrder']);
+    // The checkout's turn is counted: a batch line asking now comes after it.
+    expect(shared.current()?.recent).toHaveLength(25);
+    await expect(pace.describe()).resolves.toMatchObject({
+      newLineWaitMs: burstWindowMs(partnerCenterPaceRule),
+    });
+    expect(shared.stats.writes - writesBefore).toBe(1);
   });
 });
