@@ -97,10 +97,17 @@ export async function measurePartnerCenterBatch(
     const { batchId, start } = await submitAttestedBatch(client, customers);
     const timeline: BatchSample[] = [];
     let batch: BatchView | undefined;
+    let failedReads = 0;
     // Polled, not awaited on the host: lines wait on durable timers, which an idle host does not count as work.
     for (let poll = 0; ; poll += 1) {
       const { status, body } = await client.request('GET', `/api/purchase-batches/${batchId}`);
-      if (status !== 200) throw new Error(`GET batch answered ${status}`);
+      if (status !== 200) {
+        // A read that fails under load (a store or status read timing out) is looked at again, a few times.
+        failedReads += 1;
+        if (failedReads > 20) throw new Error(`GET batch answered ${status}, 20 times`);
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
+        continue;
+      }
       batch = body as BatchView;
       const stats = partnerCenter.stats();
       const sample: BatchSample = {

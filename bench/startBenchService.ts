@@ -27,6 +27,8 @@ export async function startBenchService(options: {
   cosmosEndpoint: string;
   /** Keep durable instances in a journal in this folder (as `npm start` does); in memory when omitted. */
   durableStateDirectory?: string;
+  /** More app settings (e.g. PARTNER_CENTER_PACE). */
+  env?: Record<string, string>;
 }): Promise<BenchService | { unavailable: string }> {
   if (!existsSync(path.join(options.appDir, 'dist', 'main.js')))
     return { unavailable: 'run `npm run build` first' };
@@ -53,6 +55,7 @@ export async function startBenchService(options: {
     COSMOS_ENDPOINT: options.cosmosEndpoint,
     AzureWebJobsStorage: azurite.connectionString,
     ...simulators.settings,
+    ...options.env,
   };
   try {
     const host = await startLocalHost({

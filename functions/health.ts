@@ -23,6 +23,19 @@ const healthSchema = z
     }),
     /** Why a check of Microsoft failed, for the operator (no secrets): e.g. the consent must be renewed. */
     details: z.record(z.string(), z.string()).optional(),
+    partnerCenterPace: z
+      .object({
+        mode: z.enum(['shared', 'perProcess']),
+        perMinute: z.number(),
+        burst: z.number(),
+        nextTurnAt: z.string(),
+        newLineWaitMs: z.number(),
+      })
+      .optional()
+      .meta({
+        description:
+          "Partner Center's pace for the partner (docs/batches.md): orders a minute and burst, and when a batch line received now would start (its wait for its turn). Absent when the pace cannot be read in time.",
+      }),
   })
   .meta({ id: 'Health' });
 
@@ -54,6 +67,14 @@ async function reach(
     : { state: 'unavailable', ...(result.detail ? { detail: result.detail } : {}) };
 }
 
+/** The value, or undefined when it fails or takes longer than the check timeout. */
+async function withinCheckTimeout<T>(value: Promise<T>): Promise<T | undefined> {
+  const timeout = new Promise<undefined>((resolve) =>
+    setTimeout(() => resolve(undefined), checkTimeoutMs).unref(),
+  );
+  return Promise.race([value, timeout]).catch(() => undefined);
+}
+
 export const healthEndpoint = endpoint({
   name: 'health',
   method: 'GET',
@@ -68,19 +89,25 @@ export const healthEndpoint = endpoint({
     200: { description: 'Every store answers.', schema: healthSchema },
     503: { description: 'At least one store does not answer.', schema: healthSchema },
   },
-  uses: (services: Services) => ({ config: services.config, microsoft: services.microsoft }),
-  handler: async ({ deps: { config, microsoft } }) => {
+  uses: (services: Services) => ({
+    config: services.config,
+    microsoft: services.microsoft,
+    pace: services.partnerCenterPace,
+  }),
+  handler: async ({ deps: { config, microsoft, pace } }) => {
     clients ??= {
       cosmos: await createCosmosClient(config),
       storage: await createQueueServiceClient(config),
     };
     const { cosmos, storage } = clients;
-    const [cosmosState, storageState, partnerCenter, azureResourceManager] = await Promise.all([
-      probe((abortSignal) => cosmos.database(config.COSMOS_DATABASE).read({ abortSignal })),
-      probe((abortSignal) => storage.getProperties({ abortSignal })),
-      reach(() => microsoft.partnerCenter.checkReachability()),
-      reach(() => microsoft.azureResourceManager.checkReachability()),
-    ]);
+    const [cosmosState, storageState, partnerCenter, azureResourceManager, partnerCenterPace] =
+      await Promise.all([
+        probe((abortSignal) => cosmos.database(config.COSMOS_DATABASE).read({ abortSignal })),
+        probe((abortSignal) => storage.getProperties({ abortSignal })),
+        reach(() => microsoft.partnerCenter.checkReachability()),
+        reach(() => microsoft.azureResourceManager.checkReachability()),
+        withinCheckTimeout(pace.describe()),
+      ]);
     const checks = {
       cosmos: cosmosState,
       storage: storageState,
@@ -98,6 +125,7 @@ export const healthEndpoint = endpoint({
         status: healthy ? 'ok' : 'unavailable',
         checks,
         ...(Object.keys(details).length > 0 ? { details } : {}),
+        ...(partnerCenterPace ? { partnerCenterPace } : {}),
       },
       headers: { 'cache-control': 'no-store' },
     };

@@ -77,6 +77,10 @@ const batchSchema = z
       description:
         'Lines per status; they add up to `total`. `queued` (our extension) counts lines whose request has not been handled yet.',
     }),
+    waitingForPartnerCenterPace: z.number().int().meta({
+      description:
+        "Our extension: the `queued` lines that were received and wait for their turn at Partner Center's pace (500 orders a minute per partner), apart from lines in progress; each shows `waitingForPaceUntil`.",
+    }),
     items: z.array(
       z.object({
         lineId: z.string(),
@@ -85,6 +89,10 @@ const batchSchema = z
         status: batchLineStatusSchema.meta({
           description:
             '`queued` → `accepted` (purchase started) or `rejected` (a check refused it; see `error.code`) → the purchase status (`awaitingCustomerSignature`, `completed`, `failed`, `expired`, `cancelled`). A request that could not be handled ends `failed`.',
+        }),
+        waitingForPaceUntil: z.string().optional().meta({
+          description:
+            "Our extension, on a `queued` line waiting for its turn at Partner Center's pace: when its purchase starts.",
         }),
         error: lineErrorSchema.optional(),
       }),

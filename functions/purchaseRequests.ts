@@ -1,12 +1,12 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { type PartnerCenterPace } from '../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../shared/platform/clock';
 import { queueNames } from '../shared/platform/queues/queues';
 import { type BatchRepository } from '../shared/purchaseBatches/batchRepository';
 import { handlePoisonedPurchaseRequest } from '../shared/purchaseBatches/handlePoisonedPurchaseRequest';
 import { handlePurchaseRequest } from '../shared/purchaseBatches/handlePurchaseRequest';
-import { type PurchaseStartPacer } from '../shared/purchaseBatches/purchaseStartPacing';
 import { purchaseExists } from '../shared/purchases/purchaseStatusReader';
 import {
   startAzurePlanPurchase,
@@ -23,8 +23,8 @@ import {
 export interface PurchaseRequestTriggerDependencies {
   batches: BatchRepository;
   startPurchase: StartAzurePlanPurchaseDependencies;
-  /** Batch lines start their purchases through it, at the rate Partner Center lets purchases finish. */
-  purchaseStartPacer: PurchaseStartPacer;
+  /** Batch lines wait their turn in it before their purchase starts: the partner's one pace at Partner Center. */
+  partnerCenterPace: PartnerCenterPace;
   clock: Clock;
 }
 
@@ -33,13 +33,13 @@ export function purchaseRequestHandlers(dependencies: () => Promise<PurchaseRequ
   return {
     /** One message of `purchase-requests`: starts its line's purchase (or records why it cannot start). */
     handlePurchaseRequestMessage: async (message: unknown, context: InvocationContext): Promise<void> => {
-      const { batches, startPurchase, purchaseStartPacer, clock } = await dependencies();
+      const { batches, startPurchase, partnerCenterPace, clock } = await dependencies();
       const durable = df.getClient(context);
       await handlePurchaseRequest(
         {
           batches,
-          startPurchase: (request) =>
-            purchaseStartPacer(() => startAzurePlanPurchase(startPurchase, durable, request)),
+          awaitTurn: (onWait) => partnerCenterPace.awaitTurn(onWait),
+          startPurchase: (request) => startAzurePlanPurchase(startPurchase, durable, request),
           clock,
           logger: context,
         },

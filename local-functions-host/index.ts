@@ -13,6 +13,7 @@ import { RealClock, VirtualClock } from './clock';
 import { applyLocalSettings } from './config/applyLocalSettings';
 import { type HostConfig, loadHostConfig } from './config/loadHostConfig';
 import type { DurableEngineApi, FunctionInvoker, HostClock, HostLogger } from './contracts';
+import { createClientBinding } from './durable/createClientBinding';
 import { createDurableEngine, type DurableEngine } from './durable/engine';
 import { createFrontDoor, nodeMaxHeaderSize } from './http/createFrontDoor';
 import { createRpcListener } from './http/createRpcListener';
@@ -68,6 +69,12 @@ export interface LocalHostOptions {
    * occurrence was missed runs it as past due, as the real host's schedule monitor does; unset, in memory.
    */
   timerStateDirectory?: string;
+  /**
+   * Another host's task hub, as instances of one app share theirs in Azure: the app's `durableClient` binding
+   * points there (its orchestrations start and are read on that host), while this host runs its own triggers. Used
+   * to run several instances of the app, each in its own process (bench/scaleOut/).
+   */
+  sharedTaskHub?: LocalHostDurable;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
@@ -262,6 +269,18 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
       durableCompactAfterBytes: options.durableCompactAfterBytes,
     });
     engine = durableEngine;
+    if (options.sharedTaskHub) {
+      const { rpcBaseUrl, systemKey, webhookBaseUrl } = options.sharedTaskHub;
+      const binding = JSON.stringify(
+        createClientBinding({
+          baseUrl: webhookBaseUrl.replace(/\/runtime\/webhooks\/durabletask$/, ''),
+          hubName: config.hubName,
+          systemKey,
+          rpcBaseUrl,
+        }),
+      );
+      invoker.provideInput('durableClient', () => ({ string: binding }));
+    }
     const routes = HttpRouteTable.fromFunctions(invoker.functions.values(), config.routePrefix);
     queues = QueueTriggerHost.create({
       invoker,

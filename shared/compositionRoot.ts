@@ -10,6 +10,8 @@ import { createCommerceServices } from './commerce/commerceServices';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createInvitationAcceptance } from './invitations/invitationAcceptance';
 import { createNotificationSender } from './notifications/notificationSender';
+import { createPaceRepository } from './partnerCenterPace/paceRepository';
+import { createPartnerCenterPace, withTurns } from './partnerCenterPace/partnerCenterPace';
 import { systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
 import {
@@ -22,7 +24,7 @@ import { createFaultInjector } from './platform/faultInjection';
 import { createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, encodeQueueMessage, queueNames } from './platform/queues/queues';
-import { createPurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
+import { perProcessPartnerCenterPace } from './purchaseBatches/purchaseStartPacing';
 import { createRepositories } from './repositories';
 import { type Services, startPurchaseDependencies } from './services';
 
@@ -93,13 +95,17 @@ async function buildServices(): Promise<Services> {
   const repositories = createRepositories(containers);
   const markets = loadMarketCatalogue(appConfig.AZURE_PLAN_MARKETS_FILE);
   const microsoft = getMicrosoftGateways();
+  const partnerCenterPace =
+    appConfig.PARTNER_CENTER_PACE === 'perProcess'
+      ? perProcessPartnerCenterPace(systemClock)
+      : createPartnerCenterPace({ store: createPaceRepository(containers.batches), clock: systemClock });
   return {
     config: appConfig,
     clock: systemClock,
     authenticate: createAuthenticator(appConfig),
     markets,
     queues: { purchaseRequests },
-    purchaseStartPacer: createPurchaseStartPacer(),
+    partnerCenterPace,
     repositories,
     notifications: createNotificationSender({
       claims: repositories.notificationClaims,
@@ -115,6 +121,7 @@ async function buildServices(): Promise<Services> {
       microsoft,
       reservationsUnavailable: markets.reservationsUnavailable,
       clock: systemClock,
+      pace: partnerCenterPace,
     }),
   };
 }
@@ -160,7 +167,8 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     azurePlanOrders,
     agreements,
     azurePlanMarkets: services.markets.azurePlan,
-    partnerCenter: services.microsoft.partnerCenter,
+    // The upgrade is the transition's order: it takes its turn in the partner's pace (without waiting for it).
+    partnerCenter: withTurns(services.microsoft.partnerCenter, services.partnerCenterPace, ['createUpgrade']),
     clock: services.clock,
     faults: services.faults,
   };
@@ -172,7 +180,7 @@ export async function purchaseRequestTriggerDependencies(): Promise<PurchaseRequ
   return {
     batches: services.repositories.batches,
     startPurchase: startPurchaseDependencies(services),
-    purchaseStartPacer: services.purchaseStartPacer,
+    partnerCenterPace: services.partnerCenterPace,
     clock: services.clock,
   };
 }

@@ -5,13 +5,13 @@ import { withMcaFromPartnerCenter } from './customers/readCustomer';
 import { type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { type InvitationAcceptance } from './invitations/invitationAcceptance';
 import { type NotificationSender } from './notifications/notificationSender';
+import { type PartnerCenterPace } from './partnerCenterPace/partnerCenterPace';
 import { type Clock } from './platform/clock';
 import { type AppConfig } from './platform/config';
 import { type FaultInjector } from './platform/faultInjection';
 import { type Authenticator } from './platform/http/authenticate';
 import { type EdgeDependencies } from './platform/http/endpoint';
 import { type MarketCatalogue } from './platform/markets';
-import { type PurchaseStartPacer } from './purchaseBatches/purchaseStartPacing';
 import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
 import { type Repositories } from './repositories';
 import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
@@ -29,8 +29,8 @@ export interface Services {
   authenticate: Authenticator;
   markets: MarketCatalogue;
   queues: { purchaseRequests: QueueClient };
-  /** Batch lines start their purchases through it, at the rate Partner Center lets purchases finish. */
-  purchaseStartPacer: PurchaseStartPacer;
+  /** Partner Center's pace for the partner, one for every instance: batch lines wait their turn in it. */
+  partnerCenterPace: PartnerCenterPace;
   repositories: Repositories;
   notifications: NotificationSender;
   /** Partner Center and ARM: every call to Microsoft goes through these. */

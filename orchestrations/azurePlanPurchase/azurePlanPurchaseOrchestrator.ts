@@ -41,6 +41,7 @@ import {
   type RemindCustomerInput,
   type SignatureState,
 } from '../../shared/purchases/purchaseWorkflowContract';
+import { partnerCenterThrottling, throttlingBackoffMs, waitOutThrottling } from '../partnerCenterThrottling';
 import { storeRetry } from '../retryPolicy';
 
 type InviteMca = Extract<McaDecision, { method: 'invite' }>;
@@ -168,7 +169,7 @@ function readPurchaseInput(context: OrchestrationContext): PurchaseInput {
 
 /** Stale availabilities (400019) rebuild the cart this many times before the purchase reports the refusal. */
 const maxCartRebuilds = 3;
-/** Throttled answers waited out (each on a durable timer) per step before the purchase reports Partner Center unavailable. */
+/** Inputs before version 4: throttled answers waited out per step before the purchase reports Partner Center unavailable. */
 const maxThrottledWaits = 20;
 
 /**
@@ -386,10 +387,36 @@ function* tryPartnerCenterStep<T>(
 }
 
 /**
- * Runs one Partner Center step. Throttling becomes a durable timer for `Retry-After`, then the same step again
- * (same step key); an outage that outlasts the activity retries ends as `PartnerCenterUnavailable`.
+ * Runs one Partner Center step. Throttling becomes a durable timer for `Retry-After` (at least the back-off), then
+ * the same step again (same step key), until Partner Center has throttled it without a break for an hour
+ * (`partnerCenterThrottling`, input version 4; before, after 20 throttled answers); an outage that outlasts the
+ * activity retries ends as `PartnerCenterUnavailable`.
  */
 function* partnerCenterStep<T>(
+  context: OrchestrationContext,
+  activity: string,
+  input: PartnerCenterStepInput,
+): Generator<Task, StepEnd<T>, unknown> {
+  const unavailable = (detail: string): StepEnd<T> => ({
+    outcome: 'refused',
+    error: { code: 'PartnerCenterUnavailable', detail },
+  });
+  const unanswered = unavailable(
+    'Partner Center could not be reached after several attempts. Start the purchase again later.',
+  );
+  if (!throttlingEndsByTime(context)) return yield* partnerCenterStepByCount<T>(context, activity, input);
+  const end = yield* waitOutThrottling(context, () => tryPartnerCenterStep<T>(context, activity, input), {
+    minWaitMs: throttlingBackoffMs,
+  });
+  if (end.outcome === 'answered') return end.result === 'unanswered' ? unanswered : end.result;
+  return unavailable(
+    `Partner Center kept throttling the purchase for ${partnerCenterThrottling.giveUpAfterMs / 60_000} minutes. ` +
+      'Start the purchase again later.',
+  );
+}
+
+/** A step of an input before version 4: gives up after `maxThrottledWaits` throttled answers. */
+function* partnerCenterStepByCount<T>(
   context: OrchestrationContext,
   activity: string,
   input: PartnerCenterStepInput,
@@ -419,6 +446,12 @@ function* partnerCenterStep<T>(
     const retryAt = context.df.currentUtcDateTime.getTime() + Math.max(result.retryAfterMs, 1_000);
     yield context.df.createTimer(new Date(retryAt));
   }
+}
+
+/** Inputs before version 4 replay the count of throttled answers their build journaled. */
+function throttlingEndsByTime(context: OrchestrationContext): boolean {
+  const { version } = context.df.getInput<{ version?: number }>();
+  return (version ?? 1) >= 4;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   upgradePolling,
   type UpgradeWait,
 } from '../../shared/transitions/transitionWorkflowContract';
+import { waitOutThrottling } from '../partnerCenterThrottling';
 import { storeRetry } from '../retryPolicy';
 
 /**
@@ -172,33 +173,36 @@ function* startWithinThrottling(
   sources: TransitionSource[],
   call: () => Task,
 ): Generator<Task, Exclude<StartUpgradeResult, Throttled> | 'continuedAsNew', unknown> {
-  let since = input.startThrottled?.since;
-  for (let waits = 1; ; waits += 1) {
-    const result = (yield call()) as StartUpgradeResult;
-    if (result.outcome !== 'throttled') return result;
-    const now = context.df.currentUtcDateTime.getTime();
-    since ??= context.df.currentUtcDateTime.toISOString();
-    if (now - Date.parse(since) >= throttling.startGiveUpAfterMs) {
-      return {
-        outcome: 'rejected',
-        error: {
-          code: 'PartnerCenterUnavailable',
-          detail:
-            `Partner Center kept throttling the start of the upgrade for ${throttling.startGiveUpAfterMs / 60_000} ` +
-            'minutes; nothing was bought. Start the transition again later.',
-        },
-      };
-    }
-    yield context.df.createTimer(new Date(now + Math.max(result.retryAfterMs, throttling.minWaitMs)));
-    if (waits >= throttling.waitsPerExecution) {
-      context.df.continueAsNew({
-        ...input,
-        version: transitionInputVersion,
-        startThrottled: { since, sources },
-      } satisfies TransitionInput);
-      return 'continuedAsNew';
-    }
+  const end = yield* waitOutThrottling(
+    context,
+    function* () {
+      return (yield call()) as StartUpgradeResult;
+    },
+    {
+      since: input.startThrottled?.since,
+      waitsPerExecution: throttling.waitsPerExecution,
+      giveUpAfterMs: throttling.startGiveUpAfterMs,
+      minWaitMs: () => throttling.minWaitMs,
+    },
+  );
+  if (end.outcome === 'answered') return end.result;
+  if (end.outcome === 'continueAsNew') {
+    context.df.continueAsNew({
+      ...input,
+      version: transitionInputVersion,
+      startThrottled: { since: end.since, sources },
+    } satisfies TransitionInput);
+    return 'continuedAsNew';
   }
+  return {
+    outcome: 'rejected',
+    error: {
+      code: 'PartnerCenterUnavailable',
+      detail:
+        `Partner Center kept throttling the start of the upgrade for ${throttling.startGiveUpAfterMs / 60_000} ` +
+        'minutes; nothing was bought. Start the transition again later.',
+    },
+  };
 }
 
 /** Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer (inputs before version 3). */

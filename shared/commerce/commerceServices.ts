@@ -1,5 +1,6 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { type MicrosoftGateways } from '../gateways/createMicrosoftGateways';
+import { type PartnerCenterPace, withTurns } from '../partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../platform/clock';
 import { realSleep } from '../platform/retryPolicy';
 import { createAzureSubscriptionUseCases } from './azureSubscriptions';
@@ -19,15 +20,20 @@ export function createCommerceServices(parts: {
   microsoft: MicrosoftGateways;
   reservationsUnavailable: ReadonlySet<string>;
   clock: Clock;
+  /** The partner's pace at Partner Center: each order placed here takes its turn (without waiting for it). */
+  pace?: Pick<PartnerCenterPace, 'reserveTurn'>;
 }) {
-  const { customers, records, operations, clock } = parts;
+  const { customers, records, operations, clock, pace } = parts;
   const partnerCenter = parts.microsoft.partnerCenter;
+  // A checkout places an order (a reservation, a 0145P order): it counts in the partner's pace.
+  const pacedPartnerCenter = pace ? withTurns(partnerCenter, pace, ['checkout']) : partnerCenter;
   const wait = defaultInRequestWait(realSleep);
   const azureSubscriptions = createAzureSubscriptionUseCases({
     customers,
     operations,
     records,
-    partnerCenter,
+    // A new Azure subscription under the plan is read at Partner Center's Subscription resource: it takes a turn.
+    partnerCenter: pace ? withTurns(partnerCenter, pace, ['getSubscription']) : partnerCenter,
     subscriptionAliases: parts.microsoft.azureResourceManager,
     clock,
     wait,
@@ -36,7 +42,7 @@ export function createCommerceServices(parts: {
     customers,
     operations,
     records,
-    partnerCenter,
+    partnerCenter: pacedPartnerCenter,
     reservationsUnavailable: parts.reservationsUnavailable,
     clock,
     wait,
@@ -45,7 +51,7 @@ export function createCommerceServices(parts: {
     customers,
     operations,
     records,
-    partnerCenter,
+    partnerCenter: pacedPartnerCenter,
     clock,
     wait,
   });

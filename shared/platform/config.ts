@@ -39,6 +39,11 @@ const configSchema = z.object({
   RECONCILE_SCHEDULE: nonEmpty.default('0 */5 * * * *'),
   /** Work younger than this is not reconciled yet (it may still be on its way): seconds, 10 minutes by default. */
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().positive().default(600),
+  /**
+   * How batch lines wait for Partner Center's pace (docs/batches.md): `shared` (default), one pace for every
+   * instance, kept in Cosmos DB; `perProcess`, each instance on its own, as before the shared pace (benchmarks only).
+   */
+  PARTNER_CENTER_PACE: z.enum(['shared', 'perProcess']).default('shared'),
   /** Tests only: injected failures, `point:count,…` (see shared/platform/faultInjection.ts). Never set in production. */
   FAULT_INJECTION: z.string().optional(),
   // Microsoft (README "Going live with Partner Center"). Production values are the defaults; locally the

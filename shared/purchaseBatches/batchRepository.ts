@@ -28,7 +28,7 @@ export interface StoredBatch {
 /** How a line changes: only from the statuses in `from`, to the fields in `to`. */
 export interface LineTransition {
   from: readonly BatchLineStatus[];
-  to: Pick<BatchLine, 'status'> & Partial<Pick<BatchLine, 'purchaseId' | 'error'>>;
+  to: Pick<BatchLine, 'status'> & Partial<Pick<BatchLine, 'purchaseId' | 'error' | 'waitingForPaceUntil'>>;
   now: Date;
 }
 
@@ -202,8 +202,13 @@ export function createBatchRepository(container: Container) {
         const current = known ?? (await readLine(batchId, lineId));
         known = undefined;
         if (!current || !transition.from.includes(current.status)) return current;
-        // The error belongs to the status it explains: a line that moves on carries only the new one, if any.
-        const { error: _previousError, ...unchanged } = withoutSystemFields(current);
+        // The error belongs to the status it explains: a line that moves on carries only the new one, if any; so
+        // does the wait for Partner Center's pace.
+        const {
+          error: _previousError,
+          waitingForPaceUntil: _previousWait,
+          ...unchanged
+        } = withoutSystemFields(current);
         const next: BatchLine = {
           ...unchanged,
           ...transition.to,

@@ -70,12 +70,17 @@ export async function handlePurchaseRequest(
   dependencies: {
     batches: BatchRepository;
     startPurchase: PurchaseStarter;
+    /**
+     * Resolves when Partner Center's pace gives the line its turn (absent: at once); a long wait is first announced
+     * with its end, which the line shows (`waitingForPaceUntil`) until its purchase starts.
+     */
+    awaitTurn?: (onWait: (until: Date) => Promise<void>) => Promise<void>;
     clock: Clock;
     logger: QueueLogger;
   },
   raw: unknown,
 ): Promise<PurchaseRequestOutcome> {
-  const { batches, startPurchase, clock, logger } = dependencies;
+  const { batches, startPurchase, awaitTurn, clock, logger } = dependencies;
   const request = parsePurchaseRequest(raw);
   const correlationId = request.correlationId ?? request.batchId;
   const line = await batches.ensureLine({
@@ -101,6 +106,16 @@ export async function handlePurchaseRequest(
   if (!handleable) return { outcome: 'alreadyHandled' };
 
   const purchaseId = purchaseIdForLine(request.batchId, request.lineId);
+  let current = line;
+  await awaitTurn?.(async (until) => {
+    const shown = await batches.moveLine(current, {
+      from: [current.status],
+      to: { status: current.status, waitingForPaceUntil: until.toISOString() },
+      now: clock.now(),
+    });
+    // Another delivery moved the line meanwhile: it goes on from there (the start below finds its purchase).
+    if (shown) current = shown;
+  });
   try {
     await startPurchase({
       customerId: request.customerId,
@@ -111,7 +126,7 @@ export async function handlePurchaseRequest(
     });
   } catch (error) {
     if (!isRejection(error)) throw error;
-    await batches.moveLine(line, {
+    await batches.moveLine(current, {
       from: [line.status],
       to: { status: 'rejected', error: { code: error.code, detail: error.detail } },
       now: clock.now(),
@@ -121,7 +136,7 @@ export async function handlePurchaseRequest(
     );
     return { outcome: 'rejected', code: error.code };
   }
-  await batches.moveLine(line, {
+  await batches.moveLine(current, {
     from: [line.status],
     to: { status: 'accepted', purchaseId },
     now: clock.now(),

@@ -1,5 +1,8 @@
 import pThrottle from 'p-throttle';
 
+import { type PartnerCenterPace } from '../partnerCenterPace/partnerCenterPace';
+import { type Clock } from '../platform/clock';
+
 /**
  * Partner Center's published rate limit that binds a purchase: 500 requests a minute per partner tenant on the
  * Order resource, and the same on Subscription (PCD `order-resources.md`, `subscription-resources.md`). A purchase
@@ -38,5 +41,38 @@ export function createPurchaseStartPacer(
   return async (start) => {
     await slot();
     return start();
+  };
+}
+
+/**
+ * Today's pacer before the shared pace (PARTNER_CENTER_PACE=perProcess): each instance paces on its own, so N
+ * instances start up to N × the limit. Kept for comparison: `npm run bench:batch` runs it beside the shared pace.
+ */
+export function perProcessPartnerCenterPace(clock: Clock): PartnerCenterPace {
+  const pacer = createPurchaseStartPacer();
+  let queued = 0;
+  const interval = 60_000 / partnerCenterPurchasesPerMinute;
+  return {
+    // Before the shared pace only batch lines were paced.
+    reserveTurn: () => Promise.resolve(),
+    async awaitTurn() {
+      queued += 1;
+      try {
+        await pacer(() => Promise.resolve());
+      } finally {
+        queued -= 1;
+      }
+    },
+    describe() {
+      // The p-throttle queue of this instance only; other instances are not seen.
+      const waitMs = Math.max(0, queued - purchaseStartBurst) * interval;
+      return Promise.resolve({
+        mode: 'perProcess',
+        perMinute: partnerCenterPurchasesPerMinute,
+        burst: purchaseStartBurst,
+        nextTurnAt: new Date(clock.now().getTime() + waitMs).toISOString(),
+        newLineWaitMs: waitMs,
+      });
+    },
   };
 }

@@ -23,11 +23,14 @@ export interface PurchaseBatchView {
   batchId: string;
   total: number;
   counts: BatchCounts;
+  /** Queued lines received and waiting for their turn at Partner Center's pace (part of `counts.queued`). */
+  waitingForPartnerCenterPace: number;
   items: {
     lineId: string;
     customerId: string;
     purchaseId?: string;
     status: BatchLineStatus;
+    waitingForPaceUntil?: string;
     error?: LineError;
   }[];
 }
@@ -78,12 +81,20 @@ export async function readPurchaseBatch(
       total,
       current.map((line) => line.status),
     ),
+    waitingForPartnerCenterPace: current.filter(isWaitingForPace).length,
     items: current.map((line) => ({
       lineId: line.lineId,
       customerId: line.customerId,
       ...(line.purchaseId ? { purchaseId: line.purchaseId } : {}),
       status: line.status,
+      ...(isWaitingForPace(line) ? { waitingForPaceUntil: line.waitingForPaceUntil } : {}),
       ...(line.error ? { error: line.error } : {}),
     })),
   };
+}
+
+function isWaitingForPace(
+  line: BatchLineDocument,
+): line is BatchLineDocument & { waitingForPaceUntil: string } {
+  return line.status === 'queued' && line.waitingForPaceUntil !== undefined;
 }

@@ -50,6 +50,8 @@ export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
  * - 4: a checkout whose outcome is unclear (unanswered, throttled, or answered 800064/800065/800060 while the order
  *   is not listed yet) is settled by asking Partner Center again until it shows the order or a deadline passes,
  *   instead of failing a purchase that may have bought.
+ *   And a step Partner Center throttles ends by time (an hour of throttling without a break), not after 20 answers,
+ *   and its waits back off (orchestrations/partnerCenterThrottling.ts).
  */
 export const purchaseInputVersion = 4;
 export const purchaseInputVersions: readonly number[] = [1, 2, 3, purchaseInputVersion];

@@ -17,10 +17,14 @@ describe('operations and unmatched routes', () => {
   it('reports the stores and Microsoft (through the gateways) as ok on GET /api/health, without credentials', async () => {
     const response = await service.call('GET', '/api/health');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({
+    const { partnerCenterPace, ...rest } = response.body as { partnerCenterPace?: { nextTurnAt?: unknown } };
+    expect(rest).toEqual({
       status: 'ok',
       checks: { cosmos: 'ok', storage: 'ok', partnerCenter: 'ok', azureResourceManager: 'ok' },
     });
+    // Partner Center's pace for the partner (docs/batches.md): idle, so a new batch line would start at once.
+    expect(partnerCenterPace).toMatchObject({ mode: 'shared', perMinute: 483, burst: 25, newLineWaitMs: 0 });
+    expect(typeof partnerCenterPace?.nextTurnAt).toBe('string');
     expect(response.headers.get('x-correlation-id')).toBeTruthy();
   });
 

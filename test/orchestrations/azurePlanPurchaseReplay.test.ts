@@ -453,6 +453,43 @@ describe('the provisioning wait keeps every execution small', () => {
 
     expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
   });
+
+  describe('throttling ends a step by time (input version 4)', () => {
+    /** Partner Center throttles every checkout for `during`, then sells; Retry-After 2 s, as under contention. */
+    const checkoutThrottledFor = (during: number) => ({
+      [a.checkout]: (_input: unknown, call: { at: Date }) =>
+        call.at.getTime() - start < during
+          ? { outcome: 'throttled', retryAfterMs: 2_000 }
+          : done({ orderId: 'pc-order-1' }),
+    });
+
+    it('50 minutes of short throttling answers (far more than 20) slow the purchase, and it completes', () => {
+      const result = run(attested, { activities: checkoutThrottledFor(50 * 60_000) });
+
+      expect(result.output).toMatchObject({ status: 'completed' });
+      expect(names(result).filter((name) => name === a.checkout).length).toBeGreaterThan(20);
+      // The waits back off (1 s doubling to a minute): an hour of 429s is at most ~66 waits of ~8 events each,
+      // where Retry-After 2 s alone would have been 1,800 waits.
+      expect(result.executions[0]!.historyEvents).toBeLessThanOrEqual(600);
+    });
+
+    it('an hour of throttling without a break ends PartnerCenterUnavailable, and frees the customer', () => {
+      const result = run(attested, { activities: checkoutThrottledFor(10 * hour) });
+
+      expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+      expect((result.output as PurchaseOutcome).error?.detail).toMatch(/60 minutes/);
+      expect(result.now.getTime() - start).toBeGreaterThanOrEqual(hour);
+      expect(result.now.getTime() - start).toBeLessThan(hour + 2 * 60_000);
+      expect(names(result)).toContain(a.releaseSlot);
+    });
+
+    it('a version-3 execution replays as it was written: 20 throttled answers end the step', () => {
+      const result = run({ ...attested, version: 3 }, { activities: checkoutThrottledFor(50 * 60_000) });
+
+      expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
+      expect(names(result).filter((name) => name === a.checkout)).toHaveLength(21);
+    });
+  });
 });
 
 describe('the purchase orchestrator settles an unclear checkout by asking Partner Center (input version 4)', () => {

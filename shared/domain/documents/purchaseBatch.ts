@@ -45,6 +45,8 @@ export const batchLineDocumentSchema = z.object({
   status: batchLineStatusSchema,
   purchaseId: z.string().optional(),
   error: lineErrorSchema.optional(),
+  /** A queued line received and waiting for its turn at Partner Center's pace: when its purchase starts. */
+  waitingForPaceUntil: isoDateTime.optional(),
   updatedAt: isoDateTime,
   correlationId: z.string().optional(),
   _etag: z.string().optional(),

@@ -24,6 +24,8 @@ export interface RetryOnConflictOptions {
   /** The error when every attempt lost; default `ConcurrentUpdate` (409) naming `subject`. */
   giveUp?: () => Error;
   policy?: ConflictRetryPolicy;
+  /** How the losers wait (default: a real timer); a caller on another clock passes its own. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function retryOnConflict<T>(
     if (result !== lostRace) return result;
     if (attemptNumber < policy.attempts) {
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptNumber - 1));
-      await sleep(Math.random() * ceiling);
+      await (options.sleep ?? sleep)(Math.random() * ceiling);
     }
   }
   throw (

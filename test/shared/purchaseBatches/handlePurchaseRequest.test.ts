@@ -10,6 +10,7 @@ import {
   type PurchaseStarter,
   UnreadablePurchaseRequestError,
 } from '../../../shared/purchaseBatches/handlePurchaseRequest';
+import { readPurchaseBatch } from '../../../shared/purchaseBatches/readPurchaseBatch';
 import { createInMemoryBatchRepository } from '../../support/inMemory/inMemoryBatchRepository';
 
 const clock: Clock = { now: () => new Date('2026-03-02T09:00:00.000Z') };
@@ -68,6 +69,51 @@ describe('handlePurchaseRequest, over an in-memory batch store', () => {
       expect.objectContaining({ customerId: 'contoso', purchaseId, correlationId: 'batch-1' }),
     ]);
     expect(batches.lines('batch-1')).toEqual([expect.objectContaining({ status: 'accepted', purchaseId })]);
+  });
+
+  it("a line waiting for its turn at Partner Center's pace shows when it starts, then starts and drops the wait", async () => {
+    const batches = createInMemoryBatchRepository();
+    await batches.createLines('batch-1', [aQueuedLine()]);
+    const starter = aPurchaseStarter();
+    const until = new Date('2026-03-02T09:01:00.000Z');
+    const seenWhileWaiting: unknown[] = [];
+    const batchWhileWaiting: unknown[] = [];
+
+    await handlePurchaseRequest(
+      {
+        batches,
+        ...starter,
+        awaitTurn: async (onWait) => {
+          await onWait(until);
+          seenWhileWaiting.push(...batches.lines('batch-1'), starter.started.length);
+          batchWhileWaiting.push(
+            await readPurchaseBatch(
+              { batches, purchaseStatus: () => Promise.resolve(undefined), clock },
+              'batch-1',
+            ),
+          );
+        },
+        clock,
+        logger: quietLogger,
+      },
+      aPurchaseRequest(),
+    );
+
+    expect(seenWhileWaiting).toEqual([
+      expect.objectContaining({ status: 'queued', waitingForPaceUntil: until.toISOString() }),
+      0,
+    ]);
+    // The batch shows the line waiting for the pace apart from lines in progress; `counts` is unchanged.
+    expect(batchWhileWaiting).toMatchObject([
+      {
+        counts: { queued: 1, accepted: 0 },
+        waitingForPartnerCenterPace: 1,
+        items: [{ status: 'queued', waitingForPaceUntil: until.toISOString() }],
+      },
+    ]);
+    const [line] = batches.lines('batch-1');
+    expect(line).toMatchObject({ status: 'accepted' });
+    expect(line).not.toHaveProperty('waitingForPaceUntil');
   });
 
   it('starts nothing for a line already handled (a redelivered message)', async () => {

@@ -94,7 +94,12 @@ export function createInMemoryBatchRepository(): BatchRepository & {
       const stored = partition(line.batchId);
       const current = stored.get(lineDocumentId(line.lineId));
       if (!current || !transition.from.includes(current.status)) return Promise.resolve(copy(current));
-      const { error: _previousError, _etag: _previousEtag, ...unchanged } = current;
+      const {
+        error: _previousError,
+        waitingForPaceUntil: _previousWait,
+        _etag: _previousEtag,
+        ...unchanged
+      } = current;
       const next = stamped({ ...unchanged, ...transition.to, updatedAt: transition.now.toISOString() });
       stored.set(next.id, next);
       return Promise.resolve(structuredClone(next));
