@@ -545,6 +545,13 @@ async function startWorld(): Promise<World> {
     body: planLine(),
   });
   const legacyCustomer = await newCustomer();
+  // The upgrade to the Azure plan needs the customer's MCA at Partner Center (the simulator refuses it with 13605).
+  await call(partial, 'POST', `${pc.url}/v1/customers/${legacyCustomer}/agreements`, {
+    body: {
+      ...mcaAttestation(),
+      primaryContact: { ...mcaAttestation().primaryContact, email: `${legacyCustomer}@example.com` },
+    },
+  });
   const legacyCart = await call(partial, 'POST', `${pc.url}/v1/customers/${legacyCustomer}/carts`, {
     body: { lineItems: [{ id: 0, catalogItemId: 'MS-AZR-0145P', quantity: 1, billingCycle: 'monthly' }] },
   });

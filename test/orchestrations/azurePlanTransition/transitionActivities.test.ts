@@ -15,15 +15,20 @@ import {
 const log = new InvocationContext({ functionName: 'activity-test', logHandler: () => undefined });
 const step = { transitionId: 't-1', customerId: 'contoso', correlationId: 'c-1' };
 const planOffer = 'DZH318Z0BPS6:0001:DZH318Z0BML6';
+/** Partner Center's own id for contoso: every call must name the customer by it, never by the path id. */
+const pcCustomerId = '5c7b6a41-2d0e-4f3a-9b8c-1d2e3f4a5b6c';
+const linkedCustomer = (overrides: Parameters<typeof aCustomer>[0] = {}) =>
+  aCustomer({ partnerCenterCustomerId: pcCustomerId, ...overrides });
 
-async function overMemory(customer = aCustomer(), upgrades: Record<string, unknown> = {}) {
+async function overMemory(customer = linkedCustomer(), upgrades: Record<string, unknown> = {}) {
   const customers = createInMemoryCustomerRepository();
   await customers.create(customer);
   const mca = createInMemoryPartnerCenterAgreements();
   let created = 0;
   const partnerCenter = {
     ...mca,
-    createUpgrade: () => {
+    createUpgrade: (customerId: string) => {
+      if (customerId !== pcCustomerId) return Promise.reject(new Error(`upgrade asked for ${customerId}`));
       created += 1;
       return Promise.resolve('upgrade-1');
     },
@@ -49,7 +54,7 @@ describe('the transition asks Partner Center, not only its records', () => {
   });
 
   it('without an acceptance anywhere it is refused McaNotAccepted and no upgrade is asked for', async () => {
-    const { activities, created } = await overMemory(aCustomer({ mca: { accepted: false } }));
+    const { activities, created } = await overMemory(linkedCustomer({ mca: { accepted: false } }));
 
     expect(await activities.startUpgrade(step, log)).toMatchObject({
       outcome: 'rejected',
@@ -72,13 +77,15 @@ describe('the transition asks Partner Center, not only its records', () => {
   };
 
   it('reads the plan and its Azure subscriptions from Partner Center after the upgrade, not from the product ids', async () => {
-    const { activities } = await overMemory(aCustomer(), {
+    const { activities } = await overMemory(linkedCustomer(), {
       getUpgradeStatus: () => Promise.resolve(completed),
       listSubscriptions: () =>
         Promise.resolve([{ id: 'plan-1', offerId: planOffer, status: 'active', orderId: 'upgrade-1' }]),
       listOrders: () => Promise.resolve([]),
-      listAzureEntitlements: (_customer: string, planId: string) =>
-        Promise.resolve(planId === 'plan-1' ? [{ id: 'azure-sub-1', status: 'active' }] : []),
+      listAzureEntitlements: (customerId: string, planId: string) =>
+        Promise.resolve(
+          customerId === pcCustomerId && planId === 'plan-1' ? [{ id: 'azure-sub-1', status: 'active' }] : [],
+        ),
     });
 
     expect(await activities.readUpgradeStatus({ ...step, upgradeId: 'upgrade-1' }, log)).toEqual({
@@ -88,7 +95,7 @@ describe('the transition asks Partner Center, not only its records', () => {
   });
 
   it('a completed upgrade whose plan Partner Center does not show yet is still in progress', async () => {
-    const { activities } = await overMemory(aCustomer(), {
+    const { activities } = await overMemory(linkedCustomer(), {
       getUpgradeStatus: () => Promise.resolve(completed),
       listSubscriptions: () => Promise.resolve([]),
       listOrders: () => Promise.resolve([]),
