@@ -3,19 +3,21 @@
  * Partner Center, ARM). A process of its own so that the Functions host can crash (`kill -9`) while the stores keep
  * running, as Azure's stores (and Microsoft's APIs) do when a Functions host dies.
  *
- * Environment: `COSMOS_PORT` (unset: no Cosmos DB server), `COSMOS_STATE_DIR` (the journal's folder; unset: in
- * memory), `SIMULATORS=1` to start the simulators, `SIMULATORS_STATE_DIR` (their journals; unset: in memory).
+ * Environment: `COSMOS_PORT` (unset: no Cosmos DB server), `SIMULATORS=1` to start the simulators, and the state
+ * folder the supervisor decided (`stateFolders`: `cosmos/` and `simulators/` in it, or memory).
  * Reports the Cosmos port and the app settings that point at the simulators. Stops on SIGTERM/SIGINT, or when the
  * supervisor is gone (its IPC channel closes), writing snapshots first.
  */
 import { startCosmosServer } from '../../local-functions-host/embedded/startCosmosServer';
 import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
 import { describeError, report } from './childMessages';
+import { stateFolders } from './stateDirectory';
 
 async function main(): Promise<void> {
   const cosmosPort = process.env.COSMOS_PORT;
-  const directory = process.env.COSMOS_STATE_DIR;
-  const simulatorsDirectory = process.env.SIMULATORS_STATE_DIR;
+  const folders = stateFolders();
+  const directory = folders?.cosmos;
+  const simulatorsDirectory = folders?.simulators;
   const [cosmos, simulators] = await Promise.all([
     cosmosPort === undefined
       ? undefined
