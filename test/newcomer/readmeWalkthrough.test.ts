@@ -68,12 +68,11 @@ describe('reading commands and what they show', () => {
     expect(commands[2]?.placeholder).toEqual({ name: 'PURCHASE', field: 'purchaseId' });
   });
 
-  it('a block is not run only when the line before it says so', () => {
+  it('a block is not run only when its first line says so', () => {
     const blocks = readWalkthrough(
       [
-        '<!-- newcomer-test: not run (needs Core Tools) -->',
-        '',
         '```bash',
+        '# newcomer-test: not run (needs Core Tools)',
         'func start',
         '```',
         '```bash',

@@ -11,7 +11,7 @@
  * Placeholders are filled from earlier answers: `NAME=…   # the <field> from the answer` takes `<field>` of the
  * previous command's answer; `<field>` in a command takes the newest earlier answer that has that field.
  *
- * A block the test cannot run is marked in the README on the line before it: `<!-- newcomer-test: not run (why) -->`.
+ * A block the test cannot run is marked in the README by its first line: `# newcomer-test: not run (why)`.
  */
 
 export interface WalkthroughCommand {
@@ -38,7 +38,7 @@ export interface WalkthroughBlock {
   commands: WalkthroughCommand[];
 }
 
-const notRunMark = /<!--\s*newcomer-test:\s*not run\s*(?:\(([^)]*)\))?\s*-->/;
+const notRunMark = /^#\s*newcomer-test:\s*not run\s*(?:\((.*)\))?\s*$/;
 
 /** Every fenced `bash` block of the README, in order. */
 export function readWalkthrough(readme: string): WalkthroughBlock[] {
@@ -49,10 +49,7 @@ export function readWalkthrough(readme: string): WalkthroughBlock[] {
     const start = index + 1;
     let end = start;
     while (end < lines.length && !/^```\s*$/.test(lines[end] ?? '')) end += 1;
-    const before = [...lines.slice(Math.max(0, index - 3), index)]
-      .reverse()
-      .find((line) => line.trim() !== '');
-    const mark = before === undefined ? null : notRunMark.exec(before);
+    const mark = notRunMark.exec(lines[start]?.trim() ?? '');
     blocks.push({
       line: index + 1,
       notRun: mark ? (mark[1] ?? 'marked') : undefined,
