@@ -47,7 +47,7 @@ const repositoryRoot = path.resolve(__dirname, '..', '..');
 const defaultPorts = [7071, 8081, 10000, 10001, 10002, 7310, 7311, 7312];
 const keep = process.argv.includes('--keep');
 /** How long a read that does not show what the README says yet is asked again. */
-const settleMs = 45_000;
+const settleMs = 120_000;
 const started = Date.now();
 
 function log(line: string): void {
@@ -235,6 +235,8 @@ interface Answer {
   stdout: string;
   stderr: string;
   status: number | undefined;
+  /** The `Location` header of the last response, if any. */
+  location?: string | undefined;
 }
 
 /** One bash process for the whole walkthrough, so variables carry from block to block as in a terminal. */
@@ -287,11 +289,13 @@ class BashSession {
     );
     const headers = existsSync(this.file('headers')) ? readFileSync(this.file('headers'), 'utf8') : '';
     const statuses = [...headers.matchAll(/^HTTP\/[\d.]+ (\d{3})/gm)].map((match) => Number(match[1]));
+    const lastResponse = headers.slice(headers.lastIndexOf('HTTP/'));
     return {
       exitCode,
       stdout: readFileSync(this.file('stdout'), 'utf8'),
       stderr: readFileSync(this.file('stderr'), 'utf8'),
       status: statuses.at(-1),
+      location: /^location:\s*(\S+)/im.exec(lastResponse)?.[1],
     };
   }
 
@@ -340,7 +344,7 @@ async function runCommand(bash: BashSession, command: WalkthroughCommand, answer
   log(`  $ ${command.text.split('\n')[0]}${command.text.includes('\n') ? ' …' : ''}`);
   const deadline = Date.now() + (isRead(text) ? settleMs : 0);
   for (;;) {
-    const answer = await bash.run(text);
+    const answer = await untilMicrosoftFinished(bash, text, command, await bash.run(text));
     const problem = await check(bash, command, answer);
     if (!problem) {
       const parsed = parseAnswer(answer.stdout);
@@ -365,6 +369,39 @@ async function runCommand(bash: BashSession, command: WalkthroughCommand, answer
       );
     }
     await delay(500);
+  }
+}
+
+/**
+ * A reservation or an Azure subscription answers 201 when Microsoft finished within the request, else 202 with the
+ * `Location` of an operation to poll (README: "their requests wait a few seconds for Microsoft, then answer 202").
+ * Where the README shows the 201, a 202 is followed as a reader would: its Location is read (with the command's own
+ * token) until the operation is no longer running, and what it bought is the answer.
+ */
+async function untilMicrosoftFinished(
+  bash: BashSession,
+  text: string,
+  command: WalkthroughCommand,
+  answer: Answer,
+): Promise<Answer> {
+  if (command.expectation?.status !== 201 || answer.status !== 202 || !answer.location) return answer;
+  const token = /authorization: Bearer (\$\w+)/i.exec(text)?.[1] ?? '$TOKEN';
+  const base = /(https?:\/\/[^/\s"]+)/.exec(await bash.variable('B'))?.[1] ?? 'http://localhost:7071';
+  const poll = `curl -s "${base}${answer.location}" -H "authorization: Bearer ${token}"`;
+  log(`    202: reading its Location until Microsoft finished (${answer.location})`);
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const polled = await bash.run(poll);
+    const operation = parseAnswer(polled.stdout) as
+      { status?: string; order?: unknown; azureEntitlement?: unknown } | undefined;
+    if (polled.status === 200 && operation?.status !== 'running') {
+      const bought = operation?.order ?? operation?.azureEntitlement;
+      return bought === undefined
+        ? { ...polled, status: 202 }
+        : { ...polled, status: 201, stdout: JSON.stringify(bought) };
+    }
+    if (Date.now() > deadline) return answer;
+    await delay(1000);
   }
 }
 
