@@ -13,6 +13,8 @@ import { startSimulators } from '../../local-functions-host/simulators/startSimu
 import { describeError, report } from './childMessages';
 import { stateFolders } from './stateDirectory';
 
+const simulatedSeconds = Number(process.env.SIMULATOR_PROVISIONING_SECONDS ?? 3);
+
 async function main(): Promise<void> {
   const cosmosPort = process.env.COSMOS_PORT;
   const folders = stateFolders();
@@ -33,10 +35,14 @@ async function main(): Promise<void> {
             azureResourceManager: Number(process.env.SIMULATOR_ARM_PORT ?? 0),
           },
           ...(simulatorsDirectory ? { stateDirectory: simulatorsDirectory } : {}),
-          // How long the local Partner Center keeps a new order pending (Microsoft gives no figure; seconds to
-          // minutes is what partners report). Short by default so a purchase tried by hand completes in seconds.
+          // How long the local Partner Center takes for what Microsoft does in the background: provisioning a new
+          // order, registering a subscription for reservations, the 0145P upgrade (Microsoft gives no figure;
+          // seconds to minutes is what partners report; the simulator's own defaults are 30-60 s). Short by default
+          // so that the README's walkthrough, tried by hand, answers in seconds.
           partnerCenter: {
-            provisioningDelayMs: Number(process.env.SIMULATOR_PROVISIONING_SECONDS ?? 3) * 1000,
+            provisioningDelayMs: simulatedSeconds * 1000,
+            registrationDelayMs: simulatedSeconds * 1000,
+            upgradeDelayMs: simulatedSeconds * 1000,
           },
         })
       : undefined,
