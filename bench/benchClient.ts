@@ -59,6 +59,13 @@ export function aCustomerRegistration() {
     segment: 'commercial',
     relationship: 'direct',
     primaryContact: aContact,
+    // Partner Center creates the customer, and needs its real address for that.
+    billingAddress: {
+      addressLine1: 'Friedrichstraße 123',
+      city: 'Berlin',
+      postalCode: '10117',
+      country: 'DE',
+    },
   };
 }
 

@@ -34,6 +34,7 @@ export const attestAgreementEndpoint = endpoint({
   responses: { 201: { description: 'The agreement was recorded.', schema: agreementSchema } },
   errors: [
     'CustomerNotFound',
+    'CustomerNotLinked',
     'ResellerCannotAttest',
     'AgreementAlreadyExists',
     'ConcurrentUpdate',

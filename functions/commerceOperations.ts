@@ -80,6 +80,7 @@ export const getCommerceOperationEndpoint = endpoint({
 
 /** What any call to Microsoft may answer besides the operation's own refusals. */
 export const microsoftErrors: ErrorCode[] = [
+  'CustomerNotLinked',
   'PartnerCenterUnavailable',
   'PartnerCenterConsentRequired',
   'PartnerCenterRejected',

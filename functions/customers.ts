@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 import { readCustomer, type ReadCustomerDependencies } from '../shared/customers/readCustomer';
 import { registerCustomer, type RegisterCustomerDependencies } from '../shared/customers/registerCustomer';
-import { customerRequestSchema, customerSchema } from '../shared/domain/api/customer';
+import {
+  customerRequestSchema,
+  customerSchema,
+  registeredCustomerSchema,
+} from '../shared/domain/api/customer';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { type Services } from '../shared/services';
 
@@ -14,11 +18,15 @@ export const putCustomerEndpoint = endpoint({
   route: 'customers/{customerId}',
   summary: 'Registers a customer, or updates what was registered.',
   description:
-    'Creates the customer (201) or replaces its registered details (200). A customer Partner Center knows under ' +
-    'this id is linked (its country and relationship come from Partner Center); any other is created there from ' +
-    'the body (`domain`, `billingAddress`). What the service derives (MCA ' +
-    'acceptance, Azure plan, a running purchase) is kept. `segment` defaults to `commercial`, `relationship` ' +
-    'to `direct`.',
+    "Creates the customer (201) or replaces its registered details (200). The path id is the service's key (a slug " +
+    'or a GUID). The customer Partner Center already has is linked: the one whose id (its tenant id) is `tenantId`, ' +
+    'else the path id when Partner Center knows it; its country comes from Partner Center. Otherwise Partner Center ' +
+    'creates the customer from the body, which then needs `billingAddress` (and `organizationRegistrationNumber`, ' +
+    '`primaryContact.phoneNumber` where Partner Center requires them): what is missing is a 400 naming the field. ' +
+    "The customer shows `partnerCenterCustomerId`; the 201 of a creation carries the new tenant's one-time " +
+    '`userCredentials`, which the service does not keep. What the service derives (MCA acceptance, Azure plan, a ' +
+    'running purchase) is kept. `segment` defaults to `commercial`, `relationship` to `direct` (`indirectReseller` ' +
+    'also when Partner Center names an associated indirect reseller).',
   tags: ['Customers'],
   access: { action: 'manageCustomers' },
   params: customerParams,
@@ -26,19 +34,37 @@ export const putCustomerEndpoint = endpoint({
   idempotent: true,
   responses: {
     200: { description: 'The customer was updated.', schema: customerSchema },
-    201: { description: 'The customer was registered.', schema: customerSchema },
+    201: { description: 'The customer was registered.', schema: registeredCustomerSchema },
   },
-  errors: ['ConcurrentUpdate', 'PartnerCenterUnavailable', 'PartnerCenterConsentRequired'],
+  errors: [
+    'CustomerNotLinked',
+    'ConcurrentUpdate',
+    'PartnerCenterRejected',
+    'PartnerCenterUnavailable',
+    'PartnerCenterConsentRequired',
+  ],
   uses: (services: Services): RegisterCustomerDependencies => ({
     customers: services.repositories.customers,
     partnerCenter: services.microsoft.partnerCenter,
     clock: services.clock,
   }),
   handler: async ({ params, body, deps, correlationId }) => {
-    const { created, customer } = await registerCustomer(deps, params.customerId, body, correlationId);
-    return created
-      ? { status: 201, body: customer, headers: { location: `/api/customers/${params.customerId}` } }
-      : { status: 200, body: customer };
+    const { created, customer, userCredentials } = await registerCustomer(
+      deps,
+      params.customerId,
+      body,
+      correlationId,
+    );
+    if (!created) return { status: 200, body: customer };
+    const location = { location: `/api/customers/${params.customerId}` };
+    if (!userCredentials) return { status: 201, body: customer, headers: location };
+    // Shown once: not cached on the way, and a repeat with the Idempotency-Key replays the customer without it.
+    return {
+      status: 201,
+      body: { ...customer, userCredentials },
+      replayBody: customer,
+      headers: { ...location, 'cache-control': 'no-store' },
+    };
   },
 });
 

@@ -4,7 +4,7 @@ import * as df from 'durable-functions';
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { currentMcaTemplateId } from '../../shared/agreements/mcaTemplate';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
-import { linkPartnerCenterCustomer } from '../../shared/customers/registerCustomer';
+import { partnerCenterCustomerIdOf } from '../../shared/customers/partnerCenterCustomerId';
 import { AppError } from '../../shared/domain/errors';
 import { partnerCenterDateAgreed } from '../../shared/domain/rules/mcaAgreement';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
@@ -35,7 +35,7 @@ import {
 
 /** The purchase's steps at Partner Center: thin, each safe to repeat (stable step keys, hence MS-RequestIds). */
 export interface PartnerCenterActivityDependencies {
-  customers: Pick<CustomerRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   agreements: Pick<AgreementRepository, 'list'>;
   partnerCenter: CustomersPort & McaPort & CatalogPort & CartsPort & OrdersPort & AzureEntitlementsPort;
   invitations: Pick<InvitationRepository, 'get'>;
@@ -132,17 +132,11 @@ export function createPartnerCenterActivities({
         const customer = await customers.get(input.customerId);
         if (!customer) throw new AppError('CustomerNotFound', `There is no customer ${input.customerId}.`);
         const context = { correlationId: input.correlationId };
-        const pcId =
-          customer.partnerCenterCustomerId ??
-          (
-            await linkPartnerCenterCustomer(
-              partnerCenter,
-              input.customerId,
-              undefined,
-              customer,
-              input.correlationId,
-            )
-          ).id;
+        const pcId = await partnerCenterCustomerIdOf(
+          { customers, partnerCenter },
+          customer,
+          input.correlationId,
+        );
         const confirmed = { partnerCenterCustomerId: pcId, country: customer.country };
         if ((await partnerCenter.listMcaAgreements(pcId, context)).length > 0) return confirmed;
         if (await partnerCenter.isDirectlySigned(pcId, context)) return confirmed;

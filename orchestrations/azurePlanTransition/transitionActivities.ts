@@ -5,11 +5,19 @@ import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOr
 import { refusalOf } from '../../shared/commerce/commerceOperations';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
+import {
+  partnerCenterCustomerIdOf,
+  requirePartnerCenterCustomer,
+} from '../../shared/customers/partnerCenterCustomerId';
 import { AppError } from '../../shared/domain/errors';
 import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTransition';
 import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
-import { type ProductUpgradesPort, type SubscriptionsPort } from '../../shared/gateways/partnerCenter/ports';
+import {
+  type CustomersPort,
+  type ProductUpgradesPort,
+  type SubscriptionsPort,
+} from '../../shared/gateways/partnerCenter/ports';
 import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { type MarketCatalogue } from '../../shared/platform/markets';
@@ -36,14 +44,15 @@ import {
  * the ids from the orchestrator's replay-safe generator), so a second run finds its own writes and adds nothing.
  */
 export interface TransitionActivityDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'releaseWorkSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'update' | 'releaseWorkSlot'>;
   commerce: Pick<
     CommerceRepository,
     'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
   >;
   azurePlanOrders: Pick<AzurePlanOrderRepository, 'place'>;
   partnerCenter: Pick<ProductUpgradesPort, 'getUpgradeEligibility' | 'createUpgrade' | 'getUpgradeStatus'> &
-    Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription'>;
+    Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription'> &
+    Pick<CustomersPort, 'getCustomer'>;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: MarketCatalogue['azurePlan'];
   clock: Clock;
@@ -59,6 +68,10 @@ export function createTransitionActivities({
   clock,
   faults,
 }: TransitionActivityDependencies) {
+  /** Partner Center knows the customer by its own id, never by the path id the transition carries. */
+  const partnerCenterIdOf = async (customerId: string, correlationId: string) =>
+    (await requirePartnerCenterCustomer({ customers, partnerCenter }, customerId, correlationId))
+      .partnerCenterCustomerId;
   return {
     /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
     async selectTransitionSources(
@@ -83,7 +96,12 @@ export function createTransitionActivities({
           azurePlanMarkets,
           heldBy: input.transitionId,
         });
-        const eligibility = await partnerCenter.getUpgradeEligibility(input.customerId, {
+        const pcCustomerId = await partnerCenterCustomerIdOf(
+          { customers, partnerCenter },
+          customer,
+          input.correlationId,
+        );
+        const eligibility = await partnerCenter.getUpgradeEligibility(pcCustomerId, {
           correlationId: input.correlationId,
         });
         // Partner Center answers "already in progress" with the running upgrade's id: this transition's own, repeated.
@@ -113,7 +131,8 @@ export function createTransitionActivities({
     /** Asks Partner Center to upgrade the customer's 0145P to the Azure plan (safe to repeat: same step). */
     async startUpgrade(input: StartUpgradeInput, log: InvocationContext): Promise<StartUpgradeResult> {
       try {
-        const upgradeId = await partnerCenter.createUpgrade(input.customerId, {
+        const pcCustomerId = await partnerCenterIdOf(input.customerId, input.correlationId);
+        const upgradeId = await partnerCenter.createUpgrade(pcCustomerId, {
           correlationId: input.correlationId,
           stepKey: `transition:${input.transitionId}:upgrade`,
         });
@@ -136,7 +155,8 @@ export function createTransitionActivities({
       log: InvocationContext,
     ): Promise<ReadUpgradeStatusResult> {
       try {
-        const upgrade = await partnerCenter.getUpgradeStatus(input.customerId, input.upgradeId, {
+        const pcCustomerId = await partnerCenterIdOf(input.customerId, input.correlationId);
+        const upgrade = await partnerCenter.getUpgradeStatus(pcCustomerId, input.upgradeId, {
           correlationId: input.correlationId,
         });
         const status = upgrade.status.toLowerCase();
@@ -220,15 +240,12 @@ export function createTransitionActivities({
       log: InvocationContext,
     ): Promise<void> {
       const context = { correlationId: input.correlationId };
-      const current = await partnerCenter.getSubscription(
-        input.customerId,
-        input.sourceSubscriptionId,
-        context,
-      );
+      const pcCustomerId = await partnerCenterIdOf(input.customerId, input.correlationId);
+      const current = await partnerCenter.getSubscription(pcCustomerId, input.sourceSubscriptionId, context);
       if (current !== undefined && current.status.toLowerCase() === 'active') {
         // A stale ETag (412) fails this attempt; the activity retry reads again.
         await partnerCenter.updateSubscription(
-          input.customerId,
+          pcCustomerId,
           { ...current, status: 'suspended' },
           { ...context, stepKey: `transition:${input.transitionId}:suspend:${input.sourceSubscriptionId}` },
         );

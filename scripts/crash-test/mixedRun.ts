@@ -139,6 +139,12 @@ export async function runMixedRun(
       segment: 'commercial',
       relationship: 'direct',
       primaryContact: { firstName: 'Ada', lastName: 'Lovelace', email: `${customerId}@contoso.example` },
+      billingAddress: {
+        addressLine1: 'Friedrichstraße 123',
+        city: 'Berlin',
+        postalCode: '10117',
+        country: 'DE',
+      },
     });
     if (registered.status !== 201 && registered.status !== 200) {
       throw new Error(`register ${customerId}: ${registered.status} ${JSON.stringify(registered.body)}`);

@@ -1,5 +1,5 @@
 import { type CustomerRepository } from '../customers/customerRepository';
-import { linkPartnerCenterCustomer } from '../customers/registerCustomer';
+import { partnerCenterCustomerIdOf } from '../customers/partnerCenterCustomerId';
 import { type AgreementDocument, type Contact, type CustomerDocument } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
 import {
@@ -20,7 +20,8 @@ import { currentMcaTemplateId } from './mcaTemplate';
 export interface AttestAgreementDependencies {
   customers: Pick<CustomerRepository, 'get' | 'update'>;
   agreements: Pick<AgreementRepository, 'create' | 'list'>;
-  partnerCenter: CustomersPort & Pick<McaPort, 'getMcaMetadata' | 'createAttestation' | 'listMcaAgreements'>;
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> &
+    Pick<McaPort, 'getMcaMetadata' | 'createAttestation' | 'listMcaAgreements'>;
   clock: Clock;
 }
 
@@ -70,17 +71,11 @@ export async function attestAgreement(
     throw alreadyExists();
   }
 
-  const partnerCenterCustomerId =
-    customer.partnerCenterCustomerId ??
-    (
-      await linkPartnerCenterCustomer(
-        partnerCenter,
-        customer.customerId,
-        undefined,
-        customer,
-        facts.correlationId,
-      )
-    ).id;
+  const partnerCenterCustomerId = await partnerCenterCustomerIdOf(
+    { customers, partnerCenter },
+    customer,
+    facts.correlationId,
+  );
   const atPartnerCenter = await postAttestation(partnerCenter, partnerCenterCustomerId, draft, facts);
 
   const created = await agreements.create({

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
 import { type CustomerRepository } from '../customers/customerRepository';
-import { requireCustomer } from '../customers/requireCustomer';
+import { requirePartnerCenterCustomer } from '../customers/partnerCenterCustomerId';
 import { newAzureEntitlement } from '../domain/api/azureEntitlement';
 import { type CommerceOperationDocument } from '../domain/documents/commerceOperation';
 import { AppError } from '../domain/errors';
 import { assertActiveAzurePlan } from '../domain/rules/assertActiveAzurePlan';
 import { type SubscriptionAliasPort } from '../gateways/azureResourceManager/createArmGateway';
-import { type SubscriptionsPort } from '../gateways/partnerCenter/ports';
+import { type CustomersPort, type SubscriptionsPort } from '../gateways/partnerCenter/ports';
 import { type Clock } from '../platform/clock';
 import {
   type Advance,
@@ -21,10 +21,10 @@ import { type CommerceRepository } from './commerceRepository';
 const requestSchema = z.object({ planSubscriptionId: z.string(), friendlyName: z.string() });
 
 export interface AzureSubscriptionDependencies {
-  customers: Pick<CustomerRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   operations: CommerceOperationStore;
   records: Pick<CommerceRepository, 'recordEntitlement'>;
-  partnerCenter: Pick<SubscriptionsPort, 'getSubscription'>;
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> & Pick<SubscriptionsPort, 'getSubscription'>;
   subscriptionAliases: SubscriptionAliasPort;
   clock: Clock;
   wait: InRequestWait;
@@ -47,8 +47,14 @@ export function createAzureSubscriptionUseCases(deps: AzureSubscriptionDependenc
         ? undefined
         : await deps.subscriptionAliases.getSubscriptionAlias(aliasName, context);
     if (alias === undefined) {
+      // The billing scope names the customer as Partner Center knows it (its tenant id), never by our path id.
+      const { partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+        deps,
+        operation.customerId,
+        context.correlationId,
+      );
       alias = await deps.subscriptionAliases.createSubscriptionAlias(
-        { aliasName, displayName: request.friendlyName, customerId: operation.customerId },
+        { aliasName, displayName: request.friendlyName, customerId: partnerCenterCustomerId },
         { ...context, stepKey: `azureSubscription:${operation.id}:alias` },
       );
       if (operation.progress.aliasName === undefined) {
@@ -95,11 +101,19 @@ export function createAzureSubscriptionUseCases(deps: AzureSubscriptionDependenc
       operationId: string;
       correlationId: string;
     }): Promise<CommerceOperationDocument> {
-      const customer = await requireCustomer(deps.customers as CustomerRepository, input.customerId);
+      const { customer, partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+        deps,
+        input.customerId,
+        input.correlationId,
+      );
       assertActiveAzurePlan(customer, input.planSubscriptionId);
-      const plan = await deps.partnerCenter.getSubscription(input.customerId, input.planSubscriptionId, {
-        correlationId: input.correlationId,
-      });
+      const plan = await deps.partnerCenter.getSubscription(
+        partnerCenterCustomerId,
+        input.planSubscriptionId,
+        {
+          correlationId: input.correlationId,
+        },
+      );
       if (plan?.status.toLowerCase() !== 'active') {
         throw new AppError(
           'AzurePlanNotActive',

@@ -1,8 +1,10 @@
+import { type CustomerRepository } from '../customers/customerRepository';
+import { requirePartnerCenterCustomer } from '../customers/partnerCenterCustomerId';
 import { toAzureEntitlement } from '../domain/api/azureEntitlement';
 import { type CommerceOperation } from '../domain/api/commerceOperation';
 import { type CommerceOperationDocument } from '../domain/documents/commerceOperation';
 import { AppError } from '../domain/errors';
-import { type OrdersPort } from '../gateways/partnerCenter/ports';
+import { type CustomersPort, type OrdersPort } from '../gateways/partnerCenter/ports';
 import { type Clock } from '../platform/clock';
 import { type Advance, advanceGuarded, type CommerceOperationStore } from './commerceOperations';
 import { type CommerceRepository } from './commerceRepository';
@@ -10,8 +12,9 @@ import { toApiOrder } from './commerceViews';
 
 export interface CommerceOperationReaderDependencies {
   operations: CommerceOperationStore;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   records: Pick<CommerceRepository, 'readEntitlement' | 'readOrder'>;
-  partnerCenter: Pick<OrdersPort, 'getOrder'>;
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> & Pick<OrdersPort, 'getOrder'>;
   /** How each kind of operation takes its next step. */
   advances: Record<CommerceOperationDocument['kind'], Advance>;
   clock: Clock;
@@ -43,8 +46,13 @@ export function createCommerceOperationReader(deps: CommerceOperationReaderDepen
       if (entitlement) base.azureEntitlement = toAzureEntitlement(entitlement);
     }
     if (operation.status === 'succeeded' && orderId) {
+      const { partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+        deps,
+        operation.customerId,
+        correlationId,
+      );
       const [order, record] = await Promise.all([
-        deps.partnerCenter.getOrder(operation.customerId, orderId, { correlationId }),
+        deps.partnerCenter.getOrder(partnerCenterCustomerId, orderId, { correlationId }),
         deps.records.readOrder(operation.customerId, orderId),
       ]);
       base.order = toApiOrder(order, record);

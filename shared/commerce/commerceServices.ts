@@ -56,6 +56,7 @@ export function createCommerceServices(parts: {
     legacyOrders,
     subscriptionUpdates: createSubscriptionUpdates({ customers, records, partnerCenter }),
     operations: createCommerceOperationReader({
+      customers,
       operations,
       records,
       partnerCenter,

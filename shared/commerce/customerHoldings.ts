@@ -1,5 +1,5 @@
 import { type CustomerRepository } from '../customers/customerRepository';
-import { requireCustomer } from '../customers/requireCustomer';
+import { requirePartnerCenterCustomer } from '../customers/partnerCenterCustomerId';
 import { type AzureEntitlement } from '../domain/api/azureEntitlement';
 import { type Collection, toCollection } from '../domain/api/collection';
 import { type Order, toOrder } from '../domain/api/order';
@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors';
 import { PartnerCenterError } from '../gateways/partnerCenter/partnerCenterError';
 import {
   type AzureEntitlementsPort,
+  type CustomersPort,
   type OrdersPort,
   type SubscriptionsPort,
 } from '../gateways/partnerCenter/ports';
@@ -16,9 +17,10 @@ import { type CommerceRepository } from './commerceRepository';
 import { toApiAzureEntitlement, toApiOrder, toApiSubscription } from './commerceViews';
 
 export interface CustomerHoldingsDependencies {
-  customers: Pick<CustomerRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   records: Pick<CommerceRepository, 'listSubscriptions' | 'listOrders' | 'readOrder' | 'listEntitlements'>;
-  partnerCenter: Pick<SubscriptionsPort, 'listSubscriptions' | 'getSubscription'> &
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> &
+    Pick<SubscriptionsPort, 'listSubscriptions' | 'getSubscription'> &
     Pick<OrdersPort, 'listOrders' | 'getOrder'> &
     Pick<AzureEntitlementsPort, 'listAzureEntitlements'>;
 }
@@ -37,11 +39,13 @@ export function isAzurePlanOffer(offerId: string): boolean {
  */
 export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
   const { records, partnerCenter } = deps;
-  const customer = (customerId: string) => requireCustomer(deps.customers as CustomerRepository, customerId);
+  /** Partner Center's id of the customer (the path id is only ours). */
+  const partnerCenterIdOf = async (customerId: string, correlationId: string) =>
+    (await requirePartnerCenterCustomer(deps, customerId, correlationId)).partnerCenterCustomerId;
 
-  async function orderFromPartnerCenter(customerId: string, orderId: string, correlationId: string) {
+  async function orderFromPartnerCenter(pcCustomerId: string, orderId: string, correlationId: string) {
     try {
-      return await partnerCenter.getOrder(customerId, orderId, { correlationId });
+      return await partnerCenter.getOrder(pcCustomerId, orderId, { correlationId });
     } catch (error) {
       if (error instanceof PartnerCenterError && error.httpStatus === 404) return undefined;
       throw error;
@@ -50,9 +54,9 @@ export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
 
   return {
     async listSubscriptions(customerId: string, correlationId: string): Promise<Collection<Subscription>> {
-      await customer(customerId);
+      const pcCustomerId = await partnerCenterIdOf(customerId, correlationId);
       const [held, recorded] = await Promise.all([
-        partnerCenter.listSubscriptions(customerId, { correlationId }),
+        partnerCenter.listSubscriptions(pcCustomerId, { correlationId }),
         records.listSubscriptions(customerId),
       ]);
       const recordById = new Map(recorded.map((record) => [record.id, record]));
@@ -67,8 +71,8 @@ export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
       planSubscriptionId: string,
       correlationId: string,
     ): Promise<Collection<AzureEntitlement>> {
-      await customer(customerId);
-      const plan = await partnerCenter.getSubscription(customerId, planSubscriptionId, { correlationId });
+      const pcCustomerId = await partnerCenterIdOf(customerId, correlationId);
+      const plan = await partnerCenter.getSubscription(pcCustomerId, planSubscriptionId, { correlationId });
       if (plan === undefined || !isAzurePlanOffer(plan.offerId)) {
         throw new AppError(
           'SubscriptionNotFound',
@@ -76,7 +80,7 @@ export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
         );
       }
       const [held, recorded] = await Promise.all([
-        partnerCenter.listAzureEntitlements(customerId, planSubscriptionId, { correlationId }),
+        partnerCenter.listAzureEntitlements(pcCustomerId, planSubscriptionId, { correlationId }),
         records.listEntitlements(customerId, planSubscriptionId),
       ]);
       const recordById = new Map(recorded.map((record) => [record.id, record]));
@@ -93,9 +97,9 @@ export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
      * gap (each read back from Partner Center by id, which is not delayed).
      */
     async listOrders(customerId: string, correlationId: string): Promise<Collection<Order>> {
-      await customer(customerId);
+      const pcCustomerId = await partnerCenterIdOf(customerId, correlationId);
       const [listed, recorded] = await Promise.all([
-        partnerCenter.listOrders(customerId, { correlationId }),
+        partnerCenter.listOrders(pcCustomerId, { correlationId }),
         records.listOrders(customerId),
       ]);
       const recordById = new Map(recorded.map((record) => [record.id, record]));
@@ -104,7 +108,7 @@ export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
         recorded
           .filter((record) => !listedIds.has(record.id))
           .map(async (record) => {
-            const order = await orderFromPartnerCenter(customerId, record.id, correlationId);
+            const order = await orderFromPartnerCenter(pcCustomerId, record.id, correlationId);
             return order === undefined ? toOrder(record) : toApiOrder(order, record);
           }),
       );
@@ -113,9 +117,9 @@ export function createCustomerHoldings(deps: CustomerHoldingsDependencies) {
     },
 
     async getOrder(customerId: string, orderId: string, correlationId: string): Promise<Order> {
-      await customer(customerId);
+      const pcCustomerId = await partnerCenterIdOf(customerId, correlationId);
       const [order, record] = await Promise.all([
-        orderFromPartnerCenter(customerId, orderId, correlationId),
+        orderFromPartnerCenter(pcCustomerId, orderId, correlationId),
         records.readOrder(customerId, orderId),
       ]);
       if (order === undefined) {

@@ -1,11 +1,12 @@
 import { type CustomerRepository } from '../customers/customerRepository';
+import { requirePartnerCenterCustomer } from '../customers/partnerCenterCustomerId';
 import { requireCustomer } from '../customers/requireCustomer';
 import { type LegacyOrderRequest, legacyOrderRequestSchema } from '../domain/api/legacyOffer';
 import { type CommerceOperationDocument } from '../domain/documents/commerceOperation';
 import { legacyAzureOffer } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
 import { assertLegacyOfferPurchasable, legacyOrder } from '../domain/rules/legacyOffer';
-import { type CartsPort, type OrdersPort } from '../gateways/partnerCenter/ports';
+import { type CartsPort, type CustomersPort, type OrdersPort } from '../gateways/partnerCenter/ports';
 import { type Clock } from '../platform/clock';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import {
@@ -18,10 +19,10 @@ import {
 import { type CommerceRepository } from './commerceRepository';
 
 export interface LegacyOrderDependencies {
-  customers: Pick<CustomerRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   operations: CommerceOperationStore;
   records: Pick<CommerceRepository, 'readOrder' | 'placeLegacyOrder'>;
-  partnerCenter: CartsPort & Pick<OrdersPort, 'getOrder'>;
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> & CartsPort & Pick<OrdersPort, 'getOrder'>;
   clock: Clock;
   wait: InRequestWait;
 }
@@ -37,9 +38,13 @@ export function createLegacyOrderUseCases(deps: LegacyOrderDependencies) {
   /** The customer's anchor grows the new subscriptions, conditionally on its ETag (re-read on a lost race). */
   async function record(operation: CommerceOperationDocument, request: LegacyOrderRequest, orderId: string) {
     const lineSubscriptionIds = async () => {
-      const order = await partnerCenter.getOrder(operation.customerId, orderId, {
-        correlationId: operation.correlationId ?? operation.id,
-      });
+      const correlationId = operation.correlationId ?? operation.id;
+      const { partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+        deps,
+        operation.customerId,
+        correlationId,
+      );
+      const order = await partnerCenter.getOrder(partnerCenterCustomerId, orderId, { correlationId });
       if (order.status.toLowerCase() !== 'completed') return undefined;
       const ids = order.lineItems.map((line) => line.subscriptionId ?? undefined);
       return ids.every((id) => id !== undefined) ? ids : undefined;
@@ -70,9 +75,14 @@ export function createLegacyOrderUseCases(deps: LegacyOrderDependencies) {
     const request = legacyOrderRequestSchema.parse(operation.request);
     const context = { correlationId: operation.correlationId ?? operation.id };
     if (operation.progress.orderId === undefined) {
+      const { partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+        deps,
+        operation.customerId,
+        context.correlationId,
+      );
       if (operation.progress.cartId === undefined) {
         const cart = await partnerCenter.createCart(
-          operation.customerId,
+          partnerCenterCustomerId,
           request.lineItems.map((line) => ({
             catalogItemId: legacyAzureOffer.offerId,
             quantity: line.quantity,
@@ -90,7 +100,7 @@ export function createLegacyOrderUseCases(deps: LegacyOrderDependencies) {
       }
       const cartId = operation.progress.cartId;
       if (cartId === undefined) return operation;
-      const result = await partnerCenter.checkout(operation.customerId, cartId, {
+      const result = await partnerCenter.checkout(partnerCenterCustomerId, cartId, {
         ...context,
         stepKey: `legacyOrder:${operation.id}:checkout`,
       });

@@ -1,4 +1,5 @@
 import { type CustomerRepository } from '../customers/customerRepository';
+import { requirePartnerCenterCustomer } from '../customers/partnerCenterCustomerId';
 import { requireCustomer } from '../customers/requireCustomer';
 import { type ReservationRequest, reservationRequestSchema } from '../domain/api/reservation';
 import { type CommerceOperationDocument } from '../domain/documents/commerceOperation';
@@ -8,6 +9,7 @@ import { PartnerCenterError } from '../gateways/partnerCenter/partnerCenterError
 import {
   type CartsPort,
   type CatalogPort,
+  type CustomersPort,
   type OrdersPort,
   type RegistrationsPort,
 } from '../gateways/partnerCenter/ports';
@@ -22,10 +24,11 @@ import {
 import { type CommerceRepository } from './commerceRepository';
 
 export interface ReservationDependencies {
-  customers: Pick<CustomerRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   operations: CommerceOperationStore;
   records: Pick<CommerceRepository, 'readOrder' | 'placeReservationOrder'>;
-  partnerCenter: RegistrationsPort &
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> &
+    RegistrationsPort &
     Pick<CatalogPort, 'getAvailability'> &
     CartsPort &
     Pick<OrdersPort, 'getOrder'>;
@@ -51,10 +54,15 @@ export function createReservationUseCases(deps: ReservationDependencies) {
   ): Promise<CommerceOperationDocument | undefined> {
     const context = { correlationId: operation.correlationId ?? operation.id };
     const plan = request.azurePlanSubscriptionId;
-    const registration = await partnerCenter.getRegistrationStatus(operation.customerId, plan, context);
+    const { customer, partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+      deps,
+      operation.customerId,
+      context.correlationId,
+    );
+    const registration = await partnerCenter.getRegistrationStatus(partnerCenterCustomerId, plan, context);
     if (registration !== 'registered') {
       if (registration === 'notregistered' && !operation.progress.registrationRequested) {
-        await partnerCenter.registerSubscription(operation.customerId, plan, {
+        await partnerCenter.registerSubscription(partnerCenterCustomerId, plan, {
           ...context,
           stepKey: `reservation:${operation.id}:register`,
         });
@@ -67,7 +75,6 @@ export function createReservationUseCases(deps: ReservationDependencies) {
       }
       return undefined;
     }
-    const customer = await requireCustomer(deps.customers as CustomerRepository, operation.customerId);
     const availability = await partnerCenter.getAvailability(
       request.productId,
       request.skuId,
@@ -81,7 +88,7 @@ export function createReservationUseCases(deps: ReservationDependencies) {
       );
     }
     const cart = await partnerCenter.createCart(
-      operation.customerId,
+      partnerCenterCustomerId,
       [
         {
           catalogItemId: availability.catalogItemId,
@@ -106,6 +113,9 @@ export function createReservationUseCases(deps: ReservationDependencies) {
   const advance: Advance = async (operation) => {
     const request = reservationRequestSchema.parse(operation.request);
     const context = { correlationId: operation.correlationId ?? operation.id };
+    const partnerCenterCustomerId = async () =>
+      (await requirePartnerCenterCustomer(deps, operation.customerId, context.correlationId))
+        .partnerCenterCustomerId;
     if (operation.progress.orderId === undefined) {
       if (operation.progress.cartId === undefined) {
         const withCart = await placeCart(operation, request);
@@ -116,7 +126,7 @@ export function createReservationUseCases(deps: ReservationDependencies) {
       const cartId = operation.progress.cartId;
       let result;
       try {
-        result = await partnerCenter.checkout(operation.customerId, cartId, {
+        result = await partnerCenter.checkout(await partnerCenterCustomerId(), cartId, {
           ...context,
           stepKey: `reservation:${operation.id}:checkout:${cartId}`,
         });
@@ -138,7 +148,7 @@ export function createReservationUseCases(deps: ReservationDependencies) {
     }
     const orderId = operation.progress.orderId;
     if (orderId === undefined) return operation;
-    const order = await partnerCenter.getOrder(operation.customerId, orderId, context);
+    const order = await partnerCenter.getOrder(await partnerCenterCustomerId(), orderId, context);
     const subscriptionId = order.lineItems[0]?.subscriptionId;
     if (order.status.toLowerCase() !== 'completed' || !subscriptionId) return operation;
     if ((await deps.records.readOrder(operation.customerId, orderId)) === undefined) {

@@ -1,20 +1,21 @@
 import { type CustomerRepository } from '../customers/customerRepository';
-import { requireCustomer } from '../customers/requireCustomer';
+import { requirePartnerCenterCustomer } from '../customers/partnerCenterCustomerId';
 import { type LegacySubscriptionUpdate } from '../domain/api/legacyOffer';
 import { type Subscription } from '../domain/api/subscription';
 import { type SubscriptionDocument } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
 import { updatedLegacySubscription } from '../domain/rules/legacyOffer';
 import { PartnerCenterError } from '../gateways/partnerCenter/partnerCenterError';
-import { type SubscriptionsPort } from '../gateways/partnerCenter/ports';
+import { type CustomersPort, type SubscriptionsPort } from '../gateways/partnerCenter/ports';
 import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 import { type CommerceRepository } from './commerceRepository';
 import { toApiSubscription } from './commerceViews';
 
 export interface SubscriptionUpdateDependencies {
-  customers: Pick<CustomerRepository, 'get'>;
+  customers: Pick<CustomerRepository, 'get' | 'update'>;
   records: Pick<CommerceRepository, 'readSubscription' | 'replaceSubscription'>;
-  partnerCenter: Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription'>;
+  partnerCenter: Pick<CustomersPort, 'getCustomer'> &
+    Pick<SubscriptionsPort, 'getSubscription' | 'updateSubscription'>;
 }
 
 /**
@@ -41,9 +42,13 @@ export function createSubscriptionUpdates(deps: SubscriptionUpdateDependencies) 
       return retryOnConflict(
         `Subscription ${subscriptionId}`,
         async (attempt) => {
-          const customer = await requireCustomer(deps.customers as CustomerRepository, customerId);
+          const { customer, partnerCenterCustomerId } = await requirePartnerCenterCustomer(
+            deps,
+            customerId,
+            correlationId,
+          );
           const [current, record] = await Promise.all([
-            deps.partnerCenter.getSubscription(customerId, subscriptionId, { correlationId }),
+            deps.partnerCenter.getSubscription(partnerCenterCustomerId, subscriptionId, { correlationId }),
             deps.records.readSubscription(customerId, subscriptionId),
           ]);
           if (current === undefined) {
@@ -60,7 +65,7 @@ export function createSubscriptionUpdates(deps: SubscriptionUpdateDependencies) 
           let updated;
           try {
             updated = await deps.partnerCenter.updateSubscription(
-              customerId,
+              partnerCenterCustomerId,
               { ...current, status: next.status, friendlyName: next.friendlyName },
               {
                 correlationId,

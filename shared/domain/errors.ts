@@ -10,6 +10,11 @@ export const errorCatalogue = {
   Unauthenticated: { status: 401, title: 'Valid credentials are required.' },
   Forbidden: { status: 403, title: 'None of your roles may do this.' },
   CustomerNotFound: { status: 404, title: 'The customer does not exist.' },
+  CustomerNotLinked: {
+    status: 409,
+    title:
+      'The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress.',
+  },
   PurchaseNotFound: { status: 404, title: 'The purchase does not exist.' },
   BatchNotFound: { status: 404, title: 'The purchase batch does not exist.' },
   SubscriptionNotFound: { status: 404, title: 'The subscription does not exist.' },

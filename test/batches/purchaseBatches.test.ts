@@ -55,10 +55,20 @@ async function registered(customers: CustomerDocument[]): Promise<string[]> {
   return customers.map((customer) => customer.customerId);
 }
 
+/**
+ * Registered customers, written straight into the store (hundreds, quickly), each linked to a customer Partner
+ * Center has: made through the simulator, which assigns its id, as a PUT with `tenantId` would link it.
+ */
 function someCustomers(count: number, kind: string, overrides: Partial<CustomerDocument> = {}) {
   return Array.from({ length: count }, () => {
     const customerId = aNewCustomerId(kind);
-    return aCustomer({ id: customerId, customerId, ...overrides });
+    const atPartnerCenter = service.partnerCenter.seedCustomer({ country: overrides.country ?? 'DE' });
+    return aCustomer({
+      id: customerId,
+      customerId,
+      partnerCenterCustomerId: String(atPartnerCenter.id),
+      ...overrides,
+    });
   });
 }
 
@@ -177,8 +187,7 @@ describe('a purchase batch', () => {
     expect(settled.counts.rejected).toBe(2);
     expect(await countOf(customerId!, 'order')).toBe(1);
     expect(await countOf(customerId!, 'azurePlanMarker')).toBe(1);
-    // These customers are written straight into the store (not known to Partner Center), so the subscriptions page,
-    // which reads Partner Center, is not asked: the stored plan subscription is counted instead.
+    // The stored plan subscription is counted (the subscriptions page would read Partner Center).
     expect(await countOf(customerId!, 'subscription')).toBe(1);
   });
 
@@ -252,8 +261,13 @@ describe('purchase requests on the queue', () => {
     expect(settled.items[0]).toMatchObject({ status: 'failed', error: { code: 'InternalError' } });
 
     // The operator repairs the customer and replays the poisoned message: the line is handled again.
+    const atPartnerCenter = service.partnerCenter.seedCustomer({ country: 'DE' });
     await service.cosmos.containers.customers.items.upsert(
-      aCustomer({ id: unreadable, customerId: unreadable }),
+      aCustomer({
+        id: unreadable,
+        customerId: unreadable,
+        partnerCenterCustomerId: String(atPartnerCenter.id),
+      }),
     );
     await purchaseRequests.sendMessage(
       encodeQueueMessage({

@@ -6,7 +6,7 @@ import { type Collection } from '../../shared/domain/api/collection';
 import { type CommerceOperation } from '../../shared/domain/api/commerceOperation';
 import { type Order } from '../../shared/domain/api/order';
 import { type Subscription } from '../../shared/domain/api/subscription';
-import { anAzurePlanBought } from '../support/customerJourney';
+import { anAzurePlanBought, aRegisteredCustomer, partnerCenterIdOf } from '../support/customerJourney';
 import { startService, type TestService } from '../support/service';
 
 /** The commerce flows through the embedded Partner Center and ARM simulators, on the host's virtual clock. */
@@ -16,15 +16,25 @@ const adminAgent = { roles: ['AdminAgent' as const] };
 const salesAgent = { roles: ['SalesAgent' as const] };
 const contact = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' };
 
-/** A customer Partner Center has (GUID id), linked to the service by PUT. */
-async function aPartnerCenterCustomer(country = 'US'): Promise<string> {
-  const customerId = randomUUID();
-  service.partnerCenter.seedCustomer({ id: customerId, country, companyName: 'Contoso' });
-  const response = await service.call('PUT', `/api/customers/${customerId}`, {
-    as: salesAgent,
-    body: { companyName: 'Contoso', country, primaryContact: contact },
-  });
-  expect(response.status, JSON.stringify(response.body)).toBe(201);
+/**
+ * A customer registered as a partner does, with the ids a partner uses: a slug (`contoso-…`) or a GUID Partner
+ * Center does not know (Partner Center creates either, under a GUID of its own), or one Partner Center already has
+ * (linked by `tenantId`). The path id is never the customer's Partner Center id, so every call to Microsoft must
+ * name the customer by its `partnerCenterCustomerId`.
+ */
+async function aPartnerCenterCustomer(
+  country = 'US',
+  kind: 'slug' | 'unknownGuid' | 'existing' = 'slug',
+): Promise<string> {
+  const customerId = kind === 'unknownGuid' ? randomUUID() : `contoso-${randomUUID().slice(0, 8)}`;
+  await aRegisteredCustomer(
+    service,
+    customerId,
+    { companyName: 'Contoso', country, primaryContact: contact },
+    { atPartnerCenter: kind === 'existing' ? 'existing' : 'created' },
+  );
+  const pcId = await partnerCenterIdOf(service, customerId);
+  expect(pcId).not.toBe(customerId);
   return customerId;
 }
 
@@ -50,7 +60,7 @@ afterAll(async () => {
 
 describe('commerce through Partner Center and ARM', () => {
   it('creates an Azure subscription under the plan with ARM: 202 + Location while Accepted, then listed from Partner Center', async () => {
-    const customerId = await aPartnerCenterCustomer();
+    const customerId = await aPartnerCenterCustomer('US', 'unknownGuid');
     const planId = await anAzurePlanBought(service, customerId);
     const started = await service.call(
       'POST',
@@ -82,7 +92,7 @@ describe('commerce through Partner Center and ARM', () => {
   });
 
   it('buys a reservation: registers the plan, orders with the shared provisioning context, records the order', async () => {
-    const customerId = await aPartnerCenterCustomer();
+    const customerId = await aPartnerCenterCustomer('US', 'existing');
     const planId = await anAzurePlanBought(service, customerId);
     const started = await service.call('POST', `/api/customers/${customerId}/reservations`, {
       as: adminAgent,
@@ -110,6 +120,10 @@ describe('commerce through Partner Center and ARM', () => {
       as: salesAgent,
     });
     expect(orders.body.items.map((order) => order.id)).toContain(ended.order?.id);
+    const order = await service.call<Order>('GET', `/api/customers/${customerId}/orders/${ended.order?.id}`, {
+      as: salesAgent,
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(200);
   });
 
   it('orders 0145P through a cart, suspends it with PATCH, and refuses 0145P once the customer has a plan', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { mapWithConcurrency } from '../../shared/platform/mapWithConcurrency';
+import { aBillingAddress } from '../support/fixtures';
 import { startService, type TestService } from '../support/service';
 
 const salesAgent = { roles: ['SalesAgent' as const] };
@@ -24,7 +25,7 @@ describe('concurrent writes of one customer', () => {
     const responses = await mapWithConcurrency(companyNames, 16, (companyName) =>
       service.call('PUT', `/api/customers/${customerId}`, {
         as: salesAgent,
-        body: { companyName, country: 'DE', primaryContact: aContact },
+        body: { companyName, country: 'DE', primaryContact: aContact, billingAddress: aBillingAddress('DE') },
       }),
     );
 

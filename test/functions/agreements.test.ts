@@ -38,7 +38,19 @@ beforeEach(async () => {
   mca = createInMemoryPartnerCenterAgreements();
   pcCustomers = createInMemoryPartnerCenterCustomers();
   deps = { customers, agreements, partnerCenter: { ...pcCustomers, ...mca }, clock: { now: () => now } };
-  await customers.create(aCustomer({ mca: { accepted: false } }));
+  // Registered customers are linked to Partner Center (PUT did it): contoso is the customer Partner Center created.
+  const atPartnerCenter = await pcCustomers.createCustomer(
+    {
+      domain: 'contoso.onmicrosoft.com',
+      companyName: 'Contoso Ltd',
+      email: aContact.email,
+      address: { addressLine1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
+    { correlationId: 'setup', stepKey: 'setup:contoso' },
+  );
+  await customers.create(
+    aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: atPartnerCenter.id }),
+  );
   await customers.create(
     aCustomer({
       id: 'resold',
@@ -76,7 +88,7 @@ describe('POST /api/customers/{customerId}/agreements (handler)', () => {
     expect((await customers.get('contoso'))?.mca).toMatchObject({ accepted: true });
   });
 
-  it('posts the attestation to Partner Center at once (linking the customer first) and records its answer', async () => {
+  it("posts the attestation to Partner Center at once, under the customer's Partner Center id, and records its answer", async () => {
     const recorded = await attest('contoso', {
       ...anAttestationRequest,
       dateAgreed: '2026-01-05T17:30:00+01:00',

@@ -300,7 +300,11 @@ describe('Azure reservations', () => {
   });
 
   it('are not sold where Azure reservations are unavailable', async () => {
-    const brazilian = await aRegisteredCustomer(service, 'brazilian', { country: 'BR' });
+    // Partner Center creates a customer in Brazil only with its registration number (CNPJ).
+    const brazilian = await aRegisteredCustomer(service, 'brazilian', {
+      country: 'BR',
+      organizationRegistrationNumber: '12.345.678/0001-95',
+    });
     const brazilianPlan = await anAzurePlanBought(service, brazilian);
     const response = await service.call<Problem>('POST', `/api/customers/${brazilian}/reservations`, {
       as: salesAgent,

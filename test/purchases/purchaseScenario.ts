@@ -9,6 +9,7 @@ import { type RunningService, type ServiceResponse } from '../support/service';
 
 // The nouns live in the one fixture vocabulary; re-exported for the purchase tests that import them from here.
 export {
+  aBillingAddress,
   aContact,
   aCustomerRequest,
   adminAgent,

@@ -1,43 +1,60 @@
 import { expect } from 'vitest';
 
-import { nameBasedUuid } from '../../shared/domain/rules/nameBasedUuid';
-import { aContact, aCustomerRequest, salesAgent } from './fixtures';
+import { aBillingAddress, aContact, aCustomerRequest, salesAgent } from './fixtures';
 import { type TestService } from './service';
 
 /** Steps a partner takes with a customer, through the public API, for tests that need a customer in some state. */
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const testCustomerNamespace = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+export interface RegistrationOptions {
+  /**
+   * How Partner Center comes to know the customer, as it does for a partner:
+   * - `created` (default): the service has Partner Center create it from the registration (a real address);
+   *   Partner Center gives it its own id, whatever the path id (a slug, or a GUID it does not know);
+   * - `existing`: Partner Center already has it (made through the simulator, which assigns the id), and the
+   *   registration links it with `tenantId`.
+   */
+  atPartnerCenter?: 'created' | 'existing';
+}
 
 /**
- * Registers a customer (country DE unless told otherwise) and returns its id. Customer ids are Partner Center's
- * (GUIDs): a readable name is turned into a stable GUID, which the Partner Center simulator is seeded with first,
- * so the PUT links a customer Partner Center has.
+ * Registers the customer `customerId` (the service's own id, as a partner chooses it: a slug like `contoso` or a
+ * GUID) through `PUT /api/customers/{id}` (country DE unless told otherwise) and returns the id. The simulator is
+ * never told the service's id: the customer's Partner Center id is whatever Partner Center assigned.
  */
 export async function aRegisteredCustomer(
   service: TestService,
-  name: string,
+  customerId: string,
   overrides: Record<string, unknown> = {},
+  { atPartnerCenter = 'created' }: RegistrationOptions = {},
 ): Promise<string> {
-  const customerId = guid.test(name) ? name : nameBasedUuid(testCustomerNamespace, name);
-  const country = typeof overrides.country === 'string' ? overrides.country : 'DE';
-  try {
-    service.partnerCenter.seedCustomer({
-      id: customerId,
-      country,
-      companyName: `${name} Ltd`,
-      // Partner Center, not the request, says how the customer relates to the partner.
-      ...(overrides.relationship === 'indirectReseller' ? { relationshipToPartner: 'indirectReseller' } : {}),
-    });
-  } catch {
-    // Already seeded (the same name registered again in this service): linking it again is what is tested.
-  }
+  const country = typeof overrides.country === 'string' ? overrides.country.toUpperCase() : 'DE';
+  const companyName = typeof overrides.companyName === 'string' ? overrides.companyName : `${customerId} Ltd`;
+  const link =
+    atPartnerCenter === 'existing'
+      ? {
+          tenantId: String(service.partnerCenter.seedCustomer({ country, companyName }).id),
+          billingAddress: undefined,
+        }
+      : { billingAddress: aBillingAddress(country) };
   const response = await service.call('PUT', `/api/customers/${customerId}`, {
     as: salesAgent,
-    body: aCustomerRequest({ companyName: `${name} Ltd`, ...overrides }),
+    body: aCustomerRequest({ companyName, ...link, ...overrides }),
   });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return customerId;
+}
+
+/** The customer's id at Partner Center (what the simulator's controls take), as the service shows it. */
+export async function partnerCenterIdOf(service: TestService, customerId: string): Promise<string> {
+  const response = await service.call<{ partnerCenterCustomerId?: string }>(
+    'GET',
+    `/api/customers/${customerId}`,
+    {
+      as: salesAgent,
+    },
+  );
+  expect(response.body.partnerCenterCustomerId, JSON.stringify(response.body)).toBeDefined();
+  return response.body.partnerCenterCustomerId!;
 }
 
 /** The partner confirms the customer's MCA acceptance (attestation). */

@@ -22,14 +22,27 @@ export const globalAdmin: { roles: Role[]; userId: string } = { roles: ['GlobalA
 /** The customer's primary contact, who also accepts the MCA. */
 export const aContact = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@contoso.example' };
 
-/** The body of `PUT /api/customers/{id}`. */
+/** A real address in `country`, as Partner Center needs one to create a customer. */
+export function aBillingAddress(country = 'DE'): Record<string, string> {
+  return { addressLine1: 'Friedrichstraße 123', city: 'Berlin', postalCode: '10117', country };
+}
+
+/**
+ * The body of `PUT /api/customers/{id}`: a customer Partner Center creates (with its billing address in the
+ * customer's country). Give `tenantId` (and `billingAddress: undefined`) to link one Partner Center has.
+ */
 export function aCustomerRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const country =
+    typeof overrides.country === 'string' && /^[a-z]{2}$/i.test(overrides.country)
+      ? overrides.country.toUpperCase()
+      : 'DE';
   return {
     companyName: 'Contoso Ltd',
     country: 'DE',
     segment: 'commercial',
     relationship: 'direct',
     primaryContact: aContact,
+    billingAddress: aBillingAddress(country),
     ...overrides,
   };
 }

@@ -2,8 +2,17 @@ import { z } from 'zod';
 
 /** Request bodies Partner Center accepts, as far as the simulator reads them (unknown fields are ignored). */
 
+/**
+ * Create customer (PCD `create-a-customer.md`): the docs' example sends PascalCase (`CompanyProfile`,
+ * `DefaultAddress`), the SDKs camelCase; keys are read case-insensitively (`camelCaseKeys`). The address must be a
+ * real one: line 1, city, postal code and country (the docs require "a valid physical address"; which fields
+ * Partner Center checks, and with which code it refuses, is not documented: 800002 "Invalid request input").
+ */
 export const createCustomerBody = z.object({
-  companyProfile: z.object({ domain: z.string().min(1) }),
+  companyProfile: z.object({
+    domain: z.string().min(1),
+    organizationRegistrationNumber: z.string().min(1).optional(),
+  }),
   billingProfile: z.object({
     email: z.string().min(1),
     culture: z.string().default('en-US'),
@@ -12,11 +21,29 @@ export const createCustomerBody = z.object({
     firstName: z.string().optional(),
     lastName: z.string().optional(),
     defaultAddress: z
-      .object({ country: z.string().regex(/^[A-Za-z]{2}$/) })
+      .object({
+        country: z.string().regex(/^[A-Za-z]{2}$/),
+        addressLine1: z.string().trim().min(1),
+        city: z.string().trim().min(1),
+        postalCode: z.string().trim().min(1),
+      })
       .catchall(z.string())
       .transform((address) => ({ ...address, country: address.country.toUpperCase() })),
   }),
+  associatedPartnerId: z.string().min(1).optional(),
 });
+
+/** Object keys with a lower-case first letter, all the way down (Partner Center binds JSON names case-insensitively). */
+export function camelCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key.charAt(0).toLowerCase() + key.slice(1),
+      camelCaseKeys(inner),
+    ]),
+  );
+}
 
 export const createAgreementBody = z.object({
   primaryContact: z.object({

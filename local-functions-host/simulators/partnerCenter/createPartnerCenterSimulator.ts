@@ -10,6 +10,7 @@ import {
   createPartnerCenterModel,
   defaultBehaviour,
   type PartnerCenterBehaviour,
+  relationshipsToPartner,
   type Route,
 } from './partnerCenterApi';
 import { errorA, invalidInput, invalidToken, json, type SimResponse, tooManyRequests } from './responses';
@@ -57,16 +58,14 @@ export const faultSchema = z.object({
 });
 export type Fault = z.input<typeof faultSchema>;
 
-const seedCustomerSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[0-9a-f-]{36}$/i)
-    .optional(),
+/** A customer Partner Center already has. No `id`: Partner Center assigns customer ids, and so does the simulator. */
+const seedCustomerSchema = z.strictObject({
   country: z.string().regex(/^[A-Za-z]{2}$/),
   companyName: z.string().optional(),
   domain: z.string().optional(),
   directSigned: z.boolean().optional(),
-  relationshipToPartner: z.string().optional(),
+  relationshipToPartner: z.enum(relationshipsToPartner).optional(),
+  associatedPartnerId: z.string().min(1).optional(),
 });
 
 export interface PartnerCenterControls {

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 
 import {
+  camelCaseKeys,
   cancelEntitlementBody,
   type CartBody,
   cartBody,
@@ -140,14 +141,43 @@ export interface PartnerCenterModel {
   ): Record<string, unknown> | undefined;
 }
 
+/** A customer Partner Center already has; the simulator assigns its id (its tenant id), as Partner Center does. */
 export interface SeedCustomer {
-  id?: string;
   country: string;
   companyName?: string;
   domain?: string;
   directSigned?: boolean;
-  /** How the customer relates to the partner (`reseller` when the partner sells directly; a test may say otherwise). */
-  relationshipToPartner?: string;
+  /** How the partner is licensed for the customer: one of `relationshipsToPartner` (default `reseller`). */
+  relationshipToPartner?: RelationshipToPartner;
+  /** The indirect reseller the customer buys through (what an indirect provider sets). */
+  associatedPartnerId?: string;
+}
+
+/** The values of `relationshipToPartner` Partner Center documents (PCD `customer-resources.md`), and no others. */
+export const relationshipsToPartner = [
+  'none',
+  'reseller',
+  'advisor',
+  'syndication',
+  'microsoft_support',
+] as const;
+export type RelationshipToPartner = (typeof relationshipsToPartner)[number];
+
+/**
+ * Where `organizationRegistrationNumber` is required (PCD `customer-resources.md`; `error-codes.md` lists the first
+ * twelve for 600049 and 600002) and where the address needs a phone number (600051).
+ */
+const REGISTRATION_NUMBER_COUNTRIES = new Set([
+  'AM', 'AZ', 'BY', 'HU', 'KZ', 'KG', 'MD', 'RU', 'TJ', 'UZ', 'UA', 'IN',
+  'BR', 'ZA', 'PL', 'AE', 'SA', 'TR', 'TH', 'VN', 'MM', 'IQ', 'SS', 'VE',
+]); // prettier-ignore
+const PHONE_NUMBER_COUNTRIES = new Set([
+  'AM', 'AZ', 'BY', 'HU', 'IN', 'KZ', 'KG', 'MD', 'RU', 'TJ', 'UZ', 'UA',
+]); // prettier-ignore
+
+/** The new tenant's first admin password, like the docs' example (`=;;n.=s9Z`): shown once, in the 201. */
+function newAdminPassword(): string {
+  return randomBytes(12).toString('base64url');
 }
 
 function parse<T extends z.ZodType>(
@@ -877,17 +907,33 @@ export function createPartnerCenterModel(
       template: '/v1/customers',
       resource: 'customers',
       handle(call) {
-        const body = parse(createCustomerBody, call.body);
+        const body = parse(createCustomerBody, camelCaseKeys(call.body));
         if (!isParsed(body)) return body;
-        const { companyProfile, billingProfile } = body.value;
-        // Create customer is documented as idempotent: the same domain gives the same customer.
+        const { companyProfile, billingProfile, associatedPartnerId } = body.value;
+        // Create customer is documented as idempotent: the same domain gives the same customer. Whether the repeat
+        // shows the admin credentials again is not documented: it does not (the password is shown once).
         const existing = state
           .all('customers')
           .find((c) => c.domain.toLowerCase() === companyProfile.domain.toLowerCase());
         if (existing) return json(201, customerView(existing));
         const { country, ...address } = billingProfile.defaultAddress;
+        const registrationNumber = companyProfile.organizationRegistrationNumber;
+        if (REGISTRATION_NUMBER_COUNTRIES.has(country) && !registrationNumber) {
+          return errorA(400, 600049, 'Organization registration ID information is missing.');
+        }
+        if (!REGISTRATION_NUMBER_COUNTRIES.has(country) && registrationNumber) {
+          return errorA(400, 600002, "Organization registration ID value isn't supported.");
+        }
+        if (PHONE_NUMBER_COUNTRIES.has(country) && !(address as Record<string, string>).phoneNumber) {
+          return errorA(400, 600051, 'Customer phone number is missing.');
+        }
         const customer = seedCustomer(
-          { country, companyName: billingProfile.companyName, domain: companyProfile.domain },
+          {
+            country,
+            companyName: billingProfile.companyName,
+            domain: companyProfile.domain,
+            ...(associatedPartnerId ? { associatedPartnerId } : {}),
+          },
           call.now,
           {
             email: billingProfile.email,
@@ -896,9 +942,13 @@ export function createPartnerCenterModel(
             address,
             firstName: billingProfile.firstName ?? '',
             lastName: billingProfile.lastName ?? '',
+            ...(registrationNumber ? { organizationRegistrationNumber: registrationNumber } : {}),
           },
         );
-        return json(201, customerView(customer));
+        return json(201, {
+          ...customerView(customer),
+          userCredentials: { userName: 'admin', password: newAdminPassword() },
+        });
       },
     },
     {
@@ -1291,10 +1341,20 @@ export function createPartnerCenterModel(
     input: SeedCustomer,
     _now: Date,
     profile: Partial<
-      Pick<Customer, 'email' | 'culture' | 'language' | 'address' | 'firstName' | 'lastName'>
+      Pick<
+        Customer,
+        | 'email'
+        | 'culture'
+        | 'language'
+        | 'address'
+        | 'firstName'
+        | 'lastName'
+        | 'organizationRegistrationNumber'
+      >
     > = {},
   ): Customer {
-    const id = (input.id ?? randomUUID()).toLowerCase();
+    // Partner Center assigns the id: a caller never chooses it (the service's own ids are not Partner Center's).
+    const id = randomUUID();
     const domain = input.domain ?? `customer${id.slice(0, 8)}.onmicrosoft.com`;
     const customer: Customer = {
       id,
@@ -1311,6 +1371,10 @@ export function createPartnerCenterModel(
       language: profile.language ?? 'en',
       relationshipToPartner: input.relationshipToPartner ?? 'reseller',
       directSigned: input.directSigned ?? false,
+      ...(input.associatedPartnerId ? { associatedPartnerId: input.associatedPartnerId } : {}),
+      ...(profile.organizationRegistrationNumber
+        ? { organizationRegistrationNumber: profile.organizationRegistrationNumber }
+        : {}),
     };
     state.put('customers', customer);
     return customer;

@@ -33,6 +33,9 @@ export const customerSchema = z.object({
   language: z.string(),
   relationshipToPartner: z.string(),
   directSigned: z.boolean(),
+  /** Set by an indirect provider: the indirect reseller the customer buys through. */
+  associatedPartnerId: z.string().optional(),
+  organizationRegistrationNumber: z.string().optional(),
 });
 export type Customer = z.infer<typeof customerSchema>;
 

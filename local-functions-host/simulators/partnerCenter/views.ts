@@ -21,6 +21,9 @@ export function customerView(customer: Customer): Record<string, unknown> {
       companyName: customer.companyName,
       address: { ...customer.address, country: customer.country },
       email: customer.email,
+      ...(customer.organizationRegistrationNumber
+        ? { organizationRegistrationNumber: customer.organizationRegistrationNumber }
+        : {}),
       links: { self: link(`/customers/${customer.id}/profiles/company`) },
       attributes: { objectType: 'CustomerCompanyProfile' },
     },
@@ -37,6 +40,7 @@ export function customerView(customer: Customer): Record<string, unknown> {
       attributes: { etag: String(customer.commerceId.length), objectType: 'CustomerBillingProfile' },
     },
     relationshipToPartner: customer.relationshipToPartner,
+    ...(customer.associatedPartnerId ? { associatedPartnerId: customer.associatedPartnerId } : {}),
     allowDelegatedAccess: true,
     customDomains: [customer.domain],
     links: { self: link(`/customers/${customer.id}`) },

@@ -18,7 +18,15 @@ export const customerRequestSchema = z
       .default('direct')
       .meta({ description: 'How the partner sells to this customer; `direct` when omitted.' }),
     primaryContact: contactSchema,
-    tenantId: z.uuid().optional().meta({ description: "The customer's Entra ID tenant." }),
+    tenantId: z
+      .uuid()
+      .optional()
+      .meta({
+        description:
+          "The customer's Entra ID tenant, which is its id at Partner Center: links the customer Partner Center " +
+          'already has (it must accept your reseller relationship first). Without it, a GUID path id Partner Center ' +
+          'knows links; otherwise Partner Center creates the customer from `billingAddress`.',
+      }),
     domain: z
       .string()
       .trim()
@@ -26,19 +34,34 @@ export const customerRequestSchema = z
       .optional()
       .meta({
         description:
-          "The customer's domain, used when Partner Center does not know the customer yet and it is created there " +
-          '(default `<customerId>.onmicrosoft.com`).',
+          "The new tenant's domain when Partner Center creates the customer (default: the path id's letters and " +
+          'digits + `.onmicrosoft.com`); a repeat with the same domain is the same customer.',
       }),
     billingAddress: z
       .strictObject({
-        addressLine1: z.string().trim().min(1),
-        city: z.string().trim().min(1),
-        postalCode: z.string().trim().min(1),
-        state: z.string().trim().min(1).optional(),
+        addressLine1: z.string().trim().min(1).max(256),
+        city: z.string().trim().min(1).max(128),
+        postalCode: z.string().trim().min(1).max(32),
+        state: z.string().trim().min(1).max(64).optional(),
         country: countryCodeSchema,
       })
       .optional()
-      .meta({ description: 'Billing address for a customer created in Partner Center.' }),
+      .meta({
+        description:
+          "The customer's registered (billing) address, sent to Partner Center as it is when it creates the " +
+          'customer; required then (Partner Center needs a valid physical address), ignored when a customer is linked.',
+      }),
+    organizationRegistrationNumber: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({
+        description:
+          'The organisation registration (INN) number, required by Partner Center to create a customer in AM, AZ, BY, ' +
+          'HU, KZ, KG, MD, RU, TJ, UZ, UA, IN, BR, ZA, PL, AE, SA, TR, TH, VN, MM, IQ, SS and VE, and refused elsewhere.',
+      }),
   })
   .meta({ id: 'CustomerRequest' });
 export type CustomerRequest = z.infer<typeof customerRequestSchema>;
@@ -58,7 +81,11 @@ export const customerSchema = z
     partnerCenterCustomerId: z
       .string()
       .optional()
-      .meta({ description: "The customer's id in Partner Center (equal to `customerId` when it is one)." }),
+      .meta({
+        description:
+          "The customer's id at Partner Center (its tenant id), which every call to Partner Center uses, whatever " +
+          'the path id. Absent only on customers registered before the service linked them.',
+      }),
     mcaAccepted: z.boolean(),
     azurePlan: z.object({ subscriptionId: z.string(), status: z.enum(['active', 'suspended']) }).nullable(),
     activePurchase: z
@@ -88,6 +115,23 @@ export const customerSchema = z
   })
   .meta({ id: 'Customer' });
 export type Customer = z.infer<typeof customerSchema>;
+
+/** The answer to a PUT that created the customer: the customer, and the new tenant's one-time admin sign-in. */
+export const registeredCustomerSchema = customerSchema
+  .extend({
+    userCredentials: z
+      .object({ userName: z.string(), password: z.string() })
+      .optional()
+      .meta({
+        description:
+          "Only in the 201 of the request that made Partner Center create the customer: the new tenant's first " +
+          'admin sign-in, as Partner Center returns it, once. The service does not store it (a repeat of the request, ' +
+          'with or without its Idempotency-Key, does not show it): hand it to the customer now, or reset the ' +
+          'password in the Microsoft 365 admin center.',
+      }),
+  })
+  .meta({ id: 'RegisteredCustomer' });
+export type RegisteredCustomerView = z.infer<typeof registeredCustomerSchema>;
 
 export function purchaseStatusUrl(purchaseId: string): string {
   return `/api/purchases/${purchaseId}`;

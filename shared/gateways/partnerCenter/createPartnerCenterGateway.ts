@@ -164,7 +164,12 @@ export function createPartnerCenterGateway(options: PartnerCenterGatewayOptions)
         token: appOrUser,
         context,
         body: {
-          companyProfile: { domain: customer.domain },
+          companyProfile: {
+            domain: customer.domain,
+            ...(customer.organizationRegistrationNumber
+              ? { organizationRegistrationNumber: customer.organizationRegistrationNumber }
+              : {}),
+          },
           billingProfile: {
             email: customer.email,
             culture: customer.culture ?? 'en-US',

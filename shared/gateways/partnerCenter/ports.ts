@@ -21,6 +21,8 @@ export type { CallContext, StepContext };
 
 export interface NewCustomer {
   domain: string;
+  /** Only where Partner Center requires it (`customerCreationProblems`). */
+  organizationRegistrationNumber?: string;
   companyName: string;
   email: string;
   culture?: string;

@@ -38,6 +38,7 @@ export const customerSchema = z.looseObject({
       domain: z.string().optional(),
       companyName: z.string().optional(),
       address: address.optional(),
+      organizationRegistrationNumber: z.string().optional(),
     })
     .optional(),
   billingProfile: z
@@ -47,7 +48,12 @@ export const customerSchema = z.looseObject({
       defaultAddress: address.optional(),
     })
     .optional(),
+  /** `none`, `reseller`, `advisor`, `syndication` or `microsoft_support` (PCD `customer-resources.md`). */
   relationshipToPartner: z.string().optional(),
+  /** The indirect reseller associated with the customer (set only by indirect providers). */
+  associatedPartnerId: z.string().nullish(),
+  /** The new tenant's admin sign-in: only in the answer to the creation, once. */
+  userCredentials: z.looseObject({ userName: z.string(), password: z.string() }).optional(),
   links,
   attributes,
 });

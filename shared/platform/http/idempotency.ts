@@ -130,9 +130,10 @@ export async function withIdempotency(
     throw error;
   }
   if (result.status >= 200 && result.status < 300) {
+    const stored = result.replayBody ?? result.body;
     const replay = {
       status: result.status,
-      ...(result.body === undefined ? {} : { body: result.body }),
+      ...(stored === undefined ? {} : { body: stored }),
       ...(result.headers ? { headers: result.headers } : {}),
     };
     // Lost only if another request took an abandoned claim over meanwhile; its own record then stands.

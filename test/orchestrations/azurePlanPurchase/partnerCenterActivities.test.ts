@@ -31,7 +31,19 @@ async function overMemory(invitation?: Partial<InvitationDocument>) {
   const invitations = createInMemoryInvitationRepository();
   const mca = createInMemoryPartnerCenterAgreements();
   const partnerCenter = { ...createInMemoryPartnerCenterCustomers(), ...mca };
-  await customers.create(aCustomer({ mca: { accepted: false } }));
+  // A registered customer is linked to the customer Partner Center created for it.
+  const atPartnerCenter = await partnerCenter.createCustomer(
+    {
+      domain: 'contoso.onmicrosoft.com',
+      companyName: 'Contoso Ltd',
+      email: aContact.email,
+      address: { addressLine1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
+    { correlationId: 'setup', stepKey: 'setup:contoso' },
+  );
+  await customers.create(
+    aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: atPartnerCenter.id }),
+  );
   if (invitation) await invitations.createOnce(aStoredInvitation(tokenSecret, invitation));
   const activities = createPartnerCenterActivities({
     customers,

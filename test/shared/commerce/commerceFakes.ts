@@ -57,6 +57,12 @@ export function customerStore(...customers: CustomerDocument[]) {
   return {
     byId,
     get: (customerId: string) => Promise.resolve(byId.get(customerId)),
+    update: (customerId: string, change: (customer: CustomerDocument) => CustomerDocument | undefined) => {
+      const current = byId.get(customerId);
+      const next = current && change(current);
+      if (next) byId.set(customerId, { ...next, _etag: `"${Math.random()}"` });
+      return Promise.resolve(byId.get(customerId));
+    },
   };
 }
 

@@ -13,9 +13,15 @@ import { aCustomer, aLegacySubscription } from '../../support/fixtures';
 import { commerceRecords, customerStore, fixedClock, noWait, operationStore } from './commerceFakes';
 
 const planId = 'plan-1';
+/** The customer's id at Partner Center: every call to Microsoft names the customer with it, never with `contoso`. */
+const pcCustomerId = '7d0c5b8e-2f3a-4c1d-9e6f-0a1b2c3d4e5f';
+const linked = aCustomer({ partnerCenterCustomerId: pcCustomerId });
 const withPlan = aCustomer({
+  partnerCenterCustomerId: pcCustomerId,
   azurePlan: { subscriptionId: planId, orderId: 'order-plan', status: 'active' },
 });
+/** Partner Center's customer lookup (only customers stored before the link was kept need it). */
+const noLookup = { getCustomer: () => Promise.resolve(undefined) };
 const planAtPartnerCenter: Subscription = {
   id: planId,
   offerId: 'DZH318Z0BPS6:0001:DZH318Z0BML6',
@@ -50,22 +56,33 @@ describe('reads of what a customer has', () => {
       status: 'completed',
     });
     const readById: string[] = [];
+    const customerIds = new Set<string>();
     const holdings = createCustomerHoldings({
-      customers: customerStore(aCustomer()),
+      customers: customerStore(linked),
       records,
       partnerCenter: {
-        listSubscriptions: () =>
-          Promise.resolve([
+        ...noLookup,
+        listSubscriptions: (customerId) => {
+          customerIds.add(customerId);
+          return Promise.resolve([
             {
               id: 'legacy-1',
               offerId: 'MS-AZR-0145P',
               status: 'Suspended',
               creationDate: '2026-03-01T09:00:00Z',
             },
-          ]),
-        getSubscription: () => Promise.resolve(undefined),
-        listOrders: () => Promise.resolve([]),
-        getOrder: (_customerId, orderId) => {
+          ]);
+        },
+        getSubscription: (customerId) => {
+          customerIds.add(customerId);
+          return Promise.resolve(undefined);
+        },
+        listOrders: (customerId) => {
+          customerIds.add(customerId);
+          return Promise.resolve([]);
+        },
+        getOrder: (customerId, orderId) => {
+          customerIds.add(customerId);
           readById.push(orderId);
           return Promise.resolve<Order>({
             id: orderId,
@@ -87,12 +104,41 @@ describe('reads of what a customer has', () => {
     await expect(holdings.listAzureEntitlements('contoso', 'legacy-1', 'corr')).rejects.toMatchObject({
       code: 'SubscriptionNotFound',
     });
+    expect([...customerIds]).toEqual([pcCustomerId]);
+  });
+
+  it('link a customer stored before the link was kept when Partner Center knows its id, and refuse one it does not', async () => {
+    const guidCustomer = aCustomer({ customerId: pcCustomerId, id: pcCustomerId });
+    const customers = customerStore(guidCustomer, aCustomer({ customerId: 'slug', id: 'slug' }));
+    const listedFor: string[] = [];
+    const holdings = createCustomerHoldings({
+      customers,
+      records: commerceRecords(),
+      partnerCenter: {
+        getCustomer: (id) => Promise.resolve(id === pcCustomerId ? { id: pcCustomerId } : undefined),
+        listSubscriptions: (customerId) => {
+          listedFor.push(customerId);
+          return Promise.resolve([]);
+        },
+        getSubscription: () => Promise.resolve(undefined),
+        listOrders: () => Promise.resolve([]),
+        getOrder: () => Promise.reject(new Error('not called')),
+        listAzureEntitlements: () => Promise.resolve([]),
+      },
+    });
+    await holdings.listSubscriptions(pcCustomerId, 'corr');
+    expect(customers.byId.get(pcCustomerId)?.partnerCenterCustomerId).toBe(pcCustomerId);
+    await expect(holdings.listSubscriptions('slug', 'corr')).rejects.toMatchObject({
+      code: 'CustomerNotLinked',
+    });
+    expect(listedFor).toEqual([pcCustomerId]);
   });
 });
 
 describe('Azure subscriptions under the plan (ARM alias)', () => {
   function armAlias(states: SubscriptionAlias['properties']['provisioningState'][]) {
     const puts: { aliasName: string; stepKey: string }[] = [];
+    const customerIds: string[] = [];
     let gets = 0;
     const alias = (state: string): SubscriptionAlias => ({
       name: 'alias',
@@ -100,8 +146,10 @@ describe('Azure subscriptions under the plan (ARM alias)', () => {
     });
     return {
       puts,
+      customerIds,
       port: {
-        createSubscriptionAlias: (input: { aliasName: string }, context: StepContext) => {
+        createSubscriptionAlias: (input: { aliasName: string; customerId: string }, context: StepContext) => {
+          customerIds.push(input.customerId);
           puts.push({ aliasName: input.aliasName, stepKey: context.stepKey });
           return Promise.resolve(alias(states[0]!));
         },
@@ -120,7 +168,13 @@ describe('Azure subscriptions under the plan (ARM alias)', () => {
       customers: customerStore(withPlan),
       operations,
       records,
-      partnerCenter: { getSubscription: () => Promise.resolve(plan) },
+      partnerCenter: {
+        ...noLookup,
+        getSubscription: (customerId) => {
+          arm.customerIds.push(customerId);
+          return Promise.resolve(plan);
+        },
+      },
       subscriptionAliases: arm.port,
       clock: fixedClock,
       wait: noWait(2),
@@ -141,6 +195,8 @@ describe('Azure subscriptions under the plan (ARM alias)', () => {
     const operation = await cases.start({ ...start, operationId: 'op-1' });
     expect(operation).toMatchObject({ status: 'succeeded', result: { entitlementId: 'azure-sub-9' } });
     expect(arm.puts).toEqual([{ aliasName: 'op-1', stepKey: 'azureSubscription:op-1:alias' }]);
+    // The plan is read and the billing scope named with Partner Center's customer id.
+    expect(arm.customerIds).toEqual([pcCustomerId, pcCustomerId]);
     expect(records.entitlements.get('azure-sub-9')).toMatchObject({
       subscriptionId: planId,
       friendlyName: 'Prod',
@@ -183,13 +239,17 @@ describe('reservations', () => {
   function partnerCenter() {
     const calls: string[] = [];
     const carts: CartLine[][] = [];
+    const customerIds = new Set<string>();
     const pc = {
+      ...noLookup,
       calls,
       carts,
+      customerIds,
       registration: 'notregistered',
       orderStatus: 'pending',
       staleOnce: false,
-      registerSubscription: () => {
+      registerSubscription: (customerId: string) => {
+        customerIds.add(customerId);
         calls.push('register');
         pc.registration = 'registering';
         return Promise.resolve();
@@ -202,12 +262,14 @@ describe('reservations', () => {
           skuId: '0001',
           catalogItemId: `DZH318Z0BQ3Q:0001:AV${carts.length}`,
         }),
-      createCart: (_customerId: string, lines: CartLine[]) => {
+      createCart: (customerId: string, lines: CartLine[]) => {
+        customerIds.add(customerId);
         carts.push(lines);
         calls.push('cart');
         return Promise.resolve({ id: `cart-${carts.length}`, lineItems: [] });
       },
-      checkout: (_customerId: string, cartId: string) => {
+      checkout: (customerId: string, cartId: string) => {
+        customerIds.add(customerId);
         calls.push(`checkout ${cartId}`);
         if (pc.staleOnce) {
           pc.staleOnce = false;
@@ -288,6 +350,7 @@ describe('reservations', () => {
       provisioningContext: { scope: 'shared', duration: '3Year' },
     });
     expect(pc.calls.filter((call) => call.startsWith('checkout'))).toHaveLength(1);
+    expect([...pc.customerIds]).toEqual([pcCustomerId]);
   });
 
   it('builds the cart again when its availability went stale (400019)', async () => {
@@ -323,39 +386,45 @@ describe('reservations', () => {
 });
 
 describe('Microsoft Azure (0145P) orders', () => {
-  function useCases(customer = aCustomer()) {
+  function useCases(customer = linked) {
     const calls: string[] = [];
+    const customerIds = new Set<string>();
     const records = commerceRecords();
     const cases = createLegacyOrderUseCases({
       customers: customerStore(customer),
       operations: operationStore(),
       records,
       partnerCenter: {
-        createCart: (_c, lines) => {
+        ...noLookup,
+        createCart: (c, lines) => {
+          customerIds.add(c);
           calls.push(`cart ${lines.map((line) => line.catalogItemId).join(',')}`);
           return Promise.resolve({ id: 'cart-l', lineItems: [] });
         },
-        checkout: () => {
+        checkout: (c) => {
+          customerIds.add(c);
           calls.push('checkout');
           return Promise.resolve({
             orders: [{ id: 'order-l', status: 'completed', lineItems: [] }],
             orderErrors: [],
           });
         },
-        getOrder: () =>
-          Promise.resolve<Order>({
+        getOrder: (c) => {
+          customerIds.add(c);
+          return Promise.resolve<Order>({
             id: 'order-l',
             status: 'completed',
             lineItems: [
               { lineItemNumber: 0, offerId: 'MS-AZR-0145P', subscriptionId: 'pc-sub-a' },
               { lineItemNumber: 1, offerId: 'MS-AZR-0145P', subscriptionId: 'pc-sub-b' },
             ],
-          }),
+          });
+        },
       },
       clock: fixedClock,
       wait: noWait(1),
     });
-    return { cases, calls, records };
+    return { cases, calls, records, customerIds };
   }
 
   const request = {
@@ -366,7 +435,7 @@ describe('Microsoft Azure (0145P) orders', () => {
   };
 
   it("are bought through a Partner Center cart and recorded with Partner Center's subscription ids", async () => {
-    const { cases, calls, records } = useCases();
+    const { cases, calls, records, customerIds } = useCases();
     const operation = await cases.start({
       customerId: 'contoso',
       request,
@@ -377,6 +446,7 @@ describe('Microsoft Azure (0145P) orders', () => {
     expect(calls).toEqual(['cart MS-AZR-0145P,MS-AZR-0145P', 'checkout']);
     expect([...records.subscriptions.keys()]).toEqual(['pc-sub-a', 'pc-sub-b']);
     expect(records.subscriptions.get('pc-sub-b')).toMatchObject({ friendlyName: 'B', status: 'active' });
+    expect([...customerIds]).toEqual([pcCustomerId]);
   });
 
   it('are refused once the customer has an Azure plan, before Partner Center is called', async () => {
@@ -391,8 +461,9 @@ describe('Microsoft Azure (0145P) orders', () => {
 describe('subscription updates (PATCH with If-Match)', () => {
   function partnerCenter(failures: PartnerCenterError[]) {
     let version = 1;
-    const sent: { etag: string | undefined; status: string }[] = [];
+    const sent: { etag: string | undefined; status: string; customerId: string }[] = [];
     return {
+      ...noLookup,
       sent,
       getSubscription: () =>
         Promise.resolve<Subscription>({
@@ -402,8 +473,8 @@ describe('subscription updates (PATCH with If-Match)', () => {
           friendlyName: 'Production',
           attributes: { etag: `etag-${version}` },
         }),
-      updateSubscription: (_customerId: string, subscription: Subscription) => {
-        sent.push({ etag: subscription.attributes?.etag, status: subscription.status });
+      updateSubscription: (customerId: string, subscription: Subscription) => {
+        sent.push({ etag: subscription.attributes?.etag, status: subscription.status, customerId });
         const failure = failures.shift();
         if (failure) {
           version += 1;
@@ -418,7 +489,7 @@ describe('subscription updates (PATCH with If-Match)', () => {
     const pc = partnerCenter([rejected(412, 0)]);
     const records = commerceRecords({ subscriptions: [aLegacySubscription({ id: 'legacy-1' })] });
     const updates = createSubscriptionUpdates({
-      customers: customerStore(aCustomer()),
+      customers: customerStore(linked),
       records,
       partnerCenter: pc,
     });
@@ -430,8 +501,8 @@ describe('subscription updates (PATCH with If-Match)', () => {
     });
     expect(updated.status).toBe('suspended');
     expect(pc.sent).toEqual([
-      { etag: 'etag-1', status: 'suspended' },
-      { etag: 'etag-2', status: 'suspended' },
+      { etag: 'etag-1', status: 'suspended', customerId: pcCustomerId },
+      { etag: 'etag-2', status: 'suspended', customerId: pcCustomerId },
     ]);
     expect(records.subscriptions.get('legacy-1')?.status).toBe('suspended');
   });
@@ -439,7 +510,7 @@ describe('subscription updates (PATCH with If-Match)', () => {
   it("passes Partner Center's refusal on with its number (900115)", async () => {
     const pc = partnerCenter([rejected(403, 900115)]);
     const updates = createSubscriptionUpdates({
-      customers: customerStore(aCustomer()),
+      customers: customerStore(linked),
       records: commerceRecords(),
       partnerCenter: pc,
     });

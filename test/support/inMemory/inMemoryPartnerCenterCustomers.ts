@@ -1,28 +1,56 @@
 import { randomUUID } from 'node:crypto';
 
-import { type CustomersPort } from '../../../shared/gateways/partnerCenter/ports';
+import { type CustomersPort, type NewCustomer } from '../../../shared/gateways/partnerCenter/ports';
 import { type PartnerCenterCustomer } from '../../../shared/gateways/partnerCenter/schemas';
 
 /**
  * Partner Center's customer calls without Partner Center, for handler and use-case tests: a created customer gets a
- * new id, and a repeat of the same creation step answers the same customer (as Partner Center does per domain).
+ * new id (its tenant id) and, once, the new tenant's admin sign-in; a repeat of the same creation step answers the
+ * same customer (as Partner Center does per domain). `add` puts a customer Partner Center already has.
  * The gateway's own contract tests prove the real adapter against the simulator.
  */
-export function createInMemoryPartnerCenterCustomers(): CustomersPort & { created: PartnerCenterCustomer[] } {
+export function createInMemoryPartnerCenterCustomers(): CustomersPort & {
+  created: PartnerCenterCustomer[];
+  sent: NewCustomer[];
+  add(customer: Partial<PartnerCenterCustomer> & { country?: string }): PartnerCenterCustomer;
+} {
   const byId = new Map<string, PartnerCenterCustomer>();
   const byStep = new Map<string, PartnerCenterCustomer>();
   const created: PartnerCenterCustomer[] = [];
+  const sent: NewCustomer[] = [];
+  const withoutCredentials = ({ userCredentials: _once, ...customer }: PartnerCenterCustomer) => customer;
   return {
     created,
-    getCustomer: (customerId) => Promise.resolve(byId.get(customerId)),
-    createCustomer(_customer, context) {
+    sent,
+    add({ country = 'DE', ...customer }) {
+      const id = customer.id ?? randomUUID();
+      const known: PartnerCenterCustomer = {
+        relationshipToPartner: 'reseller',
+        companyProfile: { tenantId: id },
+        billingProfile: { defaultAddress: { country } },
+        ...customer,
+        id,
+      };
+      byId.set(id, known);
+      return known;
+    },
+    getCustomer: (customerId) => Promise.resolve(byId.get(customerId.toLowerCase())),
+    createCustomer(customer, context) {
       const repeated = byStep.get(context.stepKey);
-      if (repeated) return Promise.resolve(repeated);
-      const customer = { id: randomUUID() } as PartnerCenterCustomer;
-      byId.set(customer.id, customer);
-      byStep.set(context.stepKey, customer);
-      created.push(customer);
-      return Promise.resolve(customer);
+      if (repeated) return Promise.resolve(withoutCredentials(repeated));
+      sent.push(customer);
+      const id = randomUUID();
+      const answer: PartnerCenterCustomer = {
+        id,
+        companyProfile: { tenantId: id, domain: customer.domain },
+        billingProfile: { defaultAddress: { country: customer.address.country } },
+        relationshipToPartner: 'none',
+        userCredentials: { userName: 'admin', password: `pw-${id.slice(0, 8)}` },
+      };
+      byId.set(id, withoutCredentials(answer));
+      byStep.set(context.stepKey, answer);
+      created.push(answer);
+      return Promise.resolve(answer);
     },
   };
 }
