@@ -44,6 +44,8 @@ async function main(): Promise<void> {
             registrationDelayMs: simulatedSeconds * 1000,
             upgradeDelayMs: simulatedSeconds * 1000,
           },
+          // And ARM, creating an Azure subscription (its simulator's default is 30 s).
+          azureResourceManager: { provisioningDelaySeconds: simulatedSeconds },
         })
       : undefined,
   ]);
