@@ -9,9 +9,13 @@
 import path from 'node:path';
 
 import { runDurableCli } from '../local-functions-host/durable/durableCli';
+import { resolveStateDirectory, stateEnvironment, stateFolders } from './local-stack/stateDirectory';
 
 try {
-  console.log(runDurableCli(process.argv.slice(2), path.join(__dirname, '..', '.local-state', 'durable')));
+  // The folder npm start would use here (LOCAL_STATE_DIR, or .local-state/).
+  const folders = stateFolders(stateEnvironment(resolveStateDirectory(path.join(__dirname, '..'))));
+  if (!folders) throw new Error('LOCAL_STATE=memory: durable state is in the memory of the running host.');
+  console.log(runDurableCli(process.argv.slice(2), folders.durable));
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

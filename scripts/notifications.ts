@@ -4,23 +4,26 @@
  *
  *   npm run notifications [-- --purchase <purchaseId>]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
+import { devStorageConnectionString } from '../local-functions-host/queues/devStorageConnectionString';
 import { createQueueServiceClient, queueNames } from '../shared/platform/queues/queues';
 
 const { values } = parseArgs({ options: { purchase: { type: 'string' } } });
-const settings = (
-  JSON.parse(readFileSync(join(__dirname, '..', 'local.settings.sample.json'), 'utf8')) as {
-    Values: Record<string, string>;
-  }
-).Values;
+// The same settings npm start reads (local.settings.json, else the sample; the environment wins).
+applyLocalSettings(path.join(__dirname, '..'));
+const queuePort = process.env.AZURITE_QUEUE_PORT?.trim();
+const storage = process.env.AzureWebJobsStorage ?? '';
+// `AZURITE_QUEUE_PORT=… npm start` moved the embedded Azurite: look there, as the app does.
+const connection =
+  queuePort && /^\s*UseDevelopmentStorage\s*=\s*true/i.test(storage)
+    ? devStorageConnectionString({ queue: Number(queuePort) })
+    : storage;
 
 async function main(): Promise<void> {
-  const service = await createQueueServiceClient({
-    AzureWebJobsStorage: process.env.AzureWebJobsStorage ?? settings.AzureWebJobsStorage,
-  });
+  const service = await createQueueServiceClient({ AzureWebJobsStorage: connection });
   const queue = service.getQueueClient(queueNames.notifications);
   const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
   const messages = peekedMessageItems

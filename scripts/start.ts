@@ -26,7 +26,12 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 
 import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
-import { type EmbeddedAzurite, isPortOpen, startAzurite } from '../local-functions-host/embedded/index';
+import {
+  type EmbeddedAzurite,
+  findFreePorts,
+  isPortOpen,
+  startAzurite,
+} from '../local-functions-host/embedded/index';
 import { cosmosEmulatorKey } from '../local-functions-host/embedded/startCosmosServer';
 import {
   type ChildReport,
@@ -34,11 +39,21 @@ import {
   describeError,
   type HostStartMessage,
 } from './local-stack/childMessages';
-import { acquireStateLock, resolveStateDirectory, type StateLock } from './local-stack/stateDirectory';
+import { letCommandLinePortsWin } from './local-stack/settingsPrecedence';
+import {
+  acquireStateLock,
+  resolveStateDirectory,
+  stateEnvironment,
+  stateFolders,
+  type StateLock,
+} from './local-stack/stateDirectory';
 
 const repositoryRoot = path.resolve(__dirname, '..');
 const appDir = path.resolve(process.env.APP_DIR ?? repositoryRoot);
+// The one place that decides where the state lives; every child process is handed this decision (spawnChild).
 const stateDir = resolveStateDirectory(repositoryRoot);
+const childStateEnvironment = stateEnvironment(stateDir);
+const folders = stateFolders(childStateEnvironment);
 const storagePorts = {
   blob: portSetting('AZURITE_BLOB_PORT', 10000),
   queue: portSetting('AZURITE_QUEUE_PORT', 10001),
@@ -94,10 +109,11 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
 }
 
 /** Runs one of `local-stack/*Process.ts` in a process (and process group) of its own, with an IPC channel. */
-function spawnChild(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+function spawnChild(script: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'local-stack', script)], {
     cwd: repositoryRoot,
-    env,
+    // Every child, restarts included, gets the state folder decided here, whatever its own environment says.
+    env: { ...env, ...childStateEnvironment },
     // Its own group: a Ctrl-C in the terminal reaches only us, and we stop the children in order.
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -163,7 +179,7 @@ async function startStorage(): Promise<{ description: string; connection: string
   }
   const othersBusy =
     standardStoragePorts && ((await isPortOpen(storagePorts.blob)) || (await isPortOpen(storagePorts.table)));
-  const location = stateDir ? path.join(stateDir, 'azurite') : undefined;
+  const location = folders?.azurite;
   let azurite: EmbeddedAzurite;
   try {
     azurite = await startAzurite({
@@ -252,12 +268,11 @@ async function startStores(): Promise<{
     settings: {},
   };
   if (!plan.cosmos.start && !plan.simulators.start) return { cosmos: plan.cosmos, simulators: external };
-  const cosmosDirectory = stateDir ? path.join(stateDir, 'cosmos') : undefined;
-  const simulatorsDirectory = stateDir ? path.join(stateDir, 'simulators') : undefined;
+  const cosmosDirectory = folders?.cosmos;
+  const simulatorsDirectory = folders?.simulators;
   const stores = spawnChild('storesProcess.ts', {
     ...process.env,
     ...(plan.cosmos.start ? { COSMOS_PORT: String(cosmosPort) } : { COSMOS_PORT: undefined }),
-    ...(cosmosDirectory ? { COSMOS_STATE_DIR: cosmosDirectory } : {}),
     ...(plan.simulators.start
       ? {
           SIMULATORS: '1',
@@ -266,7 +281,6 @@ async function startStores(): Promise<{
           SIMULATOR_ARM_PORT: String(plan.simulators.ports.azureResourceManager),
         }
       : {}),
-    ...(simulatorsDirectory ? { SIMULATORS_STATE_DIR: simulatorsDirectory } : {}),
   });
   cleanups.push({ name: `stores process (pid ${stores.pid})`, stop: () => stopChild(stores, 10_000) });
   const ready = await firstReport(stores, 'The stores process');
@@ -340,7 +354,7 @@ async function restartHost(start: HostStartMessage, previousCrashes: number[]): 
     }
     console.log('Restarting the Functions host…');
     try {
-      await runHost(spawnChild('hostProcess.ts', process.env), start);
+      await runHost(spawnChild('hostProcess.ts'), start);
       console.log(`The Functions host is back (pid ${host?.pid}, ${Date.now() - now} ms).`);
       superviseHost(start, crashes);
       return;
@@ -388,6 +402,12 @@ async function main(): Promise<void> {
   watchLauncher();
 
   const settings = applyLocalSettings(appDir);
+  // PORT=0: the port is picked here, before anything starts, so that the invitation links can name it.
+  const requestedPort = portSetting('PORT', settings.localHttpPort ?? 7071);
+  const hostPort = requestedPort === 0 ? ((await findFreePorts(1))[0] ?? 0) : requestedPort;
+  // What the command line says wins over the settings file (COSMOS_PORT over its COSMOS_ENDPOINT, PORT over its
+  // PUBLIC_BASE_URL), before the children inherit the environment.
+  const overridden = letCommandLinePortsWin(process.env, settings.applied, hostPort);
   const started = Date.now();
   let lock: StateLock | undefined;
   if (stateDir) {
@@ -401,7 +421,7 @@ async function main(): Promise<void> {
     });
   }
   // Loads the host's modules while the stores start.
-  const hostChild = spawnChild('hostProcess.ts', process.env);
+  const hostChild = spawnChild('hostProcess.ts');
   host = hostChild;
   // One after the other: Azurite binds ports that were found free a moment earlier, and a stores process starting
   // at the same time may be handed one of them by the kernel (seen as "Azurite exited during startup").
@@ -420,8 +440,9 @@ async function main(): Promise<void> {
     env.COSMOS_KEY = process.env.COSMOS_KEY || cosmosEmulatorKey;
   }
   Object.assign(env, simulators.settings);
-  const requestedPort = portSetting('PORT', settings.localHttpPort ?? 7071);
-  const port = await runHost(hostChild, { type: 'start', env, port: requestedPort });
+  // The host reads the settings file again: what was decided above must win there too.
+  if (process.env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = process.env.PUBLIC_BASE_URL;
+  const port = await runHost(hostChild, { type: 'start', env, port: hostPort });
   // Restarts keep the port (also one picked with PORT=0), so clients and links keep working.
   superviseHost({ type: 'start', env, port });
   const url = `http://localhost:${port}`;
@@ -433,7 +454,7 @@ async function main(): Promise<void> {
       `  Storage          ${storage.description}`,
       `  Cosmos DB        ${cosmos.description}`,
       `  Microsoft        ${simulators.description}`,
-      `  Settings         ${settings.file ? path.relative(process.cwd(), settings.file) : 'environment only'}`,
+      `  Settings         ${settings.file ? path.relative(process.cwd(), settings.file) : 'environment only'}${overridden.map((line) => `\n                   ${line}`).join('')}`,
       `  State            ${stateDir ? `${displayPath(stateDir)} (kept across restarts; npm run reset wipes it)` : 'in memory (LOCAL_STATE=memory)'}`,
       '',
       `Try:  curl ${url}/api/health`,

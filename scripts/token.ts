@@ -10,13 +10,11 @@ import { parseArgs } from 'node:util';
 
 import { importJWK, type JWK, SignJWT } from 'jose';
 
+import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
 import { allRoles, roleSchema } from '../shared/domain/rules/roles';
 
-const settings = (
-  JSON.parse(readFileSync(join(__dirname, '..', 'local.settings.sample.json'), 'utf8')) as {
-    Values: Record<string, string>;
-  }
-).Values;
+// The same settings npm start reads (local.settings.json, else the sample; the environment wins).
+applyLocalSettings(join(__dirname, '..'));
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +42,8 @@ async function main(): Promise<void> {
 
   const token = await new SignJWT({ roles, name: values.name ?? values.user, oid: values.user })
     .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
-    .setIssuer(process.env.AUTH_ISSUER ?? settings.AUTH_ISSUER ?? '')
-    .setAudience(process.env.AUTH_AUDIENCE ?? settings.AUTH_AUDIENCE ?? '')
+    .setIssuer(process.env.AUTH_ISSUER ?? '')
+    .setAudience(process.env.AUTH_AUDIENCE ?? '')
     .setSubject(values.user)
     .setIssuedAt()
     .setExpirationTime(values['expires-in'])

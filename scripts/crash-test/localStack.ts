@@ -59,11 +59,10 @@ export async function startLocalStack(options: {
         AZURITE_BLOB_PORT: String(ports.blob),
         AZURITE_QUEUE_PORT: String(ports.queue),
         AZURITE_TABLE_PORT: String(ports.table),
+        // The port alone moves the embedded Cosmos DB server and the endpoint the app uses, and PORT the
+        // invitation links (the sample settings' COSMOS_ENDPOINT and PUBLIC_BASE_URL name the defaults).
         COSMOS_PORT: String(ports.cosmos),
-        // The sample settings point at 8081; naming our port tells the supervisor to start the server there.
-        COSMOS_ENDPOINT: `http://127.0.0.1:${ports.cosmos}`,
         LOCAL_STATE_DIR: options.stateDir,
-        PUBLIC_BASE_URL: `http://127.0.0.1:${ports.http}`,
         // Free ports for the Partner Center simulators once npm start runs them (wave2/purchase-integration).
         SIMULATOR_PORTS: '0',
         ...options.env,

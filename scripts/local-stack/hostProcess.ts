@@ -3,13 +3,15 @@
  * `start` message (store endpoints, port), so that loading overlaps with the stores starting. The supervisor
  * restarts this process when it dies unexpectedly.
  *
- * Environment: `APP_DIR`, `LOCAL_STATE_DIR` (unset: durable state and timer status in memory).
+ * Environment: `APP_DIR`, and the state folder the supervisor decided (`stateFolders`: `durable/` and `timers/`
+ * in it, or memory).
  * Stops on SIGTERM/SIGINT, or when the supervisor is gone (its IPC channel closes).
  */
 import path from 'node:path';
 
 import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
 import { childReport, describeError, hostStartMessage, report } from './childMessages';
+import { stateFolders } from './stateDirectory';
 
 let host: LocalHost | undefined;
 let stopping = false;
@@ -35,19 +37,14 @@ process.on('message', (raw: unknown) => {
   }
   const { env, port } = parsed.data;
   const appDir = path.resolve(process.env.APP_DIR ?? path.resolve(__dirname, '..', '..'));
-  const stateDir = process.env.LOCAL_STATE_DIR;
+  const folders = stateFolders();
   startLocalHost({
     appDir,
     port,
     clock: 'real',
     logInvocations: true,
     env,
-    ...(stateDir
-      ? {
-          durableStateDirectory: path.join(stateDir, 'durable'),
-          timerStateDirectory: path.join(stateDir, 'timers'),
-        }
-      : {}),
+    ...(folders ? { durableStateDirectory: folders.durable, timerStateDirectory: folders.timers } : {}),
   })
     .then((started) => {
       host = started;

@@ -3,8 +3,8 @@
  * Partner Center, ARM). A process of its own so that the Functions host can crash (`kill -9`) while the stores keep
  * running, as Azure's stores (and Microsoft's APIs) do when a Functions host dies.
  *
- * Environment: `COSMOS_PORT` (unset: no Cosmos DB server), `COSMOS_STATE_DIR` (the journal's folder; unset: in
- * memory), `SIMULATORS=1` to start the simulators, `SIMULATORS_STATE_DIR` (their journals; unset: in memory).
+ * Environment: `COSMOS_PORT` (unset: no Cosmos DB server), `SIMULATORS=1` to start the simulators, and the state
+ * folder the supervisor decided (`stateFolders`: `cosmos/` and `simulators/` in it, or memory).
  * Reports the Cosmos port and the app settings that point at the simulators. Stops on SIGTERM/SIGINT, or when the
  * supervisor is gone (its IPC channel closes), writing snapshots first.
  */
@@ -12,11 +12,15 @@ import { startCosmosServer } from '../../local-functions-host/embedded/startCosm
 import { parseFaultSwitches } from '../../local-functions-host/simulators/partnerCenter';
 import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
 import { describeError, report } from './childMessages';
+import { stateFolders } from './stateDirectory';
+
+const simulatedSeconds = Number(process.env.SIMULATOR_PROVISIONING_SECONDS ?? 3);
 
 async function main(): Promise<void> {
   const cosmosPort = process.env.COSMOS_PORT;
-  const directory = process.env.COSMOS_STATE_DIR;
-  const simulatorsDirectory = process.env.SIMULATORS_STATE_DIR;
+  const folders = stateFolders();
+  const directory = folders?.cosmos;
+  const simulatorsDirectory = folders?.simulators;
   const [cosmos, simulators] = await Promise.all([
     cosmosPort === undefined
       ? undefined
@@ -32,10 +36,14 @@ async function main(): Promise<void> {
             azureResourceManager: Number(process.env.SIMULATOR_ARM_PORT ?? 0),
           },
           ...(simulatorsDirectory ? { stateDirectory: simulatorsDirectory } : {}),
-          // How long the local Partner Center keeps a new order pending (Microsoft gives no figure; seconds to
-          // minutes is what partners report). Short by default so a purchase tried by hand completes in seconds.
+          // How long the local Partner Center takes for what Microsoft does in the background: provisioning a new
+          // order, registering a subscription for reservations, the 0145P upgrade (Microsoft gives no figure;
+          // seconds to minutes is what partners report; the simulator's own defaults are 30-60 s). Short by default
+          // so that the README's walkthrough, tried by hand, answers in seconds.
           partnerCenter: {
-            provisioningDelayMs: Number(process.env.SIMULATOR_PROVISIONING_SECONDS ?? 3) * 1000,
+            provisioningDelayMs: simulatedSeconds * 1000,
+            registrationDelayMs: simulatedSeconds * 1000,
+            upgradeDelayMs: simulatedSeconds * 1000,
             // Orders show in lists at once unless the `orderListLag` fault switch is on (docs/partner-center.md).
             orderListDelayMs: 0,
             faults: {
@@ -43,6 +51,8 @@ async function main(): Promise<void> {
               seed: Number(process.env.SIMULATOR_FAULT_SEED ?? 1),
             },
           },
+          // And ARM, creating an Azure subscription (its simulator's default is 30 s).
+          azureResourceManager: { provisioningDelaySeconds: simulatedSeconds },
         })
       : undefined,
   ]);

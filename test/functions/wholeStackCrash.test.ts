@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/crash-test/localStack';
 import { eventually } from '../local-host/fixtureSupport';
 import { aContact, aCustomerRequest, anAttestation, salesAgent } from '../purchases/purchaseScenario';
+import { azuriteHasSaved } from '../support/azuriteSaved';
 
 /**
  * `kill -9` of every process `npm start` started (supervisor, Azurite, the stores process, the host), then
@@ -24,12 +25,6 @@ afterAll(async () => {
   for (const stack of stacks) await stack.stop().catch(() => undefined);
   rmSync(stateDir, { recursive: true, force: true });
 });
-
-/** The newest modification time of anything in Azurite's folder: it changes when Azurite saves. */
-function azuriteSavedAt(): number {
-  const folder = path.join(stateDir, 'azurite');
-  return Math.max(0, ...readdirSync(folder).map((name) => statSync(path.join(folder, name)).mtimeMs));
-}
 
 describe('everything npm start started killed with SIGKILL', () => {
   it('comes back without cleanup, with everything acknowledged before the crash, and nothing stuck', async () => {
@@ -75,10 +70,24 @@ describe('everything npm start started killed with SIGKILL', () => {
         'awaitingCustomerSignature',
       30_000,
     );
-    const lastAcknowledged = Date.now();
-    // Azurite keeps queues in memory and saves every ~5 s: the window README states. Wait for a save after the
-    // last acknowledged write (a condition, not a fixed time), then crash.
-    await eventually(() => azuriteSavedAt() > lastAcknowledged, 30_000);
+    // Azurite keeps queues in memory and saves every ~5 s: the window README states. Wait until its save holds the
+    // invitation (a condition, not a fixed time), then crash.
+    const notifications = new QueueClient(
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,
+      'notifications',
+    );
+    let invitationIds: string[] = [];
+    await eventually(async () => {
+      const peeked = await notifications.peekMessages({ numberOfMessages: 32 });
+      invitationIds = peeked.peekedMessageItems
+        .filter((item) => Buffer.from(item.messageText, 'base64').toString('utf8').includes(waitingId))
+        .map((item) => item.messageId);
+      return invitationIds.length > 0;
+    }, 30_000);
+    await eventually(
+      () => azuriteHasSaved(path.join(stateDir, 'azurite'), 'notifications', invitationIds),
+      30_000,
+    );
 
     await first.killEverything();
     stacks.splice(stacks.indexOf(first), 1);
@@ -95,10 +104,6 @@ describe('everything npm start started killed with SIGKILL', () => {
       status: 'awaitingCustomerSignature',
     });
     // The invitation sent before the crash is still in the (saved) notifications queue, and its link works.
-    const notifications = new QueueClient(
-      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,
-      'notifications',
-    );
     const { receivedMessageItems } = await notifications.receiveMessages({ numberOfMessages: 32 });
     const invitation = receivedMessageItems
       .map(
