@@ -10,10 +10,10 @@ param appPrincipalId string
 
 var databaseName = 'azure-plan'
 var containers = [
-  { id: 'customers', partitionKey: '/customerId', defaultTtl: -2 }
-  { id: 'invitations', partitionKey: '/id', defaultTtl: -2 }
-  { id: 'idempotency', partitionKey: '/id', defaultTtl: 7 * 24 * 3600 }
-  { id: 'batches', partitionKey: '/batchId', defaultTtl: -2 }
+  { id: 'customers', partitionKey: '/customerId' }
+  { id: 'invitations', partitionKey: '/id' }
+  { id: 'idempotency', partitionKey: '/id', defaultTtl: 604800 } // 7 days
+  { id: 'batches', partitionKey: '/batchId' }
 ]
 // Cosmos DB Built-in Data Contributor: read and write items (a data-plane role, not Azure RBAC).
 var dataContributorRoleId = '00000000-0000-0000-0000-000000000002'
@@ -40,7 +40,7 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15
   properties: { resource: { id: databaseName } }
 }
 
-// defaultTtl -2 means "no TTL" here: the property is left out, as the code leaves it out.
+// No defaultTtl: the property is left out (no expiry), as the code leaves it out.
 resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
   for container in containers: {
     parent: database
@@ -48,7 +48,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
     properties: {
       resource: union(
         { id: container.id, partitionKey: { paths: [container.partitionKey], kind: 'Hash' } },
-        container.defaultTtl == -2 ? {} : { defaultTtl: container.defaultTtl }
+        container.?defaultTtl == null ? {} : { defaultTtl: container.?defaultTtl }
       )
     }
   }
