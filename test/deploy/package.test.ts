@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -6,7 +8,8 @@ import ignore from 'ignore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildPackage, hostJsonFor, repositoryRoot, runtimeDependencies } from '../../scripts/package';
-import { aRegisteredCustomer, anAzurePlanBought } from '../support/customerJourney';
+import { runSmoke } from '../../scripts/smoke';
+import { anAzurePlanBought, aRegisteredCustomer } from '../support/customerJourney';
 import { sampleSettings } from '../support/devToken';
 import { startService, type TestService } from '../support/service';
 
@@ -126,5 +129,30 @@ describe('the deploy package', () => {
     const customerId = await aRegisteredCustomer(service, 'Packaged Customer');
     const subscriptionId = await anAzurePlanBought(service, customerId);
     expect(subscriptionId).not.toBe('');
+  });
+
+  it('npm run smoke passes against it: every health check, the OpenAPI document, an authenticated read', async () => {
+    const running = service ?? expect.fail('the package did not start');
+    const token = await running.token(['SalesAgent']);
+    // Asynchronous: the service runs in this process.
+    const result = await promisify(execFile)(
+      process.execPath,
+      [join(repositoryRoot, 'node_modules/tsx/dist/cli.mjs'), 'scripts/smoke.ts', '--base-url', running.url],
+      { cwd: repositoryRoot, encoding: 'utf8', env: { ...process.env, SMOKE_TOKEN: token }, timeout: 60_000 },
+    ).catch((error: { stdout?: string; stderr?: string }) => expect.fail(`${error.stdout}${error.stderr}`));
+    expect(result.stdout).toContain('✓ health');
+    expect(result.stdout).toContain('✓ authenticated read');
+  });
+
+  it('the smoke fails with the reason: a token the service refuses, a service that does not answer', async () => {
+    const running = service ?? expect.fail('the package did not start');
+    const refused = await runSmoke({ baseUrl: running.url, token: 'not-a-token' });
+    expect(refused.ok).toBe(false);
+    expect(refused.failures).toEqual([expect.stringMatching(/authenticated read .* answered 401/)]);
+
+    const closed = await runSmoke({ baseUrl: 'http://127.0.0.1:9', token: 'x' });
+    expect(closed.ok).toBe(false);
+    expect(closed.failures[0]).toMatch(/^health did not answer/);
+    expect(closed.failures).toContainEqual(expect.stringMatching(/^openapi\.json did not answer/));
   });
 });
