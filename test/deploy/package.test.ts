@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 
 import ignore from 'ignore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,7 @@ describe('the deploy package', () => {
       'dist/vendor/cosmos.js',
       'dist/vendor/identity.js',
       'dist/vendor/storage-queue.js',
+      'dist/vendor/telemetry.js',
     ]);
     // Only dist/, host.json and package.json: no .ts, settings, state, scripts, local host, meta files.
     expect(files.filter((file) => !/^(dist\/|host\.json$|package\.json$)/.test(file))).toEqual([]);

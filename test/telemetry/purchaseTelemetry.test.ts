@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { routeTemplateOf } from '../../shared/platform/telemetry/microsoftFetch';
 import { attributeNames, metricNames } from '../../shared/platform/telemetry/telemetry';
-import { aRegisteredCustomer, anAzurePlanBought } from '../support/customerJourney';
+import { anAzurePlanBought, aRegisteredCustomer } from '../support/customerJourney';
 import { startService, type TestService } from '../support/service';
 
 /**
@@ -53,7 +53,7 @@ async function collectedMetrics(): Promise<MetricData[]> {
 }
 
 function pointsOf(all: MetricData[], name: string): DataPoint<unknown>[] {
-  return (all.find((metric) => metric.descriptor.name === name)?.dataPoints ?? []) as DataPoint<unknown>[];
+  return all.find((metric) => metric.descriptor.name === name)?.dataPoints ?? [];
 }
 
 describe('a purchase, traced and measured', () => {

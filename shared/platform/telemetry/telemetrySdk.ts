@@ -2,6 +2,8 @@
  * The OpenTelemetry SDK setup (its own bundle, dist/vendor/telemetry.js, loaded by startTelemetry.ts only when
  * telemetry is configured). Traces, metrics and logs, with the service's resource attributes.
  */
+import { logs, SeverityNumber } from '@opentelemetry/api-logs';
+
 import { type TelemetryTarget } from './startTelemetry';
 
 const serviceName = 'azure-plan-purchase-service';
@@ -49,4 +51,35 @@ export async function startTelemetrySdk(
   const sdk = new NodeSDK({ serviceName: exporters.OTEL_SERVICE_NAME, instrumentations: [] });
   sdk.start();
   process.once('beforeExit', () => void sdk.shutdown());
+  await bridgeFunctionLogs();
+}
+
+const severity = {
+  trace: SeverityNumber.TRACE,
+  debug: SeverityNumber.DEBUG,
+  information: SeverityNumber.INFO,
+  warning: SeverityNumber.WARN,
+  error: SeverityNumber.ERROR,
+  critical: SeverityNumber.FATAL,
+} as const;
+
+/**
+ * The app's `context.log` lines as OpenTelemetry log records (OTLP only: in Azure the Functions host already sends
+ * them to Application Insights). Emitted where they are written, so each carries its invocation's span.
+ */
+async function bridgeFunctionLogs(): Promise<void> {
+  const { app } = await import('@azure/functions');
+  const logger = logs.getLogger('azure-plan-purchase-service');
+  app.hook.log((entry) => {
+    if (entry.category !== 'user') return;
+    logger.emit({
+      severityNumber: severity[entry.level as keyof typeof severity] ?? SeverityNumber.INFO,
+      severityText: entry.level,
+      body: entry.message,
+      attributes: {
+        ...(entry.invocationContext ? { 'faas.name': entry.invocationContext.functionName } : {}),
+        ...(entry.invocationContext ? { 'faas.invocation_id': entry.invocationContext.invocationId } : {}),
+      },
+    });
+  });
 }
