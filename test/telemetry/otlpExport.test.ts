@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { anAzurePlanBought,aRegisteredCustomer } from '../support/customerJourney';
+import { anAzurePlanBought, aRegisteredCustomer } from '../support/customerJourney';
 import { eventually } from '../support/eventually';
 import { startService, type TestService } from '../support/service';
 

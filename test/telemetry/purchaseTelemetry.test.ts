@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTemplateOf } from '../../shared/platform/telemetry/microsoftFetch';
 import { attributeNames, metricNames } from '../../shared/platform/telemetry/telemetry';
 import { anAzurePlanBought, aRegisteredCustomer } from '../support/customerJourney';
+import { aContact, salesAgent } from '../support/fixtures';
 import { startService, type TestService } from '../support/service';
 
 /**
@@ -136,6 +137,46 @@ describe('a purchase, traced and measured', () => {
     );
     expect(pointsOf(all, metricNames.microsoftDuration).length).toBeGreaterThan(0);
     expect(pointsOf(all, metricNames.purchasesFailed)).toEqual([]);
+  });
+
+  it('counts the purchases waiting, by status, when the reconciliation timer runs', async () => {
+    const customerId = await aRegisteredCustomer(service, 'Waiting Customer');
+    const started = await service.call('POST', `/api/customers/${customerId}/azure-plan/purchases`, {
+      as: salesAgent,
+      body: { mca: { method: 'invite', reminderEveryHours: 24, expiresInDays: 30 } },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await service.host.waitForIdle();
+    expect(pointsOf(await collectedMetrics(), metricNames.purchasesWaiting)).toEqual([]);
+
+    await service.host.advance(5 * 60_000);
+    await service.host.waitForIdle();
+
+    const waiting = pointsOf(await collectedMetrics(), metricNames.purchasesWaiting);
+    expect(waiting).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ attributes: { status: 'awaitingCustomerSignature' }, value: 1 }),
+        expect.objectContaining({ attributes: { status: 'pastDeadline' }, value: 0 }),
+      ]),
+    );
+  });
+
+  // Last: the revoked consent stays revoked for the rest of this service.
+  it('counts a failed purchase by its code', async () => {
+    const customerId = await aRegisteredCustomer(service, 'Refused Customer');
+    service.identity.revokeConsent();
+    service.identity.expireAccessTokens();
+    const started = await service.call('POST', `/api/customers/${customerId}/azure-plan/purchases`, {
+      as: salesAgent,
+      body: { mca: { method: 'attest', primaryContact: aContact, dateAgreed: '2026-01-02T00:00:00Z' } },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await service.host.waitForIdle();
+
+    const failed = pointsOf(await collectedMetrics(), metricNames.purchasesFailed);
+    expect(failed).toEqual([
+      expect.objectContaining({ attributes: { code: 'PartnerCenterConsentRequired' }, value: 1 }),
+    ]);
   });
 
   it('loads no telemetry SDK when neither Application Insights nor an OTLP endpoint is configured', () => {
