@@ -4,7 +4,9 @@
  * OTEL_EXPORTER_OTLP_ENDPOINT, OTLP/HTTP to any collector. With neither, nothing is imported: the app's spans and
  * metrics stay no-ops of the API. The SDK bundle is dist/vendor/telemetry.js (scripts/build.ts).
  */
-export type TelemetryTarget = 'azureMonitor' | 'otlp' | 'none';
+import { type SdkTarget } from './telemetrySdk';
+
+export type TelemetryTarget = SdkTarget | 'none';
 
 export function telemetryTarget(env: NodeJS.ProcessEnv = process.env): TelemetryTarget {
   if (env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim()) return 'azureMonitor';

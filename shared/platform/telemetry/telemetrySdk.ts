@@ -4,14 +4,12 @@
  */
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 
-import { type TelemetryTarget } from './startTelemetry';
-
 const serviceName = 'azure-plan-purchase-service';
 
-export async function startTelemetrySdk(
-  target: Exclude<TelemetryTarget, 'none'>,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
+/** Where telemetry goes: Application Insights (Azure Monitor's distro) or any OTLP collector. */
+export type SdkTarget = 'azureMonitor' | 'otlp';
+
+export async function startTelemetrySdk(target: SdkTarget, env: NodeJS.ProcessEnv): Promise<void> {
   if (target === 'azureMonitor') {
     const [{ useAzureMonitor }, { DefaultAzureCredential, ManagedIdentityCredential }] = await Promise.all([
       import('@azure/monitor-opentelemetry'),
