@@ -61,8 +61,10 @@ export function measureColdStartRound(options: {
   appDir: string;
   entry: string;
   processes: number;
+  /** Extra settings, e.g. OTEL_EXPORTER_OTLP_ENDPOINT to measure the start with telemetry on. */
+  env?: Record<string, string>;
 }): ColdStartRound {
-  const env = { ...process.env, ...sampleAppSettings(options.appDir) };
+  const env = { ...process.env, ...sampleAppSettings(options.appDir), ...options.env };
   const entry = path.resolve(options.appDir, options.entry);
   const importApp = `${coreModuleStandIn}\nrequire(${JSON.stringify(entry)});`;
   const bare: number[] = [];

@@ -19,6 +19,8 @@ import {
   transitionActivityDependencies,
 } from '../shared/compositionRoot';
 import { isEndpoint, registerEndpoint } from '../shared/platform/http/endpoint';
+import { instrumentInvocations } from '../shared/platform/telemetry/functionsInstrumentation';
+import { startTelemetry } from '../shared/platform/telemetry/startTelemetry';
 import { edgeDependencies, type Services } from '../shared/services';
 import * as agreements from './agreements';
 import * as azurePlanTransition from './azurePlanTransition';
@@ -37,6 +39,9 @@ import * as reservations from './reservations';
 import * as subscriptions from './subscriptions';
 
 getConfig();
+// OpenTelemetry: the SDK loads only when APPLICATIONINSIGHTS_CONNECTION_STRING or OTEL_EXPORTER_OTLP_ENDPOINT is set.
+void startTelemetry();
+instrumentInvocations();
 
 const featureModules: Record<string, unknown>[] = [
   agreements,

@@ -7,7 +7,12 @@ import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch'
 import { type InvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { type NotificationSender } from '../shared/notifications/notificationSender';
 import { workflowClientOver } from '../shared/platform/durable/workflowClient';
+import { purchaseMetrics } from '../shared/platform/telemetry/telemetry';
 import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
+import {
+  azurePlanPurchaseOrchestration,
+  purchaseCustomStatusSchema,
+} from '../shared/purchases/purchaseWorkflowContract';
 import {
   type AzurePlanReconciliationDependencies,
   reconcileAzurePlans,
@@ -89,6 +94,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
       },
       { graceMs, correlationId },
     );
+    await reportWaitingPurchases(durable, stores.clock.now(), context);
     await resendUnconfirmedNotifications(resolved, context, correlationId);
     const planDifferences = await reconcileAzurePlans(
       {
@@ -117,4 +123,44 @@ export function registerReconciliationTimer(
     extraInputs: [df.input.durableClient()],
     handler: reconciliationHandler(dependencies),
   });
+}
+
+/** The waiting statuses counted for the `purchases.waiting` gauge; `pastDeadline` is an invitation past its expiry. */
+const waitingStatuses = [
+  'validating',
+  'awaitingCustomerSignature',
+  'placingOrder',
+  'provisioning',
+  'pastDeadline',
+];
+
+/**
+ * Counts the running purchases by the step their custom status shows (the gauge the workbook charts and the
+ * "past their deadline" alert reads). Telemetry only: a failure is logged and the run goes on.
+ */
+async function reportWaitingPurchases(
+  durable: df.DurableClient,
+  now: Date,
+  logger: Pick<InvocationContext, 'warn'>,
+): Promise<void> {
+  try {
+    const running = await durable.getStatusBy({
+      runtimeStatus: [df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending],
+    });
+    const counts = Object.fromEntries(waitingStatuses.map((status) => [status, 0]));
+    for (const instance of running) {
+      if (instance.name !== azurePlanPurchaseOrchestration) continue;
+      const shown = purchaseCustomStatusSchema.safeParse(instance.customStatus);
+      const step = shown.success ? shown.data.step : 'validating';
+      counts[step] = (counts[step] ?? 0) + 1;
+      const expiresAt = shown.success ? shown.data.invitation?.expiresAt : undefined;
+      if (expiresAt !== undefined && Date.parse(expiresAt) < now.getTime())
+        counts.pastDeadline = (counts.pastDeadline ?? 0) + 1;
+    }
+    purchaseMetrics.waiting(counts);
+  } catch (error) {
+    logger.warn(
+      `reconciliation: purchases waiting not counted: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

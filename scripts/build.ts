@@ -24,6 +24,9 @@ const vendored: Record<string, string> = {
   '@azure/cosmos': 'cosmos',
   '@azure/storage-queue': 'storage-queue',
   '@azure/identity': 'identity',
+  // The OpenTelemetry SDK setup (Azure Monitor's distro, the OTLP exporters): loaded only when telemetry is
+  // configured (shared/platform/telemetry/startTelemetry.ts), so an app without it never reads the file.
+  './shared/platform/telemetry/telemetrySdk': 'telemetry',
 };
 
 const writeMetafile = process.argv.includes('--metafile');
@@ -49,8 +52,8 @@ const common: BuildOptions = {
 const loadSdksFromVendorFiles: Plugin = {
   name: 'load-sdks-from-vendor-files',
   setup(builder) {
-    builder.onResolve({ filter: /^@azure\/(cosmos|storage-queue|identity)$/ }, (args) => {
-      const file = vendored[args.path];
+    builder.onResolve({ filter: /^@azure\/(cosmos|storage-queue|identity)$|\/telemetrySdk$/ }, (args) => {
+      const file = args.path.endsWith('/telemetrySdk') ? 'telemetry' : vendored[args.path];
       if (!file || args.importer.includes('node_modules')) return undefined;
       return { path: `./vendor/${file}.js`, external: true };
     });

@@ -25,6 +25,7 @@ import { createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, encodeQueueMessage, queueNames } from './platform/queues/queues';
 import { perProcessPartnerCenterPace } from './purchaseBatches/purchaseStartPacing';
+import { instrumentedMicrosoftFetch } from './platform/telemetry/microsoftFetch';
 import { createRepositories } from './repositories';
 import { type Services, startPurchaseDependencies } from './services';
 
@@ -49,7 +50,12 @@ export function getConfig(): AppConfig {
  * health can report on Microsoft when the stores are down.
  */
 export function getMicrosoftGateways(): MicrosoftGateways {
-  microsoftGateways ??= createMicrosoftGateways(getConfig(), {
+  const settings = getConfig();
+  microsoftGateways ??= createMicrosoftGateways(settings, {
+    // Traced and measured per HTTP attempt (spans with MS-RequestId, metrics by route and status).
+    fetch: instrumentedMicrosoftFetch((url) =>
+      url.startsWith(settings.ARM_ENDPOINT.replace(/\/+$/, '')) ? 'azureResourceManager' : 'partnerCenter',
+    ),
     log: (entry) => {
       if (entry.error) {
         console.warn(

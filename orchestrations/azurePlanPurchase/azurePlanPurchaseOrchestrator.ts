@@ -64,10 +64,15 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
+    // An optional field of the activity inputs (replay compares names, not inputs): their spans join the trace.
+    ...(input.telemetry ? { telemetry: input.telemetry } : {}),
   };
   let invitation: InvitationProgress | undefined = input.provisioning?.invitation;
   const fail = function* (error: PurchaseError): Generator<Task, PurchaseOutcome, unknown> {
-    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, step);
+    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, {
+      ...step,
+      failure: error.code,
+    } satisfies ReleaseSlotInput);
     showStep(context, { step: 'failed', mcaMethod, error });
     return { status: 'failed', error, ...(invitation ? { invitation } : {}) };
   };
@@ -311,6 +316,7 @@ function* awaitProvisioning(
     correlationId: input.correlationId,
     partnerCenterCustomerId: wait.partnerCenterCustomerId,
     orderId: wait.orderId,
+    ...(input.telemetry ? { telemetry: input.telemetry } : {}),
   };
   const deadline = Date.parse(wait.checkedOutAt) + provisioningDeadlineMs;
   const timedOut: StepEnd<never> = {
@@ -524,6 +530,7 @@ function* awaitCustomerSignature(
     email: mca.email,
     expiresAt: invitationDeadline(schedule).toISOString(),
     correlationId: input.correlationId,
+    ...(input.telemetry ? { telemetry: input.telemetry } : {}),
   };
   let remindersSent = wait.remindersSent;
   const progress = (): InvitationProgress => ({
@@ -542,6 +549,7 @@ function* awaitCustomerSignature(
       purchaseId: input.purchaseId,
       customerId: input.customerId,
       correlationId: input.correlationId,
+      ...(input.telemetry ? { telemetry: input.telemetry } : {}),
     };
     return (yield context.df.callActivityWithRetry(
       purchaseActivities.readSignature,

@@ -14,6 +14,7 @@ import {
 } from '../../shared/notifications/notificationSender';
 import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
+import { purchaseMetrics, secondsBetween } from '../../shared/platform/telemetry/telemetry';
 import { takeClaimedCustomer } from '../../shared/purchases/claimedCustomers';
 import {
   type CloseInvitationInput,
@@ -107,7 +108,10 @@ export function createPurchaseActivities({
     async closeInvitation(input: CloseInvitationInput, log: InvocationContext): Promise<void> {
       const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
       await invitations.close(invitationIdOf(token), input.outcome, input.correlationId);
-      if (input.outcome === 'expired') await notify('mcaExpired', input, 0);
+      if (input.outcome === 'expired') {
+        await notify('mcaExpired', input, 0);
+        purchaseMetrics.failed('InvitationExpired');
+      }
       await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
@@ -148,6 +152,10 @@ export function createPurchaseActivities({
         log.log(
           `placeOrder purchaseId=${input.purchaseId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
         );
+        // Counted once: by the attempt that wrote the order (a repeat finds it already placed).
+        if (!placed.alreadyPlaced) {
+          purchaseMetrics.completed(secondsBetween(input.telemetry?.startedAt, clock.now().toISOString()));
+        }
         faults.check('placeOrder.afterWrite');
         return {
           outcome: 'placed',
@@ -185,6 +193,7 @@ export function createPurchaseActivities({
         correlationId: input.correlationId,
       });
       log.log(`releaseSlot purchaseId=${input.purchaseId} correlationId=${input.correlationId}`);
+      if (input.failure) purchaseMetrics.failed(input.failure);
     },
   };
 }

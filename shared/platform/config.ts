@@ -11,7 +11,7 @@ const booleanSetting = z
  * Every setting the app reads, parsed once from `process.env`. `local.settings.sample.json` lists them with local
  * defaults; in Azure they are app settings.
  */
-const configSchema = z.object({
+export const configSchema = z.object({
   /** Storage for queues (notifications, purchase requests) and the durable task hub. */
   AzureWebJobsStorage: z.string().optional(),
   /** Identity-based alternative to the connection string, e.g. https://acct.queue.core.windows.net. */

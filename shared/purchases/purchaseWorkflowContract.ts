@@ -88,6 +88,8 @@ export const purchaseInputSchema = z.object({
   wait: z.object({ invitedAt: z.string(), remindersSent: z.number().int().nonnegative() }).optional(),
   /** Carried while the purchase waits for Partner Center to provision the order (continue-as-new every few polls). */
   provisioning: provisioningWaitSchema.optional(),
+  /** Carried into every activity: the trace of the request that started the purchase, and when it started. */
+  telemetry: z.object({ traceparent: z.string().optional(), startedAt: z.string().optional() }).optional(),
 });
 export type PurchaseInput = z.infer<typeof purchaseInputSchema>;
 
@@ -128,7 +130,7 @@ export const purchaseOutcomeSchema = z.object({
 export type PurchaseOutcome = z.infer<typeof purchaseOutcomeSchema>;
 
 /** Activity inputs and results. Business outcomes are values: error types do not survive the activity boundary. */
-export interface InviteCustomerInput {
+export interface InviteCustomerInput extends TracedStep {
   purchaseId: string;
   customerId: string;
   email: string;
@@ -154,7 +156,7 @@ export type PartnerCenterStepResult<T> =
   | { outcome: 'throttled'; retryAfterMs: number }
   | { outcome: 'refused'; error: PurchaseError };
 
-export interface PartnerCenterStepInput {
+export interface PartnerCenterStepInput extends TracedStep {
   purchaseId: string;
   customerId: string;
   correlationId: string;
@@ -211,7 +213,7 @@ export type ReadSignatureInput = PartnerCenterStepInput;
  */
 export type SignatureState = 'accepted' | 'cancelled' | 'waiting';
 
-export interface PlaceOrderInput {
+export interface PlaceOrderInput extends TracedStep {
   purchaseId: string;
   customerId: string;
   correlationId: string;
@@ -229,10 +231,17 @@ export type PlaceOrderResult =
   | { outcome: 'placed'; order: PlacedOrderIds; alreadyPlaced: boolean }
   | { outcome: 'rejected'; error: PurchaseError };
 
-export interface ReleaseSlotInput {
+/** What every activity input of the purchase may carry for its trace and metrics (shared/platform/telemetry). */
+export interface TracedStep {
+  telemetry?: PurchaseInput['telemetry'];
+}
+
+export interface ReleaseSlotInput extends TracedStep {
   purchaseId: string;
   customerId: string;
   correlationId: string;
+  /** Set when the purchase ends failed: its error code (counted in the failure metric). */
+  failure?: string;
 }
 
 /** Asks, once `placeOrder` gave up, whether this purchase's order was placed anyway (written, then a step failed). */

@@ -14,6 +14,7 @@ import {
 } from '../domain/rules/azurePlanPurchase';
 import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
+import { currentTraceparent, purchaseMetrics } from '../platform/telemetry/telemetry';
 import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
 import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
 import {
@@ -71,6 +72,8 @@ export async function startAzurePlanPurchase(
   request: StartAzurePlanPurchaseRequest,
 ): Promise<StartedPurchase> {
   const { customerId, correlationId } = request;
+  // The request's trace, carried into the workflow (one purchase, one trace).
+  const traceparent = currentTraceparent();
   const mcaOption = parseMcaOption(request.mca);
 
   if (request.purchaseId !== undefined) {
@@ -106,6 +109,10 @@ export async function startAzurePlanPurchase(
         correlationId,
         requestedBy: request.requestedBy,
         mca,
+        telemetry: {
+          startedAt: now.toISOString(),
+          ...(traceparent ? { traceparent } : {}),
+        },
       };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
@@ -134,6 +141,7 @@ export async function startAzurePlanPurchase(
     await customers.releaseWorkSlot(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;
   }
+  purchaseMetrics.started({ mcaMethod: input.mca.method });
   return { purchaseId, status: 'validating' };
 }
 

@@ -73,6 +73,8 @@ export interface ServiceOptions {
   verbose?: boolean;
   /** Merged over host.json, e.g. `{ extensions: { queues: { visibilityTimeout: '00:00:00' } } }`. */
   hostJson?: Record<string, unknown>;
+  /** The app folder the host runs (default: the repository, i.e. dist/main.js); e.g. the deploy package. */
+  appDir?: string;
   /** Options of the simulators (behaviour, throttling, consent). */
   simulators?: Omit<StartSimulatorsOptions, 'clock' | 'ports' | 'stateDirectory'>;
 }
@@ -103,7 +105,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   let host: LocalHost;
   try {
     host = await startLocalHost({
-      appDir: repositoryRoot,
+      appDir: options.appDir ?? repositoryRoot,
       port: 0,
       clock: 'virtual',
       logger: options.verbose || process.env.SERVICE_LOGS ? undefined : silentLogger,
