@@ -14,7 +14,7 @@ import { applyLocalSettings } from './config/applyLocalSettings';
 import { type HostConfig, loadHostConfig } from './config/loadHostConfig';
 import type { DurableEngineApi, FunctionInvoker, HostClock, HostLogger } from './contracts';
 import { createDurableEngine, type DurableEngine } from './durable/engine';
-import { createFrontDoor, nodeMaxHeaderSize } from './http/createFrontDoor';
+import { createFrontDoor, nodeMaxHeaderSize, type SiteHandler } from './http/createFrontDoor';
 import { createRpcListener } from './http/createRpcListener';
 import { answerClientError } from './http/hostProblem';
 import { HttpRouteTable } from './http/HttpRouteTable';
@@ -32,6 +32,7 @@ import { loadApp, type LoadedApp } from './worker/loadApp';
 
 export { RealClock, VirtualClock } from './clock';
 export type { HostClock, HostLogger, WorkTracker } from './contracts';
+export type { SiteHandler } from './http/createFrontDoor';
 export { consoleLogger, silentLogger } from './loggers';
 
 export interface LocalHostOptions {
@@ -67,6 +68,11 @@ export interface LocalHostOptions {
    * occurrence was missed runs it as past due, as the real host's schedule monitor does; unset, in memory.
    */
   timerStateDirectory?: string;
+  /**
+   * Serves what is outside the routes prefix before the host's own pages (`npm start`: the console and its
+   * development sign-in; see scripts/local-stack/consoleSite.ts). The app never sees these requests.
+   */
+  site?: SiteHandler;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
@@ -279,6 +285,8 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
         systemKey: durable.systemKey,
       },
       fallbackHost: `127.0.0.1:${port}`,
+      routePrefix: config.routePrefix,
+      ...(options.site ? { site: options.site } : {}),
     });
     rpcHandler = createRpcListener({
       durable: durableEngine,

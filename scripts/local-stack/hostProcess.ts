@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
 import { childReport, describeError, hostStartMessage, report } from './childMessages';
+import { createConsoleSite, trustsDevelopmentKey } from './consoleSite';
 
 let host: LocalHost | undefined;
 let stopping = false;
@@ -36,7 +37,14 @@ process.on('message', (raw: unknown) => {
   const { env, port } = parsed.data;
   const appDir = path.resolve(process.env.APP_DIR ?? path.resolve(__dirname, '..', '..'));
   const stateDir = process.env.LOCAL_STATE_DIR;
+  // The settings the app will see (the local settings are applied in this process by the supervisor's env).
+  const settings = { ...process.env, ...env };
+  const devSignIn =
+    trustsDevelopmentKey(settings) && settings.AUTH_ISSUER && settings.AUTH_AUDIENCE
+      ? { issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE }
+      : undefined;
   startLocalHost({
+    site: createConsoleSite(devSignIn ? { devSignIn } : {}),
     appDir,
     port,
     clock: 'real',
