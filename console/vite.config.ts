@@ -14,5 +14,7 @@ export default defineConfig({
     port: Number(process.env.CONSOLE_PORT ?? 5173),
     proxy: { '/api': apiUrl, '/.local-auth': apiUrl },
   },
+  // staticwebapp.config.json goes with the files (Azure Static Web Apps reads it from the deployed folder).
+  publicDir: 'public',
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1024 },
 });

@@ -51,7 +51,7 @@ describe('a sales agent buys the Azure plan', () => {
     await form.getByLabel('Address').fill('Unter den Linden 1');
     await form.getByLabel('City').fill('Berlin');
     await form.getByLabel('Postal code').fill('10117');
-    await checkScreen(page, 'customer-create', "Adresse de facturation");
+    await checkScreen(page, 'customer-create', 'Adresse de facturation');
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Account — Contoso Ltd' }).waitFor();
     await page.getByText('Partner Center customer id').waitFor();
@@ -173,7 +173,10 @@ describe('a sales agent buys the Azure plan', () => {
     const page = await signedInPage(running, 'SalesAgent', 'Alice');
     await page.goto('/customers/northwind');
     await page.getByRole('button', { name: 'Invite to sign' }).click();
-    await page.getByRole('form', { name: 'Invite to sign' }).getByRole('button', { name: 'Invite to sign' }).click();
+    await page
+      .getByRole('form', { name: 'Invite to sign' })
+      .getByRole('button', { name: 'Invite to sign' })
+      .click();
     await page.locator('[data-status="awaitingCustomerSignature"]').waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('[data-status="cancelled"]').waitFor();
@@ -181,7 +184,7 @@ describe('a sales agent buys the Azure plan', () => {
     await page.context().close();
   });
 
-  it("shows the country refusal next to Buy for a customer whose country has no Azure plan", async () => {
+  it('shows the country refusal next to Buy for a customer whose country has no Azure plan', async () => {
     const created = await callApi(running, 'SalesAgent', 'PUT', '/api/customers/nowhere', {
       companyName: 'Nowhere Ltd',
       country: 'KP',

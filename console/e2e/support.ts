@@ -113,7 +113,9 @@ export async function signedInPage(
 
 /** No serious or critical axe violation (WCAG 2.1 A and AA rules) on what the page shows now. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
   const blocking = results.violations
     .map((violation) => ({
       ...violation,

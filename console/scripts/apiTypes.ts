@@ -26,10 +26,14 @@ async function main(): Promise<void> {
   const folder = mkdtempSync(path.join(tmpdir(), 'console-openapi-'));
   try {
     const file = path.join(folder, 'openapi.json');
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'writeOpenApiDocument.ts'), file], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'scripts', 'writeOpenApiDocument.ts'), file],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const document = JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof openapiTS>[0];
     const generated = header + astToString(await openapiTS(document, { alphabetize: true }));
     let current = '';

@@ -6,7 +6,7 @@ import { type Locale, type MessageKey, useI18n } from './i18n';
 import { AppLink, match, navigate, useLocation } from './router';
 import { AccountScreen } from './screens/AccountScreen';
 import { AddProductsScreen } from './screens/AddProductsScreen';
-import { BatchScreen, BatchesScreen } from './screens/BatchesScreen';
+import { BatchesScreen, BatchScreen } from './screens/BatchesScreen';
 import { CustomersScreen } from './screens/CustomersScreen';
 import { InvitationScreen } from './screens/InvitationScreen';
 import { PurchaseScreen } from './screens/PurchaseScreen';
@@ -52,16 +52,15 @@ function useSession() {
 export function LanguageSwitch({ labelClassName }: { labelClassName?: string }) {
   const { t, locale, setLocale } = useI18n();
   return (
-    <span>
+    <span style={{ display: 'inline-flex', alignItems: 'center', gap: '8px' }}>
       <label htmlFor="language" className={labelClassName}>
-        {t('language')}{' '}
+        {t('language')}
       </label>
       <Select
         id="language"
         size="small"
         value={locale}
         onChange={(_, data) => setLocale(data.value as Locale)}
-        style={{ display: 'inline-block' }}
       >
         <option value="en">English</option>
         <option value="fr">Français</option>
@@ -90,12 +89,14 @@ function Screen({ path }: { path: string }) {
   let params: Record<string, string> | undefined;
   if (path === '/' || path === '/dashboard') return <CustomersScreen />;
   if (path === '/customers') return <CustomersScreen />;
-  if ((params = match('/customers/:customerId', path))) return <AccountScreen customerId={params.customerId ?? ''} />;
+  if ((params = match('/customers/:customerId', path)))
+    return <AccountScreen customerId={params.customerId ?? ''} />;
   if ((params = match('/customers/:customerId/add-products', path)))
     return <AddProductsScreen customerId={params.customerId ?? ''} />;
   if ((params = match('/customers/:customerId/subscriptions', path)))
     return <SubscriptionsScreen customerId={params.customerId ?? ''} />;
-  if ((params = match('/purchases/:purchaseId', path))) return <PurchaseScreen purchaseId={params.purchaseId ?? ''} />;
+  if ((params = match('/purchases/:purchaseId', path)))
+    return <PurchaseScreen purchaseId={params.purchaseId ?? ''} />;
   if ((params = match('/transitions/:transitionId', path)))
     return <TransitionScreen transitionId={params.transitionId ?? ''} />;
   if (path === '/batches') return <BatchesScreen />;
@@ -115,7 +116,8 @@ export function App() {
   const invitation = match('/invitations/:token', path);
   const needsSignIn = !session && !invitation && path !== '/signin';
   useEffect(() => {
-    if (needsSignIn) navigate(`/signin?next=${encodeURIComponent(path + window.location.search)}`, { replace: true });
+    if (needsSignIn)
+      navigate(`/signin?next=${encodeURIComponent(path + window.location.search)}`, { replace: true });
   }, [needsSignIn, path]);
 
   return (

@@ -69,7 +69,8 @@ const en = {
   email: 'Email',
   phoneNumber: 'Phone number (optional)',
   dateAgreed: 'Date of acceptance',
-  mcaTwoWays: 'Confirm digitally that the customer accepted, or invite the customer to sign directly with Microsoft.',
+  mcaTwoWays:
+    'Confirm digitally that the customer accepted, or invite the customer to sign directly with Microsoft.',
   confirmDigitally: 'Confirm digitally',
   inviteToSign: 'Invite to sign',
   inviteHelp:
@@ -136,6 +137,7 @@ const en = {
   statusSuspended: 'Suspended',
   statusDeleted: 'Deleted',
   statusRunning: 'Running',
+  operationRunning: 'Microsoft is working on it; this updates by itself.',
   offer: 'Offer',
   subscriptionId: 'Subscription id',
   orderId: 'Order',
@@ -180,7 +182,8 @@ const en = {
   batchId: 'Batch id',
   open: 'Open',
   invitationTitle: 'Accept the Microsoft Customer Agreement',
-  invitationHelp: 'Your partner invited you to accept the Microsoft Customer Agreement. Tell us who accepts it.',
+  invitationHelp:
+    'Your partner invited you to accept the Microsoft Customer Agreement. Tell us who accepts it.',
   accept: 'Accept',
   invitationAccepted: 'Thank you: the agreement is accepted. Your partner’s purchase goes on.',
   dashboardTitle: 'Dashboard',
@@ -277,7 +280,8 @@ const fr: Record<MessageKey, string> = {
   productTypeReservations: 'Réservations',
   searchProducts: 'Rechercher des produits',
   azurePlan: 'Plan Azure',
-  azurePlanDescription: "Plan Microsoft Azure : abonnements Azure basés sur l'utilisation, facturés chaque mois.",
+  azurePlanDescription:
+    "Plan Microsoft Azure : abonnements Azure basés sur l'utilisation, facturés chaque mois.",
   microsoftAzure0145P: 'Microsoft Azure (0145P)',
   legacyDescription: "L'offre Microsoft Azure historique (MS-AZR-0145P).",
   addToCart: 'Ajouter au panier',
@@ -325,6 +329,7 @@ const fr: Record<MessageKey, string> = {
   statusSuspended: 'Suspendu',
   statusDeleted: 'Supprimé',
   statusRunning: 'En cours',
+  operationRunning: "Microsoft s'en occupe ; cela se met à jour de soi-même.",
   offer: 'Offre',
   subscriptionId: "Identifiant d'abonnement",
   orderId: 'Commande',
@@ -358,7 +363,7 @@ const fr: Record<MessageKey, string> = {
   batches: 'Achats groupés',
   batchUpload: 'Téléverser un fichier CSV',
   batchHelp:
-    "Une ligne par client : customerId, puis éventuellement lineId et mca (invite). La première ligne peut être un en-tête.",
+    'Une ligne par client : customerId, puis éventuellement lineId et mca (invite). La première ligne peut être un en-tête.',
   csvFile: 'Fichier CSV',
   submitBatch: 'Soumettre le lot',
   batch: 'Lot',
@@ -384,7 +389,7 @@ const fr: Record<MessageKey, string> = {
 /** French titles of the contract's problems (the service answers in English; the code says which). */
 const frenchProblemTitles: Record<string, string> = {
   InvalidRequest: "La requête n'est pas valide.",
-  Forbidden: "Aucun de vos rôles ne permet de faire cela.",
+  Forbidden: 'Aucun de vos rôles ne permet de faire cela.',
   CustomerNotFound: "Le client n'existe pas.",
   CountryNotAvailable: "Le plan Azure n'est pas disponible dans le pays du client.",
   McaNotAccepted: "Le client n'a pas accepté le Contrat client Microsoft.",
@@ -396,11 +401,11 @@ const frenchProblemTitles: Record<string, string> = {
     'Le client a un abonnement Microsoft Azure (0145P) et doit passer au plan Azure par une transition.',
   LegacySubscriptionSuspended: 'Un abonnement Microsoft Azure (0145P) suspendu bloque la transition.',
   LegacyOfferNotEligibleForPurchase:
-    "Microsoft Azure (0145P) ne peut plus être acheté une fois que le client a un plan Azure.",
+    'Microsoft Azure (0145P) ne peut plus être acheté une fois que le client a un plan Azure.',
   OrderInProgress: 'Une commande est déjà en cours pour ce client.',
   AzurePlanNotActive: "Le plan Azure est absent ou n'est pas actif.",
   ReservationScopeNotSupported: "Les réservations Azure ne peuvent être achetées qu'avec l'étendue Partagé.",
-  ReservationNotAvailable: "Les réservations Azure ne sont pas vendues dans le pays du client.",
+  ReservationNotAvailable: 'Les réservations Azure ne sont pas vendues dans le pays du client.',
   PurchaseNotCancellable: "L'achat n'attend pas de signature et ne peut pas être annulé.",
   InvitationNotFound: "L'invitation n'existe pas.",
   InvitationExpired: "L'invitation a expiré ou a déjà été utilisée.",
@@ -411,11 +416,11 @@ const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, fr };
 
 export interface I18n {
   locale: Locale;
-  setLocale(locale: Locale): void;
-  t(key: MessageKey, values?: Record<string, string | number>): string;
+  setLocale: (locale: Locale) => void;
+  t: (key: MessageKey, values?: Record<string, string | number>) => string;
   /** A problem's title in the locale: the service's own (English) title, or its French translation. */
-  problemTitle(code: string, title: string): string;
-  formatDate(iso: string): string;
+  problemTitle: (code: string, title: string) => string;
+  formatDate: (iso: string) => string;
 }
 
 function initialLocale(): Locale {

@@ -26,7 +26,9 @@ function rolesOf(token: string): string[] {
     const payload = JSON.parse(atob(token.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as {
       roles?: unknown;
     };
-    return Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+    return Array.isArray(payload.roles)
+      ? payload.roles.filter((role): role is string => typeof role === 'string')
+      : [];
   } catch {
     return [];
   }

@@ -26,8 +26,9 @@ export function Loading() {
 
 /** The message of the field problem at `pointer` (`/billingAddress/city`), for a Field's validation message. */
 export function fieldProblem(problem: Problem | undefined, pointer: string): string | undefined {
-  return problem?.errors?.find((error) => error.pointer === pointer || error.pointer.startsWith(`${pointer}/`))
-    ?.detail;
+  return problem?.errors?.find(
+    (error) => error.pointer === pointer || error.pointer.startsWith(`${pointer}/`),
+  )?.detail;
 }
 
 interface Loaded<T> {

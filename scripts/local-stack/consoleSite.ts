@@ -71,7 +71,9 @@ export function createConsoleSite(options: {
     }
     const candidate = path.resolve(directory, `.${decodeURIComponent(requestPath)}`);
     const isFile =
-      candidate.startsWith(`${directory}${path.sep}`) && existsSync(candidate) && statSync(candidate).isFile();
+      candidate.startsWith(`${directory}${path.sep}`) &&
+      existsSync(candidate) &&
+      statSync(candidate).isFile();
     const file = isFile ? candidate : index;
     if (!isFile && path.extname(requestPath) !== '') {
       // A missing asset is a 404, not the app's page (a stale tab asking for an old chunk).

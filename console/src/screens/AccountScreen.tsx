@@ -1,20 +1,11 @@
-import {
-  Button,
-  Card,
-  Field,
-  Input,
-  makeStyles,
-  Text,
-  Title2,
-  Title3,
-} from '@fluentui/react-components';
+import { Button, Card, Field, Input, makeStyles, Text, Title2, Title3 } from '@fluentui/react-components';
 import { type FormEvent, useState } from 'react';
 
 import { api, asProblem, type Customer, newIdempotencyKey, type Problem } from '../api/client';
 import { useSession } from '../App';
 import { useI18n } from '../i18n';
-import { AppLink, navigate, useLocation } from '../router';
 import { may } from '../roles';
+import { AppLink, navigate, useLocation } from '../router';
 import { fieldProblem, Loading, ProblemMessage, useLoad } from '../ui';
 import { McaBadge } from './CustomersScreen';
 
@@ -30,7 +21,11 @@ export function AccountScreen({ customerId }: { customerId: string }) {
   const styles = useStyles();
   const { t } = useI18n();
   const { query } = useLocation();
-  const { data: customer, problem, reload } = useLoad(
+  const {
+    data: customer,
+    problem,
+    reload,
+  } = useLoad(
     () => api.GET('/api/customers/{customerId}', { params: { path: { customerId } } }),
     [customerId],
   );
@@ -64,10 +59,15 @@ export function AccountScreen({ customerId }: { customerId: string }) {
               <dd>{customer.country}</dd>
               <dt>{t('primaryContact')}</dt>
               <dd>
-                {customer.primaryContact.firstName} {customer.primaryContact.lastName} ({customer.primaryContact.email})
+                {customer.primaryContact.firstName} {customer.primaryContact.lastName} (
+                {customer.primaryContact.email})
               </dd>
               <dt>{t('azurePlanStatus')}</dt>
-              <dd>{customer.azurePlan ? `${t('statusActive')} — ${customer.azurePlan.subscriptionId}` : t('none')}</dd>
+              <dd>
+                {customer.azurePlan
+                  ? `${t('statusActive')} — ${customer.azurePlan.subscriptionId}`
+                  : t('none')}
+              </dd>
               {customer.workInProgress && (
                 <>
                   <dt>{t('workInProgress')}</dt>
@@ -174,7 +174,8 @@ function AttestForm({
   const bind = (name: string) => ({
     name,
     value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) => setValues((current) => ({ ...current, [name]: data.value })),
+    onChange: (_: unknown, data: { value: string }) =>
+      setValues((current) => ({ ...current, [name]: data.value })),
   });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -204,16 +205,27 @@ function AttestForm({
   return (
     <form onSubmit={(event) => void submit(event)} aria-label={t('update')}>
       <div className={styles.form}>
-        <Field label={t('firstName')} required validationMessage={fieldProblem(problem, '/primaryContact/firstName')}>
+        <Field
+          label={t('firstName')}
+          required
+          validationMessage={fieldProblem(problem, '/primaryContact/firstName')}
+        >
           <Input {...bind('firstName')} />
         </Field>
-        <Field label={t('lastName')} required validationMessage={fieldProblem(problem, '/primaryContact/lastName')}>
+        <Field
+          label={t('lastName')}
+          required
+          validationMessage={fieldProblem(problem, '/primaryContact/lastName')}
+        >
           <Input {...bind('lastName')} />
         </Field>
         <Field label={t('email')} required validationMessage={fieldProblem(problem, '/primaryContact/email')}>
           <Input {...bind('email')} type="email" />
         </Field>
-        <Field label={t('phoneNumber')} validationMessage={fieldProblem(problem, '/primaryContact/phoneNumber')}>
+        <Field
+          label={t('phoneNumber')}
+          validationMessage={fieldProblem(problem, '/primaryContact/phoneNumber')}
+        >
           <Input {...bind('phoneNumber')} type="tel" />
         </Field>
         <Field label={t('dateAgreed')} required validationMessage={fieldProblem(problem, '/dateAgreed')}>
@@ -249,7 +261,8 @@ export function InviteForm({ customer, onCancel }: { customer: Customer; onCance
   const bind = (name: string) => ({
     name,
     value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) => setValues((current) => ({ ...current, [name]: data.value })),
+    onChange: (_: unknown, data: { value: string }) =>
+      setValues((current) => ({ ...current, [name]: data.value })),
   });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -281,7 +294,10 @@ export function InviteForm({ customer, onCancel }: { customer: Customer; onCance
         <Field label={t('email')} required validationMessage={fieldProblem(problem, '/mca/email')}>
           <Input {...bind('email')} type="email" />
         </Field>
-        <Field label={t('reminderEveryHours')} validationMessage={fieldProblem(problem, '/mca/reminderEveryHours')}>
+        <Field
+          label={t('reminderEveryHours')}
+          validationMessage={fieldProblem(problem, '/mca/reminderEveryHours')}
+        >
           <Input {...bind('reminderEveryHours')} type="number" min={1} />
         </Field>
         <Field label={t('expiresInDays')} validationMessage={fieldProblem(problem, '/mca/expiresInDays')}>

@@ -19,8 +19,9 @@ import { type FormEvent, useState } from 'react';
 import { api, asProblem, type Customer, newIdempotencyKey, type Problem } from '../api/client';
 import { useSession } from '../App';
 import { type MessageKey, useI18n } from '../i18n';
-import { AppLink, navigate, useLocation } from '../router';
+import { OperationWatch } from '../operation';
 import { may } from '../roles';
+import { AppLink, navigate, useLocation } from '../router';
 import { fieldProblem, Loading, ProblemMessage, useLoad } from '../ui';
 import { InviteForm } from './AccountScreen';
 
@@ -35,7 +36,12 @@ const useStyles = makeStyles({
 
 type ProductId = 'azurePlan' | 'legacy0145P';
 const products: { id: ProductId; name: MessageKey; description: MessageKey; keywords: string }[] = [
-  { id: 'azurePlan', name: 'azurePlan', description: 'azurePlanDescription', keywords: 'microsoft azure plan' },
+  {
+    id: 'azurePlan',
+    name: 'azurePlan',
+    description: 'azurePlanDescription',
+    keywords: 'microsoft azure plan',
+  },
   {
     id: 'legacy0145P',
     name: 'microsoftAzure0145P',
@@ -65,7 +71,9 @@ export function AddProductsScreen({ customerId }: { customerId: string }) {
   const styles = useStyles();
   const { t } = useI18n();
   const { query } = useLocation();
-  const [productType, setProductType] = useState(query.get('type') === 'reservations' ? 'reservations' : 'azure');
+  const [productType, setProductType] = useState(
+    query.get('type') === 'reservations' ? 'reservations' : 'azure',
+  );
   const { data: customer, problem } = useLoad(
     () => api.GET('/api/customers/{customerId}', { params: { path: { customerId } } }),
     [customerId],
@@ -129,13 +137,24 @@ function AzureProducts({ customer, startInReview }: { customer: Customer; startI
   });
 
   if (reviewing) {
-    return <Review customer={customer} cart={cart} onBack={() => setReviewing(false)} onBought={() => setCart([])} />;
+    return (
+      <Review
+        customer={customer}
+        cart={cart}
+        onBack={() => setReviewing(false)}
+        onBought={() => setCart([])}
+      />
+    );
   }
   return (
     <>
       <div className={styles.row}>
         <Field label={t('searchProducts')}>
-          <SearchBox value={search} onChange={(_, data) => setSearch(data.value)} placeholder="Microsoft Azure" />
+          <SearchBox
+            value={search}
+            onChange={(_, data) => setSearch(data.value)}
+            placeholder="Microsoft Azure"
+          />
         </Field>
       </div>
       {search.trim() !== '' && visible.length === 0 && <p>{t('noProducts')}</p>}
@@ -170,7 +189,11 @@ function AzureProducts({ customer, startInReview }: { customer: Customer; startI
               return (
                 <li key={id}>
                   {product ? t(product.name) : id}{' '}
-                  <Button size="small" appearance="subtle" onClick={() => setCart(cart.filter((item) => item !== id))}>
+                  <Button
+                    size="small"
+                    appearance="subtle"
+                    onClick={() => setCart(cart.filter((item) => item !== id))}
+                  >
                     {t('removeFromCart')}
                   </Button>
                 </li>
@@ -207,6 +230,7 @@ function Review({
   const { t } = useI18n();
   const [problem, setProblem] = useState<Problem>();
   const [done, setDone] = useState<string>();
+  const [operationId, setOperationId] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [key] = useState(newIdempotencyKey);
   const base = `/customers/${encodeURIComponent(customer.id)}`;
@@ -228,7 +252,7 @@ function Review({
         navigate(`/purchases/${data.purchaseId}`);
         return;
       }
-      const { data, error } = await api.POST('/api/customers/{customerId}/orders', {
+      const { data, error, response } = await api.POST('/api/customers/{customerId}/orders', {
         params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': `${key}-0145p` } },
         body: { lineItems: [{ offerId: 'MS-AZR-0145P', quantity: 1 }] },
       });
@@ -237,7 +261,8 @@ function Review({
         return;
       }
       onBought();
-      setDone(t('legacyOrdered', { id: 'id' in data ? data.id : '' }));
+      if (response.status === 202) setOperationId(data.id);
+      else setDone(t('legacyOrdered', { id: data.id }));
     } catch (error) {
       setProblem(asProblem(error));
     } finally {
@@ -255,19 +280,35 @@ function Review({
           <li key={id}>{t(products.find((product) => product.id === id)?.name ?? 'azurePlan')}</li>
         ))}
       </ul>
-      {done ? (
+      <div className={styles.row}>
+        {!done && !operationId && (
+          <Button
+            appearance="primary"
+            onClick={() => void buy()}
+            disabled={busy}
+            aria-describedby="buy-problem"
+          >
+            {t('buy')}
+          </Button>
+        )}
+        <Button onClick={onBack}>{t('back')}</Button>
+      </div>
+      {operationId && (
+        <OperationWatch
+          key={operationId}
+          customerId={customer.id}
+          operationId={operationId}
+          onFinished={(operation) => {
+            if (operation.order) setDone(t('legacyOrdered', { id: operation.order.id }));
+          }}
+        />
+      )}
+      {done && (
         <MessageBar intent="success">
           <MessageBarBody>
             {done} <AppLink to={`${base}/subscriptions`}>{t('seeSubscriptions')}</AppLink>
           </MessageBarBody>
         </MessageBar>
-      ) : (
-        <div className={styles.row}>
-          <Button appearance="primary" onClick={() => void buy()} disabled={busy} aria-describedby="buy-problem">
-            {t('buy')}
-          </Button>
-          <Button onClick={onBack}>{t('back')}</Button>
-        </div>
       )}
       <ProblemMessage problem={problem} id="buy-problem" />
       {problem?.code === 'McaNotAccepted' && <McaWays customer={customer} />}
@@ -323,19 +364,21 @@ function ReservationForm({ customer }: { customer: Customer }) {
   });
   const [problem, setProblem] = useState<Problem>();
   const [done, setDone] = useState<string>();
+  const [operationId, setOperationId] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [key] = useState(newIdempotencyKey);
   const bind = (name: string) => ({
     name,
     value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) => setValues((current) => ({ ...current, [name]: data.value })),
+    onChange: (_: unknown, data: { value: string }) =>
+      setValues((current) => ({ ...current, [name]: data.value })),
   });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setProblem(undefined);
     try {
-      const { data, error } = await api.POST('/api/customers/{customerId}/reservations', {
+      const { data, error, response } = await api.POST('/api/customers/{customerId}/reservations', {
         params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': key } },
         body: {
           azurePlanSubscriptionId: values.azurePlanSubscriptionId ?? '',
@@ -351,7 +394,8 @@ function ReservationForm({ customer }: { customer: Customer }) {
         },
       });
       if (error) setProblem(asProblem(error));
-      else setDone(t('reservationBought', { id: 'lineItems' in data ? data.id : data.id }));
+      else if (response.status === 202) setOperationId(data.id);
+      else setDone(t('reservationBought', { id: data.id }));
     } catch (error) {
       setProblem(asProblem(error));
     } finally {
@@ -391,7 +435,10 @@ function ReservationForm({ customer }: { customer: Customer }) {
         <Field label={t('quantity')} validationMessage={fieldProblem(problem, '/quantity')}>
           <Input {...bind('quantity')} type="number" min={1} />
         </Field>
-        <Field label={t('customerSubscription')} validationMessage={fieldProblem(problem, '/azurePlanSubscriptionId')}>
+        <Field
+          label={t('customerSubscription')}
+          validationMessage={fieldProblem(problem, '/azurePlanSubscriptionId')}
+        >
           <Select {...bind('azurePlanSubscriptionId')}>
             {customer.azurePlan ? (
               <option value={customer.azurePlan.subscriptionId}>
@@ -412,15 +459,33 @@ function ReservationForm({ customer }: { customer: Customer }) {
         {t('noteScopeShared')}. {t('noteReservationsNeedPlan')}.
       </Text>
       <div className={styles.row}>
-        <Button appearance="primary" type="submit" disabled={busy} aria-describedby="reservation-problem">
+        <Button
+          appearance="primary"
+          type="submit"
+          disabled={busy || !!operationId || !!done}
+          aria-describedby="reservation-problem"
+        >
           {t('buy')}
         </Button>
       </div>
       <ProblemMessage problem={problem} id="reservation-problem" />
+      {operationId && (
+        <OperationWatch
+          key={operationId}
+          customerId={customer.id}
+          operationId={operationId}
+          onFinished={(operation) => {
+            if (operation.order) setDone(t('reservationBought', { id: operation.order.id }));
+          }}
+        />
+      )}
       {done && (
         <MessageBar intent="success">
           <MessageBarBody>
-            {done} <AppLink to={`/customers/${encodeURIComponent(customer.id)}/subscriptions`}>{t('seeSubscriptions')}</AppLink>
+            {done}{' '}
+            <AppLink to={`/customers/${encodeURIComponent(customer.id)}/subscriptions`}>
+              {t('seeSubscriptions')}
+            </AppLink>
           </MessageBarBody>
         </MessageBar>
       )}

@@ -3,6 +3,7 @@ import {
   Card,
   Field,
   Input,
+  Label,
   makeStyles,
   Table,
   TableBody,
@@ -76,14 +77,18 @@ export function BatchesScreen() {
           </Title3>
           <Text as="p">{t('batchHelp')}</Text>
           <div className={styles.row}>
-            <Field label={t('csvFile')}>
+            <div>
+              <Label htmlFor="batch-file" style={{ display: 'block', marginBottom: 4 }}>
+                {t('csvFile')}
+              </Label>
               <input
+                id="batch-file"
                 type="file"
                 accept=".csv,text/csv"
                 onChange={(event) => setFile(event.target.files?.[0])}
                 data-testid="batch-file"
               />
-            </Field>
+            </div>
             <Button type="submit" appearance="primary" disabled={!file} aria-describedby="batch-problem">
               {t('submitBatch')}
             </Button>
@@ -132,7 +137,10 @@ export function BatchScreen({ batchId }: { batchId: string }) {
   const { data, problem } = useLoad(
     () => api.GET('/api/purchase-batches/{batchId}', { params: { path: { batchId } } }),
     [batchId],
-    (batch) => batch.items.some((item) => !['completed', 'failed', 'expired', 'cancelled', 'rejected'].includes(item.status)),
+    (batch) =>
+      batch.items.some(
+        (item) => !['completed', 'failed', 'expired', 'cancelled', 'rejected'].includes(item.status),
+      ),
     1500,
   );
   return (
@@ -176,7 +184,11 @@ export function BatchScreen({ batchId }: { batchId: string }) {
                     {item.error ? ` ${item.error.code}` : ''}
                   </TableCell>
                   <TableCell>
-                    {item.purchaseId ? <AppLink to={`/purchases/${item.purchaseId}`}>{item.purchaseId}</AppLink> : '—'}
+                    {item.purchaseId ? (
+                      <AppLink to={`/purchases/${item.purchaseId}`}>{item.purchaseId}</AppLink>
+                    ) : (
+                      '—'
+                    )}
                   </TableCell>
                 </TableRow>
               ))}

@@ -4,8 +4,8 @@ import {
   Field,
   Input,
   makeStyles,
-  Select,
   SearchBox,
+  Select,
   Table,
   TableBody,
   TableCell,
@@ -20,8 +20,8 @@ import { type FormEvent, useState } from 'react';
 import { api, asProblem, type Customer, type Problem } from '../api/client';
 import { useSession } from '../App';
 import { useI18n } from '../i18n';
-import { AppLink, navigate } from '../router';
 import { may } from '../roles';
+import { AppLink, navigate } from '../router';
 import { fieldProblem, Loading, ProblemMessage, useLoad } from '../ui';
 
 const useStyles = makeStyles({
@@ -99,7 +99,9 @@ export function CustomersScreen() {
                   </Button>
                 </TableCell>
                 <TableCell>
-                  <AppLink to={`/customers/${encodeURIComponent(customer.id)}`}>{customer.companyName}</AppLink>
+                  <AppLink to={`/customers/${encodeURIComponent(customer.id)}`}>
+                    {customer.companyName}
+                  </AppLink>
                 </TableCell>
                 <TableCell>{customer.id}</TableCell>
                 <TableCell>{customer.country}</TableCell>
@@ -113,7 +115,9 @@ export function CustomersScreen() {
                     <TableRow key={`${customer.id}-expanded`}>
                       <TableCell colSpan={6}>
                         <div className={styles.expanded}>
-                          <AppLink to={`/customers/${encodeURIComponent(customer.id)}`}>{t('account')}</AppLink>
+                          <AppLink to={`/customers/${encodeURIComponent(customer.id)}`}>
+                            {t('account')}
+                          </AppLink>
                           <AppLink to={`/customers/${encodeURIComponent(customer.id)}/subscriptions`}>
                             {t('subscriptions')}
                           </AppLink>
@@ -150,12 +154,16 @@ export function McaBadge({ customer }: { customer: Pick<Customer, 'mcaAccepted'>
 function CustomerForm({ onDone }: { onDone: () => void }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [values, setValues] = useState<Record<string, string>>({ segment: 'commercial', relationship: 'direct' });
+  const [values, setValues] = useState<Record<string, string>>({
+    segment: 'commercial',
+    relationship: 'direct',
+  });
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const bind = (name: string) => ({
     value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) => setValues((current) => ({ ...current, [name]: data.value })),
+    onChange: (_: unknown, data: { value: string }) =>
+      setValues((current) => ({ ...current, [name]: data.value })),
   });
   const optional = (name: string) => (values[name]?.trim() ? values[name].trim() : undefined);
   const field = (name: string, pointer: string, label: string, required = false, type = 'text') => (

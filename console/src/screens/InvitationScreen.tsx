@@ -1,11 +1,21 @@
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Title2 } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Title2,
+} from '@fluentui/react-components';
 import { type FormEvent, useState } from 'react';
 
 import { api, asProblem, type Problem } from '../api/client';
 import { useI18n } from '../i18n';
 import { fieldProblem, ProblemMessage } from '../ui';
 
-const useStyles = makeStyles({ form: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '420px' } });
+const useStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '420px' },
+});
 
 /**
  * The page the customer's invitation link opens (`/invitations/{token}`): no sign-in, the token in the link is the
@@ -20,7 +30,8 @@ export function InvitationScreen({ token }: { token: string }) {
   const bind = (name: string) => ({
     name,
     value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) => setValues((current) => ({ ...current, [name]: data.value })),
+    onChange: (_: unknown, data: { value: string }) =>
+      setValues((current) => ({ ...current, [name]: data.value })),
   });
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,11 +1,4 @@
-import {
-  Badge,
-  Button,
-  Card,
-  makeStyles,
-  Text,
-  Title2,
-} from '@fluentui/react-components';
+import { Badge, Button, Card, makeStyles, Text, Title2 } from '@fluentui/react-components';
 import { useState } from 'react';
 
 import { api, asProblem, type Problem, type Purchase } from '../api/client';
@@ -66,7 +59,11 @@ export function StatusBadge({ status }: { status: string }) {
 export function PurchaseScreen({ purchaseId }: { purchaseId: string }) {
   const styles = useStyles();
   const { t, formatDate, problemTitle } = useI18n();
-  const { data: purchase, problem, reload } = useLoad(
+  const {
+    data: purchase,
+    problem,
+    reload,
+  } = useLoad(
     () => api.GET('/api/purchases/{purchaseId}', { params: { path: { purchaseId } } }),
     [purchaseId],
     (current: Purchase) => !finished.has(current.status),
@@ -74,7 +71,9 @@ export function PurchaseScreen({ purchaseId }: { purchaseId: string }) {
   const [cancelProblem, setCancelProblem] = useState<Problem>();
   const cancel = async () => {
     try {
-      const { error } = await api.POST('/api/purchases/{purchaseId}/cancel', { params: { path: { purchaseId } } });
+      const { error } = await api.POST('/api/purchases/{purchaseId}/cancel', {
+        params: { path: { purchaseId } },
+      });
       setCancelProblem(error ? asProblem(error) : undefined);
       reload();
     } catch (error) {
@@ -96,7 +95,9 @@ export function PurchaseScreen({ purchaseId }: { purchaseId: string }) {
           <ol className={styles.steps} aria-label={t('purchaseStatus')}>
             {steps.map((step) => (
               <li key={step} aria-current={purchase.status === step ? 'step' : undefined}>
-                <Text weight={purchase.status === step ? 'bold' : 'regular'}>{t(statusKeys[step] ?? 'stPending')}</Text>
+                <Text weight={purchase.status === step ? 'bold' : 'regular'}>
+                  {t(statusKeys[step] ?? 'stPending')}
+                </Text>
                 {step !== 'completed' ? ' →' : ''}
               </li>
             ))}

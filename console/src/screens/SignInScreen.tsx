@@ -3,10 +3,12 @@ import { type FormEvent, useState } from 'react';
 
 import { signInLocally, signInWithEntra, usesEntra } from '../auth';
 import { type MessageKey, useI18n } from '../i18n';
-import { navigate, useLocation } from '../router';
 import { allRoles, type Role } from '../roles';
+import { navigate, useLocation } from '../router';
 
-const useStyles = makeStyles({ form: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '360px' } });
+const useStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '360px' },
+});
 
 const roleKeys: Record<Role, MessageKey> = {
   GlobalAdmin: 'roleGlobalAdmin',

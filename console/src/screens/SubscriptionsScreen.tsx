@@ -5,8 +5,6 @@ import {
   Input,
   Link,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
   Table,
   TableBody,
   TableCell,
@@ -17,13 +15,21 @@ import {
   Title2,
   Title3,
 } from '@fluentui/react-components';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 
-import { api, asProblem, type Customer, newIdempotencyKey, type Problem, type Subscription } from '../api/client';
+import {
+  api,
+  asProblem,
+  type Customer,
+  newIdempotencyKey,
+  type Problem,
+  type Subscription,
+} from '../api/client';
 import { useSession } from '../App';
 import { useI18n } from '../i18n';
-import { AppLink, navigate } from '../router';
+import { OperationWatch } from '../operation';
 import { may } from '../roles';
+import { AppLink, navigate } from '../router';
 import { fieldProblem, Loading, ProblemMessage, useLoad } from '../ui';
 import { StatusBadge } from './PurchaseScreen';
 
@@ -35,6 +41,8 @@ const useStyles = makeStyles({
 });
 
 const legacyOfferId = 'MS-AZR-0145P';
+/** The Azure plan's product: its subscriptions' offer ids are `DZH318Z0BPS6:0001:<availability>`. */
+const azurePlanProductId = 'DZH318Z0BPS6';
 
 /** The Azure portal page of an Azure subscription (the customer's tenant, when known). */
 function portalUrl(azureSubscriptionId: string, tenantId: string | undefined): string {
@@ -57,10 +65,14 @@ export function SubscriptionsScreen({ customerId }: { customerId: string }) {
   const [key] = useState(newIdempotencyKey);
   const customer = customerLoad.data;
   const items = data?.items ?? [];
-  const usage = items.filter((item) => item.billingType === 'usage');
+  // Partner Center lists both the Azure plan and Microsoft Azure (0145P) as usage-based.
+  const plans = items.filter((item) => item.offerId.startsWith(azurePlanProductId));
+  const legacy = items.filter((item) => item.offerId === legacyOfferId);
   const reservations = items.filter((item) => item.reservation);
-  const others = items.filter((item) => item.billingType !== 'usage' && !item.reservation);
-  const hasLegacy = others.some((item) => item.offerId === legacyOfferId && item.status !== 'deleted');
+  const others = items.filter(
+    (item) => !plans.includes(item) && !legacy.includes(item) && !reservations.includes(item),
+  );
+  const hasLegacy = legacy.some((item) => item.status !== 'deleted');
   const base = `/customers/${encodeURIComponent(customerId)}`;
 
   const startTransition = async () => {
@@ -89,14 +101,37 @@ export function SubscriptionsScreen({ customerId }: { customerId: string }) {
       <ProblemMessage problem={problem ?? customerLoad.problem} />
       {!data && !problem && <Loading />}
       {data && items.length === 0 && <p>{t('noSubscriptions')}</p>}
-      {usage.length > 0 && (
+      {(plans.length > 0 || legacy.length > 0) && (
         <Card className={styles.card} aria-labelledby="usage-title">
           <Title3 as="h2" id="usage-title">
             {t('usageBased')}
           </Title3>
-          {usage.map((plan) => (
-            <AzurePlanRow key={plan.id} plan={plan} customer={customer} canAdd={!!session && may(session.roles, 'manageAzureSubscriptions')} />
+          {plans.map((plan) => (
+            <AzurePlanRow
+              key={plan.id}
+              plan={plan}
+              customer={customer}
+              canAdd={!!session && may(session.roles, 'manageAzureSubscriptions')}
+            />
           ))}
+          {legacy.length > 0 && (
+            <>
+              <Title3 as="h3">{t('microsoftAzure0145P')}</Title3>
+              <SubscriptionTable items={legacy} customer={customer} onChanged={reload} />
+              {hasLegacy && plans.length === 0 && session && may(session.roles, 'buyAzurePlan') && (
+                <div className={styles.row}>
+                  <Button
+                    appearance="primary"
+                    onClick={() => void startTransition()}
+                    aria-describedby="transition-problem"
+                  >
+                    {t('transitionToAzurePlan')}
+                  </Button>
+                </div>
+              )}
+              <ProblemMessage problem={transitionProblem} id="transition-problem" />
+            </>
+          )}
         </Card>
       )}
       {reservations.length > 0 && (
@@ -113,14 +148,6 @@ export function SubscriptionsScreen({ customerId }: { customerId: string }) {
             {t('otherSubscriptions')}
           </Title3>
           <SubscriptionTable items={others} customer={customer} onChanged={reload} />
-          {hasLegacy && session && may(session.roles, 'buyAzurePlan') && (
-            <div className={styles.row}>
-              <Button appearance="primary" onClick={() => void startTransition()} aria-describedby="transition-problem">
-                {t('transitionToAzurePlan')}
-              </Button>
-            </div>
-          )}
-          <ProblemMessage problem={transitionProblem} id="transition-problem" />
         </Card>
       )}
     </section>
@@ -169,7 +196,9 @@ function SubscriptionTable({
             <TableRow key={item.id}>
               <TableCell>
                 {item.offerName ?? item.offerId}
-                {item.reservation ? ` — ${item.reservation.reservationType}, ${item.reservation.region}, ${t('scopeShared')}` : ''}
+                {item.reservation
+                  ? ` — ${item.reservation.reservationType}, ${item.reservation.region}, ${t('scopeShared')}`
+                  : ''}
               </TableCell>
               <TableCell>{item.id}</TableCell>
               <TableCell>
@@ -188,7 +217,11 @@ function SubscriptionTable({
               <TableCell>{item.orderId ?? '—'}</TableCell>
               <TableCell>
                 {item.azureSubscriptionId ? (
-                  <Link href={portalUrl(item.azureSubscriptionId, customer?.tenantId)} target="_blank" rel="noreferrer">
+                  <Link
+                    href={portalUrl(item.azureSubscriptionId, customer?.tenantId)}
+                    target="_blank"
+                    rel="noreferrer"
+                  >
                     {t('azurePortal')}
                   </Link>
                 ) : (
@@ -298,40 +331,6 @@ function AzureSubscriptions({ customer, planId }: { customer: Customer | undefin
   );
 }
 
-/** Follows a 202's operation until Microsoft finished, then says so. */
-function OperationWatch({
-  customerId,
-  operationId,
-  onFinished,
-}: {
-  customerId: string;
-  operationId: string;
-  onFinished: () => void;
-}) {
-  const { t } = useI18n();
-  const { data, problem } = useLoad(
-    () =>
-      api.GET('/api/customers/{customerId}/operations/{operationId}', {
-        params: { path: { customerId, operationId } },
-      }),
-    [operationId],
-    (current) => current.status === 'running',
-  );
-  const finished = data !== undefined && data.status !== 'running';
-  useEffect(() => {
-    if (finished) onFinished();
-  }, [finished, onFinished]);
-  if (problem) return <ProblemMessage problem={problem} />;
-  if (data?.status === 'failed' && data.error) {
-    return <ProblemMessage problem={{ ...asProblem(undefined), code: data.error.code, title: data.error.code, detail: data.error.detail }} />;
-  }
-  return finished ? null : (
-    <MessageBar intent="info" role="status">
-      <MessageBarBody>{t('statusRunning')}…</MessageBarBody>
-    </MessageBar>
-  );
-}
-
 /** "Add subscription" (Admin agents only): a new Azure subscription under the plan; 202 → follow the operation. */
 function AddSubscriptionForm({
   customerId,
@@ -381,7 +380,19 @@ function AddSubscriptionForm({
           {t('addSubscription')}
         </Button>
       </div>
-      {operationId && <OperationWatch customerId={customerId} operationId={operationId} onFinished={onAdded} />}
+      {operationId && (
+        <OperationWatch
+          key={operationId}
+          customerId={customerId}
+          operationId={operationId}
+          onFinished={(operation) => {
+            if (operation.status === 'succeeded') {
+              setOperationId(undefined);
+              onAdded();
+            }
+          }}
+        />
+      )}
       <ProblemMessage problem={problem} id="add-subscription-problem" />
     </form>
   );
