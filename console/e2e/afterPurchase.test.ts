@@ -194,6 +194,8 @@ describe('a customer on Microsoft Azure (0145P)', () => {
         '[role="status"] :is([data-status="validating"], [data-status="placingOrder"], [data-status="movingSubscriptions"], [data-status="completed"])',
       )
       .waitFor();
+    // Its one line: the 0145P subscription (the header row, then the line, once the transition has read them).
+    await page.getByRole('table', { name: 'Lines' }).getByRole('row').nth(1).waitFor();
     expect(await page.getByRole('table', { name: 'Lines' }).getByRole('row').count()).toBe(2);
     await checkScreen(page, 'transition', 'Transition des clients vers le plan Azure');
     await page.context().close();
