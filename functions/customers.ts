@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
+import { listCustomers, type ListCustomersDependencies } from '../shared/customers/listCustomers';
 import { readCustomer, type ReadCustomerDependencies } from '../shared/customers/readCustomer';
 import { registerCustomer, type RegisterCustomerDependencies } from '../shared/customers/registerCustomer';
+import { collectionSchema, toCollection } from '../shared/domain/api/collection';
 import {
   customerRequestSchema,
   customerSchema,
@@ -96,4 +98,35 @@ export const getCustomerEndpoint = endpoint({
     const customer = await readCustomer({ ...deps, log: context }, params.customerId, correlationId);
     return { status: 200, body: customer };
   },
+});
+
+export const listCustomersEndpoint = endpoint({
+  name: 'listCustomers',
+  method: 'GET',
+  route: 'customers',
+  summary: "Lists the partner's customers, by company name; `search` narrows the list.",
+  description:
+    'The registered customers sorted by company name, at most 500. `search` keeps those whose company name, ' +
+    'id, Partner Center id or primary contact email contains it (case ignored). `mcaAccepted` is what the ' +
+    "service recorded; the customer's own read (`GET /api/customers/{customerId}`) also asks Partner Center.",
+  tags: ['Customers'],
+  access: { action: 'read' },
+  query: z.object({
+    search: z
+      .string()
+      .max(200)
+      .optional()
+      .meta({ description: 'Part of a company name, customer id, Partner Center id or contact email.' }),
+  }),
+  responses: {
+    200: {
+      description: 'The customers.',
+      schema: collectionSchema(customerSchema, 'CustomerCollection'),
+    },
+  },
+  uses: (services: Services): ListCustomersDependencies => ({ customers: services.repositories.customers }),
+  handler: async ({ query, deps }) => ({
+    status: 200,
+    body: toCollection(await listCustomers(deps, query.search)),
+  }),
 });

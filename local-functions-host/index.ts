@@ -15,7 +15,7 @@ import { type HostConfig, loadHostConfig } from './config/loadHostConfig';
 import type { DurableEngineApi, FunctionInvoker, HostClock, HostLogger } from './contracts';
 import { createClientBinding } from './durable/createClientBinding';
 import { createDurableEngine, type DurableEngine } from './durable/engine';
-import { createFrontDoor, nodeMaxHeaderSize } from './http/createFrontDoor';
+import { createFrontDoor, nodeMaxHeaderSize, type SiteHandler } from './http/createFrontDoor';
 import { createRpcListener } from './http/createRpcListener';
 import { answerClientError } from './http/hostProblem';
 import { HttpRouteTable } from './http/HttpRouteTable';
@@ -34,6 +34,7 @@ import { describeIgnoredRetryPolicies } from './worker/retryPolicy';
 
 export { RealClock, VirtualClock } from './clock';
 export type { HostClock, HostLogger, WorkTracker } from './contracts';
+export type { SiteHandler } from './http/createFrontDoor';
 export { consoleLogger, silentLogger } from './loggers';
 
 export interface LocalHostOptions {
@@ -75,6 +76,11 @@ export interface LocalHostOptions {
    * to run several instances of the app, each in its own process (bench/scaleOut/).
    */
   sharedTaskHub?: LocalHostDurable;
+  /**
+   * Serves what is outside the routes prefix before the host's own pages (`npm start`: the console and its
+   * development sign-in; see scripts/local-stack/consoleSite.ts). The app never sees these requests.
+   */
+  site?: SiteHandler;
 }
 
 /** Where the durable management API lives, for tests, benchmarks and tools. */
@@ -299,6 +305,8 @@ async function start(appDir: string, options: LocalHostOptions): Promise<LocalHo
         systemKey: durable.systemKey,
       },
       fallbackHost: `127.0.0.1:${port}`,
+      routePrefix: config.routePrefix,
+      ...(options.site ? { site: options.site } : {}),
     });
     rpcHandler = createRpcListener({
       durable: durableEngine,

@@ -24,7 +24,17 @@ export interface FrontDoorOptions {
   durable?: DurableWebhooks;
   /** `host:port` for URLs of requests without a Host header. */
   fallbackHost: string;
+  /**
+   * What is served beside the app, outside the routes prefix (`npm start`: the console's files and its
+   * development sign-in), as a Static Web App or a storage static site serves a front end beside a deployed app.
+   * Answers `true` when it responded; else the request goes on as without it.
+   */
+  site?: SiteHandler;
+  /** The HTTP routes prefix (`api`): requests under it never reach `site`. */
+  routePrefix?: string;
 }
+
+export type SiteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
 export interface DurableWebhooks extends Pick<DurableEngineApi, 'handleWebhook'> {
   /** Required as `code=` or `x-functions-key` on every webhook request, as the real host requires it. */
@@ -59,7 +69,10 @@ const webhookPrefix = '/runtime/webhooks/durabletask/';
 export function createFrontDoor(
   options: FrontDoorOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const { invoker, routes, tracker, logger, durable, fallbackHost } = options;
+  const { invoker, routes, tracker, logger, durable, fallbackHost, site } = options;
+  const prefix = options.routePrefix ? `/${options.routePrefix.toLowerCase()}` : '';
+  const isUnderPrefix = (lowerPath: string) =>
+    prefix !== '' && (lowerPath === prefix || lowerPath.startsWith(`${prefix}/`));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedUrl = req.url ?? '/';
@@ -102,6 +115,14 @@ export function createFrontDoor(
       if (!(await durable.handleWebhook(req, res, url))) {
         await respondEmpty(req, res, 404);
       }
+      return;
+    }
+    if (
+      site &&
+      !isUnderPrefix(lowerPath) &&
+      lowerPath !== '/admin/host/status' &&
+      (await site(req, res, rawPath))
+    ) {
       return;
     }
     if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
 import { childReport, describeError, hostStartMessage, report } from './childMessages';
 import { stateFolders } from './stateDirectory';
+import { createConsoleSite, trustsDevelopmentKey } from './consoleSite';
 
 let host: LocalHost | undefined;
 let stopping = false;
@@ -38,7 +39,14 @@ process.on('message', (raw: unknown) => {
   const { env, port } = parsed.data;
   const appDir = path.resolve(process.env.APP_DIR ?? path.resolve(__dirname, '..', '..'));
   const folders = stateFolders();
+  // The settings the app will see (the local settings are applied in this process by the supervisor's env).
+  const settings = { ...process.env, ...env };
+  const devSignIn =
+    trustsDevelopmentKey(settings) && settings.AUTH_ISSUER && settings.AUTH_AUDIENCE
+      ? { issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE }
+      : undefined;
   startLocalHost({
+    site: createConsoleSite(devSignIn ? { devSignIn } : {}),
     appDir,
     port,
     clock: 'real',

@@ -71,6 +71,22 @@ export function createCustomerRepository(container: Container) {
     update,
 
     /**
+     * Every customer, by company name, at most `limit` (the console's customer list). A cross-partition query: a
+     * partner's customers number in the hundreds or thousands, which one page of the list holds.
+     */
+    async list(limit: number): Promise<CustomerDocument[]> {
+      const { resources } = await container.items
+        .query<unknown>({
+          query: "SELECT * FROM c WHERE c.docType = 'customer'",
+        })
+        .fetchAll();
+      return resources
+        .map((resource) => customerDocumentSchema.parse(resource))
+        .sort(byCompanyName)
+        .slice(0, limit);
+    },
+
+    /**
      * Customers whose one-at-a-time slot was claimed before `before`, at most `limit`: the slots a crash may have
      * stranded. A cross-partition query, run only by the reconciliation timer.
      */
@@ -152,6 +168,10 @@ export function createCustomerRepository(container: Container) {
       }));
     },
   };
+}
+
+function byCompanyName(a: CustomerDocument, b: CustomerDocument): number {
+  return a.companyName.localeCompare(b.companyName) || a.customerId.localeCompare(b.customerId);
 }
 
 export type CustomerRepository = ReturnType<typeof createCustomerRepository>;

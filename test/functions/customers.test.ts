@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { getCustomerEndpoint, putCustomerEndpoint } from '../../functions/customers';
+import { getCustomerEndpoint, listCustomersEndpoint, putCustomerEndpoint } from '../../functions/customers';
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { type IdempotencyRecord } from '../../shared/platform/cosmos/idempotencyRecordRepository';
@@ -352,5 +352,40 @@ describe('GET /api/customers/{customerId} (handler)', () => {
 
     expect(await read('contoso')).toMatchObject({ status: 200, body: { mcaAccepted: false } });
     expect((await customers.get('contoso'))?.mca.accepted).toBe(false);
+  });
+});
+
+describe('GET /api/customers (handler)', () => {
+  async function list(search?: string) {
+    const query = search === undefined ? '' : `?search=${encodeURIComponent(search)}`;
+    return callHandler(
+      listCustomersEndpoint,
+      await anHttpRequest('GET', `/api/customers${query}`, { as: salesAgent }),
+      deps,
+    );
+  }
+
+  it('lists the customers by company name, and search narrows them by name, id or contact email', async () => {
+    await customers.create(aCustomer({ customerId: 'fabrikam', companyName: 'Fabrikam' }));
+    await customers.create(aCustomer({ customerId: 'contoso', companyName: 'Contoso Ltd' }));
+    await customers.create(
+      aCustomer({
+        customerId: 'adatum',
+        companyName: 'A. Datum',
+        primaryContact: { ...aContact, email: 'zoe@adatum.example' },
+      }),
+    );
+
+    const all = await list();
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ totalCount: 3 });
+    expect((all.body as { items: { id: string }[] }).items.map((item) => item.id)).toEqual([
+      'adatum',
+      'contoso',
+      'fabrikam',
+    ]);
+    expect(await list('FABRI')).toMatchObject({ body: { totalCount: 1, items: [{ id: 'fabrikam' }] } });
+    expect(await list('zoe@')).toMatchObject({ body: { totalCount: 1, items: [{ id: 'adatum' }] } });
+    expect(await list('nobody')).toMatchObject({ body: { totalCount: 0, items: [] } });
   });
 });

@@ -76,6 +76,15 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
     create: (document) => Promise.resolve(table.create(document.customerId, document)),
     replace,
     update,
+    list: (limit) =>
+      Promise.resolve(
+        table
+          .all()
+          .sort(
+            (a, b) => a.companyName.localeCompare(b.companyName) || a.customerId.localeCompare(b.customerId),
+          )
+          .slice(0, limit),
+      ),
     findSlotsClaimedBefore: (before, limit) =>
       Promise.resolve(
         table
