@@ -24,8 +24,8 @@ import { createFaultInjector } from './platform/faultInjection';
 import { createAuthenticator } from './platform/http/authenticate';
 import { loadMarketCatalogue } from './platform/markets';
 import { createQueueServiceClient, encodeQueueMessage, queueNames } from './platform/queues/queues';
-import { perProcessPartnerCenterPace } from './purchaseBatches/purchaseStartPacing';
 import { instrumentedMicrosoftFetch } from './platform/telemetry/microsoftFetch';
+import { perProcessPartnerCenterPace } from './purchaseBatches/purchaseStartPacing';
 import { createRepositories } from './repositories';
 import { type Services, startPurchaseDependencies } from './services';
 

@@ -142,7 +142,6 @@ export function createPartnerCenterActivities({
       return asStep(log, 'confirmMca', async () => {
         const customer = await customers.get(input.customerId);
         if (!customer) throw new AppError('CustomerNotFound', `There is no customer ${input.customerId}.`);
-        const context = { correlationId: input.correlationId };
         const pcId = await partnerCenterCustomerIdOf(
           { customers, partnerCenter },
           customer,

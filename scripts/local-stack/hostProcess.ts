@@ -11,8 +11,8 @@ import path from 'node:path';
 
 import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
 import { childReport, describeError, hostStartMessage, report } from './childMessages';
-import { stateFolders } from './stateDirectory';
 import { createConsoleSite, trustsDevelopmentKey } from './consoleSite';
+import { stateFolders } from './stateDirectory';
 
 let host: LocalHost | undefined;
 let stopping = false;

@@ -35,7 +35,7 @@ export interface paths {
         get: operations["getCustomer"];
         /**
          * Registers a customer, or updates what was registered.
-         * @description Creates the customer (201) or replaces its registered details (200). A customer Partner Center knows under this id is linked (its country and relationship come from Partner Center); any other is created there from the body (`domain`, `billingAddress`). What the service derives (MCA acceptance, Azure plan, a running purchase) is kept. `segment` defaults to `commercial`, `relationship` to `direct`.
+         * @description Creates the customer (201) or replaces its registered details (200). The path id is the service's key (a slug or a GUID). The customer Partner Center already has is linked: the one whose id (its tenant id) is `tenantId`, else the path id when Partner Center knows it; its country comes from Partner Center. Otherwise Partner Center creates the customer from the body, which then needs `billingAddress` (and `organizationRegistrationNumber`, `primaryContact.phoneNumber` where Partner Center requires them): what is missing is a 400 naming the field. The customer shows `partnerCenterCustomerId`; the 201 of a creation carries the new tenant's one-time `userCredentials`, which the service does not keep. What the service derives (MCA acceptance, Azure plan, a running purchase) is kept. `segment` defaults to `commercial`, `relationship` to `direct` (`indirectReseller` also when Partner Center names an associated indirect reseller).
          */
         put: operations["putCustomer"];
         post?: never;
@@ -486,6 +486,11 @@ export interface components {
              * @example Contoso production
              */
             friendlyName: string;
+            /**
+             * @description Indirect providers: the Partner Center id of the reseller the Azure subscription is sold through (the `resellerId` of ARM's `GET …/billingAccounts/{account}/customers/{customer}?$expand=resellers`); passed to ARM with the subscription alias.
+             * @example 5357564
+             */
+            resellerId?: string;
         };
         AzureEntitlements: {
             attributes: {
@@ -561,7 +566,7 @@ export interface components {
             customerId: string;
             id: string;
             mcaAccepted: boolean;
-            /** @description The customer's id in Partner Center (equal to `customerId` when it is one). */
+            /** @description The customer's id at Partner Center (its tenant id), which every call to Partner Center uses, whatever the path id. Absent only on customers registered before the service linked them. */
             partnerCenterCustomerId?: string;
             primaryContact: {
                 /** Format: email */
@@ -594,7 +599,7 @@ export interface components {
             totalCount: number;
         };
         CustomerRequest: {
-            /** @description Billing address for a customer created in Partner Center. */
+            /** @description The customer's registered (billing) address, sent to Partner Center as it is when it creates the customer; required then (Partner Center needs a valid physical address), ignored when a customer is linked. */
             billingAddress?: {
                 addressLine1: string;
                 city: string;
@@ -612,8 +617,10 @@ export interface components {
              * @example DE
              */
             country: string;
-            /** @description The customer's domain, used when Partner Center does not know the customer yet and it is created there (default `<customerId>.onmicrosoft.com`). */
+            /** @description The new tenant's domain when Partner Center creates the customer (default: the path id's letters and digits + `.onmicrosoft.com`); a repeat with the same domain is the same customer. */
             domain?: string;
+            /** @description The organisation registration (INN) number, required by Partner Center to create a customer in AM, AZ, BY, HU, KZ, KG, MD, RU, TJ, UZ, UA, IN, BR, ZA, PL, AE, SA, TR, TH, VN, MM, IQ, SS and VE, and refused elsewhere. */
+            organizationRegistrationNumber?: string;
             primaryContact: {
                 /** Format: email */
                 email: string;
@@ -634,7 +641,7 @@ export interface components {
             segment: "commercial" | "education" | "government" | "nonprofit";
             /**
              * Format: uuid
-             * @description The customer's Entra ID tenant.
+             * @description The customer's Entra ID tenant, which is its id at Partner Center: links the customer Partner Center already has (it must accept your reseller relationship first). Without it, a GUID path id Partner Center knows links; otherwise Partner Center creates the customer from `billingAddress`.
              */
             tenantId?: string;
         };
@@ -651,6 +658,15 @@ export interface components {
             };
             details?: {
                 [key: string]: string;
+            };
+            /** @description Partner Center's pace for the partner (docs/batches.md): orders a minute and burst, and when a batch line received now would start (its wait for its turn). Absent when the pace cannot be read in time. */
+            partnerCenterPace?: {
+                burst: number;
+                /** @enum {string} */
+                mode: "shared" | "perProcess";
+                newLineWaitMs: number;
+                nextTurnAt: string;
+                perMinute: number;
             };
             /** @enum {string} */
             status: "ok" | "unavailable";
@@ -812,8 +828,12 @@ export interface components {
                  * @enum {string}
                  */
                 status: "queued" | "accepted" | "rejected" | "awaitingCustomerSignature" | "completed" | "failed" | "expired" | "cancelled";
+                /** @description Our extension, on a `queued` line waiting for its turn at Partner Center's pace: when its purchase starts. */
+                waitingForPaceUntil?: string;
             }[];
             total: number;
+            /** @description Our extension: the `queued` lines that were received and wait for their turn at Partner Center's pace (500 orders a minute per partner), apart from lines in progress; each shows `waitingForPaceUntil`. */
+            waitingForPartnerCenterPace: number;
         };
         PurchaseBatchAccepted: {
             batchId: string;
@@ -839,6 +859,55 @@ export interface components {
         };
         /** @enum {string} */
         PurchaseStatus: "validating" | "awaitingCustomerSignature" | "placingOrder" | "provisioning" | "completed" | "failed" | "expired" | "cancelled";
+        RegisteredCustomer: {
+            /**
+             * @deprecated
+             * @description Deprecated: read `workInProgress`, which also shows a running 0145P transition. Kept for existing clients: the Azure plan purchase of this customer that is running, if any, and where to follow it; null while a transition runs.
+             */
+            activePurchase: {
+                purchaseId: string;
+                statusUrl: string;
+            } | null;
+            azurePlan: {
+                /** @enum {string} */
+                status: "active" | "suspended";
+                subscriptionId: string;
+            } | null;
+            companyName: string;
+            country: string;
+            createdAt: string;
+            customerId: string;
+            id: string;
+            mcaAccepted: boolean;
+            /** @description The customer's id at Partner Center (its tenant id), which every call to Partner Center uses, whatever the path id. Absent only on customers registered before the service linked them. */
+            partnerCenterCustomerId?: string;
+            primaryContact: {
+                /** Format: email */
+                email: string;
+                firstName: string;
+                lastName: string;
+                phoneNumber?: string;
+            };
+            /** @enum {string} */
+            relationship: "direct" | "indirectReseller";
+            /** @enum {string} */
+            segment: "commercial" | "education" | "government" | "nonprofit";
+            tenantId?: string;
+            updatedAt: string;
+            /** @description Only in the answer to the request that made Partner Center create the customer (its 201, or a 200 when a concurrent registration stored the customer first): the new tenant's first admin sign-in, as Partner Center returns it, once. The service does not store it (a repeat of the request, with or without its Idempotency-Key, does not show it): hand it to the customer now, or reset the password in the Microsoft 365 admin center. */
+            userCredentials?: {
+                password: string;
+                userName: string;
+            };
+            /** @description What holds the customer's one-at-a-time slot: a running purchase or 0145P transition, if any, and where to follow it. */
+            workInProgress: {
+                /** @description The purchase id or the transition id. */
+                id: string;
+                /** @enum {string} */
+                kind: "purchase" | "transition";
+                statusUrl: string;
+            } | null;
+        };
         ReservationRequest: {
             /** @description The Azure plan subscription the reservation is bought under (and billed to). */
             azurePlanSubscriptionId: string;
@@ -1173,7 +1242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Customer"];
+                    "application/json": components["schemas"]["RegisteredCustomer"];
                 };
             };
             /** @description The customer was registered. */
@@ -1184,7 +1253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Customer"];
+                    "application/json": components["schemas"]["RegisteredCustomer"];
                 };
             };
             /** @description `InvalidRequest`: The request is not valid. */
@@ -1220,7 +1289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `ConcurrentUpdate`: The resource kept changing while this request tried to change it; retry the request. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `ConcurrentUpdate`: The resource kept changing while this request tried to change it; retry the request. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -1482,7 +1551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `AgreementAlreadyExists`: A partner-confirmed agreement with this contact already exists. `ConcurrentUpdate`: The resource kept changing while this request tried to change it; retry the request. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `AgreementAlreadyExists`: A partner-confirmed agreement with this contact already exists. `ConcurrentUpdate`: The resource kept changing while this request tried to change it; retry the request. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -1983,7 +2052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `PartnerCenterRejected`: Partner Center refused the operation. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2118,7 +2187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `LegacyOfferNotEligibleForPurchase`: Microsoft Azure (0145P) cannot be bought once the customer has an Azure plan. `OrderInProgress`: An order for this customer is already in progress. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
+            /** @description `LegacyOfferNotEligibleForPurchase`: Microsoft Azure (0145P) cannot be bought once the customer has an Azure plan. `OrderInProgress`: An order for this customer is already in progress. `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2256,7 +2325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `PartnerCenterRejected`: Partner Center refused the operation. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2391,7 +2460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2528,7 +2597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `PartnerCenterRejected`: Partner Center refused the operation. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2651,7 +2720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `LegacyOfferNotEligibleForPurchase`: Microsoft Azure (0145P) cannot be bought once the customer has an Azure plan. `ConcurrentUpdate`: The resource kept changing while this request tried to change it; retry the request. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
+            /** @description `LegacyOfferNotEligibleForPurchase`: Microsoft Azure (0145P) cannot be bought once the customer has an Azure plan. `ConcurrentUpdate`: The resource kept changing while this request tried to change it; retry the request. `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2789,7 +2858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `PartnerCenterRejected`: Partner Center refused the operation. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
@@ -2925,7 +2994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
+            /** @description `CustomerNotLinked`: The customer is not linked to a Partner Center customer; register it again with its tenantId or billingAddress. `PartnerCenterRejected`: Partner Center refused the operation. `IdempotentRequestInProgress`: A request with this Idempotency-Key is still being processed; retry shortly. */
             409: {
                 headers: {
                     /** @description Ties the log lines and documents of this request together. */
