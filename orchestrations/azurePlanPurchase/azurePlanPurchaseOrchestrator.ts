@@ -191,6 +191,7 @@ function* orderAzurePlan(
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
+    ...(input.telemetry ? { telemetry: input.telemetry } : {}),
   };
   // Before version 4 an unclear checkout ended the purchase (replayed so).
   const settlesCheckout = (input.version ?? 1) >= 4;
@@ -220,63 +221,63 @@ const staleAvailabilityCode = 400019;
 
 /**
  * How long an unclear checkout is settled by asking Partner Center again: the orders list lags new orders by up to
- * 15 minutes (§4), so twice that: 5 s, 15 s, 30 s, 1 and 2 minutes, then every 5 minutes (11 looks).
+ * 15 minutes (§4), so twice that, counted from the first unclear answer: 5 s, 15 s, 30 s, 1 and 2 minutes, then
+ * every 5 minutes (11 looks).
  */
 export const checkoutSettleMs = 30 * 60_000;
 const checkoutSettleDelayMs = (look: number) => [5_000, 15_000, 30_000, 60_000, 120_000][look] ?? 300_000;
 
 /**
- * Checks the cart out until Partner Center's answer is clear. An unanswered call (the order may have been placed
- * and the answer lost), a throttled one, or an answer that the order is being placed while no list shows it yet is
- * followed, after a durable timer, by the same step on the same cart: Partner Center answers a repeat with the first
- * result (or the activity finds the order in its lists), and a checkout that never reached it is made then. Only a
- * refusal, or no clear answer by the deadline, ends the purchase (then the reconciliation reports what Partner
- * Center holds).
+ * Checks the cart out until Partner Center's answer is clear. Throttling is waited out as for every step (by time,
+ * `waitOutThrottling`: a 429 placed nothing). An unanswered call (the order may have been placed and the answer
+ * lost), or an answer that the order is being placed while no list shows it yet, is followed, after a durable timer,
+ * by the same step on the same cart: Partner Center answers a repeat with the first result (or the activity finds
+ * the order in its lists), and a checkout that never reached it is made then. Only a refusal, throttling without a
+ * break for an hour, or no clear answer within `checkoutSettleMs` ends the purchase (then the reconciliation reports
+ * what Partner Center holds).
  */
 function* settleCheckout(
   context: OrchestrationContext,
   checkoutInput: CheckoutInput,
 ): Generator<Task, StepEnd<{ orderId: string }>, unknown> {
-  const deadline = context.df.currentUtcDateTime.getTime() + checkoutSettleMs;
-  // Whether an answer left open that the order was placed (a throttled call was refused: it placed nothing).
-  let maybePlaced = false;
+  const unconfirmed: StepEnd<never> = {
+    outcome: 'refused',
+    error: {
+      code: 'OrderUnconfirmed',
+      detail:
+        `Partner Center did not confirm within ${checkoutSettleMs / 60_000} minutes whether cart ` +
+        `${checkoutInput.cartId} was ordered. Check the customer's Azure plan in Partner Center before buying again.`,
+    },
+  };
+  // When an answer first left open that the order was placed (a throttled call was refused: it placed nothing).
+  let unclearSince: number | undefined;
   for (let look = 0; ; look += 1) {
-    const result = yield* tryPartnerCenterStep<CheckoutOutcome>(
+    const end = yield* waitOutThrottling(
       context,
-      purchaseActivities.checkout,
-      checkoutInput,
+      () => tryPartnerCenterStep<CheckoutOutcome>(context, purchaseActivities.checkout, checkoutInput),
+      { minWaitMs: throttlingBackoffMs },
     );
-    if (result !== 'unanswered' && result.outcome === 'refused') return result;
-    if (result !== 'unanswered' && result.outcome === 'done' && result.value.orderId !== undefined) {
-      return { outcome: 'done', value: { orderId: result.value.orderId } };
-    }
-    const throttled = result !== 'unanswered' && result.outcome === 'throttled';
-    maybePlaced ||= !throttled;
-    const now = context.df.currentUtcDateTime.getTime();
-    const retryAt = throttled
-      ? now + Math.max(result.retryAfterMs, 1_000)
-      : now + checkoutSettleDelayMs(look);
-    if (retryAt > deadline && !maybePlaced) {
+    if (end.outcome !== 'answered') {
+      if (unclearSince !== undefined) return unconfirmed;
       return {
         outcome: 'refused',
         error: {
           code: 'PartnerCenterUnavailable',
           detail:
-            'Partner Center kept throttling the checkout; nothing was bought. Start the purchase again later.',
+            `Partner Center kept throttling the checkout for ${partnerCenterThrottling.giveUpAfterMs / 60_000} ` +
+            'minutes; nothing was bought. Start the purchase again later.',
         },
       };
     }
-    if (retryAt > deadline) {
-      return {
-        outcome: 'refused',
-        error: {
-          code: 'OrderUnconfirmed',
-          detail:
-            `Partner Center did not confirm within ${checkoutSettleMs / 60_000} minutes whether cart ` +
-            `${checkoutInput.cartId} was ordered. Check the customer's Azure plan in Partner Center before buying again.`,
-        },
-      };
+    const result = end.result;
+    if (result !== 'unanswered' && result.outcome === 'refused') return result;
+    if (result !== 'unanswered' && result.value.orderId !== undefined) {
+      return { outcome: 'done', value: { orderId: result.value.orderId } };
     }
+    const now = context.df.currentUtcDateTime.getTime();
+    unclearSince ??= now;
+    const retryAt = now + checkoutSettleDelayMs(look);
+    if (retryAt > unclearSince + checkoutSettleMs) return unconfirmed;
     yield context.df.createTimer(new Date(retryAt));
   }
 }

@@ -64,6 +64,8 @@ const unsetInAzure: Record<string, string> = {
   FAULT_INJECTION: 'tests only',
   PARTNER_CENTER_AUTHORITY_CA_FILE: 'local identity simulator only',
   PARTNER_CENTER_REFRESH_TOKEN_FILE: 'local only: in Azure the refresh token is a Key Vault secret',
+  PARTNER_CENTER_PACE:
+    "the default, `shared`, is Azure's: one pace for every instance (`perProcess` exists for the batch benchmark)",
 };
 /** Settings that are not the app's configuration but the host's, the platform's or the SDKs'. */
 const hostSettings = [

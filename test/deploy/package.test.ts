@@ -127,7 +127,7 @@ describe('the deploy package', () => {
         AUTH_JWKS_URI: `file:${join(repositoryRoot, 'scripts/local-auth/dev-jwks.json')}`,
       },
     });
-    const customerId = await aRegisteredCustomer(service, 'Packaged Customer');
+    const customerId = await aRegisteredCustomer(service, 'packaged-customer');
     const subscriptionId = await anAzurePlanBought(service, customerId);
     expect(subscriptionId).not.toBe('');
   });

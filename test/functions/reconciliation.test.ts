@@ -6,7 +6,7 @@ import { type BatchLineStatus, purchaseIdForLine } from '../../shared/domain/rul
 import { type Role } from '../../shared/domain/rules/roles';
 import { createBatchRepository } from '../../shared/purchaseBatches/batchRepository';
 import { eventually } from '../local-host/fixtureSupport';
-import { aCustomer } from '../support/fixtures';
+import { aRegisteredCustomer, mcaAttested } from '../support/customerJourney';
 import { type RunningService, startService } from '../support/service';
 
 /**
@@ -33,13 +33,20 @@ afterAll(async () => {
 describe('the reconciliation timer', () => {
   it('re-enqueues a batch line whose message was never sent and releases a slot whose purchase never started', async () => {
     const { customers, batches } = service.cosmos.containers;
-    await customers.items.create(aCustomer({ customerId: 'stranded-line' }));
-    await customers.items.create(
-      aCustomer({
-        customerId: 'stranded-slot',
-        workInProgress: { kind: 'purchase', id: 'never-started', startedAt: anHourAgo() },
-      }),
+    // Customers as a partner registers them (Partner Center creates them under its own ids), the first one with
+    // its MCA confirmed so that its line can buy.
+    await aRegisteredCustomer(service, 'stranded-line');
+    await mcaAttested(service, 'stranded-line');
+    await aRegisteredCustomer(service, 'stranded-slot');
+    await mcaAttested(service, 'stranded-slot');
+    // The slot as a purchase start that crashed after claiming it and before starting the workflow left it.
+    const stranded = customerDocumentSchema.parse(
+      (await customers.item('stranded-slot', 'stranded-slot').read()).resource,
     );
+    await customers.items.upsert({
+      ...stranded,
+      workInProgress: { kind: 'purchase', id: 'never-started', startedAt: anHourAgo() },
+    });
     // The batch as a submit that crashed after writing its lines and before sending its messages left it.
     const repository = createBatchRepository(batches);
     await repository.claimBatch({

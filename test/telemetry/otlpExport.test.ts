@@ -77,7 +77,7 @@ describe('OTLP export', () => {
   it('sends a purchase as one connected trace, its metrics and its logs to the collector', async () => {
     const running = service ?? expect.fail('the service did not start');
     expect(Object.keys(require.cache)).toContain(path.resolve(__dirname, '../../dist/vendor/telemetry.js'));
-    const customerId = await aRegisteredCustomer(running, 'Exported Customer');
+    const customerId = await aRegisteredCustomer(running, 'exported-customer');
     await anAzurePlanBought(running, customerId);
 
     const connectedTrace = () => {

@@ -62,7 +62,7 @@ describe('a purchase, traced and measured', () => {
   let startSpan: ReadableSpan | undefined;
 
   it('is one trace: the HTTP start, every activity, each call to Partner Center and ARM', async () => {
-    const customerId = await aRegisteredCustomer(service, 'Traced Customer');
+    const customerId = await aRegisteredCustomer(service, 'traced-customer');
     await anAzurePlanBought(service, customerId);
 
     const finished = spans.getFinishedSpans();
@@ -140,7 +140,7 @@ describe('a purchase, traced and measured', () => {
   });
 
   it('counts the purchases waiting, by status, when the reconciliation timer runs', async () => {
-    const customerId = await aRegisteredCustomer(service, 'Waiting Customer');
+    const customerId = await aRegisteredCustomer(service, 'waiting-customer');
     const started = await service.call('POST', `/api/customers/${customerId}/azure-plan/purchases`, {
       as: salesAgent,
       body: { mca: { method: 'invite', reminderEveryHours: 24, expiresInDays: 30 } },
@@ -163,7 +163,7 @@ describe('a purchase, traced and measured', () => {
 
   // Last: the revoked consent stays revoked for the rest of this service.
   it('counts a failed purchase by its code', async () => {
-    const customerId = await aRegisteredCustomer(service, 'Refused Customer');
+    const customerId = await aRegisteredCustomer(service, 'refused-customer');
     service.identity.revokeConsent();
     service.identity.expireAccessTokens();
     const started = await service.call('POST', `/api/customers/${customerId}/azure-plan/purchases`, {
