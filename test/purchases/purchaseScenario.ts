@@ -4,6 +4,7 @@ import { type Customer } from '../../shared/domain/api/customer';
 import { type Problem } from '../../shared/platform/http/problem';
 import { type Purchase } from '../../shared/purchases/readPurchase';
 import { aRegisteredCustomer, storedDocumentCounts } from '../support/customerJourney';
+import { eventually } from '../support/eventually';
 import { salesAgent } from '../support/fixtures';
 import { type RunningService, type ServiceResponse } from '../support/service';
 
@@ -94,13 +95,21 @@ export function purchaseScenario(service: RunningService) {
       return received.filter((notification) => notification.purchaseId === purchaseId);
     },
 
-    /** The path of the acceptance link of the purchase's invitation, from the notification sent. */
+    /**
+     * The path of the acceptance link of the purchase's invitation, from the notification sent. The purchase sends it
+     * in its own time after the start answered (a loaded machine takes longer): wait for it, don't read once.
+     */
     async acceptPathOf(purchaseId: string): Promise<string> {
-      const invitation = (await this.notificationsOf(purchaseId)).find(
-        (notification) => notification.type === 'mcaInvitation',
-      );
-      if (!invitation) throw new Error(`no invitation was sent for ${purchaseId}`);
-      return new URL(invitation.acceptUrl).pathname;
+      let invitation: Notification | undefined;
+      await eventually(async () => {
+        invitation = (await this.notificationsOf(purchaseId)).find(
+          (notification) => notification.type === 'mcaInvitation',
+        );
+        return invitation !== undefined;
+      }, 30_000).catch(() => {
+        throw new Error(`no invitation was sent for ${purchaseId}`);
+      });
+      return new URL(invitation!.acceptUrl).pathname;
     },
 
     /** The documents of a customer's partition, by type. */
