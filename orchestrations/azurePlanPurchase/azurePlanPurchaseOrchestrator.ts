@@ -501,7 +501,7 @@ function* settleAfterFailedOrder(
   };
 }
 
-/** How often a waiting purchase asks Partner Center whether the customer signed directly (see README). */
+/** How often a waiting purchase asks Partner Center whether the customer signed directly (see docs/workflows.md). */
 export const directSignPollMs = 3_600_000;
 
 /**

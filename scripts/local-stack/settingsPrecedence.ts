@@ -4,7 +4,7 @@
  * endpoints on this machine carry the default ports, so a port given on the command line moves them.
  *
  * - `COSMOS_PORT` given, `COSMOS_ENDPOINT` from the file on this machine: the file's endpoint is dropped, so the
- *   embedded Cosmos DB server starts on that port and the app is pointed at it (README: "`COSMOS_PORT` moves it").
+ *   embedded Cosmos DB server starts on that port and the app is pointed at it (docs/local-host.md: "`COSMOS_PORT` moves it").
  *   A `COSMOS_ENDPOINT` given on the command line is kept as given.
  * - `PORT` given, `PUBLIC_BASE_URL` from the file on this machine: the invitation links name the host's real port.
  *

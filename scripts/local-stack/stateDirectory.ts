@@ -14,7 +14,7 @@ export function resolveStateDirectory(repositoryRoot: string, env = process.env)
   return path.resolve(configured ? configured : path.join(repositoryRoot, '.local-state'));
 }
 
-/** The subfolders of the state folder, one per store (what README "Local state" lists). */
+/** The subfolders of the state folder, one per store (what docs/local-host.md "Local state" lists). */
 export interface StateFolders {
   root: string;
   azurite: string;

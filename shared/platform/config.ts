@@ -46,7 +46,7 @@ export const configSchema = z.object({
   PARTNER_CENTER_PACE: z.enum(['shared', 'perProcess']).default('shared'),
   /** Tests only: injected failures, `point:count,…` (see shared/platform/faultInjection.ts). Never set in production. */
   FAULT_INJECTION: z.string().optional(),
-  // Microsoft (README "Going live with Partner Center"). Production values are the defaults; locally the
+  // Microsoft (docs/partner-center.md "Going live with Partner Center"). Production values are the defaults; locally the
   // simulators' addresses. Credentials are optional here so that the app starts without them; the gateways report
   // PartnerCenterConsentRequired (and health says so) until they are set.
   /** Partner Center REST API base, e.g. https://api.partnercenter.microsoft.com. */

@@ -39,7 +39,7 @@ export const invitationProgressSchema = z
 export type InvitationProgress = z.infer<typeof invitationProgressSchema>;
 
 /**
- * The shape of the orchestration input this build writes (see README, "Changing a workflow"). Every new execution
+ * The shape of the orchestration input this build writes (see docs/workflows.md, "Changing a workflow"). Every new execution
  * (a start or a continue-as-new) carries it; an input without it was journaled by a build before the tag
  * (version 1), and its execution replays the decisions that build made. An orchestrator refuses a version it does
  * not know (a newer build's instance met by an older one) instead of misreading it.

@@ -50,7 +50,7 @@ export const transitionFaultPoints = {
 } as const;
 
 /**
- * The shape of the orchestration input this build writes (see README, "Changing a workflow"): every new execution
+ * The shape of the orchestration input this build writes (see docs/workflows.md, "Changing a workflow"): every new execution
  * carries it; an input without it was journaled before the tag (version 1) and replays the decisions that build
  * made; a version this build does not know is refused, not misread.
  */

@@ -70,7 +70,7 @@ describe('everything npm start started killed with SIGKILL', () => {
         'awaitingCustomerSignature',
       30_000,
     );
-    // Azurite keeps queues in memory and saves every ~5 s: the window README states. Wait until its save holds the
+    // Azurite keeps queues in memory and saves every ~5 s: the window docs/local-host.md states. Wait until its save holds the
     // invitation (a condition, not a fixed time), then crash.
     const notifications = new QueueClient(
       `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`,

@@ -19,7 +19,7 @@ import { tearDownSandboxCustomer } from '../sandbox/sandboxTeardown';
 
 /**
  * The gateway's contract, run against the local simulators — or, with PARTNER_CENTER_SANDBOX=1 and the real
- * settings (README "Going live with Partner Center"), against Partner Center's integration sandbox. The sandbox
+ * settings (docs/partner-center.md "Going live with Partner Center"), against Partner Center's integration sandbox. The sandbox
  * allows 10 Azure plans in all and no invitations, so there the purchase runs only for a customer named in
  * PARTNER_CENTER_SANDBOX_CUSTOMER_ID that has no plan yet, and tests that need the simulators' controls are skipped.
  */

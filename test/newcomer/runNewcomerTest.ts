@@ -374,7 +374,7 @@ async function runCommand(bash: BashSession, command: WalkthroughCommand, answer
 
 /**
  * A reservation or an Azure subscription answers 201 when Microsoft finished within the request, else 202 with the
- * `Location` of an operation to poll (README: "their requests wait a few seconds for Microsoft, then answer 202").
+ * `Location` of an operation to poll (docs/workflows.md: "their requests wait a few seconds for Microsoft, then answer 202").
  * Where the README shows the 201, a 202 is followed as a reader would: its Location is read (with the command's own
  * token) until the operation is no longer running, and what it bought is the answer.
  */
@@ -614,7 +614,7 @@ async function main(): Promise<void> {
     running = await npmStart(copy, env, 'after Ctrl-C');
     await stillThere('after Ctrl-C', [walkthroughPurchase], waiting[0]);
 
-    // Azurite saves every ~5 s (README: a kill -9 loses its last seconds): wait until its save holds the second
+    // Azurite saves every ~5 s (docs/local-host.md: a kill -9 loses its last seconds): wait until its save holds the second
     // invitation, which the kill -9 phase needs. Durable and Cosmos DB writes are journaled at once.
     const secondInvitation = (await invitationLink(waiting[1] ?? '')).messageIds;
     await until('Azurite saved the waiting invitation', () =>

@@ -19,7 +19,7 @@ function missingToken(where: string): PartnerCenterError {
   return new PartnerCenterError({
     kind: 'ConsentRequired',
     httpStatus: 0,
-    message: `no App+User refresh token in ${where}; do the one-time consent (README "Going live with Partner Center")`,
+    message: `no App+User refresh token in ${where}; do the one-time consent (docs/partner-center.md "Going live with Partner Center")`,
     isRetryable: false,
   });
 }

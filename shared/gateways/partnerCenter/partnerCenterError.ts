@@ -180,7 +180,7 @@ export function tokenFailure(error: unknown): PartnerCenterError {
         kind: 'ConsentRequired',
         httpStatus: 0,
         errorName: errorCode || aadsts,
-        message: `${message}; renew the Partner Center consent (see README "Going live with Partner Center")`,
+        message: `${message}; renew the Partner Center consent (see docs/partner-center.md "Going live with Partner Center")`,
         isRetryable: false,
       })
     : new PartnerCenterError({
