@@ -11,6 +11,10 @@ param environmentName string
 @description('Region of every resource (Flex Consumption and Durable Task Scheduler must be offered there).')
 param location string
 
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+@description('Region of the console\'s Static Web App: Static Web Apps is offered in these regions only.')
+param consoleLocation string = 'westeurope'
+
 @description('Object id of the user or pipeline principal running azd: may write the Key Vault secrets (hooks).')
 param principalId string = ''
 
@@ -60,6 +64,7 @@ module resources 'modules/resources.bicep' = {
   scope: resourceGroup
   params: {
     location: location
+    consoleLocation: consoleLocation
     tags: tags
     resourceToken: resourceToken
     principalId: principalId
@@ -83,3 +88,11 @@ output SERVICE_API_URL string = resources.outputs.functionAppUrl
 output AZURE_KEY_VAULT_NAME string = resources.outputs.keyVaultName
 output AZURE_KEY_VAULT_URL string = resources.outputs.keyVaultUrl
 output DURABLE_BACKEND string = durableBackend
+output SERVICE_CONSOLE_URL string = resources.outputs.consoleUrl
+output AZURE_STATIC_WEB_APP_NAME string = resources.outputs.consoleName
+// The console's build-time settings (console/src/env.d.ts): azd builds the console with its environment's values,
+// these outputs among them. One app registration is both the API and the console's single-page app.
+output VITE_API_BASE_URL string = resources.outputs.functionAppUrl
+output VITE_ENTRA_AUTHORITY string = '${environment().authentication.loginEndpoint}${authTenantId}'
+output VITE_ENTRA_CLIENT_ID string = authClientId
+output VITE_API_SCOPE string = 'api://${authClientId}/user_impersonation'

@@ -30,3 +30,19 @@ if exists partner-center-refresh-token; then
 else
   echo "postprovision: TODO the one-time Partner Center consent writes partner-center-refresh-token: docs/deploy.md"
 fi
+
+# The console signs in with MSAL and comes back to its own origin (console/src/msalAuth.ts: redirectUri is
+# `${origin}/`): that URI must be one of the app registration's single-page-app redirect URIs. Added once; others kept.
+console_url="${SERVICE_CONSOLE_URL:?SERVICE_CONSOLE_URL is an output of the template}"
+app_id="${AUTH_CLIENT_ID:-${VITE_ENTRA_CLIENT_ID:?VITE_ENTRA_CLIENT_ID is an output of the template}}"
+redirect_uri="${console_url%/}/"
+current=$(az ad app show --id "$app_id" --query "spa.redirectUris" -o tsv)
+if printf '%s\n' "$current" | grep -qxF "$redirect_uri"; then
+  echo "postprovision: the console's redirect URI ${redirect_uri} is registered"
+else
+  uris=$({ printf '%s\n' "$current"; printf '%s\n' "$redirect_uri"; } | grep -v '^$' | sed 's/.*/"&"/' | paste -sd, -)
+  graph=$(az cloud show --query endpoints.microsoftGraphResourceId -o tsv)
+  az rest --method PATCH --uri "${graph%/}/v1.0/applications(appId='${app_id}')" \
+    --headers Content-Type=application/json --body "{\"spa\":{\"redirectUris\":[${uris}]}}"
+  echo "postprovision: registered the console's redirect URI ${redirect_uri} on the app registration ${app_id}"
+fi

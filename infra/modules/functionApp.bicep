@@ -24,6 +24,8 @@ param partnerTenantId string
 param partnerCenterClientId string
 param partnerCenterEndpoint string
 param armBillingAccountId string
+@description('Origins whose browser calls the API may read (the console\'s): bearer tokens, no cookies.')
+param allowedOrigins array
 
 var storageSuffix = environment().suffixes.storage
 var authority = environment().authentication.loginEndpoint
@@ -99,6 +101,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // The console (another origin on the Free plan of Static Web Apps) sends the Authorization header: the
+      // platform answers the preflight for exactly these origins. No credentials: tokens are headers, not cookies.
+      cors: { allowedOrigins: allowedOrigins, supportCredentials: false }
       appSettings: concat(baseSettings, schedulerSettings)
     }
     functionAppConfig: {

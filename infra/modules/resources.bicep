@@ -1,6 +1,8 @@
 // Everything in the resource group. Each module creates its resources and grants the app's identity exactly the
 // data-plane role its calls need (test/infra/template.test.ts lists them and why).
 param location string
+@description('Region of the Static Web App (offered in fewer regions than the rest).')
+param consoleLocation string
 param tags object
 @minLength(13)
 @description('uniqueString of the subscription, environment and region: 13 characters.')
@@ -80,6 +82,15 @@ module scheduler 'durableTaskScheduler.bicep' = if (durableBackend == 'DurableTa
   }
 }
 
+module console 'console.bicep' = {
+  name: 'console'
+  params: {
+    location: consoleLocation
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
 module functionApp 'functionApp.bicep' = {
   name: 'functionApp'
   params: {
@@ -104,6 +115,7 @@ module functionApp 'functionApp.bicep' = {
     partnerCenterClientId: partnerCenterClientId
     partnerCenterEndpoint: partnerCenterEndpoint
     armBillingAccountId: armBillingAccountId
+    allowedOrigins: [console.outputs.url]
   }
 }
 
@@ -111,3 +123,5 @@ output functionAppName string = functionApp.outputs.name
 output functionAppUrl string = functionApp.outputs.url
 output keyVaultName string = keyVault.outputs.name
 output keyVaultUrl string = keyVault.outputs.url
+output consoleName string = console.outputs.name
+output consoleUrl string = console.outputs.url

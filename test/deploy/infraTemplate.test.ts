@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
@@ -198,6 +199,56 @@ describe('the compiled template', () => {
 
   it("creates the app's queues", () => {
     expect(variable<string[]>('storage', 'appQueues').sort()).toEqual(Object.values(queueNames).sort());
+  });
+
+  it("deploys the console to a Static Web App whose origin, and only it, the API's CORS allows", () => {
+    const consoleModule = moduleTemplate('console');
+    const staticSites = consoleModule.resources.filter((r) => r.type === 'Microsoft.Web/staticSites');
+    expect(staticSites).toHaveLength(1);
+    const staticSite = staticSites[0] as ArmResource & { tags?: string; sku?: { name: string } };
+    // azd deploys the service `console` (azure.yaml) to the resource with this tag.
+    expect(staticSite.tags).toContain("createObject('azd-service-name', 'console')");
+    expect(staticSite.sku?.name).toBe('Free');
+    expect(staticSite.properties?.provider).toBe('Custom');
+    const consoleOutputs = (consoleModule as { outputs?: Record<string, { value: string }> }).outputs ?? {};
+    expect(consoleOutputs.url?.value).toMatch(
+      /^\[format\('https:\/\/\{0\}', reference\(resourceId\('Microsoft\.Web\/staticSites'/,
+    );
+    expect(consoleOutputs.url?.value).toMatch(/\)\.defaultHostname\)\]$/);
+
+    const site = moduleTemplate('functionApp').resources.find((r) => r.type === 'Microsoft.Web/sites');
+    const siteConfig = site?.properties?.siteConfig as { cors?: { allowedOrigins: string } };
+    expect(siteConfig.cors?.allowedOrigins).toBe("[parameters('allowedOrigins')]");
+    const calls =
+      template.resources.find((r) => r.name === 'resources')?.properties?.template?.resources ?? [];
+    const functionAppCall = calls.find((r) => r.name === 'functionApp')?.properties as {
+      parameters: Record<string, { value: unknown }>;
+    };
+    // Exactly one origin: the console's URL, from the console module's output.
+    const origins = functionAppCall.parameters.allowedOrigins?.value as string[];
+    expect(origins).toHaveLength(1);
+    expect(origins[0]).toMatch(
+      /^\[reference\(resourceId\('Microsoft\.Resources\/deployments', 'console'\).*\.outputs\.url\.value\]$/,
+    );
+  });
+
+  it("gives azd the console's build-time settings as outputs (console/src/env.d.ts)", () => {
+    const outputs = (template as { outputs?: Record<string, { value: string }> }).outputs ?? {};
+    const envDeclaration = readFileSync(resolve(import.meta.dirname, '../../console/src/env.d.ts'), 'utf8');
+    const read = [...envDeclaration.matchAll(/readonly (VITE_\w+)/g)].map((match) => match[1]);
+    expect(read.sort()).toEqual(
+      ['VITE_API_BASE_URL', 'VITE_API_SCOPE', 'VITE_ENTRA_AUTHORITY', 'VITE_ENTRA_CLIENT_ID'].sort(),
+    );
+    for (const name of read) expect(outputs, String(name)).toHaveProperty(String(name));
+    expect(outputs.VITE_API_BASE_URL?.value).toMatch(/outputs\.functionAppUrl\.value\]$/);
+    expect(outputs.VITE_ENTRA_AUTHORITY?.value).toBe(
+      "[format('{0}{1}', environment().authentication.loginEndpoint, parameters('authTenantId'))]",
+    );
+    expect(outputs.VITE_ENTRA_CLIENT_ID?.value).toBe("[parameters('authClientId')]");
+    expect(outputs.VITE_API_SCOPE?.value).toBe(
+      "[format('api://{0}/user_impersonation', parameters('authClientId'))]",
+    );
+    expect(outputs.SERVICE_CONSOLE_URL?.value).toMatch(/outputs\.consoleUrl\.value\]$/);
   });
 
   it('gives the Durable Task Scheduler backend the settings its host.json names', () => {
