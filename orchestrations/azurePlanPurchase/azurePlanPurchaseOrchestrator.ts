@@ -496,7 +496,11 @@ function* settleAfterFailedOrder(
     outcome: 'rejected',
     error: {
       code: 'InternalError',
-      detail: 'The order could not be placed: this purchase bought nothing. Start the purchase again.',
+      // The order is Partner Center's by now (recording follows its provisioning): only our record is missing, and
+      // the reconciliation timer records the plan Partner Center holds (docs/partner-center.md, "Reconciliation").
+      detail:
+        'Partner Center provisioned the order, but the service could not record it; the reconciliation records the ' +
+        "customer's Azure plan from Partner Center. Do not start the purchase again.",
     },
   };
 }
