@@ -1,8 +1,9 @@
 import { Button, Card, Field, Input, makeStyles, Text, Title2, Title3 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
-import { api, asProblem, type Customer, newIdempotencyKey, type Problem } from '../api/client';
+import { api, asProblem, type Customer } from '../api/client';
 import { useSession } from '../App';
+import { useForm } from '../forms';
 import { useI18n } from '../i18n';
 import { may } from '../roles';
 import { AppLink, navigate, useLocation } from '../router';
@@ -162,48 +163,32 @@ function AttestForm({
   const styles = useStyles();
   const { t } = useI18n();
   const contact = customer.primaryContact;
-  const [values, setValues] = useState<Record<string, string>>({
+  const { values, bind, problem, setProblem, busy, submitWith } = useForm({
     firstName: contact.firstName,
     lastName: contact.lastName,
     email: contact.email,
     phoneNumber: contact.phoneNumber ?? '',
     dateAgreed: new Date().toISOString().slice(0, 10),
   });
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const bind = (name: string) => ({
-    name,
-    value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) =>
-      setValues((current) => ({ ...current, [name]: data.value })),
-  });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const { error } = await api.POST('/api/customers/{customerId}/agreements', {
-        params: { path: { customerId: customer.id } },
-        body: {
-          type: 'MicrosoftCustomerAgreement',
-          primaryContact: {
-            firstName: values.firstName ?? '',
-            lastName: values.lastName ?? '',
-            email: values.email ?? '',
-            ...(values.phoneNumber?.trim() ? { phoneNumber: values.phoneNumber.trim() } : {}),
-          },
-          dateAgreed: values.dateAgreed ?? '',
+  const submit = submitWith(async () => {
+    const { error } = await api.POST('/api/customers/{customerId}/agreements', {
+      params: { path: { customerId: customer.id } },
+      body: {
+        type: 'MicrosoftCustomerAgreement',
+        primaryContact: {
+          firstName: values.firstName ?? '',
+          lastName: values.lastName ?? '',
+          email: values.email ?? '',
+          ...(values.phoneNumber?.trim() ? { phoneNumber: values.phoneNumber.trim() } : {}),
         },
-      });
-      if (error) setProblem(asProblem(error));
-      else onSaved();
-    } catch (error) {
-      setProblem(asProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+        dateAgreed: values.dateAgreed ?? '',
+      },
+    });
+    if (error) setProblem(asProblem(error));
+    else onSaved();
+  });
   return (
-    <form onSubmit={(event) => void submit(event)} aria-label={t('update')}>
+    <form onSubmit={submit} aria-label={t('update')}>
       <div className={styles.form}>
         <Field
           label={t('firstName')}
@@ -250,45 +235,28 @@ function AttestForm({
 export function InviteForm({ customer, onCancel }: { customer: Customer; onCancel?: () => void }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [values, setValues] = useState<Record<string, string>>({
+  const { values, bind, problem, setProblem, busy, idempotencyKey, submitWith } = useForm({
     email: customer.primaryContact.email,
     reminderEveryHours: '24',
     expiresInDays: '30',
   });
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
-  const bind = (name: string) => ({
-    name,
-    value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) =>
-      setValues((current) => ({ ...current, [name]: data.value })),
-  });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const { data, error } = await api.POST('/api/customers/{customerId}/azure-plan/purchases', {
-        params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': key } },
-        body: {
-          mca: {
-            method: 'invite',
-            email: values.email ?? '',
-            reminderEveryHours: Number(values.reminderEveryHours),
-            expiresInDays: Number(values.expiresInDays),
-          },
+  const submit = submitWith(async () => {
+    const { data, error } = await api.POST('/api/customers/{customerId}/azure-plan/purchases', {
+      params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': idempotencyKey } },
+      body: {
+        mca: {
+          method: 'invite',
+          email: values.email ?? '',
+          reminderEveryHours: Number(values.reminderEveryHours),
+          expiresInDays: Number(values.expiresInDays),
         },
-      });
-      if (error) setProblem(asProblem(error));
-      else navigate(`/purchases/${data.purchaseId}`);
-    } catch (error) {
-      setProblem(asProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+      },
+    });
+    if (error) setProblem(asProblem(error));
+    else navigate(`/purchases/${data.purchaseId}`);
+  });
   return (
-    <form onSubmit={(event) => void submit(event)} aria-label={t('inviteToSign')}>
+    <form onSubmit={submit} aria-label={t('inviteToSign')}>
       <p>{t('inviteHelp')}</p>
       <div className={styles.form}>
         <Field label={t('email')} required validationMessage={fieldProblem(problem, '/mca/email')}>

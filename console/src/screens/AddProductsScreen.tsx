@@ -14,10 +14,11 @@ import {
   Title2,
   Title3,
 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
-import { api, asProblem, type Customer, newIdempotencyKey, type Problem } from '../api/client';
+import { api, asProblem, type Customer } from '../api/client';
 import { useSession } from '../App';
+import { useForm } from '../forms';
 import { type MessageKey, useI18n } from '../i18n';
 import { OperationWatch } from '../operation';
 import { may } from '../roles';
@@ -228,17 +229,13 @@ function Review({
 }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [problem, setProblem] = useState<Problem>();
+  const { problem, setProblem, busy, idempotencyKey: key, run } = useForm();
   const [done, setDone] = useState<string>();
   const [operationId, setOperationId] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
   const base = `/customers/${encodeURIComponent(customer.id)}`;
 
-  const buy = async () => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
+  const buy = () =>
+    run(async () => {
       if (cart.includes('azurePlan')) {
         const { data, error } = await api.POST('/api/customers/{customerId}/azure-plan/purchases', {
           params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': `${key}-plan` } },
@@ -263,12 +260,7 @@ function Review({
       onBought();
       if (response.status === 202) setOperationId(data.id);
       else setDone(t('legacyOrdered', { id: data.id }));
-    } catch (error) {
-      setProblem(asProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Card className={styles.card} aria-labelledby="review-title">
@@ -354,7 +346,7 @@ function ReservationForm({ customer }: { customer: Customer }) {
   const styles = useStyles();
   const { t } = useI18n();
   const session = useSession();
-  const [values, setValues] = useState<Record<string, string>>({
+  const { values, bind, problem, setProblem, busy, idempotencyKey, submitWith } = useForm({
     reservationType: 'VirtualMachines',
     region: 'westeurope',
     termDuration: 'P1Y',
@@ -362,49 +354,31 @@ function ReservationForm({ customer }: { customer: Customer }) {
     quantity: '1',
     azurePlanSubscriptionId: customer.azurePlan?.subscriptionId ?? '',
   });
-  const [problem, setProblem] = useState<Problem>();
   const [done, setDone] = useState<string>();
   const [operationId, setOperationId] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(newIdempotencyKey);
-  const bind = (name: string) => ({
-    name,
-    value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) =>
-      setValues((current) => ({ ...current, [name]: data.value })),
+  const submit = submitWith(async () => {
+    const { data, error, response } = await api.POST('/api/customers/{customerId}/reservations', {
+      params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': idempotencyKey } },
+      body: {
+        azurePlanSubscriptionId: values.azurePlanSubscriptionId ?? '',
+        // The one reservation product of the simulated catalog (Partner Center's: Virtual machines, sku 0001).
+        productId: 'DZH318Z0BQ3Q',
+        skuId: '0001',
+        reservationType: values.reservationType ?? '',
+        region: values.region ?? '',
+        quantity: Number(values.quantity),
+        termDuration: values.termDuration as 'P1Y',
+        billingCycle: values.billingCycle as 'monthly',
+        scope: 'shared',
+      },
+    });
+    if (error) setProblem(asProblem(error));
+    else if (response.status === 202) setOperationId(data.id);
+    else setDone(t('reservationBought', { id: data.id }));
   });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const { data, error, response } = await api.POST('/api/customers/{customerId}/reservations', {
-        params: { path: { customerId: customer.id }, header: { 'Idempotency-Key': key } },
-        body: {
-          azurePlanSubscriptionId: values.azurePlanSubscriptionId ?? '',
-          // The one reservation product of the simulated catalog (Partner Center's: Virtual machines, sku 0001).
-          productId: 'DZH318Z0BQ3Q',
-          skuId: '0001',
-          reservationType: values.reservationType ?? '',
-          region: values.region ?? '',
-          quantity: Number(values.quantity),
-          termDuration: values.termDuration as 'P1Y',
-          billingCycle: values.billingCycle as 'monthly',
-          scope: 'shared',
-        },
-      });
-      if (error) setProblem(asProblem(error));
-      else if (response.status === 202) setOperationId(data.id);
-      else setDone(t('reservationBought', { id: data.id }));
-    } catch (error) {
-      setProblem(asProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
   if (!(session && may(session.roles, 'buyReservations'))) return null;
   return (
-    <form onSubmit={(event) => void submit(event)} aria-label={t('productTypeReservations')}>
+    <form onSubmit={submit} aria-label={t('productTypeReservations')}>
       <div className={styles.form} style={{ marginTop: 12 }}>
         <Field label={t('reservationType')}>
           <Select {...bind('reservationType')}>

@@ -15,9 +15,10 @@ import {
   Title2,
   Title3,
 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
-import { api, asProblem, newIdempotencyKey, type Problem, type Schemas } from '../api/client';
+import { api, asProblem, newIdempotencyKey, type Schemas } from '../api/client';
+import { useForm } from '../forms';
 import { useI18n } from '../i18n';
 import { AppLink, navigate } from '../router';
 import { Loading, ProblemMessage, useLoad } from '../ui';
@@ -50,28 +51,23 @@ export function BatchesScreen() {
   const styles = useStyles();
   const { t } = useI18n();
   const [file, setFile] = useState<File>();
-  const [problem, setProblem] = useState<Problem>();
+  const { problem, setProblem, submitWith } = useForm();
   const [batchId, setBatchId] = useState('');
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = submitWith(async () => {
     if (!file) return;
-    try {
-      const text = await file.text();
-      const { data, error } = await api.POST('/api/purchase-batches', {
-        params: { header: { 'Idempotency-Key': newIdempotencyKey() } },
-        body: { items: parseBatchCsv(text) },
-      });
-      if (error) setProblem(asProblem(error));
-      else navigate(`/batches/${data.batchId}`);
-    } catch (error) {
-      setProblem(asProblem(error));
-    }
-  };
+    const text = await file.text();
+    const { data, error } = await api.POST('/api/purchase-batches', {
+      params: { header: { 'Idempotency-Key': newIdempotencyKey() } },
+      body: { items: parseBatchCsv(text) },
+    });
+    if (error) setProblem(asProblem(error));
+    else navigate(`/batches/${data.batchId}`);
+  });
   return (
     <section>
       <Title2 as="h1">{t('batches')}</Title2>
       <Card className={styles.card}>
-        <form onSubmit={(event) => void submit(event)} aria-labelledby="upload-title">
+        <form onSubmit={submit} aria-labelledby="upload-title">
           <Title3 as="h2" id="upload-title">
             {t('batchUpload')}
           </Title3>

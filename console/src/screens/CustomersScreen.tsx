@@ -15,10 +15,11 @@ import {
   Title2,
   Title3,
 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
-import { api, asProblem, type Customer, type Problem } from '../api/client';
+import { api, asProblem, type Customer } from '../api/client';
 import { useSession } from '../App';
+import { useForm } from '../forms';
 import { useI18n } from '../i18n';
 import { may } from '../roles';
 import { AppLink, navigate } from '../router';
@@ -154,73 +155,58 @@ export function McaBadge({ customer }: { customer: Pick<Customer, 'mcaAccepted'>
 function CustomerForm({ onDone }: { onDone: () => void }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [values, setValues] = useState<Record<string, string>>({
+  const { values, bind, problem, setProblem, busy, submitWith } = useForm({
     segment: 'commercial',
     relationship: 'direct',
-  });
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const bind = (name: string) => ({
-    value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) =>
-      setValues((current) => ({ ...current, [name]: data.value })),
   });
   const optional = (name: string) => (values[name]?.trim() ? values[name].trim() : undefined);
   const field = (name: string, pointer: string, label: string, required = false, type = 'text') => (
     <Field label={label} required={required} validationMessage={fieldProblem(problem, pointer)}>
-      <Input {...bind(name)} type={type as 'text'} name={name} />
+      <Input {...bind(name)} type={type as 'text'} />
     </Field>
   );
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const submit = submitWith(async () => {
     const hasAddress = ['addressLine1', 'city', 'postalCode'].some((name) => optional(name));
     const customerId = values.customerId?.trim() ?? '';
-    try {
-      const { error } = await api.PUT('/api/customers/{customerId}', {
-        params: { path: { customerId: customerId || '-' } },
-        body: {
-          companyName: values.companyName ?? '',
-          country: (values.country ?? '').toUpperCase(),
-          segment: values.segment as 'commercial',
-          relationship: values.relationship as 'direct',
-          primaryContact: {
-            firstName: values.firstName ?? '',
-            lastName: values.lastName ?? '',
-            email: values.email ?? '',
-            ...(optional('phoneNumber') ? { phoneNumber: optional('phoneNumber') } : {}),
-          },
-          ...(optional('tenantId') ? { tenantId: optional('tenantId') } : {}),
-          ...(optional('domain') ? { domain: optional('domain') } : {}),
-          ...(hasAddress
-            ? {
-                billingAddress: {
-                  addressLine1: values.addressLine1 ?? '',
-                  city: values.city ?? '',
-                  postalCode: values.postalCode ?? '',
-                  country: (values.billingCountry || values.country || '').toUpperCase(),
-                  ...(optional('state') ? { state: optional('state') } : {}),
-                },
-              }
-            : {}),
+    const { error } = await api.PUT('/api/customers/{customerId}', {
+      params: { path: { customerId: customerId || '-' } },
+      body: {
+        companyName: values.companyName ?? '',
+        country: (values.country ?? '').toUpperCase(),
+        segment: values.segment as 'commercial',
+        relationship: values.relationship as 'direct',
+        primaryContact: {
+          firstName: values.firstName ?? '',
+          lastName: values.lastName ?? '',
+          email: values.email ?? '',
+          ...(optional('phoneNumber') ? { phoneNumber: optional('phoneNumber') } : {}),
         },
-      });
-      if (error) {
-        setProblem(asProblem(error));
-        return;
-      }
-      onDone();
-      navigate(`/customers/${encodeURIComponent(customerId)}`);
-    } catch (error) {
+        ...(optional('tenantId') ? { tenantId: optional('tenantId') } : {}),
+        ...(optional('domain') ? { domain: optional('domain') } : {}),
+        ...(hasAddress
+          ? {
+              billingAddress: {
+                addressLine1: values.addressLine1 ?? '',
+                city: values.city ?? '',
+                postalCode: values.postalCode ?? '',
+                country: (values.billingCountry || values.country || '').toUpperCase(),
+                ...(optional('state') ? { state: optional('state') } : {}),
+              },
+            }
+          : {}),
+      },
+    });
+    if (error) {
       setProblem(asProblem(error));
-    } finally {
-      setBusy(false);
+      return;
     }
-  };
+    onDone();
+    navigate(`/customers/${encodeURIComponent(customerId)}`);
+  });
 
   return (
-    <form onSubmit={(event) => void submit(event)} aria-labelledby="create-customer-title">
+    <form onSubmit={submit} aria-labelledby="create-customer-title">
       <Title3 as="h2" id="create-customer-title">
         {t('createOrLink')}
       </Title3>

@@ -7,9 +7,10 @@ import {
   MessageBarBody,
   Title2,
 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
-import { api, asProblem, type Problem } from '../api/client';
+import { api, asProblem } from '../api/client';
+import { useForm } from '../forms';
 import { useI18n } from '../i18n';
 import { fieldProblem, ProblemMessage } from '../ui';
 
@@ -24,33 +25,21 @@ const useStyles = makeStyles({
 export function InvitationScreen({ token }: { token: string }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<Problem>();
+  const { values, bind, problem, setProblem, submitWith } = useForm();
   const [accepted, setAccepted] = useState(false);
-  const bind = (name: string) => ({
-    name,
-    value: values[name] ?? '',
-    onChange: (_: unknown, data: { value: string }) =>
-      setValues((current) => ({ ...current, [name]: data.value })),
+  const submit = submitWith(async () => {
+    const { error } = await api.POST('/api/invitations/{token}/accept', {
+      params: { path: { token } },
+      body: {
+        firstName: values.firstName ?? '',
+        lastName: values.lastName ?? '',
+        email: values.email ?? '',
+        ...(values.phoneNumber?.trim() ? { phoneNumber: values.phoneNumber.trim() } : {}),
+      },
+    });
+    if (error) setProblem(asProblem(error));
+    else setAccepted(true);
   });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      const { error } = await api.POST('/api/invitations/{token}/accept', {
-        params: { path: { token } },
-        body: {
-          firstName: values.firstName ?? '',
-          lastName: values.lastName ?? '',
-          email: values.email ?? '',
-          ...(values.phoneNumber?.trim() ? { phoneNumber: values.phoneNumber.trim() } : {}),
-        },
-      });
-      if (error) setProblem(asProblem(error));
-      else setAccepted(true);
-    } catch (error) {
-      setProblem(asProblem(error));
-    }
-  };
   return (
     <section>
       <Title2 as="h1">{t('invitationTitle')}</Title2>
@@ -59,7 +48,7 @@ export function InvitationScreen({ token }: { token: string }) {
           <MessageBarBody>{t('invitationAccepted')}</MessageBarBody>
         </MessageBar>
       ) : (
-        <form className={styles.form} onSubmit={(event) => void submit(event)}>
+        <form className={styles.form} onSubmit={submit}>
           <p>{t('invitationHelp')}</p>
           <Field label={t('firstName')} required validationMessage={fieldProblem(problem, '/firstName')}>
             <Input {...bind('firstName')} autoComplete="given-name" />

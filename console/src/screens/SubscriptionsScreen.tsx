@@ -15,17 +15,11 @@ import {
   Title2,
   Title3,
 } from '@fluentui/react-components';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 
-import {
-  api,
-  asProblem,
-  type Customer,
-  newIdempotencyKey,
-  type Problem,
-  type Subscription,
-} from '../api/client';
+import { api, asProblem, type Customer, type Problem, type Subscription } from '../api/client';
 import { useSession } from '../App';
+import { useForm } from '../forms';
 import { useI18n } from '../i18n';
 import { OperationWatch } from '../operation';
 import { may } from '../roles';
@@ -61,8 +55,7 @@ export function SubscriptionsScreen({ customerId }: { customerId: string }) {
     () => api.GET('/api/customers/{customerId}/subscriptions', { params: { path: { customerId } } }),
     [customerId],
   );
-  const [transitionProblem, setTransitionProblem] = useState<Problem>();
-  const [key] = useState(newIdempotencyKey);
+  const transition = useForm();
   const customer = customerLoad.data;
   const items = data?.items ?? [];
   // Partner Center lists both the Azure plan and Microsoft Azure (0145P) as usage-based.
@@ -75,18 +68,15 @@ export function SubscriptionsScreen({ customerId }: { customerId: string }) {
   const hasLegacy = legacy.some((item) => item.status !== 'deleted');
   const base = `/customers/${encodeURIComponent(customerId)}`;
 
-  const startTransition = async () => {
-    try {
+  const startTransition = () =>
+    transition.run(async () => {
       const { data: started, error } = await api.POST('/api/customers/{customerId}/azure-plan/transition', {
-        params: { path: { customerId }, header: { 'Idempotency-Key': key } },
+        params: { path: { customerId }, header: { 'Idempotency-Key': transition.idempotencyKey } },
         body: {},
       });
-      if (error) setTransitionProblem(asProblem(error));
+      if (error) transition.setProblem(asProblem(error));
       else navigate(`/transitions/${started.transitionId}`);
-    } catch (error) {
-      setTransitionProblem(asProblem(error));
-    }
-  };
+    });
 
   return (
     <section>
@@ -129,7 +119,7 @@ export function SubscriptionsScreen({ customerId }: { customerId: string }) {
                   </Button>
                 </div>
               )}
-              <ProblemMessage problem={transitionProblem} id="transition-problem" />
+              <ProblemMessage problem={transition.problem} id="transition-problem" />
             </>
           )}
         </Card>
@@ -343,38 +333,34 @@ function AddSubscriptionForm({
 }) {
   const styles = useStyles();
   const { t } = useI18n();
-  const [friendlyName, setFriendlyName] = useState('');
-  const [problem, setProblem] = useState<Problem>();
+  const { values, setValues, bind, problem, setProblem, idempotencyKey, renewIdempotencyKey, submitWith } =
+    useForm({ friendlyName: '' });
   const [operationId, setOperationId] = useState<string>();
-  const [key, setKey] = useState(newIdempotencyKey);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      const { data, error, response } = await api.POST(
-        '/api/customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
-        {
-          params: { path: { customerId, subscriptionId: planId }, header: { 'Idempotency-Key': key } },
-          body: { friendlyName },
+  const submit = submitWith(async () => {
+    const { data, error, response } = await api.POST(
+      '/api/customers/{customerId}/subscriptions/{subscriptionId}/azureEntitlements',
+      {
+        params: {
+          path: { customerId, subscriptionId: planId },
+          header: { 'Idempotency-Key': idempotencyKey },
         },
-      );
-      if (error) {
-        setProblem(asProblem(error));
-        return;
-      }
-      setProblem(undefined);
-      setFriendlyName('');
-      setKey(newIdempotencyKey());
-      if (response.status === 202) setOperationId(data.id);
-      else onAdded();
-    } catch (error) {
+        body: { friendlyName: values.friendlyName ?? '' },
+      },
+    );
+    if (error) {
       setProblem(asProblem(error));
+      return;
     }
-  };
+    setValues({ friendlyName: '' });
+    renewIdempotencyKey();
+    if (response.status === 202) setOperationId(data.id);
+    else onAdded();
+  });
   return (
-    <form onSubmit={(event) => void submit(event)} aria-label={t('addSubscription')}>
+    <form onSubmit={submit} aria-label={t('addSubscription')}>
       <div className={styles.row}>
         <Field label={t('friendlyName')} required validationMessage={fieldProblem(problem, '/friendlyName')}>
-          <Input value={friendlyName} onChange={(_, data) => setFriendlyName(data.value)} />
+          <Input {...bind('friendlyName')} />
         </Field>
         <Button type="submit" appearance="primary" aria-describedby="add-subscription-problem">
           {t('addSubscription')}
