@@ -113,6 +113,16 @@ export async function signedInPage(
 
 /** No serious or critical axe violation (WCAG 2.1 A and AA rules) on what the page shows now. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Colours mid-transition (a button just disabled, a message fading in) are not what the screen shows: let every
+  // finite CSS transition and animation end first (a spinner's infinite one never does, and is not waited for).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
