@@ -9,6 +9,7 @@ import { type CommerceOperation } from '../../shared/domain/api/commerceOperatio
 import { type Order } from '../../shared/domain/api/order';
 import { type Subscription } from '../../shared/domain/api/subscription';
 import { anAzurePlanBought, aRegisteredCustomer, partnerCenterIdOf } from '../support/customerJourney';
+import { everyFault } from '../support/everyFault';
 import { type HttpMethod, startService, type TestService } from '../support/service';
 
 /**
@@ -146,25 +147,9 @@ describe('commerce operations with every Partner Center fault switch on', () => 
 
       service.partnerCenter.resetStats();
       service.partnerCenter.setFaults({
-        switches: [
-          'checkoutInProgress',
-          'checkoutAlreadySubmitted',
-          'orderListLag',
-          'throttle',
-          'outage',
-          'provisioningHeld',
-          'orderCancelled',
-        ],
-        seed: 15,
-        throttleShare: 0.1,
-        throttleRetryAfterSeconds: 30,
-        outageShare: 0.05,
-        inProgressMs: 2 * minute,
-        listLagMs: 10 * minute,
-        heldShare: 0.3,
+        ...everyFault,
         // Short windows: a held order is released within the polls' bound (virtual time).
         heldMs: 5 * minute,
-        cancelledShare: 0.2,
       });
 
       const entitlement = succeeded(

@@ -9,6 +9,7 @@ import {
   storedDocumentCounts,
 } from '../support/customerJourney';
 import { eventually } from '../support/eventually';
+import { everyFault } from '../support/everyFault';
 import { startService, type TestService } from '../support/service';
 import { anAttestation, purchaseScenario, salesAgent } from './purchaseScenario';
 
@@ -51,27 +52,7 @@ describe('purchases with every Partner Center fault switch on', () => {
       for (let index = 0; index < purchases; index += 1)
         customerIds.push(await scenario.aRegisteredCustomer());
 
-      service.partnerCenter.setFaults({
-        switches: [
-          'checkoutInProgress',
-          'checkoutAlreadySubmitted',
-          'orderListLag',
-          'throttle',
-          'outage',
-          'provisioningHeld',
-          'orderCancelled',
-        ],
-        seed: 15,
-        throttleShare: 0.1,
-        // Longer than the gateway waits in a call: the workflow waits it on a durable timer (virtual time).
-        throttleRetryAfterSeconds: 30,
-        outageShare: 0.05,
-        inProgressMs: 2 * minute,
-        listLagMs: 10 * minute,
-        heldShare: 0.3,
-        heldMs: 2 * 60 * minute,
-        cancelledShare: 0.2,
-      });
+      service.partnerCenter.setFaults(everyFault);
 
       // Half start one by one, half as a batch (through the purchase-requests queue).
       const single = customerIds.slice(0, purchases / 2);
