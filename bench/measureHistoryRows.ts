@@ -1,17 +1,17 @@
 import { type OrchestrationHandler } from 'durable-functions';
 
-import { azurePlanPurchaseOrchestrator } from '../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
-import { azurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
+import { azurePlanPurchaseOrchestrator } from '../orchestrations/purchase/azurePlanPurchaseOrchestrator';
 import {
   purchaseActivities,
   type PurchaseInput,
   purchaseInputVersion,
-} from '../shared/purchases/purchaseWorkflowContract';
+} from '../orchestrations/purchase/purchaseWorkflowContract';
+import { azurePlanTransitionOrchestrator } from '../orchestrations/transition/azurePlanTransitionOrchestrator';
 import {
   transitionActivities,
   type TransitionInput,
   transitionInputVersion,
-} from '../shared/transitions/transitionWorkflowContract';
+} from '../orchestrations/transition/transitionWorkflowContract';
 import { type HarnessOptions, runOrchestrator } from '../test/support/orchestrationHarness';
 import { atMost, type BenchRow } from './benchRow';
 import { measuredRow } from './runBench';

@@ -5,10 +5,10 @@
  * setting stops start-up with a list of what is wrong. Registration is synchronous, at import, as the Functions
  * worker requires; the clients and repositories behind the handlers are built on first use (compositionRoot.ts).
  */
-import { registerAzurePlanPurchaseOrchestrator } from '../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
-import { registerPurchaseActivities } from '../orchestrations/azurePlanPurchase/purchaseActivities';
-import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
-import { registerTransitionActivities } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { registerAzurePlanPurchaseOrchestrator } from '../orchestrations/purchase/azurePlanPurchaseOrchestrator';
+import { registerPurchaseActivities } from '../orchestrations/purchase/purchaseActivities';
+import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/transition/azurePlanTransitionOrchestrator';
+import { registerTransitionActivities } from '../orchestrations/transition/transitionActivities';
 import {
   getConfig,
   getServices,

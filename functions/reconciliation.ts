@@ -3,16 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
-import { type InvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
-import { type NotificationSender } from '../shared/notifications/notificationSender';
-import { workflowClientOver } from '../shared/platform/durable/workflowClient';
-import { purchaseMetrics } from '../shared/platform/telemetry/telemetry';
-import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
+import { wakePurchaseWith } from '../orchestrations/purchase/continueWaitingPurchase';
+import { slotHolderState } from '../orchestrations/purchase/purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
   purchaseCustomStatusSchema,
-} from '../shared/purchases/purchaseWorkflowContract';
+} from '../orchestrations/purchase/purchaseWorkflowContract';
+import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
+import { type InvitationAcceptance } from '../shared/invitations/invitationAcceptance';
+import { type NotificationSender } from '../shared/notifications/notificationSender';
+import { workflowClientOver } from '../shared/platform/durable/workflowClient';
+import { purchaseMetrics } from '../shared/platform/telemetry/telemetry';
 import {
   type AzurePlanReconciliationDependencies,
   reconcileAzurePlans,

@@ -2,9 +2,9 @@ import { type Container } from '@azure/cosmos';
 
 import { type PurchaseRequestTriggerDependencies } from '../functions/purchaseRequests';
 import { type ReconciliationTimerDependencies } from '../functions/reconciliation';
-import { type PartnerCenterActivityDependencies } from '../orchestrations/azurePlanPurchase/partnerCenterActivities';
-import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
-import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { type PartnerCenterActivityDependencies } from '../orchestrations/purchase/partnerCenterSteps';
+import { type PurchaseActivityDependencies } from '../orchestrations/purchase/purchaseActivities';
+import { type TransitionActivityDependencies } from '../orchestrations/transition/transitionActivities';
 import { createCommerceOperationRepository } from './commerce/commerceOperations';
 import { createCommerceServices } from './commerce/commerceServices';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
