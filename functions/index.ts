@@ -12,7 +12,6 @@ import { registerTransitionActivities } from '../orchestrations/transition/trans
 import {
   getConfig,
   getServices,
-  partnerCenterActivityDependencies,
   purchaseActivityDependencies,
   purchaseRequestTriggerDependencies,
   reconciliationTimerDependencies,
@@ -68,4 +67,4 @@ registerReconciliationTimer(reconciliationTimerDependencies);
 registerAzurePlanTransitionOrchestrator();
 registerTransitionActivities(transitionActivityDependencies);
 registerAzurePlanPurchaseOrchestrator();
-registerPurchaseActivities(purchaseActivityDependencies, partnerCenterActivityDependencies);
+registerPurchaseActivities(purchaseActivityDependencies);

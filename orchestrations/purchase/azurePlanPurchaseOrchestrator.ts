@@ -7,32 +7,26 @@ import {
   provisioningDeadlineMs,
   provisioningPollDelayMs,
 } from '../../shared/domain/rules/provisioningSchedule';
-import { storeRetry } from '../durablePatterns/activityRetry';
+import { type ActivityProxy, proxyActivities } from '../durablePatterns/activityMap';
+import { activityRetry } from '../durablePatterns/activityRetry';
 import {
   partnerCenterThrottling,
   throttlingBackoffMs,
   waitOutThrottling,
 } from '../durablePatterns/partnerCenterThrottling';
+import { type PurchaseActivities } from './purchaseActivities';
 import {
   azurePlanPurchaseOrchestration,
   type CheckoutInput,
   type CheckoutOutcome,
-  type CloseInvitationInput,
   type ConfirmedCustomer,
-  type ConfirmMcaInput,
-  type CreateCartInput,
   type CreatedCart,
-  type FindPlacedOrderInput,
-  type FindPlacedOrderResult,
   type InvitationProgress,
   type InviteCustomerInput,
-  type PartnerCenterStepInput,
   type PartnerCenterStepResult,
-  type PlaceOrderInput,
-  type PlaceOrderResult,
   type Provisioning,
   type ProvisioningWait,
-  purchaseActivities,
+  purchaseActivityNames,
   type PurchaseCustomStatus,
   type PurchaseError,
   purchaseEvents,
@@ -41,14 +35,14 @@ import {
   purchaseInputVersion,
   purchaseInputVersions,
   type PurchaseOutcome,
-  type ReadProvisioningInput,
-  type ReadSignatureInput,
-  type ReleaseSlotInput,
-  type RemindCustomerInput,
+  type RecordAzurePlanResult,
+  type ReleaseWorkInProgressInput,
   type SignatureState,
 } from './purchaseWorkflowContract';
 
 type InviteMca = Extract<McaDecision, { method: 'invite' }>;
+/** The purchase's activities as the orchestrator calls them (`yield* activities.confirmMca(…)`), typed. */
+type Activities = ActivityProxy<PurchaseActivities>;
 type SignatureOutcome =
   | { outcome: 'accepted'; invitation: InvitationProgress }
   | { outcome: 'expired' | 'cancelled'; invitation: InvitationProgress };
@@ -63,6 +57,11 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Generator<Task, PurchaseOutcome | undefined, unknown> {
   const input = readPurchaseInput(context);
+  const activities: Activities = proxyActivities<PurchaseActivities>(
+    context,
+    purchaseActivityNames,
+    activityRetry,
+  );
   const mcaMethod = input.mca.method;
   const step = {
     purchaseId: input.purchaseId,
@@ -73,10 +72,7 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   };
   let invitation: InvitationProgress | undefined = input.provisioning?.invitation;
   const fail = function* (error: PurchaseError): Generator<Task, PurchaseOutcome, unknown> {
-    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, {
-      ...step,
-      failure: error.code,
-    } satisfies ReleaseSlotInput);
+    yield* activities.releaseWorkInProgress({ ...step, failure: error.code });
     showStep(context, { step: 'failed', mcaMethod, error });
     return { status: 'failed', error, ...(invitation ? { invitation } : {}) };
   };
@@ -84,7 +80,7 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
   let ordered: ProvisioningWait | undefined = input.provisioning;
   if (ordered === undefined) {
     if (input.mca.method === 'invite') {
-      const signature = yield* awaitCustomerSignature(context, input, input.mca);
+      const signature = yield* awaitCustomerSignature(context, activities, input, input.mca);
       // The next execution goes on waiting; this one's output is not read.
       if (signature === 'continuedAsNew') return undefined;
       invitation = signature.invitation;
@@ -93,16 +89,18 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
     showStep(context, { step: 'placingOrder', mcaMethod, ...(invitation ? { invitation } : {}) });
 
     // Partner Center must hold the MCA before it sells the Azure plan.
-    const confirmed = yield* partnerCenterStep<ConfirmedCustomer>(context, purchaseActivities.confirmMca, {
-      ...step,
-      ...(input.mca.method === 'attest'
-        ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
-        : {}),
-    } satisfies ConfirmMcaInput);
+    const confirmed = yield* partnerCenterStep<ConfirmedCustomer>(context, () =>
+      activities.confirmMca({
+        ...step,
+        ...(input.mca.method === 'attest'
+          ? { attestation: { primaryContact: input.mca.primaryContact, dateAgreed: input.mca.dateAgreed } }
+          : {}),
+      }),
+    );
     if (confirmed.outcome === 'refused') return yield* fail(confirmed.error);
     const customer = confirmed.value;
 
-    const checkedOut = yield* orderAzurePlan(context, input, customer);
+    const checkedOut = yield* orderAzurePlan(context, activities, input, customer);
     if (checkedOut.outcome === 'refused') return yield* fail(checkedOut.error);
     ordered = {
       partnerCenterCustomerId: customer.partnerCenterCustomerId,
@@ -116,12 +114,12 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
 
   // Before the first yield of a continued execution, so the status never falls back to `validating`.
   showStep(context, { step: 'provisioning', mcaMethod, ...(invitation ? { invitation } : {}) });
-  const provisioned = yield* awaitProvisioning(context, input, ordered);
+  const provisioned = yield* awaitProvisioning(context, activities, input, ordered);
   // The next execution goes on waiting; this one's output is not read.
   if (provisioned === 'continuedAsNew') return undefined;
   if (provisioned.outcome === 'refused') return yield* fail(provisioned.error);
 
-  const placeOrder: PlaceOrderInput = {
+  const record = {
     ...step,
     requestedBy: input.requestedBy,
     // Partner Center's ids: the record says what Microsoft sold.
@@ -136,16 +134,12 @@ export const azurePlanPurchaseOrchestrator: OrchestrationHandler = function* (
       : {}),
     placedAt: context.df.currentUtcDateTime.toISOString(),
   };
-  let result: PlaceOrderResult;
+  let result: RecordAzurePlanResult;
   try {
-    result = (yield context.df.callActivityWithRetry(
-      purchaseActivities.placeOrder,
-      storeRetry,
-      placeOrder,
-    )) as PlaceOrderResult;
+    result = yield* activities.recordAzurePlan(record);
   } catch {
     // The retries ran out: the order may have been written by an attempt that failed afterwards. Ask the store.
-    result = yield* settleAfterFailedOrder(context, step);
+    result = yield* settleAfterFailedOrder(activities, step);
   }
 
   if (result.outcome === 'placed') {
@@ -188,10 +182,11 @@ const maxThrottledWaits = 20;
  */
 function* orderAzurePlan(
   context: OrchestrationContext,
+  activities: Activities,
   input: PurchaseInput,
   customer: ConfirmedCustomer,
 ): Generator<Task, StepEnd<{ cart: CreatedCart; orderId: string }>, unknown> {
-  const step: PartnerCenterStepInput = {
+  const step = {
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
@@ -200,8 +195,9 @@ function* orderAzurePlan(
   // Before version 4 an unclear checkout ended the purchase (replayed so).
   const settlesCheckout = (input.version ?? 1) >= 4;
   for (let attempt = 0; ; attempt += 1) {
-    const cartInput: CreateCartInput = { ...step, ...customer, attempt };
-    const cart = yield* partnerCenterStep<CreatedCart>(context, purchaseActivities.createCart, cartInput);
+    const cart = yield* partnerCenterStep<CreatedCart>(context, () =>
+      activities.createCart({ ...step, ...customer, attempt }),
+    );
     if (cart.outcome === 'refused') return cart;
     const checkoutInput: CheckoutInput = {
       ...step,
@@ -209,9 +205,9 @@ function* orderAzurePlan(
       cartId: cart.value.cartId,
     };
     const checkout = settlesCheckout
-      ? yield* settleCheckout(context, checkoutInput)
+      ? yield* settleCheckout(context, activities, checkoutInput)
       : asPlaced(
-          yield* partnerCenterStep<CheckoutOutcome>(context, purchaseActivities.checkout, checkoutInput),
+          yield* partnerCenterStep<CheckoutOutcome>(context, () => activities.checkout(checkoutInput)),
         );
     if (checkout.outcome === 'done') {
       return { outcome: 'done', value: { cart: cart.value, orderId: checkout.value.orderId } };
@@ -242,6 +238,7 @@ const checkoutSettleDelayMs = (look: number) => [5_000, 15_000, 30_000, 60_000, 
  */
 function* settleCheckout(
   context: OrchestrationContext,
+  activities: Activities,
   checkoutInput: CheckoutInput,
 ): Generator<Task, StepEnd<{ orderId: string }>, unknown> {
   const unconfirmed: StepEnd<never> = {
@@ -258,7 +255,7 @@ function* settleCheckout(
   for (let look = 0; ; look += 1) {
     const end = yield* waitOutThrottling(
       context,
-      () => tryPartnerCenterStep<CheckoutOutcome>(context, purchaseActivities.checkout, checkoutInput),
+      () => tryPartnerCenterStep(() => activities.checkout(checkoutInput)),
       { minWaitMs: throttlingBackoffMs },
     );
     if (end.outcome !== 'answered') {
@@ -312,10 +309,11 @@ export const provisioningPollsPerExecution = 10;
  */
 function* awaitProvisioning(
   context: OrchestrationContext,
+  activities: Activities,
   input: PurchaseInput,
   wait: ProvisioningWait,
 ): Generator<Task, StepEnd<{ subscriptionId: string; entitlementId: string }> | 'continuedAsNew', unknown> {
-  const look: ReadProvisioningInput = {
+  const look = {
     purchaseId: input.purchaseId,
     customerId: input.customerId,
     correlationId: input.correlationId,
@@ -350,7 +348,7 @@ function* awaitProvisioning(
     const now = context.df.currentUtcDateTime.getTime();
     let state: PartnerCenterStepResult<Provisioning> | 'unanswered';
     if (waitsOutTrouble) {
-      state = yield* tryPartnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, look);
+      state = yield* tryPartnerCenterStep(() => activities.readProvisioning(look));
       if (state !== 'unanswered' && state.outcome === 'throttled') {
         // The order is placed: throttling only delays the look (same place in the back-off), up to the deadline.
         const retryAt = now + Math.max(state.retryAfterMs, 1_000);
@@ -359,7 +357,7 @@ function* awaitProvisioning(
         continue;
       }
     } else {
-      state = yield* partnerCenterStep<Provisioning>(context, purchaseActivities.readProvisioning, look);
+      state = yield* partnerCenterStep(context, () => activities.readProvisioning(look));
     }
     // Unanswered (an outage that outlasted the activity's retries): the order is placed, so look again later.
     if (state !== 'unanswered') {
@@ -380,18 +378,15 @@ function* awaitProvisioning(
 
 type StepEnd<T> = Exclude<PartnerCenterStepResult<T>, { outcome: 'throttled' }>;
 
+/** One call of a Partner Center step's activity (the same step key each time it is called again). */
+type PartnerCenterCall<T> = () => Generator<Task, PartnerCenterStepResult<T>, unknown>;
+
 /** One Partner Center step, once: its result, or `'unanswered'` when the activity's retries ran out. */
 function* tryPartnerCenterStep<T>(
-  context: OrchestrationContext,
-  activity: string,
-  input: PartnerCenterStepInput,
+  call: PartnerCenterCall<T>,
 ): Generator<Task, PartnerCenterStepResult<T> | 'unanswered', unknown> {
   try {
-    return (yield context.df.callActivityWithRetry(
-      activity,
-      storeRetry,
-      input,
-    )) as PartnerCenterStepResult<T>;
+    return yield* call();
   } catch {
     return 'unanswered';
   }
@@ -405,8 +400,7 @@ function* tryPartnerCenterStep<T>(
  */
 function* partnerCenterStep<T>(
   context: OrchestrationContext,
-  activity: string,
-  input: PartnerCenterStepInput,
+  call: PartnerCenterCall<T>,
 ): Generator<Task, StepEnd<T>, unknown> {
   const unavailable = (detail: string): StepEnd<T> => ({
     outcome: 'refused',
@@ -415,8 +409,8 @@ function* partnerCenterStep<T>(
   const unanswered = unavailable(
     'Partner Center could not be reached after several attempts. Start the purchase again later.',
   );
-  if (!throttlingEndsByTime(context)) return yield* partnerCenterStepByCount<T>(context, activity, input);
-  const end = yield* waitOutThrottling(context, () => tryPartnerCenterStep<T>(context, activity, input), {
+  if (!throttlingEndsByTime(context)) return yield* partnerCenterStepByCount(context, call);
+  const end = yield* waitOutThrottling(context, () => tryPartnerCenterStep(call), {
     minWaitMs: throttlingBackoffMs,
   });
   if (end.outcome === 'answered') return end.result === 'unanswered' ? unanswered : end.result;
@@ -429,11 +423,10 @@ function* partnerCenterStep<T>(
 /** A step of an input before version 4: gives up after `maxThrottledWaits` throttled answers. */
 function* partnerCenterStepByCount<T>(
   context: OrchestrationContext,
-  activity: string,
-  input: PartnerCenterStepInput,
+  call: PartnerCenterCall<T>,
 ): Generator<Task, StepEnd<T>, unknown> {
   for (let waits = 0; ; waits += 1) {
-    const result = yield* tryPartnerCenterStep<T>(context, activity, input);
+    const result = yield* tryPartnerCenterStep(call);
     if (result === 'unanswered') {
       return {
         outcome: 'refused',
@@ -466,21 +459,17 @@ function throttlingEndsByTime(context: OrchestrationContext): boolean {
 }
 
 /**
- * What a purchase whose `placeOrder` kept failing has bought: its order if the Azure plan marker shows it was
+ * What a purchase whose `recordAzurePlan` kept failing has bought: its order if the Azure plan marker shows it was
  * written (a later step failed), else nothing. The slot is freed either way (releasing is idempotent), so a
  * summary write that never landed does not keep the customer blocked.
  */
 function* settleAfterFailedOrder(
-  context: OrchestrationContext,
-  release: ReleaseSlotInput,
-): Generator<Task, PlaceOrderResult, unknown> {
-  let placed: FindPlacedOrderResult;
+  activities: Activities,
+  release: ReleaseWorkInProgressInput,
+): Generator<Task, RecordAzurePlanResult, unknown> {
+  let placed;
   try {
-    placed = (yield context.df.callActivityWithRetry(
-      purchaseActivities.findPlacedOrder,
-      storeRetry,
-      release satisfies FindPlacedOrderInput,
-    )) as FindPlacedOrderResult;
+    placed = yield* activities.findPlacedOrder(release);
   } catch {
     return {
       outcome: 'rejected',
@@ -493,7 +482,7 @@ function* settleAfterFailedOrder(
     };
   }
   if (placed !== null) {
-    yield context.df.callActivityWithRetry(purchaseActivities.releaseSlot, storeRetry, release);
+    yield* activities.releaseWorkInProgress(release);
     return { outcome: 'placed', order: placed, alreadyPlaced: true };
   }
   return {
@@ -521,6 +510,7 @@ export const directSignPollMs = 3_600_000;
  */
 function* awaitCustomerSignature(
   context: OrchestrationContext,
+  activities: Activities,
   input: PurchaseInput,
   mca: InviteMca,
 ): Generator<Task, SignatureOutcome | 'continuedAsNew', unknown> {
@@ -548,28 +538,22 @@ function* awaitCustomerSignature(
     remindersSent,
   });
   if (input.wait === undefined) {
-    yield context.df.callActivityWithRetry(purchaseActivities.inviteCustomer, storeRetry, invite);
+    yield* activities.inviteCustomer(invite);
   }
   // Before the first yield of a continued execution, so the status never falls back to `validating`.
   showStep(context, { step: 'awaitingCustomerSignature', mcaMethod: 'invite', invitation: progress() });
 
-  const readTruth = function* (): Generator<Task, SignatureState, unknown> {
-    const read: ReadSignatureInput = {
+  const readTruth = (): Generator<Task, SignatureState, unknown> =>
+    activities.readSignature({
       purchaseId: input.purchaseId,
       customerId: input.customerId,
       correlationId: input.correlationId,
       ...(input.telemetry ? { telemetry: input.telemetry } : {}),
-    };
-    return (yield context.df.callActivityWithRetry(
-      purchaseActivities.readSignature,
-      storeRetry,
-      read,
-    )) as SignatureState;
-  };
+    });
   const settle = function* (truth: SignatureState): Generator<Task, SignatureOutcome | undefined, unknown> {
     if (truth === 'accepted') return { outcome: 'accepted', invitation: progress() };
     if (truth === 'cancelled') {
-      yield* closeInvitation(context, invite, 'cancelled');
+      yield* activities.closeInvitation({ ...invite, outcome: 'cancelled' });
       return { outcome: 'cancelled', invitation: progress() };
     }
     return undefined;
@@ -593,12 +577,11 @@ function* awaitCustomerSignature(
       // A signature that landed just before the deadline still counts.
       const last = yield* settle(yield* readTruth());
       if (last) return last;
-      yield* closeInvitation(context, invite, 'expired');
+      yield* activities.closeInvitation({ ...invite, outcome: 'expired' });
       return { outcome: 'expired', invitation: progress() };
     }
     remindersSent += 1;
-    const reminder: RemindCustomerInput = { ...invite, round: remindersSent };
-    yield context.df.callActivityWithRetry(purchaseActivities.remindCustomer, storeRetry, reminder);
+    yield* activities.remindCustomer({ ...invite, round: remindersSent });
   }
   const after = yield* settle(yield* readTruth());
   if (after) return after;
@@ -609,15 +592,6 @@ function* awaitCustomerSignature(
   };
   context.df.continueAsNew(next);
   return 'continuedAsNew';
-}
-
-function* closeInvitation(
-  context: OrchestrationContext,
-  invite: InviteCustomerInput,
-  outcome: CloseInvitationInput['outcome'],
-): Generator<Task, void, unknown> {
-  const close: CloseInvitationInput = { ...invite, outcome };
-  yield context.df.callActivityWithRetry(purchaseActivities.closeInvitation, storeRetry, close);
 }
 
 function showStep(context: OrchestrationContext, status: PurchaseCustomStatus): void {

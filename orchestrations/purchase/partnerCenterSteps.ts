@@ -1,5 +1,4 @@
 import { type InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { confirmMcaAtPartnerCenter } from '../../shared/agreements/confirmMcaAtPartnerCenter';
@@ -32,14 +31,13 @@ import {
   type CreatedCart,
   type PartnerCenterStepResult,
   type Provisioning,
-  purchaseActivities,
   type ReadProvisioningInput,
   type ReadSignatureInput,
   type SignatureState,
 } from './purchaseWorkflowContract';
 
-/** The purchase's steps at Partner Center: thin, each safe to repeat (stable step keys, hence MS-RequestIds). */
-export interface PartnerCenterActivityDependencies {
+/** What the purchase's steps at Partner Center use (part of `PurchaseActivityDependencies`). */
+export interface PartnerCenterStepDependencies {
   customers: Pick<CustomerRepository, 'get' | 'update'>;
   agreements: Pick<AgreementRepository, 'list'>;
   partnerCenter: CustomersPort &
@@ -52,7 +50,8 @@ export interface PartnerCenterActivityDependencies {
   invitations: Pick<InvitationRepository, 'get'>;
   /** Finishes an acceptance a crash cut short between claiming the link and recording the agreement. */
   invitationAcceptance: Pick<InvitationAcceptance, 'recordAcceptance'>;
-  invitationTokenSecret: string;
+  /** Invitation tokens derive from this secret. */
+  invitationLinks: { tokenSecret: string };
 }
 
 /**
@@ -88,14 +87,18 @@ async function asStep<T>(
   }
 }
 
-export function createPartnerCenterActivities({
+/**
+ * The purchase's steps at Partner Center, part of its one activities factory (`createPurchaseActivities`): thin,
+ * each safe to repeat (stable step keys, hence MS-RequestIds).
+ */
+export function createPartnerCenterSteps({
   customers,
   agreements,
   partnerCenter,
   invitations,
   invitationAcceptance,
-  invitationTokenSecret,
-}: PartnerCenterActivityDependencies) {
+  invitationLinks,
+}: PartnerCenterStepDependencies) {
   return {
     /**
      * The truth about a waiting purchase's MCA: its invitation accepted or cancelled (the link and the cancel
@@ -104,7 +107,7 @@ export function createPartnerCenterActivities({
      */
     async readSignature(input: ReadSignatureInput, log: InvocationContext): Promise<SignatureState> {
       const invitation = await invitations.get(
-        invitationIdOf(invitationToken(invitationTokenSecret, input.purchaseId)),
+        invitationIdOf(invitationToken(invitationLinks.tokenSecret, input.purchaseId)),
       );
       if (invitation?.status === 'accepted') {
         // The purchase is the one reading: finish the record (the agreement confirmMca needs), wake nobody.
@@ -268,28 +271,3 @@ export function createPartnerCenterActivities({
 
 /** Partner Center's answers to a repeated checkout that mean the order is, or is being, placed (§2.2). */
 const orderUnderWayCodes: readonly number[] = [800060, 800064, 800065];
-
-type PartnerCenterActivities = ReturnType<typeof createPartnerCenterActivities>;
-
-function register<K extends keyof PartnerCenterActivities>(
-  key: K,
-  dependencies: () => Promise<PartnerCenterActivityDependencies>,
-): void {
-  df.app.activity(purchaseActivities[key], {
-    handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPartnerCenterActivities(await dependencies());
-      const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
-      return run(input, context);
-    },
-  });
-}
-
-export function registerPartnerCenterPurchaseActivities(
-  dependencies: () => Promise<PartnerCenterActivityDependencies>,
-): void {
-  register('confirmMca', dependencies);
-  register('createCart', dependencies);
-  register('checkout', dependencies);
-  register('readProvisioning', dependencies);
-  register('readSignature', dependencies);
-}

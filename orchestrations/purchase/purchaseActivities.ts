@@ -1,5 +1,4 @@
 import { type InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
@@ -15,30 +14,24 @@ import {
 import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { purchaseMetrics, secondsBetween } from '../../shared/platform/telemetry/telemetry';
-import { takeClaimedCustomer } from './claimedCustomers';
-import {
-  type PartnerCenterActivityDependencies,
-  registerPartnerCenterPurchaseActivities,
-} from './partnerCenterSteps';
+import { type Activity, registerActivities } from '../durablePatterns/activityMap';
+import { createPartnerCenterSteps, type PartnerCenterStepDependencies } from './partnerCenterSteps';
 import {
   type CloseInvitationInput,
   type FindPlacedOrderInput,
   type FindPlacedOrderResult,
   type InviteCustomerInput,
-  type PlaceOrderInput,
-  type PlaceOrderResult,
-  purchaseActivities,
-  type ReleaseSlotInput,
+  purchaseActivityNames,
+  type RecordAzurePlanInput,
+  type RecordAzurePlanResult,
+  type ReleaseWorkInProgressInput,
   type RemindCustomerInput,
 } from './purchaseWorkflowContract';
 
-/**
- * The purchase's activities: thin and idempotent, because the durable runtime may run each more than once. They
- * take ids, touch the stores, and return small values; business outcomes are values, not errors.
- */
-export interface PurchaseActivityDependencies {
-  customers: Pick<CustomerRepository, 'releaseWorkSlot'>;
-  invitations: Pick<InvitationRepository, 'createOnce' | 'close'>;
+/** What the purchase's activities use, and nothing else. */
+export interface PurchaseActivityDependencies extends PartnerCenterStepDependencies {
+  customers: Pick<CustomerRepository, 'get' | 'update' | 'releaseWorkSlot'>;
+  invitations: Pick<InvitationRepository, 'get' | 'createOnce' | 'close'>;
   azurePlanOrders: AzurePlanOrderRepository;
   notifications: NotificationSender;
   clock: Clock;
@@ -47,15 +40,15 @@ export interface PurchaseActivityDependencies {
   invitationLinks: { tokenSecret: string; publicBaseUrl: string };
 }
 
-export function createPurchaseActivities({
-  customers,
-  invitations,
-  azurePlanOrders,
-  notifications,
-  clock,
-  faults,
-  invitationLinks,
-}: PurchaseActivityDependencies) {
+/**
+ * The purchase's activities, the one declaration the orchestrator calls them through (`proxyActivities`) and
+ * functions/index.ts registers them from: thin and idempotent, because the durable runtime may run each more than
+ * once. They take ids, touch the stores or Partner Center, and return small values; business outcomes are values,
+ * not errors. Each key's registered name is in `purchaseActivityNames`.
+ */
+export function createPurchaseActivities(dependencies: PurchaseActivityDependencies) {
+  const { customers, invitations, azurePlanOrders, notifications, clock, faults, invitationLinks } =
+    dependencies;
   function notify(type: NotificationType, input: InviteCustomerInput, round: number): Promise<boolean> {
     const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
     return notifications.send(
@@ -74,6 +67,8 @@ export function createPurchaseActivities({
   }
 
   return {
+    ...createPartnerCenterSteps(dependencies),
+
     /** Creates the invitation (stored under the hash of its token) and sends the `mcaInvitation` message. */
     async inviteCustomer(input: InviteCustomerInput, log: InvocationContext): Promise<void> {
       const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
@@ -121,8 +116,14 @@ export function createPurchaseActivities({
       );
     },
 
-    /** Writes the order, the plan, its first Azure subscription (and an attestation given with the purchase). */
-    async placeOrder(input: PlaceOrderInput, log: InvocationContext): Promise<PlaceOrderResult> {
+    /**
+     * Records in the store what Partner Center's checkout placed and provisioned: the order, the plan, its first
+     * Azure subscription (and an attestation given with the purchase), in one batch (`placeAzurePlanOrder`).
+     */
+    async recordAzurePlan(
+      input: RecordAzurePlanInput,
+      log: InvocationContext,
+    ): Promise<RecordAzurePlanResult> {
       const now = new Date(input.placedAt);
       const agreement = input.attestation
         ? newPartnerAttestation({
@@ -134,8 +135,7 @@ export function createPurchaseActivities({
             now,
           })
         : undefined;
-      const customerSnapshot = takeClaimedCustomer(input.purchaseId, clock.now().getTime());
-      faults.check('placeOrder.beforeWrite');
+      faults.check('recordAzurePlan.beforeWrite');
       try {
         const placed = await azurePlanOrders.place({
           customerId: input.customerId,
@@ -145,18 +145,17 @@ export function createPurchaseActivities({
           // The workflow placed the order only after Partner Center confirmed the MCA (confirmMca).
           ...(input.offerId ? { mcaConfirmedByPartnerCenter: true } : {}),
           ...(agreement ? { agreement } : {}),
-          ...(customerSnapshot ? { customerSnapshot } : {}),
           correlationId: input.correlationId,
           now,
         });
         log.log(
-          `placeOrder purchaseId=${input.purchaseId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
+          `recordAzurePlan purchaseId=${input.purchaseId} orderId=${placed.orderId} alreadyPlaced=${placed.alreadyPlaced} correlationId=${input.correlationId}`,
         );
         // Counted once: by the attempt that wrote the order (a repeat finds it already placed).
         if (!placed.alreadyPlaced) {
           purchaseMetrics.completed(secondsBetween(input.telemetry?.startedAt, clock.now().toISOString()));
         }
-        faults.check('placeOrder.afterWrite');
+        faults.check('recordAzurePlan.afterWrite');
         return {
           outcome: 'placed',
           order: {
@@ -169,7 +168,7 @@ export function createPurchaseActivities({
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         log.warn(
-          `placeOrder purchaseId=${input.purchaseId} rejected code=${error.code} correlationId=${input.correlationId}`,
+          `recordAzurePlan purchaseId=${input.purchaseId} rejected code=${error.code} correlationId=${input.correlationId}`,
         );
         return { outcome: 'rejected', error: { code: error.code, detail: error.detail } };
       }
@@ -187,42 +186,25 @@ export function createPurchaseActivities({
       return placed ?? null;
     },
 
-    async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
+    /** Frees the customer's work in progress held by this purchase (idempotent); counts a failure. */
+    async releaseWorkInProgress(input: ReleaseWorkInProgressInput, log: InvocationContext): Promise<void> {
       await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
-      log.log(`releaseSlot purchaseId=${input.purchaseId} correlationId=${input.correlationId}`);
+      log.log(`releaseWorkInProgress purchaseId=${input.purchaseId} correlationId=${input.correlationId}`);
       if (input.failure) purchaseMetrics.failed(input.failure);
     },
-  };
+  } satisfies Record<keyof typeof purchaseActivityNames, Activity>;
 }
 
-type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
+export type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
 
-function register<K extends keyof PurchaseActivities>(
-  key: K,
-  dependencies: () => Promise<PurchaseActivityDependencies>,
-): void {
-  df.app.activity(purchaseActivities[key], {
-    handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createPurchaseActivities(await dependencies());
-      const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
-      return run(input, context);
-    },
-  });
-}
-
-/** Registers the purchase's activities; the composition root (through functions/index.ts) supplies their dependencies. */
+/** Registers the purchase's activities under their names; functions/index.ts hands them their dependencies. */
 export function registerPurchaseActivities(
-  dependencies: () => Promise<PurchaseActivityDependencies>,
-  partnerCenterDependencies: () => Promise<PartnerCenterActivityDependencies>,
+  dependencies: PurchaseActivityDependencies | (() => Promise<PurchaseActivityDependencies>),
 ): void {
-  register('inviteCustomer', dependencies);
-  register('remindCustomer', dependencies);
-  register('closeInvitation', dependencies);
-  register('placeOrder', dependencies);
-  register('findPlacedOrder', dependencies);
-  register('releaseSlot', dependencies);
-  registerPartnerCenterPurchaseActivities(partnerCenterDependencies);
+  registerActivities(purchaseActivityNames, async () =>
+    createPurchaseActivities(typeof dependencies === 'function' ? await dependencies() : dependencies),
+  );
 }

@@ -17,13 +17,18 @@ export const purchaseEvents = {
   purchaseCancelled: 'PurchaseCancelled',
 } as const;
 
-export const purchaseActivities = {
+/**
+ * The name each activity of `createPurchaseActivities` is registered under. Running orchestrations replay their
+ * history by these names, so a name stays when its activity is renamed in the code (`recordAzurePlan` was
+ * `placeOrder`, `releaseWorkInProgress` was `releaseSlot`).
+ */
+export const purchaseActivityNames = {
   inviteCustomer: 'azurePlanPurchase-inviteCustomer',
   remindCustomer: 'azurePlanPurchase-remindCustomer',
   closeInvitation: 'azurePlanPurchase-closeInvitation',
-  placeOrder: 'azurePlanPurchase-placeOrder',
+  recordAzurePlan: 'azurePlanPurchase-placeOrder',
   findPlacedOrder: 'azurePlanPurchase-findPlacedOrder',
-  releaseSlot: 'azurePlanPurchase-releaseSlot',
+  releaseWorkInProgress: 'azurePlanPurchase-releaseSlot',
   confirmMca: 'azurePlanPurchase-confirmMca',
   createCart: 'azurePlanPurchase-createCart',
   checkout: 'azurePlanPurchase-checkout',
@@ -213,7 +218,7 @@ export type ReadSignatureInput = PartnerCenterStepInput;
  */
 export type SignatureState = 'accepted' | 'cancelled' | 'waiting';
 
-export interface PlaceOrderInput extends TracedStep {
+export interface RecordAzurePlanInput extends TracedStep {
   purchaseId: string;
   customerId: string;
   correlationId: string;
@@ -227,7 +232,7 @@ export interface PlaceOrderInput extends TracedStep {
   placedAt: string;
 }
 
-export type PlaceOrderResult =
+export type RecordAzurePlanResult =
   | { outcome: 'placed'; order: PlacedOrderIds; alreadyPlaced: boolean }
   | { outcome: 'rejected'; error: PurchaseError };
 
@@ -236,7 +241,7 @@ export interface TracedStep {
   telemetry?: PurchaseInput['telemetry'];
 }
 
-export interface ReleaseSlotInput extends TracedStep {
+export interface ReleaseWorkInProgressInput extends TracedStep {
   purchaseId: string;
   customerId: string;
   correlationId: string;
@@ -244,8 +249,8 @@ export interface ReleaseSlotInput extends TracedStep {
   failure?: string;
 }
 
-/** Asks, once `placeOrder` gave up, whether this purchase's order was placed anyway (written, then a step failed). */
-export type FindPlacedOrderInput = ReleaseSlotInput;
+/** Asks, once `recordAzurePlan` gave up, whether this purchase's order was placed anyway (written, then a step failed). */
+export type FindPlacedOrderInput = ReleaseWorkInProgressInput;
 
 /** The order this purchase placed, or null when it placed none. */
 export type FindPlacedOrderResult = PlacedOrderIds | null;

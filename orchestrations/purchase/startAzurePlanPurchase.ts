@@ -19,7 +19,6 @@ import {
 import { type Clock } from '../../shared/platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../../shared/platform/cosmos/retryOnConflict';
 import { currentTraceparent, purchaseMetrics } from '../../shared/platform/telemetry/telemetry';
-import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
 import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
@@ -86,9 +85,9 @@ export async function startAzurePlanPurchase(
   }
   const purchaseId = request.purchaseId ?? randomUUID();
 
-  const { claimed, input } = await retryOnConflict(
+  const input = await retryOnConflict(
     `Customer ${customerId}`,
-    async (): Promise<{ claimed: CustomerDocument; input: PurchaseInput } | LostRace> => {
+    async (): Promise<PurchaseInput | LostRace> => {
       const read = await customers.get(customerId);
       if (read === undefined) {
         throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
@@ -120,28 +119,24 @@ export async function startAzurePlanPurchase(
       };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
-      if (slot?.id === purchaseId) return { claimed: customer, input };
+      if (slot?.id === purchaseId) return input;
       const written = await customers.claimWorkSlot(customer, {
         kind: 'purchase',
         id: purchaseId,
         startedAt: now.toISOString(),
         correlationId,
       });
-      return written === 'changed' ? lostRace : { claimed: written, input };
+      return written === 'changed' ? lostRace : input;
     },
     { giveUp: () => orderInProgress(customerId, undefined) },
   );
 
-  if (input.mca.method !== 'invite') {
-    rememberClaimedCustomer(purchaseId, claimed, clock.now().getTime());
-  }
   try {
     await durableClient.startNew(azurePlanPurchaseOrchestration, { instanceId: purchaseId, input });
   } catch (error) {
     // A concurrent delivery of the same purchase may have started it; otherwise free the slot for a retry.
     const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
-    forgetClaimedCustomer(purchaseId);
     await customers.releaseWorkSlot(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;
   }

@@ -3,22 +3,18 @@ import { type OrchestrationContext, type OrchestrationHandler, type Task } from 
 
 import { type TransitionLine, type TransitionProgress } from '../../shared/domain/api/azurePlanTransition';
 import { transitionOutcome, type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
-import { storeRetry } from '../durablePatterns/activityRetry';
+import { type ActivityProxy, proxyActivities } from '../durablePatterns/activityMap';
+import { activityRetry } from '../durablePatterns/activityRetry';
 import { waitOutThrottling } from '../durablePatterns/partnerCenterThrottling';
+import { type TransitionActivities } from './transitionActivities';
 import {
   azurePlanTransitionOrchestration,
-  type ReadUpgradeStatusInput,
   type ReadUpgradeStatusResult,
-  type RecordUpgradeInput,
   type RecordUpgradeResult,
-  type ReleaseSlotInput,
-  type SelectTransitionSourcesResult,
-  type StartUpgradeInput,
   type StartUpgradeResult,
-  type SuspendLegacySubscriptionInput,
   type Throttled,
   throttling,
-  transitionActivities,
+  transitionActivityNames,
   type TransitionInput,
   transitionInputSchema,
   transitionInputVersion,
@@ -38,6 +34,7 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,
 ): Generator<Task, TransitionProgress | undefined, unknown> {
   const input = readTransitionInput(context);
+  const activities = proxyActivities<TransitionActivities>(context, transitionActivityNames, activityRetry);
   const step = {
     transitionId: input.transitionId,
     customerId: input.customerId,
@@ -53,26 +50,17 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
         ? { status: 'placingOrder', lineItems: pendingLines(input.startThrottled.sources) }
         : { status: 'validating', lineItems: [] },
     );
-    const selection = (yield context.df.callActivityWithRetry(
-      transitionActivities.selectTransitionSources,
-      storeRetry,
-      step,
-    )) as SelectTransitionSourcesResult;
-    if (selection.outcome === 'refused') return yield* fail(context, input, [], selection.error);
+    const selection = yield* activities.selectTransitionSources(step);
+    if (selection.outcome === 'refused') return yield* fail(context, activities, input, [], selection.error);
     show(context, { status: 'placingOrder', lineItems: pendingLines(selection.sources) });
 
-    const startUpgrade = () =>
-      context.df.callActivityWithRetry(
-        transitionActivities.startUpgrade,
-        storeRetry,
-        step satisfies StartUpgradeInput,
-      );
+    const startUpgrade = () => activities.startUpgrade(step);
     const started = throttlingBounded(input)
       ? yield* startWithinThrottling(context, input, selection.sources, startUpgrade)
-      : yield* untilNotThrottled<StartUpgradeResult>(context, startUpgrade);
+      : yield* untilNotThrottled(context, startUpgrade);
     if (started === 'continuedAsNew') return undefined;
     if (started.outcome === 'rejected') {
-      return yield* fail(context, input, pendingLines(selection.sources), started.error);
+      return yield* fail(context, activities, input, pendingLines(selection.sources), started.error);
     }
     upgrade = {
       upgradeId: started.upgradeId,
@@ -86,12 +74,12 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   // Before the first yield of a continued execution, so the status never falls back to `validating`.
   show(context, { status: 'placingOrder', lineItems });
 
-  const status = yield* untilUpgradeEnds(context, input, upgrade);
+  const status = yield* untilUpgradeEnds(context, activities, input, upgrade);
   // The next execution goes on waiting; this one's output is not read.
   if (status === 'continuedAsNew') return undefined;
-  if (status.outcome === 'failed') return yield* fail(context, input, lineItems, status.error);
+  if (status.outcome === 'failed') return yield* fail(context, activities, input, lineItems, status.error);
 
-  const record: RecordUpgradeInput = {
+  const record = {
     ...step,
     upgradeId,
     sources,
@@ -103,14 +91,10 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   let recorded: RecordUpgradeResult | undefined;
   for (let round = 1; recorded === undefined; round += 1) {
     try {
-      recorded = (yield context.df.callActivityWithRetry(
-        transitionActivities.recordUpgrade,
-        storeRetry,
-        record,
-      )) as RecordUpgradeResult;
+      recorded = yield* activities.recordUpgrade(record);
     } catch {
       if (round >= recordRounds) {
-        return yield* fail(context, input, lineItems, {
+        return yield* fail(context, activities, input, lineItems, {
           code: 'InternalError',
           detail: `Partner Center completed the upgrade ${upgradeId}, but recording it failed; start the transition again to record it.`,
         });
@@ -141,14 +125,10 @@ export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   for (const [index, line] of lines.entries()) {
     if (line.targetEntitlementId === undefined) continue;
     show(context, { status: 'movingSubscriptions', lineItems: [...lines], azurePlan });
-    lines[index] = yield* suspendLine(context, step, line.sourceSubscriptionId, line.targetEntitlementId);
+    lines[index] = yield* suspendLine(activities, step, line.sourceSubscriptionId, line.targetEntitlementId);
   }
 
-  yield context.df.callActivityWithRetry(
-    transitionActivities.releaseSlot,
-    storeRetry,
-    step satisfies ReleaseSlotInput,
-  );
+  yield* activities.releaseWorkInProgress(step);
   const outcome: TransitionProgress = { status: transitionOutcome(lines), lineItems: lines, azurePlan };
   show(context, outcome);
   return outcome;
@@ -171,20 +151,14 @@ function* startWithinThrottling(
   context: OrchestrationContext,
   input: TransitionInput,
   sources: TransitionSource[],
-  call: () => Task,
+  call: () => Generator<Task, StartUpgradeResult, unknown>,
 ): Generator<Task, Exclude<StartUpgradeResult, Throttled> | 'continuedAsNew', unknown> {
-  const end = yield* waitOutThrottling(
-    context,
-    function* () {
-      return (yield call()) as StartUpgradeResult;
-    },
-    {
-      since: input.startThrottled?.since,
-      waitsPerExecution: throttling.waitsPerExecution,
-      giveUpAfterMs: throttling.startGiveUpAfterMs,
-      minWaitMs: () => throttling.minWaitMs,
-    },
-  );
+  const end = yield* waitOutThrottling(context, call, {
+    since: input.startThrottled?.since,
+    waitsPerExecution: throttling.waitsPerExecution,
+    giveUpAfterMs: throttling.startGiveUpAfterMs,
+    minWaitMs: () => throttling.minWaitMs,
+  });
   if (end.outcome === 'answered') return end.result;
   if (end.outcome === 'continueAsNew') {
     context.df.continueAsNew({
@@ -205,17 +179,17 @@ function* startWithinThrottling(
   };
 }
 
-/** Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer (inputs before version 3). */
+/**
+ * Repeats a step Partner Center throttled, after the wait it asked for, on a durable timer, without end (inputs
+ * before version 3): `waitOutThrottling` that never gives up, waiting exactly the asked `Retry-After`.
+ */
 function* untilNotThrottled<T extends { outcome: string }>(
   context: OrchestrationContext,
-  call: () => Task,
+  call: () => Generator<Task, T | Throttled, unknown>,
 ): Generator<Task, Exclude<T, Throttled>, unknown> {
-  for (;;) {
-    const result = (yield call()) as T | Throttled;
-    if (result.outcome !== 'throttled') return result as Exclude<T, Throttled>;
-    const wait = (result as Throttled).retryAfterMs;
-    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
-  }
+  const end = yield* waitOutThrottling(context, call, { giveUpAfterMs: Infinity, minWaitMs: () => 0 });
+  if (end.outcome !== 'answered') throw new Error('A wait without end ended.');
+  return end.result;
 }
 
 /** Looks at the upgrade per execution before the wait continues as new: about 80 history events. */
@@ -229,6 +203,7 @@ export const upgradePollsPerExecution = 10;
  */
 function* untilUpgradeEnds(
   context: OrchestrationContext,
+  activities: ActivityProxy<TransitionActivities>,
   input: TransitionInput,
   upgrade: UpgradeWait,
 ): Generator<
@@ -236,7 +211,7 @@ function* untilUpgradeEnds(
   Exclude<ReadUpgradeStatusResult, Throttled | { outcome: 'inProgress' }> | 'continuedAsNew',
   unknown
 > {
-  const read: ReadUpgradeStatusInput = {
+  const read = {
     transitionId: input.transitionId,
     customerId: input.customerId,
     correlationId: input.correlationId,
@@ -265,11 +240,10 @@ function* untilUpgradeEnds(
       } satisfies TransitionInput);
       return 'continuedAsNew';
     }
-    const readStatus = () =>
-      context.df.callActivityWithRetry(transitionActivities.readUpgradeStatus, storeRetry, read);
-    const status = bounded
-      ? ((yield readStatus()) as ReadUpgradeStatusResult)
-      : yield* untilNotThrottled<ReadUpgradeStatusResult>(context, readStatus);
+    const readStatus = () => activities.readUpgradeStatus(read);
+    const status: ReadUpgradeStatusResult = bounded
+      ? yield* readStatus()
+      : yield* untilNotThrottled(context, readStatus);
     looks += 1;
     const now = context.df.currentUtcDateTime.getTime();
     if (status.outcome === 'throttled') {
@@ -317,18 +291,13 @@ function readTransitionInput(context: OrchestrationContext): TransitionInput {
 
 /** The upgrade moved the Azure subscription: its legacy commerce subscription is suspended. */
 function* suspendLine(
-  context: OrchestrationContext,
+  activities: ActivityProxy<TransitionActivities>,
   step: { transitionId: string; customerId: string; correlationId: string },
   sourceSubscriptionId: string,
   entitlementId: string,
 ): Generator<Task, TransitionLine, unknown> {
   try {
-    const suspend: SuspendLegacySubscriptionInput = { ...step, sourceSubscriptionId, entitlementId };
-    yield context.df.callActivityWithRetry(
-      transitionActivities.suspendLegacySubscription,
-      storeRetry,
-      suspend,
-    );
+    yield* activities.suspendLegacySubscription({ ...step, sourceSubscriptionId, entitlementId });
   } catch {
     return {
       sourceSubscriptionId,
@@ -346,16 +315,16 @@ function* suspendLine(
 /** Frees the customer and ends with the reason; nothing was bought (or the plan order was refused). */
 function* fail(
   context: OrchestrationContext,
+  activities: ActivityProxy<TransitionActivities>,
   input: TransitionInput,
   lineItems: TransitionLine[],
   error: { code: string; detail: string },
 ): Generator<Task, TransitionProgress, unknown> {
-  const release: ReleaseSlotInput = {
+  yield* activities.releaseWorkInProgress({
     transitionId: input.transitionId,
     customerId: input.customerId,
     correlationId: input.correlationId,
-  };
-  yield context.df.callActivityWithRetry(transitionActivities.releaseSlot, storeRetry, release);
+  });
   const outcome: TransitionProgress = {
     status: 'failed',
     lineItems: lineItems.map((line) => ({ ...line, status: 'failed' })),

@@ -1,5 +1,4 @@
 import { type InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 
 import { type AgreementRepository } from '../../shared/agreements/agreementRepository';
 import { confirmMcaAtPartnerCenter } from '../../shared/agreements/confirmMcaAtPartnerCenter';
@@ -27,19 +26,20 @@ import {
 import { type Clock } from '../../shared/platform/clock';
 import { type FaultInjector } from '../../shared/platform/faultInjection';
 import { type MarketCatalogue } from '../../shared/platform/markets';
+import { type Activity, registerActivities } from '../durablePatterns/activityMap';
 import {
   type ReadUpgradeStatusInput,
   type ReadUpgradeStatusResult,
   type RecordUpgradeInput,
   type RecordUpgradeResult,
-  type ReleaseSlotInput,
+  type ReleaseWorkInProgressInput,
   type SelectTransitionSourcesInput,
   type SelectTransitionSourcesResult,
   type StartUpgradeInput,
   type StartUpgradeResult,
   type SuspendLegacySubscriptionInput,
   type Throttled,
-  transitionActivities,
+  transitionActivityNames,
   transitionFaultPoints,
   type UpgradeLine,
 } from './transitionWorkflowContract';
@@ -327,14 +327,17 @@ export function createTransitionActivities({
       faults.check(transitionFaultPoints.afterSuspend);
     },
 
-    async releaseSlot(input: ReleaseSlotInput, log: InvocationContext): Promise<void> {
+    /** Frees the customer's work in progress held by this transition (idempotent). */
+    async releaseWorkInProgress(input: ReleaseWorkInProgressInput, log: InvocationContext): Promise<void> {
       await customers.releaseWorkSlot(input.customerId, input.transitionId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
-      log.log(`releaseSlot transitionId=${input.transitionId} correlationId=${input.correlationId}`);
+      log.log(
+        `releaseWorkInProgress transitionId=${input.transitionId} correlationId=${input.correlationId}`,
+      );
     },
-  };
+  } satisfies Record<keyof typeof transitionActivityNames, Activity>;
 }
 
 /** A 429 that outlasted the in-call retries: the orchestrator waits for it with a durable timer. */
@@ -359,28 +362,13 @@ function pairSources(sources: TransitionSource[], lines: UpgradeLine[]) {
   });
 }
 
-type TransitionActivities = ReturnType<typeof createTransitionActivities>;
+export type TransitionActivities = ReturnType<typeof createTransitionActivities>;
 
-function register<K extends keyof TransitionActivities>(
-  key: K,
-  dependencies: () => Promise<TransitionActivityDependencies>,
-): void {
-  df.app.activity(transitionActivities[key], {
-    handler: async (input: unknown, context: InvocationContext) => {
-      const activities = createTransitionActivities(await dependencies());
-      const run = activities[key] as (input: unknown, context: InvocationContext) => Promise<unknown>;
-      return run(input, context);
-    },
-  });
-}
-
+/** Registers the transition's activities under their names; functions/index.ts hands them their dependencies. */
 export function registerTransitionActivities(
-  dependencies: () => Promise<TransitionActivityDependencies>,
+  dependencies: TransitionActivityDependencies | (() => Promise<TransitionActivityDependencies>),
 ): void {
-  register('selectTransitionSources', dependencies);
-  register('startUpgrade', dependencies);
-  register('readUpgradeStatus', dependencies);
-  register('recordUpgrade', dependencies);
-  register('suspendLegacySubscription', dependencies);
-  register('releaseSlot', dependencies);
+  registerActivities(transitionActivityNames, async () =>
+    createTransitionActivities(typeof dependencies === 'function' ? await dependencies() : dependencies),
+  );
 }

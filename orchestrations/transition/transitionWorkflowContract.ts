@@ -8,14 +8,18 @@ import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransi
  */
 export const azurePlanTransitionOrchestration = 'azurePlanTransition';
 
-export const transitionActivities = {
-  // The registered name stays: running orchestrations replay their history under it.
+/**
+ * The name each activity of `createTransitionActivities` is registered under. Running orchestrations replay their
+ * history by these names, so a name stays when its activity is renamed in the code (`selectTransitionSources` was
+ * `plan`, `releaseWorkInProgress` was `releaseSlot`).
+ */
+export const transitionActivityNames = {
   selectTransitionSources: 'azurePlanTransition-plan',
   startUpgrade: 'azurePlanTransition-startUpgrade',
   readUpgradeStatus: 'azurePlanTransition-readUpgradeStatus',
   recordUpgrade: 'azurePlanTransition-recordUpgrade',
   suspendLegacySubscription: 'azurePlanTransition-suspendLegacySubscription',
-  releaseSlot: 'azurePlanTransition-releaseSlot',
+  releaseWorkInProgress: 'azurePlanTransition-releaseSlot',
 } as const;
 
 /** How the transition waits for Partner Center's product upgrade (durable timers, never a sleep in an activity). */
@@ -153,4 +157,4 @@ export interface SuspendLegacySubscriptionInput extends TransitionStep {
   entitlementId: string;
 }
 
-export type ReleaseSlotInput = TransitionStep;
+export type ReleaseWorkInProgressInput = TransitionStep;

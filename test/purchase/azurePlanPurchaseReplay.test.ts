@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { azurePlanPurchaseOrchestrator } from '../../orchestrations/purchase/azurePlanPurchaseOrchestrator';
 import {
   type PartnerCenterStepResult,
-  purchaseActivities,
+  purchaseActivityNames,
   type PurchaseCustomStatus,
   type PurchaseInput,
   purchaseInputVersion,
@@ -11,7 +11,7 @@ import {
 } from '../../orchestrations/purchase/purchaseWorkflowContract';
 import { type HarnessOptions, type HarnessResult, runOrchestrator } from '../support/orchestrationHarness';
 
-const a = purchaseActivities;
+const a = purchaseActivityNames;
 const attested: PurchaseInput = {
   version: purchaseInputVersion,
   purchaseId: 'p-1',
@@ -41,12 +41,12 @@ function happyActivities(): HarnessOptions['activities'] {
     [a.checkout]: () => done({ orderId: 'pc-order-1' }),
     [a.readProvisioning]: () =>
       done({ provisioned: true, subscriptionId: 'pc-sub-1', entitlementId: 'az-1' }),
-    [a.placeOrder]: (input) => ({
+    [a.recordAzurePlan]: (input) => ({
       outcome: 'placed',
       order: (input as { ids: unknown }).ids,
       alreadyPlaced: false,
     }),
-    [a.releaseSlot]: () => undefined,
+    [a.releaseWorkInProgress]: () => undefined,
     [a.findPlacedOrder]: () => null,
     [a.inviteCustomer]: () => undefined,
     [a.remindCustomer]: () => undefined,
@@ -91,7 +91,13 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
       status: 'completed',
       order: { orderId: 'pc-order-1', subscriptionId: 'pc-sub-1', entitlementId: 'az-1' },
     });
-    expect(names(result)).toEqual([a.confirmMca, a.createCart, a.checkout, a.readProvisioning, a.placeOrder]);
+    expect(names(result)).toEqual([
+      a.confirmMca,
+      a.createCart,
+      a.checkout,
+      a.readProvisioning,
+      a.recordAzurePlan,
+    ]);
     expect(result.calls.at(-1)?.input).toMatchObject({ offerId: catalogItemId });
     expect(result.calls[0]?.input).toMatchObject({ attestation: { dateAgreed: '2026-01-01' } });
   });
@@ -216,7 +222,7 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
       },
     });
     expect(result.output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
-    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    expect(names(result).at(-1)).toBe(a.releaseWorkInProgress);
   });
 
   it('a refusal ends failed with the contract code and partnerCenterCode', () => {
@@ -281,7 +287,7 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
     expect(result.now.getTime() - new Date('2026-01-01T00:00:00Z').getTime()).toBeLessThanOrEqual(
       48 * 3_600_000,
     );
-    expect(names(result)).not.toContain(a.placeOrder);
+    expect(names(result)).not.toContain(a.recordAzurePlan);
   });
 });
 
@@ -308,7 +314,7 @@ describe('the provisioning wait keeps every execution small', () => {
       order: { orderId: 'pc-order-1', subscriptionId: 'pc-sub-1', entitlementId: 'az-1' },
     });
     expect(result.now.getTime() - start).toBeGreaterThanOrEqual(12 * hour);
-    for (const once of [a.confirmMca, a.createCart, a.checkout, a.placeOrder]) {
+    for (const once of [a.confirmMca, a.createCart, a.checkout, a.recordAzurePlan]) {
       expect(names(result).filter((name) => name === once)).toHaveLength(1);
     }
     expect(result.calls.at(-1)?.input).toMatchObject({
@@ -355,8 +361,8 @@ describe('the provisioning wait keeps every execution small', () => {
     const waited = result.now.getTime() - start;
     expect(waited).toBeLessThanOrEqual(48 * hour);
     expect(waited).toBeGreaterThan(47 * hour);
-    expect(names(result)).not.toContain(a.placeOrder);
-    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    expect(names(result)).not.toContain(a.recordAzurePlan);
+    expect(names(result).at(-1)).toBe(a.releaseWorkInProgress);
     for (const execution of result.executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
   });
 
@@ -480,7 +486,7 @@ describe('the provisioning wait keeps every execution small', () => {
       expect((result.output as PurchaseOutcome).error?.detail).toMatch(/60 minutes/);
       expect(result.now.getTime() - start).toBeGreaterThanOrEqual(hour);
       expect(result.now.getTime() - start).toBeLessThan(hour + 2 * 60_000);
-      expect(names(result)).toContain(a.releaseSlot);
+      expect(names(result)).toContain(a.releaseWorkInProgress);
     });
 
     it('a version-3 execution replays as it was written: 20 throttled answers end the step', () => {
@@ -512,7 +518,7 @@ describe('the purchase orchestrator settles an unclear checkout by asking Partne
     const checkouts = checkoutsOf(result);
     expect(checkouts.length).toBeGreaterThan(2);
     expect(new Set(checkouts.map((call) => JSON.stringify(call.input))).size).toBe(1);
-    expect(names(result)).not.toContain(a.releaseSlot);
+    expect(names(result)).not.toContain(a.releaseWorkInProgress);
     expect(names(result).filter((name) => name === a.createCart)).toHaveLength(1);
   });
 
@@ -543,7 +549,7 @@ describe('the purchase orchestrator settles an unclear checkout by asking Partne
     expect(result.output).toMatchObject({ status: 'failed', error: { code: 'OrderUnconfirmed' } });
     expect(result.now.getTime() - start).toBeGreaterThanOrEqual(15 * minute);
     expect(result.now.getTime() - start).toBeLessThanOrEqual(30 * minute);
-    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    expect(names(result).at(-1)).toBe(a.releaseWorkInProgress);
     expect(result.historyEvents).toBeLessThanOrEqual(100);
   });
 
@@ -556,7 +562,7 @@ describe('the purchase orchestrator settles an unclear checkout by asking Partne
     // Not the 30 minutes of settling an unclear answer: a 429 left nothing unclear.
     expect(result.now.getTime() - start).toBeGreaterThanOrEqual(60 * minute);
     expect(result.now.getTime() - start).toBeLessThanOrEqual(62 * minute);
-    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    expect(names(result).at(-1)).toBe(a.releaseWorkInProgress);
   });
 
   it('a refusal during the settling still ends the purchase with it (e.g. 13605)', () => {
@@ -618,6 +624,6 @@ describe('the purchase orchestrator settles an unclear checkout by asking Partne
 
     expect(result.output).toMatchObject({ status: 'failed', error: { code: 'OrderCancelled' } });
     expect(result.now.getTime() - start).toBeLessThan(60 * minute);
-    expect(names(result).at(-1)).toBe(a.releaseSlot);
+    expect(names(result).at(-1)).toBe(a.releaseWorkInProgress);
   });
 });

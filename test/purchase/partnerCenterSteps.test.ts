@@ -2,8 +2,8 @@ import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
 import {
-  createPartnerCenterActivities,
-  type PartnerCenterActivityDependencies,
+  createPartnerCenterSteps,
+  type PartnerCenterStepDependencies,
 } from '../../orchestrations/purchase/partnerCenterSteps';
 import { attestAgreement } from '../../shared/agreements/attestAgreement';
 import { type InvitationDocument } from '../../shared/domain/documents/invitation';
@@ -46,11 +46,11 @@ async function overMemory(invitation?: Partial<InvitationDocument>) {
     aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: atPartnerCenter.id }),
   );
   if (invitation) await invitations.createOnce(aStoredInvitation(tokenSecret, invitation));
-  const activities = createPartnerCenterActivities({
+  const activities = createPartnerCenterSteps({
     customers,
     agreements,
     // The steps under test use the customer and MCA calls only.
-    partnerCenter: partnerCenter as unknown as PartnerCenterActivityDependencies['partnerCenter'],
+    partnerCenter: partnerCenter as unknown as PartnerCenterStepDependencies['partnerCenter'],
     invitations,
     invitationAcceptance: createInvitationAcceptance({
       invitations,
@@ -58,7 +58,7 @@ async function overMemory(invitation?: Partial<InvitationDocument>) {
       customers,
       clock: { now: () => now },
     }),
-    invitationTokenSecret: tokenSecret,
+    invitationLinks: { tokenSecret },
   });
   return { activities, customers, agreements, mca, partnerCenter };
 }
@@ -142,13 +142,13 @@ describe('checkout and readProvisioning read what Partner Center holds', () => {
     });
 
   function activitiesOver(partnerCenter: Record<string, unknown>) {
-    return createPartnerCenterActivities({
+    return createPartnerCenterSteps({
       customers: createInMemoryCustomerRepository(),
       agreements: createInMemoryAgreementRepository(),
-      partnerCenter: partnerCenter as unknown as PartnerCenterActivityDependencies['partnerCenter'],
+      partnerCenter: partnerCenter as unknown as PartnerCenterStepDependencies['partnerCenter'],
       invitations: createInMemoryInvitationRepository(),
       invitationAcceptance: { recordAcceptance: () => Promise.resolve() } as never,
-      invitationTokenSecret: tokenSecret,
+      invitationLinks: { tokenSecret },
     });
   }
 

@@ -1,7 +1,10 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 
-import { createPurchaseActivities } from '../../orchestrations/purchase/purchaseActivities';
+import {
+  createPurchaseActivities,
+  type PurchaseActivityDependencies,
+} from '../../orchestrations/purchase/purchaseActivities';
 import { type InviteCustomerInput } from '../../orchestrations/purchase/purchaseWorkflowContract';
 import { type AzurePlanOrderRepository } from '../../shared/commerce/azurePlanOrders';
 import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
@@ -40,6 +43,10 @@ async function purchaseActivitiesOverMemory() {
     clock: { now: () => now },
     faults: createFaultInjector(''),
     invitationLinks: { tokenSecret, publicBaseUrl: 'https://plans.example' },
+    // The activities under test use the stores only.
+    agreements: {} as PurchaseActivityDependencies['agreements'],
+    partnerCenter: {} as PurchaseActivityDependencies['partnerCenter'],
+    invitationAcceptance: {} as PurchaseActivityDependencies['invitationAcceptance'],
   });
   const invitationId = invitationIdOf(invitationToken(tokenSecret, 'purchase-1'));
   return { activities, customers, invitations, notifications, invitationId };
@@ -111,16 +118,16 @@ describe('purchase activities, over in-memory stores', () => {
     expect(await invitations.get(invitationId)).toMatchObject({ status: 'accepted' });
   });
 
-  it('releaseSlot frees the slot only for the purchase that holds it', async () => {
+  it('releaseWorkInProgress frees the work in progress only for the purchase that holds it', async () => {
     const { activities, customers } = await purchaseActivitiesOverMemory();
 
-    await activities.releaseSlot(
+    await activities.releaseWorkInProgress(
       { purchaseId: 'someone-else', customerId: 'contoso', correlationId: 'c' },
       log,
     );
     expect((await customers.get('contoso'))?.workInProgress).toMatchObject({ id: 'purchase-1' });
 
-    await activities.releaseSlot(
+    await activities.releaseWorkInProgress(
       { purchaseId: 'purchase-1', customerId: 'contoso', correlationId: 'c' },
       log,
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  transitionActivities,
+  transitionActivityNames,
   transitionFaultPoints,
 } from '../../orchestrations/transition/transitionWorkflowContract';
 import {
@@ -77,8 +77,8 @@ describe('a transition whose activities crash after their writes', () => {
       raw.body.history.filter((event) => event.EventType === taskScheduled && event.Name === name).length;
     expect(raw.body.history.filter((event) => event.EventType === taskFailed)).toHaveLength(3);
     // One crash after the plan is recorded and one after the moves, both inside recordUpgrade: three runs.
-    expect(runs(transitionActivities.recordUpgrade)).toBe(3);
-    expect(runs(transitionActivities.suspendLegacySubscription)).toBe(3);
+    expect(runs(transitionActivityNames.recordUpgrade)).toBe(3);
+    expect(runs(transitionActivityNames.suspendLegacySubscription)).toBe(3);
     expect(await storedDocumentCounts(service, customerId)).toMatchObject({
       customer: 1,
       azurePlanMarker: 1,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { azurePlanTransitionOrchestrator } from '../../orchestrations/transition/azurePlanTransitionOrchestrator';
 import {
   throttling,
-  transitionActivities,
+  transitionActivityNames,
   type TransitionInput,
   transitionInputVersion,
   upgradePolling,
@@ -28,7 +28,7 @@ const transitionInput: TransitionInput = {
  */
 function replay(answer: (task: Scheduled) => unknown, input: TransitionInput = transitionInput) {
   const activities = Object.fromEntries(
-    Object.values(transitionActivities).map((name) => [
+    Object.values(transitionActivityNames).map((name) => [
       name,
       (input: unknown) => answer({ kind: 'activity', name, input }),
     ]),
@@ -81,20 +81,20 @@ function happyPath(overrides: { statusPolls?: number; throttleStart?: number } =
   return (task: Scheduled) => {
     if (task.kind !== 'activity') return undefined;
     switch (task.name) {
-      case transitionActivities.selectTransitionSources:
+      case transitionActivityNames.selectTransitionSources:
         return { outcome: 'planned', sources };
-      case transitionActivities.startUpgrade:
+      case transitionActivityNames.startUpgrade:
         if (throttles > 0) {
           throttles -= 1;
           return { outcome: 'throttled', retryAfterMs: 120_000 };
         }
         return { outcome: 'started', upgradeId: 'upgrade-1' };
-      case transitionActivities.readUpgradeStatus:
+      case transitionActivityNames.readUpgradeStatus:
         polls += 1;
         return polls > (overrides.statusPolls ?? 0)
           ? { outcome: 'completed', lines: completedLines }
           : { outcome: 'inProgress' };
-      case transitionActivities.recordUpgrade:
+      case transitionActivityNames.recordUpgrade:
         return {
           azurePlan: { subscriptionId: 'plan-1', orderId: 'upgrade-1' },
           moved: [
@@ -145,7 +145,7 @@ describe('the transition orchestrator (replayed)', () => {
       ],
     });
     const record = history.find(
-      (task) => task.kind === 'activity' && task.name === transitionActivities.recordUpgrade,
+      (task) => task.kind === 'activity' && task.name === transitionActivityNames.recordUpgrade,
     );
     expect(record).toMatchObject({ input: { upgradeId: 'upgrade-1', lines: completedLines, sources } });
   });
@@ -158,7 +158,7 @@ describe('the transition orchestrator (replayed)', () => {
 
   it('ends failed and frees the customer when Partner Center refuses the upgrade; nothing is recorded', () => {
     const { output, history } = replay((task) => {
-      if (task.kind === 'activity' && task.name === transitionActivities.startUpgrade) {
+      if (task.kind === 'activity' && task.name === transitionActivityNames.startUpgrade) {
         return { outcome: 'rejected', error: { code: 'PartnerCenterRejected', detail: 'no' } };
       }
       return happyPath()(task);
@@ -170,7 +170,7 @@ describe('the transition orchestrator (replayed)', () => {
 
   it('reports instead of waiting forever when the upgrade never completes', () => {
     const { output, history } = replay((task) => {
-      if (task.kind === 'activity' && task.name === transitionActivities.readUpgradeStatus) {
+      if (task.kind === 'activity' && task.name === transitionActivityNames.readUpgradeStatus) {
         return { outcome: 'inProgress' };
       }
       return happyPath()(task);
@@ -191,19 +191,19 @@ describe('the transition orchestrator (replayed)', () => {
     }
     for (const execution of executions.slice(1)) {
       expect(execution.calls[0]).toMatchObject({
-        name: transitionActivities.readUpgradeStatus,
+        name: transitionActivityNames.readUpgradeStatus,
         customStatus: { status: 'placingOrder', lineItems: [{ status: 'pending' }, { status: 'pending' }] },
       });
     }
     const continuedStatuses = executions.slice(1).flatMap((execution) => execution.customStatuses);
     expect(continuedStatuses).not.toContainEqual(expect.objectContaining({ status: 'validating' }));
     expect(executions[1]?.calls).not.toContainEqual(
-      expect.objectContaining({ name: transitionActivities.selectTransitionSources }),
+      expect.objectContaining({ name: transitionActivityNames.selectTransitionSources }),
     );
     const once = (name: string) => history.filter((task) => task.kind === 'activity' && task.name === name);
-    expect(once(transitionActivities.selectTransitionSources)).toHaveLength(1);
-    expect(once(transitionActivities.startUpgrade)).toHaveLength(1);
-    expect(once(transitionActivities.recordUpgrade)).toMatchObject([
+    expect(once(transitionActivityNames.selectTransitionSources)).toHaveLength(1);
+    expect(once(transitionActivityNames.startUpgrade)).toHaveLength(1);
+    expect(once(transitionActivityNames.recordUpgrade)).toMatchObject([
       { input: { upgradeId: 'upgrade-1', sources } },
     ]);
     const timers = history.filter((task) => task.kind === 'timer');
@@ -218,7 +218,7 @@ describe('the transition orchestrator (replayed)', () => {
 
   it('the deadline counts from the start of the upgrade, across executions', () => {
     const { output, executions, now } = replay((task) => {
-      if (task.kind === 'activity' && task.name === transitionActivities.readUpgradeStatus) {
+      if (task.kind === 'activity' && task.name === transitionActivityNames.readUpgradeStatus) {
         return { outcome: 'inProgress' };
       }
       return happyPath()(task);
@@ -267,7 +267,7 @@ describe('the transition orchestrator (replayed)', () => {
     /** `replay` with the orchestration clock at each call, which the storm needs. */
     function replayStorm(answer: (task: Scheduled, at: Date) => unknown) {
       const activities = Object.fromEntries(
-        Object.values(transitionActivities).map((name) => [
+        Object.values(transitionActivityNames).map((name) => [
           name,
           (input: unknown, call: { at: Date }) => answer({ kind: 'activity', name, input }, call.at),
         ]),
@@ -295,15 +295,15 @@ describe('the transition orchestrator (replayed)', () => {
 
     it('while the upgrade runs: every execution stays under 100 history events, and the transition completes after the storm', () => {
       const { output, executions, calls, now } = replayStorm(
-        stormOn(transitionActivities.readUpgradeStatus, 6 * hour),
+        stormOn(transitionActivityNames.readUpgradeStatus, 6 * hour),
       );
       expect(output.status).toBe('completed');
       expect(executions.length).toBeGreaterThan(30);
       for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
       expect(now.getTime() - startTime.getTime()).toBeGreaterThanOrEqual(6 * hour);
-      expect(named(calls, transitionActivities.startUpgrade)).toHaveLength(1);
-      expect(named(calls, transitionActivities.recordUpgrade)).toHaveLength(1);
-      expect(named(calls, transitionActivities.releaseSlot)).toHaveLength(1);
+      expect(named(calls, transitionActivityNames.startUpgrade)).toHaveLength(1);
+      expect(named(calls, transitionActivityNames.recordUpgrade)).toHaveLength(1);
+      expect(named(calls, transitionActivityNames.releaseWorkInProgress)).toHaveLength(1);
       // Each throttled look waited as long as Partner Center asked.
       const gaps = executions[0]!.timers.map((fireAt, index, timers) =>
         index === 0
@@ -315,43 +315,43 @@ describe('the transition orchestrator (replayed)', () => {
 
     it('while the upgrade runs past its deadline: ends failed at the deadline, frees the customer', () => {
       const { output, executions, calls, now } = replayStorm(
-        stormOn(transitionActivities.readUpgradeStatus, 100 * hour),
+        stormOn(transitionActivityNames.readUpgradeStatus, 100 * hour),
       );
       expect(output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
       expect(now.getTime() - startTime.getTime()).toBe(upgradePolling.deadlineMs);
       for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
-      expect(named(calls, transitionActivities.recordUpgrade)).toHaveLength(0);
-      expect(named(calls, transitionActivities.releaseSlot)).toHaveLength(1);
+      expect(named(calls, transitionActivityNames.recordUpgrade)).toHaveLength(0);
+      expect(named(calls, transitionActivityNames.releaseWorkInProgress)).toHaveLength(1);
     });
 
     it('before the upgrade starts: gives up after the documented hour, nothing bought, the customer freed', () => {
       const { output, executions, calls, now } = replayStorm(
-        stormOn(transitionActivities.startUpgrade, 5 * hour),
+        stormOn(transitionActivityNames.startUpgrade, 5 * hour),
       );
       expect(output).toMatchObject({ status: 'failed', error: { code: 'PartnerCenterUnavailable' } });
       expect(output.error?.detail).toMatch(/nothing was bought/);
       expect(now.getTime() - startTime.getTime()).toBe(throttling.startGiveUpAfterMs);
       expect(executions.length).toBeGreaterThan(3);
       for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
-      expect(named(calls, transitionActivities.readUpgradeStatus)).toHaveLength(0);
-      expect(named(calls, transitionActivities.releaseSlot)).toHaveLength(1);
+      expect(named(calls, transitionActivityNames.readUpgradeStatus)).toHaveLength(0);
+      expect(named(calls, transitionActivityNames.releaseWorkInProgress)).toHaveLength(1);
       // A continued execution checks again what moves, and shows what it places meanwhile, never `validating`.
       for (const execution of executions.slice(1)) {
         expect(execution.customStatuses[0]).toMatchObject({ status: 'placingOrder' });
-        expect(execution.calls[0]?.name).toBe(transitionActivities.selectTransitionSources);
+        expect(execution.calls[0]?.name).toBe(transitionActivityNames.selectTransitionSources);
       }
     });
 
     it('before the upgrade starts, shorter than the hour: starts once the storm ends and completes', () => {
       const { output, executions, calls } = replayStorm(
-        stormOn(transitionActivities.startUpgrade, 40 * 60_000),
+        stormOn(transitionActivityNames.startUpgrade, 40 * 60_000),
       );
       expect(output.status).toBe('completed');
       expect(executions.length).toBeGreaterThan(2);
       for (const execution of executions) expect(execution.historyEvents).toBeLessThanOrEqual(100);
-      const starts = named(calls, transitionActivities.startUpgrade);
+      const starts = named(calls, transitionActivityNames.startUpgrade);
       expect(starts.length).toBeGreaterThan(30);
-      expect(named(calls, transitionActivities.recordUpgrade)).toHaveLength(1);
+      expect(named(calls, transitionActivityNames.recordUpgrade)).toHaveLength(1);
     });
   });
 });
