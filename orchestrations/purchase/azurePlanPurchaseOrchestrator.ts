@@ -14,6 +14,7 @@ import {
   throttlingBackoffMs,
   waitOutThrottling,
 } from '../durablePatterns/partnerCenterThrottling';
+import { type Look, pollUntilDeadline } from '../durablePatterns/pollUntilDeadline';
 import { type PurchaseActivities } from './purchaseActivities';
 import {
   azurePlanPurchaseOrchestration,
@@ -321,7 +322,6 @@ function* awaitProvisioning(
     orderId: wait.orderId,
     ...(input.telemetry ? { telemetry: input.telemetry } : {}),
   };
-  const deadline = Date.parse(wait.checkedOutAt) + provisioningDeadlineMs;
   const timedOut: StepEnd<never> = {
     outcome: 'refused',
     error: {
@@ -331,49 +331,47 @@ function* awaitProvisioning(
         `${provisioningDeadlineMs / 3_600_000} hours. Check the order in Partner Center before buying again.`,
     },
   };
-  // An execution journaled before the version tag polled in one history; it replays the decisions it made.
-  const looksHere = input.version === undefined ? Infinity : provisioningPollsPerExecution;
   // Before version 3 a throttled or unanswered look ran through partnerCenterStep (which gives up); replayed so.
   const waitsOutTrouble = (input.version ?? 1) >= 3;
-  let poll = wait.polls;
-  for (let looks = 0; ; looks += 1) {
-    if (looks >= looksHere) {
-      context.df.continueAsNew({
-        ...input,
-        version: purchaseInputVersion,
-        provisioning: { ...wait, polls: poll },
-      } satisfies PurchaseInput);
-      return 'continuedAsNew';
-    }
-    const now = context.df.currentUtcDateTime.getTime();
+  const lookAtTheOrder = function* (): Generator<
+    Task,
+    Look<StepEnd<{ subscriptionId: string; entitlementId: string }>>,
+    unknown
+  > {
+    const lookedAt = context.df.currentUtcDateTime.getTime();
     let state: PartnerCenterStepResult<Provisioning> | 'unanswered';
     if (waitsOutTrouble) {
       state = yield* tryPartnerCenterStep(() => activities.readProvisioning(look));
       if (state !== 'unanswered' && state.outcome === 'throttled') {
         // The order is placed: throttling only delays the look (same place in the back-off), up to the deadline.
-        const retryAt = now + Math.max(state.retryAfterMs, 1_000);
-        if (retryAt > deadline) return timedOut;
-        yield context.df.createTimer(new Date(retryAt));
-        continue;
+        return { outcome: 'throttled', retryAt: lookedAt + Math.max(state.retryAfterMs, 1_000) };
       }
     } else {
       state = yield* partnerCenterStep(context, () => activities.readProvisioning(look));
     }
     // Unanswered (an outage that outlasted the activity's retries): the order is placed, so look again later.
-    if (state !== 'unanswered') {
-      if (state.outcome === 'refused') return state;
-      if (state.outcome === 'done' && state.value.provisioned) {
-        return {
-          outcome: 'done',
-          value: { subscriptionId: state.value.subscriptionId, entitlementId: state.value.entitlementId },
-        };
-      }
-    }
-    const next = context.df.currentUtcDateTime.getTime() + provisioningPollDelayMs(poll);
-    if (next > deadline) return timedOut;
-    yield context.df.createTimer(new Date(next));
-    poll += 1;
-  }
+    if (state === 'unanswered') return { outcome: 'pending' };
+    if (state.outcome === 'refused') return { outcome: 'ended', result: state };
+    if (!state.value.provisioned) return { outcome: 'pending' };
+    const { subscriptionId, entitlementId } = state.value;
+    return { outcome: 'ended', result: { outcome: 'done', value: { subscriptionId, entitlementId } } };
+  };
+  const end = yield* pollUntilDeadline(context, lookAtTheOrder, {
+    polls: wait.polls,
+    delayMs: provisioningPollDelayMs,
+    deadline: Date.parse(wait.checkedOutAt) + provisioningDeadlineMs,
+    // An execution journaled before the version tag polled in one history; it replays the decisions it made.
+    looksPerExecution: input.version === undefined ? Infinity : provisioningPollsPerExecution,
+    atDeadline: 'endBeforeOvershoot',
+  });
+  if (end.outcome === 'ended') return end.result;
+  if (end.outcome === 'deadlinePassed') return timedOut;
+  context.df.continueAsNew({
+    ...input,
+    version: purchaseInputVersion,
+    provisioning: { ...wait, polls: end.polls },
+  } satisfies PurchaseInput);
+  return 'continuedAsNew';
 }
 
 type StepEnd<T> = Exclude<PartnerCenterStepResult<T>, { outcome: 'throttled' }>;

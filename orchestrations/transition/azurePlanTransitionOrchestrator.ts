@@ -6,6 +6,7 @@ import { transitionOutcome, type TransitionSource } from '../../shared/domain/ru
 import { type ActivityProxy, proxyActivities } from '../durablePatterns/activityMap';
 import { activityRetry } from '../durablePatterns/activityRetry';
 import { waitOutThrottling } from '../durablePatterns/partnerCenterThrottling';
+import { type Look, pollUntilDeadline } from '../durablePatterns/pollUntilDeadline';
 import { type TransitionActivities } from './transitionActivities';
 import {
   azurePlanTransitionOrchestration,
@@ -217,7 +218,6 @@ function* untilUpgradeEnds(
     correlationId: input.correlationId,
     upgradeId: upgrade.upgradeId,
   };
-  const deadline = Date.parse(upgrade.startedAt) + upgradePolling.deadlineMs;
   const deadlinePassed = {
     outcome: 'failed',
     error: {
@@ -225,39 +225,42 @@ function* untilUpgradeEnds(
       detail: `Partner Center's product upgrade ${upgrade.upgradeId} did not finish within ${upgradePolling.deadlineMs / 3_600_000} hours; check it in Partner Center.`,
     },
   } as const;
-  // An execution journaled before the version tag polled in one history; it replays the decisions it made. From
-  // version 3 a throttled look counts toward the continue-as-new too; before, only polls counted.
-  const looksHere = input.version === undefined ? Infinity : upgradePollsPerExecution;
+  // Before version 3 a throttled look was waited out inside the look, without end; replayed so (every look is then
+  // a poll, so the looks counted toward the continue-as-new are the polls, as that build counted them).
   const bounded = throttlingBounded(input);
-  let looks = 0;
-  for (let poll = upgrade.polls; ;) {
-    if ((bounded ? looks : poll - upgrade.polls) >= looksHere) {
-      const { startThrottled: _startThrottled, ...carried } = input;
-      context.df.continueAsNew({
-        ...carried,
-        version: transitionInputVersion,
-        upgrade: { ...upgrade, polls: poll },
-      } satisfies TransitionInput);
-      return 'continuedAsNew';
-    }
+  const lookAtTheUpgrade = function* (): Generator<
+    Task,
+    Look<Exclude<ReadUpgradeStatusResult, Throttled | { outcome: 'inProgress' }>>,
+    unknown
+  > {
     const readStatus = () => activities.readUpgradeStatus(read);
-    const status: ReadUpgradeStatusResult = bounded
-      ? yield* readStatus()
-      : yield* untilNotThrottled(context, readStatus);
-    looks += 1;
-    const now = context.df.currentUtcDateTime.getTime();
+    const status = bounded ? yield* readStatus() : yield* untilNotThrottled(context, readStatus);
     if (status.outcome === 'throttled') {
       // The poll schedule does not advance: after the storm it goes on where it was.
-      if (now >= deadline) return deadlinePassed;
-      const retryAt = now + Math.max(status.retryAfterMs, throttling.minWaitMs);
-      yield context.df.createTimer(new Date(Math.min(retryAt, deadline)));
-      continue;
+      const retryAt =
+        context.df.currentUtcDateTime.getTime() + Math.max(status.retryAfterMs, throttling.minWaitMs);
+      return { outcome: 'throttled', retryAt };
     }
-    if (status.outcome !== 'inProgress') return status;
-    if (now >= deadline) return deadlinePassed;
-    yield context.df.createTimer(new Date(Math.min(now + upgradePollDelayMs(poll), deadline)));
-    poll += 1;
-  }
+    if (status.outcome === 'inProgress') return { outcome: 'pending' };
+    return { outcome: 'ended', result: status };
+  };
+  const end = yield* pollUntilDeadline(context, lookAtTheUpgrade, {
+    polls: upgrade.polls,
+    delayMs: upgradePollDelayMs,
+    deadline: Date.parse(upgrade.startedAt) + upgradePolling.deadlineMs,
+    // An execution journaled before the version tag polled in one history; it replays the decisions it made.
+    looksPerExecution: input.version === undefined ? Infinity : upgradePollsPerExecution,
+    atDeadline: 'lookAtDeadline',
+  });
+  if (end.outcome === 'ended') return end.result;
+  if (end.outcome === 'deadlinePassed') return deadlinePassed;
+  const { startThrottled: _startThrottled, ...carried } = input;
+  context.df.continueAsNew({
+    ...carried,
+    version: transitionInputVersion,
+    upgrade: { ...upgrade, polls: end.polls },
+  } satisfies TransitionInput);
+  return 'continuedAsNew';
 }
 
 /** 30 s, then doubling, at most 10 minutes: by poll number, so a continued execution goes on where it was. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { type TransitionSource } from '../../shared/domain/rules/azurePlanTransition';
+import { type Throttled } from '../durablePatterns/partnerCenterThrottling';
 
 /**
  * The contract between the transition starter, its orchestrator, the activities and the status reader: names and
@@ -111,10 +112,7 @@ export type SelectTransitionSourcesResult =
   | { outcome: 'refused'; error: { code: string; detail: string } };
 
 /** Partner Center asked to wait (429): the orchestrator waits with a durable timer, then repeats the step. */
-export interface Throttled {
-  outcome: 'throttled';
-  retryAfterMs: number;
-}
+export type { Throttled };
 
 export type StartUpgradeInput = TransitionStep;
 
