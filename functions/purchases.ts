@@ -63,7 +63,7 @@ export const startAzurePlanPurchaseEndpoint = endpoint({
       mca: body.mca,
       requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
       correlationId,
-      // A retry after a crash cut the first attempt short finds the customer's slot held by its own purchase.
+      // A retry after a crash cut the first attempt short finds the customer's work in progress held by its own purchase.
       purchaseId: idFromIdempotencyKey(request, caller.userId),
     });
     const statusUrl = purchaseStatusUrl(started.purchaseId);

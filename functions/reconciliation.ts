@@ -4,7 +4,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { wakePurchaseWith } from '../orchestrations/purchase/continueWaitingPurchase';
-import { slotHolderState } from '../orchestrations/purchase/purchaseStatusReader';
+import { workInProgressHolderState } from '../orchestrations/purchase/purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
   purchaseCustomStatusSchema,
@@ -90,7 +90,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
             invitation,
             wakePurchaseWith(workflowClientOver(durable), context),
           ),
-        slotHolderState: (instanceId) => slotHolderState(durable, instanceId),
+        workInProgressHolderState: (instanceId) => workInProgressHolderState(durable, instanceId),
         logger: context,
       },
       { graceMs, correlationId },
@@ -110,7 +110,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
     );
     const recorded = planDifferences.filter((difference) => difference.kind === 'recorded').length;
     context.log(
-      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished, ${recorded} Azure plan(s) recorded from Partner Center, ${planDifferences.length - recorded} other difference(s) reported${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
+      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedWorkInProgress} work in progress released, ${report.finishedAcceptances} acceptance(s) finished, ${recorded} Azure plan(s) recorded from Partner Center, ${planDifferences.length - recorded} other difference(s) reported${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
     );
   };
 }

@@ -458,7 +458,7 @@ function throttlingEndsByTime(context: OrchestrationContext): boolean {
 
 /**
  * What a purchase whose `recordAzurePlan` kept failing has bought: its order if the Azure plan marker shows it was
- * written (a later step failed), else nothing. The slot is freed either way (releasing is idempotent), so a
+ * written (a later step failed), else nothing. The work in progress is freed either way (releasing is idempotent), so a
  * summary write that never landed does not keep the customer blocked.
  */
 function* settleAfterFailedOrder(

@@ -22,7 +22,7 @@ export function isCancellable(state: PurchaseState): boolean {
 
 /**
  * Cancels a purchase that waits for the customer's signature: the purchase closes the invitation, frees the
- * customer's slot and ends `cancelled`. The request waits a moment for that, so the answer usually shows it; a
+ * customer's work in progress and ends `cancelled`. The request waits a moment for that, so the answer usually shows it; a
  * signature that arrived first wins, and then the purchase is not cancellable.
  */
 export interface CancelPurchaseDependencies {

@@ -30,7 +30,7 @@ import {
 
 /** What the purchase's activities use, and nothing else. */
 export interface PurchaseActivityDependencies extends PartnerCenterStepDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'update' | 'releaseWorkSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'update' | 'releaseWorkInProgress'>;
   invitations: Pick<InvitationRepository, 'get' | 'createOnce' | 'close'>;
   azurePlanOrders: AzurePlanOrderRepository;
   notifications: NotificationSender;
@@ -99,7 +99,7 @@ export function createPurchaseActivities(dependencies: PurchaseActivityDependenc
       faults.check('remindCustomer.afterSend');
     },
 
-    /** Ends an unsigned purchase: the invitation expired (with the `mcaExpired` notice) or cancelled; slot freed. */
+    /** Ends an unsigned purchase: the invitation expired (with the `mcaExpired` notice) or cancelled; work in progress freed. */
     async closeInvitation(input: CloseInvitationInput, log: InvocationContext): Promise<void> {
       const token = invitationToken(invitationLinks.tokenSecret, input.purchaseId);
       await invitations.close(invitationIdOf(token), input.outcome, input.correlationId);
@@ -107,7 +107,7 @@ export function createPurchaseActivities(dependencies: PurchaseActivityDependenc
         await notify('mcaExpired', input, 0);
         purchaseMetrics.failed('InvitationExpired');
       }
-      await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
+      await customers.releaseWorkInProgress(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });
@@ -139,7 +139,7 @@ export function createPurchaseActivities(dependencies: PurchaseActivityDependenc
       try {
         const placed = await azurePlanOrders.place({
           customerId: input.customerId,
-          purchaseId: input.purchaseId,
+          workInProgressId: input.purchaseId,
           ...input.ids,
           ...(input.offerId ? { offerId: input.offerId } : {}),
           // The workflow placed the order only after Partner Center confirmed the MCA (confirmMca).
@@ -188,7 +188,7 @@ export function createPurchaseActivities(dependencies: PurchaseActivityDependenc
 
     /** Frees the customer's work in progress held by this purchase (idempotent); counts a failure. */
     async releaseWorkInProgress(input: ReleaseWorkInProgressInput, log: InvocationContext): Promise<void> {
-      await customers.releaseWorkSlot(input.customerId, input.purchaseId, {
+      await customers.releaseWorkInProgress(input.customerId, input.purchaseId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });

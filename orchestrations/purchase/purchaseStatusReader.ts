@@ -1,7 +1,7 @@
 import type * as df from 'durable-functions';
 
 import { type PurchaseStatus } from '../../shared/domain/api/azurePlanPurchase';
-import { type SlotHolderState } from '../../shared/domain/rules/azurePlanPurchase';
+import { type WorkInProgressHolderState } from '../../shared/domain/rules/azurePlanPurchase';
 import {
   azurePlanPurchaseOrchestration,
   type InvitationProgress,
@@ -41,11 +41,11 @@ export async function getDurableStatus(
 
 const runningStates: readonly string[] = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
 
-/** Whether an instance holding a customer's slot still runs (any orchestration: purchases and transitions). */
-export async function slotHolderState(
+/** Whether an instance holding a customer's work in progress still runs (any orchestration: purchases and transitions). */
+export async function workInProgressHolderState(
   durable: df.DurableClient,
   instanceId: string,
-): Promise<SlotHolderState> {
+): Promise<WorkInProgressHolderState> {
   const status = await getDurableStatus(durable, instanceId);
   if (status === undefined) return 'unknown';
   return runningStates.includes(status.runtimeStatus) ? 'running' : 'finished';

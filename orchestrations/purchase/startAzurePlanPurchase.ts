@@ -13,13 +13,13 @@ import { AppError, fieldErrorsFromZod } from '../../shared/domain/errors';
 import {
   assertCustomerMayBuyAzurePlan,
   decideMca,
-  isSlotStale,
+  isWorkInProgressStale,
   orderInProgress,
 } from '../../shared/domain/rules/azurePlanPurchase';
 import { type Clock } from '../../shared/platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../../shared/platform/cosmos/retryOnConflict';
 import { currentTraceparent, purchaseMetrics } from '../../shared/platform/telemetry/telemetry';
-import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
+import { readPurchaseState, workInProgressHolderState } from './purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
   type PurchaseInput,
@@ -42,7 +42,7 @@ export interface StartAzurePlanPurchaseRequest {
 
 /** What starting a purchase uses, and nothing else. */
 export interface StartAzurePlanPurchaseDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'claimWorkSlot' | 'releaseWorkSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'claimWorkInProgress' | 'releaseWorkInProgress'>;
   clock: Clock;
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: ReadonlySet<string>;
@@ -65,9 +65,9 @@ export interface StartedPurchase {
  * customer is running, and the MCA is accepted or an `mca` option says how to get it (attest: not for an indirect
  * reseller's customer, not dated in the future). Throws `AppError` for each.
  *
- * One point read of the customer answers the checks; the one-purchase-at-a-time slot is then claimed with a write
- * conditional on that read (of concurrent requests exactly one wins, the others see the winner's slot and get
- * OrderInProgress). A slot whose holder ended without releasing it, or never started, is taken over.
+ * One point read of the customer answers the checks; the work in progress is then claimed with a write
+ * conditional on that read (of concurrent requests exactly one wins, the others see the winner's work in progress and get
+ * OrderInProgress). A work in progress whose holder ended without releasing it, or never started, is taken over.
  */
 export async function startAzurePlanPurchase(
   { customers, clock, azurePlanMarkets, withMcaFromPartnerCenter }: StartAzurePlanPurchaseDependencies,
@@ -93,16 +93,16 @@ export async function startAzurePlanPurchase(
         throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
       }
       const now = clock.now();
-      // The slot claim below is conditional on this document: a refreshed one carries its new ETag.
+      // The claim below is conditional on this document: a refreshed one carries its new ETag.
       const customer =
         mcaOption === undefined && !read.mca.accepted
           ? await withMcaFromPartnerCenter(read, correlationId)
           : read;
       assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
-      const slot = customer.workInProgress;
-      if (slot !== null && slot.id !== purchaseId) {
-        const holder = await slotHolderState(durableClient, slot.id);
-        if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
+      const held = customer.workInProgress;
+      if (held !== null && held.id !== purchaseId) {
+        const holder = await workInProgressHolderState(durableClient, held.id);
+        if (!isWorkInProgressStale(held, holder, now)) throw orderInProgress(customerId, held);
       }
       const mca = decideMca(customer, mcaOption, now);
       const input: PurchaseInput = {
@@ -119,8 +119,8 @@ export async function startAzurePlanPurchase(
       };
 
       // Claimed by an earlier delivery of the same request that did not get to start the orchestration.
-      if (slot?.id === purchaseId) return input;
-      const written = await customers.claimWorkSlot(customer, {
+      if (held?.id === purchaseId) return input;
+      const written = await customers.claimWorkInProgress(customer, {
         kind: 'purchase',
         id: purchaseId,
         startedAt: now.toISOString(),
@@ -134,10 +134,10 @@ export async function startAzurePlanPurchase(
   try {
     await durableClient.startNew(azurePlanPurchaseOrchestration, { instanceId: purchaseId, input });
   } catch (error) {
-    // A concurrent delivery of the same purchase may have started it; otherwise free the slot for a retry.
+    // A concurrent delivery of the same purchase may have started it; otherwise free the work in progress for a retry.
     const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
-    await customers.releaseWorkSlot(customerId, purchaseId, { now: clock.now(), correlationId });
+    await customers.releaseWorkInProgress(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;
   }
   purchaseMetrics.started({ mcaMethod: input.mca.method });

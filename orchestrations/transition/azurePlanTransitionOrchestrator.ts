@@ -29,7 +29,7 @@ import {
  * again what moves (the service's rules, then Partner Center's eligibility), start the upgrade, poll its status on
  * durable timers until it completed, record the plan and each Azure subscription under it (same id), and suspend
  * each legacy commerce subscription, line by line, then free the customer. The starter has claimed the
- * customer's one-at-a-time slot with the transition id, which is also the instance id.
+ * customer's work in progress with the transition id, which is also the instance id.
  */
 export const azurePlanTransitionOrchestrator: OrchestrationHandler = function* (
   context: OrchestrationContext,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { AppError } from '../../shared/domain/errors';
-import { isSlotStale, orderInProgress } from '../../shared/domain/rules/azurePlanPurchase';
+import { isWorkInProgressStale, orderInProgress } from '../../shared/domain/rules/azurePlanPurchase';
 import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTransition';
 import { type Clock } from '../../shared/platform/clock';
 import { lostRace, retryOnConflict } from '../../shared/platform/cosmos/retryOnConflict';
@@ -16,7 +16,7 @@ import {
 
 /** What starting a transition uses, and nothing else. */
 export interface StartAzurePlanTransitionDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'claimWorkSlot' | 'releaseWorkSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'claimWorkInProgress' | 'releaseWorkInProgress'>;
   commerce: Pick<CommerceRepository, 'readSubscriptions'>;
   clock: Clock;
   /** The countries where the Azure plan is sold. */
@@ -33,7 +33,7 @@ export interface StartAzurePlanTransitionRequest {
  * Starts the transition from Microsoft Azure (0145P) to the Azure plan after every up-front check: the customer
  * exists (404), the plan is sold in its country, it has no Azure plan, it has 0145P subscriptions and none is
  * suspended (409 LegacySubscriptionSuspended), nothing else of the customer runs (409 OrderInProgress), and the
- * MCA is accepted (403 McaNotAccepted). Then it claims the customer's one-at-a-time slot, the same one purchases
+ * MCA is accepted (403 McaNotAccepted). Then it claims the customer's work in progress, the same one purchases
  * claim, with a write conditional on the checked read, and starts the orchestration under the transition id.
  */
 export async function startAzurePlanTransition(
@@ -51,19 +51,21 @@ export async function startAzurePlanTransition(
       if (customer === undefined)
         throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
       const now = clock.now();
-      const slot = customer.workInProgress;
-      // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).
-      const slotIsFree = slot === null || isSlotStale(slot, await slotHolderState(workflows, slot.id), now);
+      const held = customer.workInProgress;
+      // A work in progress whose holder ended without freeing it, or never started, does not block (as for purchases).
+      const isFree =
+        held === null ||
+        isWorkInProgressStale(held, await workInProgressHolderState(workflows, held.id), now);
       const legacySubscriptions = await commerce.readSubscriptions(
         customerId,
         customer.legacySubscriptionIds,
       );
       selectTransitionSources({
-        customer: slotIsFree ? { ...customer, workInProgress: null } : customer,
+        customer: isFree ? { ...customer, workInProgress: null } : customer,
         legacySubscriptions,
         azurePlanMarkets,
       });
-      const written = await customers.claimWorkSlot(customer, {
+      const written = await customers.claimWorkInProgress(customer, {
         kind: 'transition',
         id: transitionId,
         startedAt: now.toISOString(),
@@ -84,7 +86,7 @@ export async function startAzurePlanTransition(
   try {
     await workflows.start(azurePlanTransitionOrchestration, transitionId, input);
   } catch (error) {
-    await customers.releaseWorkSlot(customerId, transitionId, {
+    await customers.releaseWorkInProgress(customerId, transitionId, {
       now: clock.now(),
       correlationId,
     });
@@ -93,8 +95,8 @@ export async function startAzurePlanTransition(
   return { transitionId, status: 'validating' };
 }
 
-/** Whether the instance holding a customer's slot still runs (purchases and transitions alike). */
-async function slotHolderState(
+/** Whether the instance holding a customer's work in progress still runs (purchases and transitions alike). */
+async function workInProgressHolderState(
   workflows: WorkflowClient,
   instanceId: string,
 ): Promise<'running' | 'finished' | 'unknown'> {

@@ -47,10 +47,11 @@ import {
 /**
  * The transition's activities: thin and idempotent, because the durable runtime may run each more than once (a
  * retry after a crash between the write and the reply). Document ids are deterministic (the Azure subscription id,
- * the ids from the orchestrator's replay-safe generator), so a second run finds its own writes and adds nothing.
+ * Partner Center's upgrade and plan ids, carried in the history), so a second run finds its own writes and adds
+ * nothing.
  */
 export interface TransitionActivityDependencies {
-  customers: Pick<CustomerRepository, 'get' | 'update' | 'releaseWorkSlot'>;
+  customers: Pick<CustomerRepository, 'get' | 'update' | 'releaseWorkInProgress'>;
   commerce: Pick<
     CommerceRepository,
     'readSubscriptions' | 'moveAzureSubscriptionUnderPlan' | 'suspendLegacySubscription'
@@ -120,7 +121,7 @@ export function createTransitionActivities({
   }
 
   return {
-    /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the slot). */
+    /** Reads the customer and its 0145P subscriptions and decides again what moves (the transition holds the work in progress). */
     async selectTransitionSources(
       input: SelectTransitionSourcesInput,
       log: InvocationContext,
@@ -267,12 +268,12 @@ export function createTransitionActivities({
       const first = pairs[0];
       const placed = await azurePlanOrders.place({
         customerId: input.customerId,
-        purchaseId: input.transitionId,
+        workInProgressId: input.transitionId,
         orderId: input.upgradeId,
         subscriptionId: planSubscriptionId,
         entitlementId: first?.azureSubscriptionId ?? planSubscriptionId,
         friendlyName: first?.source.friendlyName ?? 'Microsoft Azure',
-        releaseSlot: false,
+        releaseWorkInProgress: false,
         correlationId: input.correlationId,
         now: new Date(input.recordedAt),
       });
@@ -329,7 +330,7 @@ export function createTransitionActivities({
 
     /** Frees the customer's work in progress held by this transition (idempotent). */
     async releaseWorkInProgress(input: ReleaseWorkInProgressInput, log: InvocationContext): Promise<void> {
-      await customers.releaseWorkSlot(input.customerId, input.transitionId, {
+      await customers.releaseWorkInProgress(input.customerId, input.transitionId, {
         now: clock.now(),
         correlationId: input.correlationId,
       });

@@ -77,7 +77,7 @@ export const upgradeWaitSchema = z.object({
 });
 export type UpgradeWait = z.infer<typeof upgradeWaitSchema>;
 
-/** The orchestration input: ids only. The transition id is the instance id and holds the customer's slot. */
+/** The orchestration input: ids only. The transition id is the instance id and holds the customer's work in progress. */
 export const transitionInputSchema = z.object({
   /** Absent: version 1 (journaled before the tag). Any number is read here, so status reads never break on it. */
   version: z.number().int().positive().optional(),

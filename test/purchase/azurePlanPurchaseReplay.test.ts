@@ -213,7 +213,7 @@ describe('the purchase orchestrator, replayed with a fake context', () => {
     expect(checkoutCalls[1]!.at.getTime() - checkoutCalls[0]!.at.getTime()).toBe(120_000);
   });
 
-  it('retries exhausted: an outage that outlasts the retries fails PartnerCenterUnavailable and frees the slot', () => {
+  it('retries exhausted: an outage that outlasts the retries fails PartnerCenterUnavailable and frees the work in progress', () => {
     const result = run(attested, {
       activities: {
         [a.createCart]: () => {
@@ -541,7 +541,7 @@ describe('the purchase orchestrator settles an unclear checkout by asking Partne
     expect(names(result).filter((name) => name === a.createCart)).toHaveLength(1);
   });
 
-  it('no clear answer by the deadline: failed OrderUnconfirmed (not a silent refusal), the slot freed', () => {
+  it('no clear answer by the deadline: failed OrderUnconfirmed (not a silent refusal), the work in progress freed', () => {
     const result = run(attested, {
       activities: checkoutUnclearFor(Infinity, () => done({ unsettled: 800064 })),
     });

@@ -16,11 +16,11 @@ let service: RunningService;
 let scenario: ReturnType<typeof purchaseScenario>;
 
 /**
- * `placeOrder` runs at most 5 times (the orchestrator's retry policy). The faults below are real throws inside the
+ * `recordAzurePlan` runs at most 5 times (the orchestrator's retry policy). The faults below are real throws inside the
  * activity and are used up in order, so the tests run in this order: first five attempts that fail before the
  * write, then five that fail right after it, then none.
  */
-const placeOrderAttempts = 5;
+const recordAttempts = 5;
 /**
  * Virtual time for every retry of one activity: 500 ms doubling between attempts (0.5 + 1 + 2 + 4 s), and the
  * SDK waits once more (8 s) after the last attempt before it gives up, so 15.5 s; and then some.
@@ -33,9 +33,9 @@ beforeAll(async () => {
   service = await startService({
     env: {
       FAULT_INJECTION: [
-        `placeOrder.beforeWrite:${placeOrderAttempts}`,
-        `placeOrder.afterWrite:${placeOrderAttempts}`,
-        `${transitionFaultPoints.afterAzurePlanOrder}:${placeOrderAttempts}`,
+        `recordAzurePlan.beforeWrite:${recordAttempts}`,
+        `recordAzurePlan.afterWrite:${recordAttempts}`,
+        `${transitionFaultPoints.afterAzurePlanOrder}:${recordAttempts}`,
       ].join(','),
     },
   });

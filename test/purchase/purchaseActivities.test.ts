@@ -85,7 +85,7 @@ describe('purchase activities, over in-memory stores', () => {
     ]);
   });
 
-  it('closeInvitation on expiry marks the invitation expired, tells the customer and frees the slot', async () => {
+  it('closeInvitation on expiry marks the invitation expired, tells the customer and frees the work in progress', async () => {
     const { activities, customers, invitations, notifications, invitationId } =
       await purchaseActivitiesOverMemory();
     await activities.inviteCustomer(anInvite, log);

@@ -303,7 +303,7 @@ describe('the checks before a purchase starts', () => {
       { headers: new Headers(headers), url: `${service.url}${path}`, method: 'POST' },
       salesAgent.userId,
     )!;
-    // What the first attempt left when its process died: the slot claimed for its purchase, nothing started (its
+    // What the first attempt left when its process died: the work in progress claimed for its purchase, nothing started (its
     // Idempotency-Key claim has been taken over since).
     const { customers } = service.cosmos.containers;
     const { resource } = await customers.item(customerId, customerId).read<CustomerDocument>();
