@@ -5,7 +5,7 @@ import { startService, type TestService } from '../support/service';
 import { aContact, anAttestation, purchaseScenario, salesAgent } from './purchaseScenario';
 
 // Full stack through the gateways and the simulators, with their fault injection; the workflow's branches are
-// covered by the replay tests (test/orchestrations/), so these are few and about what needs the real stack.
+// covered by the replay tests (test/purchase/azurePlanPurchaseReplay.test.ts), so these are few and about what needs the real stack.
 describe('a purchase through Partner Center (simulated), with faults', () => {
   let service: TestService;
   let scenario: ReturnType<typeof purchaseScenario>;
