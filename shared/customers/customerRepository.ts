@@ -87,10 +87,10 @@ export function createCustomerRepository(container: Container) {
     },
 
     /**
-     * Customers whose work in progress was claimed before `before`, at most `limit`: the works in progress a crash may have
-     * stranded. A cross-partition query, run only by the reconciliation timer.
+     * Customers whose work in progress was claimed before `before`, at most `limit`: what a crash may have stranded.
+     * A cross-partition query, run only by the reconciliation timer.
      */
-    async findSlotsClaimedBefore(before: Date, limit: number): Promise<CustomerDocument[]> {
+    async findWorkInProgressClaimedBefore(before: Date, limit: number): Promise<CustomerDocument[]> {
       const { resources } = await container.items
         .query<unknown>({
           query:

@@ -14,7 +14,7 @@ const concurrency = 8;
 
 export interface ReconciliationDependencies {
   batches: Pick<BatchRepository, 'findQueuedLinesUnchangedSince' | 'readHeader' | 'moveLine'>;
-  customers: Pick<CustomerRepository, 'findSlotsClaimedBefore' | 'releaseWorkInProgress'>;
+  customers: Pick<CustomerRepository, 'findWorkInProgressClaimedBefore' | 'releaseWorkInProgress'>;
   /** Whether the orchestration holding a work in progress runs, ended, or was never started. */
   workInProgressHolderState: (instanceId: string) => Promise<WorkInProgressHolderState>;
   invitations: Pick<InvitationRepository, 'findAcceptancesUnrecordedBefore'>;
@@ -101,7 +101,7 @@ export async function reconcileStrandedWork(
     return true;
   });
 
-  const held = await customers.findSlotsClaimedBefore(before, itemsPerRun);
+  const held = await customers.findWorkInProgressClaimedBefore(before, itemsPerRun);
   const released = await mapWithConcurrency(held, concurrency, async (customer) => {
     const held = customer.workInProgress;
     if (held === null) return false;

@@ -92,9 +92,9 @@ export type CustomerDocument = z.infer<typeof customerDocumentSchema>;
 export type WorkInProgress = z.infer<typeof workInProgressSchema>;
 
 /**
- * Customers stored before the work in progress was named for what it holds have `activePurchase: { purchaseId, startedAt,
- * kind? }` (no `kind`: only purchases claimed it then) and no `workInProgress`. Read them as the new
- * shape; the next write stores `workInProgress` only.
+ * Customers stored before the work in progress had its name hold it in `activePurchase: { purchaseId, startedAt,
+ * kind? }` (no `kind`: only purchases claimed it then) and have no `workInProgress`. Read them as the new shape;
+ * the next write stores `workInProgress` only.
  */
 function readActivePurchaseAsWorkInProgress(stored: unknown): unknown {
   if (typeof stored !== 'object' || stored === null) return stored;

@@ -82,7 +82,10 @@ describe('the customer repository', () => {
       id: 'old-purchase',
       startedAt: '2026-02-01T00:00:00.000Z',
     });
-    const stranded = await customers.findSlotsClaimedBefore(new Date('2026-02-02T00:00:00.000Z'), 100);
+    const stranded = await customers.findWorkInProgressClaimedBefore(
+      new Date('2026-02-02T00:00:00.000Z'),
+      100,
+    );
     expect(stranded.map((customer) => customer.customerId)).toContain('northwind');
 
     await customers.releaseWorkInProgress('northwind', 'old-purchase', stamp);

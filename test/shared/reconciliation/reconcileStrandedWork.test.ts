@@ -102,7 +102,7 @@ function world(options: {
       },
     },
     customers: {
-      findSlotsClaimedBefore: (before, limit) =>
+      findWorkInProgressClaimedBefore: (before, limit) =>
         Promise.resolve(
           [...customers.values()]
             .filter((c) => c.workInProgress !== null && c.workInProgress.startedAt < before.toISOString())

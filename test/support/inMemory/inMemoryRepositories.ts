@@ -85,7 +85,7 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
           )
           .slice(0, limit),
       ),
-    findSlotsClaimedBefore: (before, limit) =>
+    findWorkInProgressClaimedBefore: (before, limit) =>
       Promise.resolve(
         table
           .all()
