@@ -9,7 +9,9 @@ let scenario: ReturnType<typeof purchaseScenario>;
 /** Each activity below fails once, for real, right after its write; the durable runtime retries it. */
 beforeAll(async () => {
   service = await startService({
-    env: { FAULT_INJECTION: 'inviteCustomer.afterSend:1,recordAzurePlan.afterWrite:1,remindCustomer.afterSend:1' },
+    env: {
+      FAULT_INJECTION: 'inviteCustomer.afterSend:1,recordAzurePlan.afterWrite:1,remindCustomer.afterSend:1',
+    },
   });
   scenario = purchaseScenario(service);
 });
