@@ -30,7 +30,7 @@ export function throttlingBackoffMs(waits: number): number {
 export type ThrottlingEnd<R> =
   /** Partner Center answered something other than 429 (or the step was not answered at all). */
   | { outcome: 'answered'; result: R }
-  /** Throttled without a break for `giveUpAfterMs`, counted from `since`. */
+  /** Throttled without a break for `giveUpAfterMs`, counted from `since` (or `giveUpAfterWaits` times). */
   | { outcome: 'gaveUp'; since: string; throttledForMs: number }
   /** `waitsPerExecution` waits done here: the caller continues as new, carrying `since`. */
   | { outcome: 'continueAsNew'; since: string };
@@ -53,6 +53,8 @@ export function* waitOutThrottling<R>(
     since?: string | undefined;
     waitsPerExecution?: number;
     giveUpAfterMs?: number;
+    /** Only for the purchase's inputs before version 4, which ended a step after this many waits. */
+    giveUpAfterWaits?: number;
     minWaitMs?: (waits: number) => number;
   } = {},
 ): Generator<Task, ThrottlingEnd<Exclude<R, Throttled>>, unknown> {
@@ -65,7 +67,7 @@ export function* waitOutThrottling<R>(
     const now = context.df.currentUtcDateTime.getTime();
     since ??= context.df.currentUtcDateTime.toISOString();
     const throttledForMs = now - Date.parse(since);
-    if (throttledForMs >= giveUpAfterMs) {
+    if (throttledForMs >= giveUpAfterMs || waits >= (options.giveUpAfterWaits ?? Infinity)) {
       return { outcome: 'gaveUp', since, throttledForMs };
     }
     yield context.df.createTimer(new Date(now + Math.max(result.retryAfterMs, minWaitMs(waits))));

@@ -407,47 +407,23 @@ function* partnerCenterStep<T>(
   const unanswered = unavailable(
     'Partner Center could not be reached after several attempts. Start the purchase again later.',
   );
-  if (!throttlingEndsByTime(context)) return yield* partnerCenterStepByCount(context, call);
-  const end = yield* waitOutThrottling(context, () => tryPartnerCenterStep(call), {
-    minWaitMs: throttlingBackoffMs,
-  });
+  // Inputs before version 4 replay the count of throttled answers their build journaled: 20, each wait the asked
+  // Retry-After (at least 1 s), no back-off.
+  const byTime = throttlingEndsByTime(context);
+  const end = yield* waitOutThrottling(
+    context,
+    () => tryPartnerCenterStep(call),
+    byTime
+      ? { minWaitMs: throttlingBackoffMs }
+      : { giveUpAfterMs: Infinity, giveUpAfterWaits: maxThrottledWaits, minWaitMs: () => 1_000 },
+  );
   if (end.outcome === 'answered') return end.result === 'unanswered' ? unanswered : end.result;
+  if (!byTime)
+    return unavailable('Partner Center kept throttling the purchase. Start the purchase again later.');
   return unavailable(
     `Partner Center kept throttling the purchase for ${partnerCenterThrottling.giveUpAfterMs / 60_000} minutes. ` +
       'Start the purchase again later.',
   );
-}
-
-/** A step of an input before version 4: gives up after `maxThrottledWaits` throttled answers. */
-function* partnerCenterStepByCount<T>(
-  context: OrchestrationContext,
-  call: PartnerCenterCall<T>,
-): Generator<Task, StepEnd<T>, unknown> {
-  for (let waits = 0; ; waits += 1) {
-    const result = yield* tryPartnerCenterStep(call);
-    if (result === 'unanswered') {
-      return {
-        outcome: 'refused',
-        error: {
-          code: 'PartnerCenterUnavailable',
-          detail:
-            'Partner Center could not be reached after several attempts. Start the purchase again later.',
-        },
-      };
-    }
-    if (result.outcome !== 'throttled') return result;
-    if (waits >= maxThrottledWaits) {
-      return {
-        outcome: 'refused',
-        error: {
-          code: 'PartnerCenterUnavailable',
-          detail: 'Partner Center kept throttling the purchase. Start the purchase again later.',
-        },
-      };
-    }
-    const retryAt = context.df.currentUtcDateTime.getTime() + Math.max(result.retryAfterMs, 1_000);
-    yield context.df.createTimer(new Date(retryAt));
-  }
 }
 
 /** Inputs before version 4 replay the count of throttled answers their build journaled. */
