@@ -26,8 +26,6 @@ const ioModules = ['node:fs', 'node:http', '@azure/*', 'durable-functions'];
 const featureFolders = [
   'customers',
   'agreements',
-  'purchases',
-  'transitions',
   'purchaseBatches',
   'commerce',
   'invitations',
@@ -65,6 +63,34 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [appFence] }] },
   },
   {
+    // A workflow folder (orchestrations/purchase/, orchestrations/transition/) is a feature: endpoints and triggers
+    // use its public use cases (start, read, cancel, wake) and its contract; only functions/index.ts registers its
+    // orchestrator and activities.
+    files: ['functions/**'],
+    ignores: ['functions/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            appFence,
+            compositionRootFence,
+            {
+              group: [
+                '**/orchestrations/*/*Orchestrator',
+                '**/orchestrations/*/*Activities',
+                '**/orchestrations/*/partnerCenterSteps',
+                '**/orchestrations/durablePatterns/**',
+              ],
+              message:
+                "Use a workflow's public use cases and contract; functions/index.ts registers its orchestrator and activities.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests, scripts and the bench build what they need themselves (in-memory repositories, their own clients).
     files: ['test/**', 'scripts/**', 'bench/**', 'local-functions-host/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [compositionRootFence] }] },
@@ -83,7 +109,10 @@ export default tseslint.config(
               message: 'The domain does no I/O and knows no platform or gateway: keep it pure.',
             },
             {
-              group: featureFolders.flatMap((folder) => [`**/${folder}/**`, `**/${folder}`]),
+              group: [
+                ...featureFolders.flatMap((folder) => [`**/${folder}/**`, `**/${folder}`]),
+                '**/orchestrations/**',
+              ],
               message: 'The domain is below the features: features import the domain, never the reverse.',
             },
           ],
@@ -138,7 +167,8 @@ export default tseslint.config(
     },
   },
   {
-    // Activities are factories over narrow dependencies; functions/index.ts hands them the root's.
+    // A workflow folder holds its use cases, its contract, its orchestrator and one activities factory over narrow
+    // dependencies; functions/index.ts hands the factory the root's. Like shared/'s features, it knows no HTTP.
     files: ['orchestrations/**'],
     rules: {
       'no-restricted-imports': [
@@ -148,7 +178,12 @@ export default tseslint.config(
             appFence,
             {
               group: ['**/compositionRoot', '**/functions/**', '**/platform/http/**'],
-              message: 'Workflows get their dependencies passed in and know no HTTP.',
+              message: 'Workflows get their dependencies passed in and know no HTTP: throw an AppError.',
+            },
+            {
+              group: ['@azure/functions'],
+              allowTypeImports: true,
+              message: 'Workflows know no HTTP: throw an AppError.',
             },
           ],
         },
@@ -156,8 +191,13 @@ export default tseslint.config(
     },
   },
   {
-    // Orchestrators replay from history: no I/O clients, no Node built-ins, no wall clock, no randomness.
-    files: ['orchestrations/**/*orchestrator.ts', 'orchestrations/**/*Orchestrator.ts'],
+    // Orchestrators and the durable patterns they run replay from history: no I/O clients, no Node built-ins, no
+    // wall clock, no randomness.
+    files: [
+      'orchestrations/**/*orchestrator.ts',
+      'orchestrations/**/*Orchestrator.ts',
+      'orchestrations/durablePatterns/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -172,8 +212,15 @@ export default tseslint.config(
                 '@azure/storage-queue',
                 '**/cosmos/**',
                 '**/compositionRoot',
+                '**/functions/**',
+                '**/platform/http/**',
               ],
               message: 'Orchestrators do no I/O; call an activity.',
+            },
+            {
+              group: ['@azure/functions'],
+              allowTypeImports: true,
+              message: 'Orchestrators know no HTTP; an activity gets the invocation context.',
             },
           ],
         },

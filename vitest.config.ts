@@ -12,7 +12,15 @@ import { defineConfig } from 'vitest/config';
  */
 const unit = [
   'test/shared/**/*.test.ts',
-  'test/orchestrations/**/*.test.ts',
+  // the durable patterns both workflows run, replayed
+  'test/durablePatterns/**/*.test.ts',
+  // each workflow's replay, activity and status tests; the rest of test/purchase/ and test/transition/ is full stack
+  'test/purchase/azurePlanPurchaseReplay.test.ts',
+  'test/purchase/partnerCenterSteps.test.ts',
+  'test/purchase/purchaseActivities.test.ts',
+  'test/transition/azurePlanTransitionOrchestrator.test.ts',
+  'test/transition/transitionActivities.test.ts',
+  'test/transition/transitionStatusReader.test.ts',
   'test/support/**/*.test.ts',
   // handler tests (callHandler over in-memory repositories); the rest of test/functions/ is full stack
   'test/functions/agreements.test.ts',

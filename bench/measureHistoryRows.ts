@@ -1,17 +1,17 @@
 import { type OrchestrationHandler } from 'durable-functions';
 
-import { azurePlanPurchaseOrchestrator } from '../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
-import { azurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
+import { azurePlanPurchaseOrchestrator } from '../orchestrations/purchase/azurePlanPurchaseOrchestrator';
 import {
-  purchaseActivities,
+  purchaseActivityNames,
   type PurchaseInput,
   purchaseInputVersion,
-} from '../shared/purchases/purchaseWorkflowContract';
+} from '../orchestrations/purchase/purchaseWorkflowContract';
+import { azurePlanTransitionOrchestrator } from '../orchestrations/transition/azurePlanTransitionOrchestrator';
 import {
-  transitionActivities,
+  transitionActivityNames,
   type TransitionInput,
   transitionInputVersion,
-} from '../shared/transitions/transitionWorkflowContract';
+} from '../orchestrations/transition/transitionWorkflowContract';
 import { type HarnessOptions, runOrchestrator } from '../test/support/orchestrationHarness';
 import { atMost, type BenchRow } from './benchRow';
 import { measuredRow } from './runBench';
@@ -57,10 +57,10 @@ export function measureHistoryRows(): BenchRow[] {
       azurePlanPurchaseOrchestrator,
       invited,
       {
-        [purchaseActivities.inviteCustomer]: nothing,
-        [purchaseActivities.remindCustomer]: nothing,
-        [purchaseActivities.closeInvitation]: nothing,
-        [purchaseActivities.readSignature]: () => 'waiting',
+        [purchaseActivityNames.inviteCustomer]: nothing,
+        [purchaseActivityNames.remindCustomer]: nothing,
+        [purchaseActivityNames.closeInvitation]: nothing,
+        [purchaseActivityNames.readSignature]: () => 'waiting',
       },
     ),
     historyRow(
@@ -69,17 +69,17 @@ export function measureHistoryRows(): BenchRow[] {
       azurePlanPurchaseOrchestrator,
       attested,
       {
-        [purchaseActivities.confirmMca]: () => ({
+        [purchaseActivityNames.confirmMca]: () => ({
           outcome: 'done',
           value: { partnerCenterCustomerId: 'bench-pc', country: 'DE' },
         }),
-        [purchaseActivities.createCart]: () => ({
+        [purchaseActivityNames.createCart]: () => ({
           outcome: 'done',
           value: { cartId: 'bench-cart', catalogItemId: 'bench-catalog-item' },
         }),
-        [purchaseActivities.checkout]: () => ({ outcome: 'done', value: { orderId: 'bench-order' } }),
-        [purchaseActivities.readProvisioning]: pending,
-        [purchaseActivities.releaseSlot]: nothing,
+        [purchaseActivityNames.checkout]: () => ({ outcome: 'done', value: { orderId: 'bench-order' } }),
+        [purchaseActivityNames.readProvisioning]: pending,
+        [purchaseActivityNames.releaseWorkInProgress]: nothing,
       },
     ),
     historyRow(
@@ -88,7 +88,7 @@ export function measureHistoryRows(): BenchRow[] {
       azurePlanTransitionOrchestrator,
       upgrading,
       {
-        [transitionActivities.selectTransitionSources]: () => ({
+        [transitionActivityNames.selectTransitionSources]: () => ({
           outcome: 'planned',
           sources: [
             {
@@ -98,9 +98,9 @@ export function measureHistoryRows(): BenchRow[] {
             },
           ],
         }),
-        [transitionActivities.startUpgrade]: () => ({ outcome: 'started', upgradeId: 'bench-upgrade' }),
-        [transitionActivities.readUpgradeStatus]: () => ({ outcome: 'inProgress' }),
-        [transitionActivities.releaseSlot]: nothing,
+        [transitionActivityNames.startUpgrade]: () => ({ outcome: 'started', upgradeId: 'bench-upgrade' }),
+        [transitionActivityNames.readUpgradeStatus]: () => ({ outcome: 'inProgress' }),
+        [transitionActivityNames.releaseWorkInProgress]: nothing,
       },
     ),
   ];

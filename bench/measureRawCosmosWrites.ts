@@ -46,7 +46,7 @@ export function attestedOrderBatch(
   const purchaseId = randomUUID();
   const request = {
     customerId: customer.customerId,
-    purchaseId,
+    workInProgressId: purchaseId,
     orderId: randomUUID(),
     subscriptionId: randomUUID(),
     entitlementId: randomUUID(),
@@ -62,7 +62,7 @@ export function attestedOrderBatch(
     }),
   };
   const documents = azurePlanOrderDocuments(request);
-  const next = customerWithAzurePlan(customer, { ...request }, request);
+  const next = customerWithAzurePlan(customer, { ...request, purchaseId }, request);
   return [
     { operationType: 'Create', resourceBody: toWritableDocument(documents.marker) },
     // The local server needs the partition key on an Upsert inside a batch.

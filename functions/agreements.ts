@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
+import { continueWaitingPurchase } from '../orchestrations/purchase/continueWaitingPurchase';
 import { attestAgreement, type AttestAgreementDependencies } from '../shared/agreements/attestAgreement';
 import { listAgreements, type ListAgreementsDependencies } from '../shared/agreements/listAgreements';
 import { agreementSchema, attestationRequestSchema, toAgreement } from '../shared/domain/api/agreement';
 import { collectionSchema, toCollection } from '../shared/domain/api/collection';
 import { mcaAgreement } from '../shared/domain/documents/documents';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import { continueWaitingPurchase } from '../shared/purchases/continueWaitingPurchase';
 import { type Services } from '../shared/services';
 
 const customerParams = z.strictObject({ customerId: idParameter });

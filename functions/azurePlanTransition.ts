@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
+import { startAzurePlanTransition } from '../orchestrations/transition/startAzurePlanTransition';
+import { readTransitionState } from '../orchestrations/transition/transitionStatusReader';
 import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/api/azurePlanTransition';
 import { AppError } from '../shared/domain/errors';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { startTransitionDependencies } from '../shared/services';
-import { startAzurePlanTransition } from '../shared/transitions/startAzurePlanTransition';
-import { readTransitionState } from '../shared/transitions/transitionStatusReader';
 
 function transitionStatusUrl(transitionId: string): string {
   return `/api/transitions/${transitionId}`;

@@ -5,14 +5,13 @@
  * setting stops start-up with a list of what is wrong. Registration is synchronous, at import, as the Functions
  * worker requires; the clients and repositories behind the handlers are built on first use (compositionRoot.ts).
  */
-import { registerAzurePlanPurchaseOrchestrator } from '../orchestrations/azurePlanPurchase/azurePlanPurchaseOrchestrator';
-import { registerPurchaseActivities } from '../orchestrations/azurePlanPurchase/purchaseActivities';
-import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/azurePlanTransition/azurePlanTransitionOrchestrator';
-import { registerTransitionActivities } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { registerAzurePlanPurchaseOrchestrator } from '../orchestrations/purchase/azurePlanPurchaseOrchestrator';
+import { registerPurchaseActivities } from '../orchestrations/purchase/purchaseActivities';
+import { registerAzurePlanTransitionOrchestrator } from '../orchestrations/transition/azurePlanTransitionOrchestrator';
+import { registerTransitionActivities } from '../orchestrations/transition/transitionActivities';
 import {
   getConfig,
   getServices,
-  partnerCenterActivityDependencies,
   purchaseActivityDependencies,
   purchaseRequestTriggerDependencies,
   reconciliationTimerDependencies,
@@ -68,4 +67,4 @@ registerReconciliationTimer(reconciliationTimerDependencies);
 registerAzurePlanTransitionOrchestrator();
 registerTransitionActivities(transitionActivityDependencies);
 registerAzurePlanPurchaseOrchestrator();
-registerPurchaseActivities(purchaseActivityDependencies, partnerCenterActivityDependencies);
+registerPurchaseActivities(purchaseActivityDependencies);

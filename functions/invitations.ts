@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
+import { wakePurchaseWith } from '../orchestrations/purchase/continueWaitingPurchase';
 import { agreementSchema, toAgreement } from '../shared/domain/api/agreement';
 import { contactSchema } from '../shared/domain/documents/documents';
-import { wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
 import { endpoint } from '../shared/platform/http/endpoint';
 import { type Services } from '../shared/services';
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { purchaseStatusReader } from '../orchestrations/purchase/purchaseStatusReader';
 import { mcaOptionSchema } from '../shared/domain/api/azurePlanPurchase';
 import { lineIdSchema } from '../shared/domain/api/purchaseBatch';
 import { lineErrorSchema } from '../shared/domain/documents/purchaseBatch';
@@ -17,7 +18,6 @@ import { mayPerform, permissions } from '../shared/domain/rules/roles';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { readPurchaseBatch } from '../shared/purchaseBatches/readPurchaseBatch';
 import { submitPurchaseBatch } from '../shared/purchaseBatches/submitPurchaseBatch';
-import { purchaseStatusReader } from '../shared/purchases/purchaseStatusReader';
 import { type Services } from '../shared/services';
 
 const batchItemSchema = z

@@ -1,17 +1,17 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { purchaseExists } from '../orchestrations/purchase/purchaseStatusReader';
+import {
+  startAzurePlanPurchase,
+  type StartAzurePlanPurchaseDependencies,
+} from '../orchestrations/purchase/startAzurePlanPurchase';
 import { type PartnerCenterPace } from '../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../shared/platform/clock';
 import { queueNames } from '../shared/platform/queues/queues';
 import { type BatchRepository } from '../shared/purchaseBatches/batchRepository';
 import { handlePoisonedPurchaseRequest } from '../shared/purchaseBatches/handlePoisonedPurchaseRequest';
 import { handlePurchaseRequest } from '../shared/purchaseBatches/handlePurchaseRequest';
-import { purchaseExists } from '../shared/purchases/purchaseStatusReader';
-import {
-  startAzurePlanPurchase,
-  type StartAzurePlanPurchaseDependencies,
-} from '../shared/purchases/startAzurePlanPurchase';
 
 /**
  * The queue side of batch purchases. `purchase-requests` starts one purchase per message; the host retries a

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
+import { cancelPurchase } from '../orchestrations/purchase/cancelPurchase';
+import { purchaseSchema, readPurchase } from '../orchestrations/purchase/readPurchase';
+import { startAzurePlanPurchase } from '../orchestrations/purchase/startAzurePlanPurchase';
 import { purchaseRequestSchema, purchaseStatusSchema } from '../shared/domain/api/azurePlanPurchase';
 import { purchaseStatusUrl } from '../shared/domain/api/customer';
 import { AppError } from '../shared/domain/errors';
 import { mayPerform, permissions } from '../shared/domain/rules/roles';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
 import { idFromIdempotencyKey } from '../shared/platform/http/idempotency';
-import { cancelPurchase } from '../shared/purchases/cancelPurchase';
-import { purchaseSchema, readPurchase } from '../shared/purchases/readPurchase';
-import { startAzurePlanPurchase } from '../shared/purchases/startAzurePlanPurchase';
 import { type Services, startPurchaseDependencies } from '../shared/services';
 
 const purchaseAcceptedSchema = z
@@ -63,7 +63,7 @@ export const startAzurePlanPurchaseEndpoint = endpoint({
       mca: body.mca,
       requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
       correlationId,
-      // A retry after a crash cut the first attempt short finds the customer's slot held by its own purchase.
+      // A retry after a crash cut the first attempt short finds the customer's work in progress held by its own purchase.
       purchaseId: idFromIdempotencyKey(request, caller.userId),
     });
     const statusUrl = purchaseStatusUrl(started.purchaseId);

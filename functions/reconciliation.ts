@@ -3,16 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
-import { type InvitationAcceptance, wakePurchaseWith } from '../shared/invitations/invitationAcceptance';
-import { type NotificationSender } from '../shared/notifications/notificationSender';
-import { workflowClientOver } from '../shared/platform/durable/workflowClient';
-import { purchaseMetrics } from '../shared/platform/telemetry/telemetry';
-import { slotHolderState } from '../shared/purchases/purchaseStatusReader';
+import { wakePurchaseWith } from '../orchestrations/purchase/continueWaitingPurchase';
+import { workInProgressHolderState } from '../orchestrations/purchase/purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
   purchaseCustomStatusSchema,
-} from '../shared/purchases/purchaseWorkflowContract';
+} from '../orchestrations/purchase/purchaseWorkflowContract';
+import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
+import { type InvitationAcceptance } from '../shared/invitations/invitationAcceptance';
+import { type NotificationSender } from '../shared/notifications/notificationSender';
+import { workflowClientOver } from '../shared/platform/durable/workflowClient';
+import { purchaseMetrics } from '../shared/platform/telemetry/telemetry';
 import {
   type AzurePlanReconciliationDependencies,
   reconcileAzurePlans,
@@ -89,7 +90,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
             invitation,
             wakePurchaseWith(workflowClientOver(durable), context),
           ),
-        slotHolderState: (instanceId) => slotHolderState(durable, instanceId),
+        workInProgressHolderState: (instanceId) => workInProgressHolderState(durable, instanceId),
         logger: context,
       },
       { graceMs, correlationId },
@@ -109,7 +110,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
     );
     const recorded = planDifferences.filter((difference) => difference.kind === 'recorded').length;
     context.log(
-      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedSlots} slot(s) released, ${report.finishedAcceptances} acceptance(s) finished, ${recorded} Azure plan(s) recorded from Partner Center, ${planDifferences.length - recorded} other difference(s) reported${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
+      `reconciliation: ${report.requeuedLines} batch line(s) re-enqueued, ${report.releasedWorkInProgress} work in progress released, ${report.finishedAcceptances} acceptance(s) finished, ${recorded} Azure plan(s) recorded from Partner Center, ${planDifferences.length - recorded} other difference(s) reported${timer.isPastDue ? ' (past due)' : ''} correlationId=${correlationId}`,
     );
   };
 }

@@ -2,9 +2,8 @@ import { type Container } from '@azure/cosmos';
 
 import { type PurchaseRequestTriggerDependencies } from '../functions/purchaseRequests';
 import { type ReconciliationTimerDependencies } from '../functions/reconciliation';
-import { type PartnerCenterActivityDependencies } from '../orchestrations/azurePlanPurchase/partnerCenterActivities';
-import { type PurchaseActivityDependencies } from '../orchestrations/azurePlanPurchase/purchaseActivities';
-import { type TransitionActivityDependencies } from '../orchestrations/azurePlanTransition/transitionActivities';
+import { type PurchaseActivityDependencies } from '../orchestrations/purchase/purchaseActivities';
+import { type TransitionActivityDependencies } from '../orchestrations/transition/transitionActivities';
 import { createCommerceOperationRepository } from './commerce/commerceOperations';
 import { createCommerceServices } from './commerce/commerceServices';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
@@ -135,11 +134,14 @@ async function buildServices(): Promise<Services> {
 /** What the purchase's activities use, and nothing else. */
 export async function purchaseActivityDependencies(): Promise<PurchaseActivityDependencies> {
   const services = await getServices();
-  const { customers, invitations, azurePlanOrders } = services.repositories;
+  const { customers, invitations, azurePlanOrders, agreements } = services.repositories;
   return {
     customers,
     invitations,
     azurePlanOrders,
+    agreements,
+    partnerCenter: services.microsoft.partnerCenter,
+    invitationAcceptance: services.invitationAcceptance,
     notifications: services.notifications,
     clock: services.clock,
     faults: services.faults,
@@ -147,19 +149,6 @@ export async function purchaseActivityDependencies(): Promise<PurchaseActivityDe
       tokenSecret: services.config.INVITATION_TOKEN_SECRET,
       publicBaseUrl: services.config.PUBLIC_BASE_URL,
     },
-  };
-}
-
-/** What the purchase's Partner Center steps use, and nothing else. */
-export async function partnerCenterActivityDependencies(): Promise<PartnerCenterActivityDependencies> {
-  const services = await getServices();
-  return {
-    customers: services.repositories.customers,
-    agreements: services.repositories.agreements,
-    partnerCenter: services.microsoft.partnerCenter,
-    invitations: services.repositories.invitations,
-    invitationAcceptance: services.invitationAcceptance,
-    invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
   };
 }
 

@@ -1,5 +1,7 @@
 import { type QueueClient } from '@azure/storage-queue';
 
+import { type StartAzurePlanPurchaseDependencies } from '../orchestrations/purchase/startAzurePlanPurchase';
+import { type StartAzurePlanTransitionDependencies } from '../orchestrations/transition/startAzurePlanTransition';
 import { type CommerceServices } from './commerce/commerceServices';
 import { withMcaFromPartnerCenter } from './customers/readCustomer';
 import { type MicrosoftGateways } from './gateways/createMicrosoftGateways';
@@ -12,9 +14,7 @@ import { type FaultInjector } from './platform/faultInjection';
 import { type Authenticator } from './platform/http/authenticate';
 import { type EdgeDependencies } from './platform/http/endpoint';
 import { type MarketCatalogue } from './platform/markets';
-import { type StartAzurePlanPurchaseDependencies } from './purchases/startAzurePlanPurchase';
 import { type Repositories } from './repositories';
-import { type StartAzurePlanTransitionDependencies } from './transitions/startAzurePlanTransition';
 
 /**
  * The shape of what the composition root (compositionRoot.ts) builds, and the selectors that pick a part's

@@ -177,7 +177,7 @@ export async function runMixedRun(
       const customer = await call('GET', `/api/customers/${customerId}`);
       const work = customer.body.workInProgress as { id?: string } | undefined;
       if (response.status === 409 && work?.id) {
-        // A slot claimed by an attempt the crash cut before its purchase started: the start takes it over once
+        // A work in progress claimed by an attempt the crash cut before its purchase started: the start takes it over once
         // it is stale (2 minutes), or the reconciliation timer releases it.
         if ((await call('GET', `/api/purchases/${work.id}`)).status === 404) {
           await delay(1_000);

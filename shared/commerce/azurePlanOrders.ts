@@ -22,9 +22,15 @@ import { lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 
 export interface AzurePlanOrderRequest {
   customerId: string;
-  /** The purchase (or transition) placing the order; a retry by the same purchase is recognised by it. */
-  purchaseId: string;
-  /** Ids chosen by the orchestrator (`context.df.newGuid`), so a retried activity writes the same ids. */
+  /**
+   * The purchase or transition placing the order, the id holding the customer's work in progress (stored as the
+   * marker's and the order's `purchaseId`); a retry by the same one is recognised by it.
+   */
+  workInProgressId: string;
+  /**
+   * Partner Center's ids (the order, or the transition's upgrade; the plan subscription; its first Azure
+   * subscription), carried in the workflow's history, so a retried activity writes the same ids.
+   */
   orderId: string;
   subscriptionId: string;
   entitlementId: string;
@@ -39,8 +45,8 @@ export interface AzurePlanOrderRequest {
   offerId?: string;
   /** An agreement to record with the order (a partner attestation given with the purchase). */
   agreement?: AgreementDocument;
-  /** Whether the order frees the customer's purchase slot held by `purchaseId` (default true). */
-  releaseSlot?: boolean;
+  /** Whether the order frees the customer's work in progress held by `workInProgressId` (default true). */
+  releaseWorkInProgress?: boolean;
   /**
    * The customer document as the caller last wrote it, with its ETag. When it is still current it saves the
    * read; when it is not, the write is refused (412) and the function reads the customer and tries again.
@@ -67,7 +73,7 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
   subscription: SubscriptionDocument;
   entitlement: EntitlementDocument;
 } {
-  const { customerId, purchaseId, orderId, subscriptionId, entitlementId, correlationId } = request;
+  const { customerId, workInProgressId, orderId, subscriptionId, entitlementId, correlationId } = request;
   const now = request.now.toISOString();
   return {
     marker: azurePlanMarkerSchema.parse({
@@ -77,7 +83,7 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
       subscriptionId,
       orderId,
       entitlementId,
-      purchaseId,
+      purchaseId: workInProgressId,
       createdAt: now,
       correlationId,
     }),
@@ -99,7 +105,7 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
       ],
       creationDate: now,
       status: 'completed',
-      purchaseId,
+      purchaseId: workInProgressId,
       correlationId,
     }),
     subscription: subscriptionDocumentSchema.parse({
@@ -131,16 +137,20 @@ export function azurePlanOrderDocuments(request: AzurePlanOrderRequest): {
   };
 }
 
-/** The customer's summary once the plan is placed: the plan, the MCA if it came with the order, the slot freed. */
+/**
+ * The customer's summary once the plan is placed: the plan, the MCA if it came with the order, the work in progress
+ * freed (`placed.purchaseId`: the marker's stored name for the id holding it).
+ */
 export function customerWithAzurePlan(
   customer: CustomerDocument,
   placed: { purchaseId: string; orderId: string; subscriptionId: string },
   request: Pick<
     AzurePlanOrderRequest,
-    'agreement' | 'releaseSlot' | 'correlationId' | 'now' | 'mcaConfirmedByPartnerCenter'
+    'agreement' | 'releaseWorkInProgress' | 'correlationId' | 'now' | 'mcaConfirmedByPartnerCenter'
   >,
 ): CustomerDocument {
-  const freeSlot = (request.releaseSlot ?? true) && customer.workInProgress?.id === placed.purchaseId;
+  const releases =
+    (request.releaseWorkInProgress ?? true) && customer.workInProgress?.id === placed.purchaseId;
   return {
     ...customer,
     azurePlan: { subscriptionId: placed.subscriptionId, orderId: placed.orderId, status: 'active' },
@@ -149,7 +159,7 @@ export function customerWithAzurePlan(
       : request.mcaConfirmedByPartnerCenter && !customer.mca.accepted
         ? { accepted: true }
         : customer.mca,
-    workInProgress: freeSlot ? null : customer.workInProgress,
+    workInProgress: releases ? null : customer.workInProgress,
     updatedAt: request.now.toISOString(),
     correlationId: request.correlationId,
   };
@@ -158,11 +168,12 @@ export function customerWithAzurePlan(
 function summaryIsCurrent(
   customer: CustomerDocument,
   marker: AzurePlanMarker,
-  request: Pick<AzurePlanOrderRequest, 'agreement' | 'releaseSlot'>,
+  request: Pick<AzurePlanOrderRequest, 'agreement' | 'releaseWorkInProgress'>,
 ): boolean {
-  const slotHeld = (request.releaseSlot ?? true) && customer.workInProgress?.id === marker.purchaseId;
+  const stillHeld =
+    (request.releaseWorkInProgress ?? true) && customer.workInProgress?.id === marker.purchaseId;
   const agreementRecorded = !request.agreement || customer.mca.accepted;
-  return customer.azurePlan?.subscriptionId === marker.subscriptionId && !slotHeld && agreementRecorded;
+  return customer.azurePlan?.subscriptionId === marker.subscriptionId && !stillHeld && agreementRecorded;
 }
 
 /**
@@ -197,7 +208,7 @@ export async function placeAzurePlanOrder(
   return retryOnConflict(`Customer ${customerId}`, async () => {
     customer ??= await readCustomer(container, customerId);
     if (!request.agreement && !request.mcaConfirmedByPartnerCenter && !customer.mca.accepted) {
-      // A snapshot may predate the acceptance (an invited customer signs after the slot was claimed): only the
+      // A snapshot may predate the acceptance (an invited customer signs after the work in progress was claimed): only the
       // stored customer may refuse. The summary Replace below is conditional on this document's ETag, so the
       // order is written only while the customer read here, with its accepted MCA, is the current one.
       if (customer === request.customerSnapshot) {
@@ -209,7 +220,11 @@ export async function placeAzurePlanOrder(
         `Customer ${customerId} has not accepted the Microsoft Customer Agreement; nothing was ordered.`,
       );
     }
-    const next = customerWithAzurePlan(customer, { ...placed, purchaseId: request.purchaseId }, request);
+    const next = customerWithAzurePlan(
+      customer,
+      { ...placed, purchaseId: request.workInProgressId },
+      request,
+    );
     const operations: OperationInput[] = [
       { operationType: 'Create', resourceBody: toWritableDocument(documents.marker) },
       ...(request.agreement
@@ -271,7 +286,7 @@ async function settleExistingOrder(
   const resource = await readOrUndefined(() => container.item(azurePlanMarkerId, customerId).read());
   if (resource === undefined) throw new Error(`The Azure plan marker of ${customerId} vanished.`);
   const marker = azurePlanMarkerSchema.parse(resource);
-  if (marker.purchaseId !== request.purchaseId) {
+  if (marker.purchaseId !== request.workInProgressId) {
     throw new AppError(
       'AzurePlanAlreadyExists',
       `Customer ${customerId} already has the Azure plan ${marker.subscriptionId}.`,
@@ -320,12 +335,12 @@ async function settleExistingOrder(
 export async function findAzurePlanOrder(
   container: Container,
   customerId: string,
-  purchaseId: string,
+  workInProgressId: string,
 ): Promise<Omit<PlacedAzurePlanOrder, 'alreadyPlaced'> | undefined> {
   const resource = await readOrUndefined(() => container.item(azurePlanMarkerId, customerId).read());
   if (resource === undefined) return undefined;
   const marker = azurePlanMarkerSchema.parse(resource);
-  if (marker.purchaseId !== purchaseId) return undefined;
+  if (marker.purchaseId !== workInProgressId) return undefined;
   return {
     orderId: marker.orderId,
     subscriptionId: marker.subscriptionId,
@@ -337,7 +352,8 @@ export async function findAzurePlanOrder(
 export function createAzurePlanOrderRepository(container: Container) {
   return {
     place: (request: AzurePlanOrderRequest) => placeAzurePlanOrder(container, request),
-    find: (customerId: string, purchaseId: string) => findAzurePlanOrder(container, customerId, purchaseId),
+    find: (customerId: string, workInProgressId: string) =>
+      findAzurePlanOrder(container, customerId, workInProgressId),
   };
 }
 

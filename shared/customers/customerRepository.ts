@@ -87,14 +87,14 @@ export function createCustomerRepository(container: Container) {
     },
 
     /**
-     * Customers whose one-at-a-time slot was claimed before `before`, at most `limit`: the slots a crash may have
-     * stranded. A cross-partition query, run only by the reconciliation timer.
+     * Customers whose work in progress was claimed before `before`, at most `limit`: what a crash may have stranded.
+     * A cross-partition query, run only by the reconciliation timer.
      */
-    async findSlotsClaimedBefore(before: Date, limit: number): Promise<CustomerDocument[]> {
+    async findWorkInProgressClaimedBefore(before: Date, limit: number): Promise<CustomerDocument[]> {
       const { resources } = await container.items
         .query<unknown>({
           query:
-            // Customers stored before the rename hold the slot in `activePurchase` (customerDocumentSchema reads it).
+            // Customers stored before the rename hold the work in progress in `activePurchase` (customerDocumentSchema reads it).
             "SELECT * FROM c WHERE c.docType = 'customer' AND ((IS_OBJECT(c.workInProgress) AND c.workInProgress.startedAt < @before) OR (IS_OBJECT(c.activePurchase) AND c.activePurchase.startedAt < @before))",
           parameters: [{ name: '@before', value: before.toISOString() }],
         })
@@ -122,23 +122,23 @@ export function createCustomerRepository(container: Container) {
     },
 
     /**
-     * Takes the customer's one-at-a-time slot for a purchase or a transition, conditional on the customer being as
+     * Takes the customer's work in progress for a purchase or a transition, conditional on the customer being as
      * it was read: of many concurrent claims exactly one wins, the others get `'changed'` and look again.
      */
-    claimWorkSlot(
+    claimWorkInProgress(
       customer: CustomerDocument,
-      slot: WorkInProgress & { correlationId: string },
+      claim: WorkInProgress & { correlationId: string },
     ): Promise<CustomerDocument | 'changed'> {
       return replace({
         ...customer,
-        workInProgress: { kind: slot.kind, id: slot.id, startedAt: slot.startedAt },
-        updatedAt: slot.startedAt,
-        correlationId: slot.correlationId,
+        workInProgress: { kind: claim.kind, id: claim.id, startedAt: claim.startedAt },
+        updatedAt: claim.startedAt,
+        correlationId: claim.correlationId,
       });
     },
 
-    /** Frees the slot if (and only if) this purchase or transition still holds it. Safe to repeat. */
-    async releaseWorkSlot(
+    /** Frees the work in progress if (and only if) this purchase or transition still holds it. Safe to repeat. */
+    async releaseWorkInProgress(
       customerId: string,
       holderId: string,
       stamp: { now: Date; correlationId: string },

@@ -1,5 +1,3 @@
-import { type InvocationContext } from '@azure/functions';
-
 import { type AgreementRepository } from '../agreements/agreementRepository';
 import { type CustomerRepository } from '../customers/customerRepository';
 import { type AgreementDocument, type Contact } from '../domain/documents/documents';
@@ -7,8 +5,6 @@ import { type InvitationDocument, isInvitationOpen } from '../domain/documents/i
 import { AppError } from '../domain/errors';
 import { directAcceptanceId, newDirectAcceptance } from '../domain/rules/mcaAgreement';
 import { type Clock } from '../platform/clock';
-import { type WorkflowClient } from '../platform/durable/workflowClient';
-import { continueWaitingPurchase } from '../purchases/continueWaitingPurchase';
 import { type InvitationRepository } from './invitationRepository';
 import { invitationIdOf, invitationTokenPattern } from './invitationToken';
 
@@ -24,14 +20,6 @@ export interface InvitationAcceptanceDependencies {
  * wake-up could not be delivered: the acceptance then stays unmarked, so the reconciliation timer tries again.
  */
 export type WakePurchase = (invitation: InvitationDocument, agreement: AgreementDocument) => Promise<boolean>;
-
-/** Wakes the purchase through the durable client (a failure is logged: the purchase re-reads the truth). */
-export function wakePurchaseWith(
-  workflows: Pick<WorkflowClient, 'raiseEvent'>,
-  log: Pick<InvocationContext, 'warn'>,
-): WakePurchase {
-  return (invitation, agreement) => continueWaitingPurchase(workflows, invitation.purchaseId, agreement, log);
-}
 
 /**
  * The customer's acceptance of the MCA through the link of an invitation, in two steps so that no crash can lose it:

@@ -1,5 +1,5 @@
 /**
- * A test seam for real failures: `FAULT_INJECTION=placeOrder.afterWrite:1,…` makes the named point throw that
+ * A test seam for real failures: `FAULT_INJECTION=recordAzurePlan.afterWrite:1,…` makes the named point throw that
  * many times, so a test can watch an activity crash after its write and be retried, without mocking a store.
  * Unset (always, outside tests), every point is a no-op.
  */

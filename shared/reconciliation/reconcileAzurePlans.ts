@@ -97,12 +97,12 @@ export async function reconcileAzurePlans(
       await azurePlanOrders.place({
         customerId: customer.customerId,
         // The marker names who placed the order: the reconciliation, by Partner Center's order id.
-        purchaseId: `reconciliation:${atPartnerCenter.orderId}`,
+        workInProgressId: `reconciliation:${atPartnerCenter.orderId}`,
         orderId: atPartnerCenter.orderId,
         subscriptionId: atPartnerCenter.subscriptionId,
         entitlementId: first.id,
         mcaConfirmedByPartnerCenter: true,
-        releaseSlot: false,
+        releaseWorkInProgress: false,
         correlationId,
         now: clock.now(),
       });

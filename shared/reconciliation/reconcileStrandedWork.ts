@@ -1,7 +1,7 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { type PurchaseRequestMessage } from '../domain/api/purchaseBatch';
 import { type InvitationDocument } from '../domain/documents/invitation';
-import { isSlotStale, type SlotHolderState } from '../domain/rules/azurePlanPurchase';
+import { isWorkInProgressStale, type WorkInProgressHolderState } from '../domain/rules/azurePlanPurchase';
 import { type InvitationRepository } from '../invitations/invitationRepository';
 import { type Clock } from '../platform/clock';
 import { mapWithConcurrency } from '../platform/mapWithConcurrency';
@@ -14,9 +14,9 @@ const concurrency = 8;
 
 export interface ReconciliationDependencies {
   batches: Pick<BatchRepository, 'findQueuedLinesUnchangedSince' | 'readHeader' | 'moveLine'>;
-  customers: Pick<CustomerRepository, 'findSlotsClaimedBefore' | 'releaseWorkSlot'>;
-  /** Whether the orchestration holding a slot runs, ended, or was never started. */
-  slotHolderState: (instanceId: string) => Promise<SlotHolderState>;
+  customers: Pick<CustomerRepository, 'findWorkInProgressClaimedBefore' | 'releaseWorkInProgress'>;
+  /** Whether the orchestration holding a work in progress runs, ended, or was never started. */
+  workInProgressHolderState: (instanceId: string) => Promise<WorkInProgressHolderState>;
   invitations: Pick<InvitationRepository, 'findAcceptancesUnrecordedBefore'>;
   /** Records an accepted invitation's agreement and wakes its purchase (shared/invitations). */
   finishAcceptance: (invitation: InvitationDocument) => Promise<unknown>;
@@ -29,7 +29,7 @@ export interface ReconciliationDependencies {
 export interface ReconciliationOptions {
   /**
    * Work younger than this is left alone: a batch of 1,000 lines is still being sent, a purchase has just claimed
-   * its slot and is about to start its orchestration.
+   * its work in progress and is about to start its orchestration.
    */
   graceMs: number;
   correlationId: string;
@@ -37,7 +37,7 @@ export interface ReconciliationOptions {
 
 export interface ReconciliationReport {
   requeuedLines: number;
-  releasedSlots: number;
+  releasedWorkInProgress: number;
   finishedAcceptances: number;
 }
 
@@ -52,8 +52,8 @@ export interface ReconciliationReport {
  *   woken (the process died in between), is finished from what the claim stored: the purchase would otherwise
  *   wait for a signature the customer already gave until its next hourly look (or its deadline if the record is
  *   what is missing);
- * - a customer's one-at-a-time slot held by a purchase or transition that never started, or that ended without
- *   releasing it, is released (the same test the purchase start applies when it meets such a slot).
+ * - a customer's work in progress held by a purchase or transition that never started, or that ended without
+ *   releasing it, is released (the same test the purchase start applies when it meets such a work in progress).
  *
  * Safe to run at any time and from several instances at once: every write is conditional or idempotent.
  */
@@ -66,7 +66,7 @@ export async function reconcileStrandedWork(
     customers,
     invitations,
     finishAcceptance,
-    slotHolderState,
+    workInProgressHolderState,
     sendPurchaseRequest,
     clock,
     logger,
@@ -101,18 +101,18 @@ export async function reconcileStrandedWork(
     return true;
   });
 
-  const held = await customers.findSlotsClaimedBefore(before, itemsPerRun);
+  const held = await customers.findWorkInProgressClaimedBefore(before, itemsPerRun);
   const released = await mapWithConcurrency(held, concurrency, async (customer) => {
-    const slot = customer.workInProgress;
-    if (slot === null) return false;
-    const holder = await slotHolderState(slot.id);
-    if (!isSlotStale(slot, holder, now)) return false;
-    await customers.releaseWorkSlot(customer.customerId, slot.id, {
+    const held = customer.workInProgress;
+    if (held === null) return false;
+    const holder = await workInProgressHolderState(held.id);
+    if (!isWorkInProgressStale(held, holder, now)) return false;
+    await customers.releaseWorkInProgress(customer.customerId, held.id, {
       now: clock.now(),
       correlationId: options.correlationId,
     });
     logger.warn(
-      `reconciliation: released the slot of customer ${customer.customerId} held by ${slot.id} (${holder}) correlationId=${options.correlationId}`,
+      `reconciliation: released the work in progress of customer ${customer.customerId} held by ${held.id} (${holder}) correlationId=${options.correlationId}`,
     );
     return true;
   });
@@ -128,6 +128,6 @@ export async function reconcileStrandedWork(
   return {
     finishedAcceptances: unrecorded.length,
     requeuedLines: requeued.filter(Boolean).length,
-    releasedSlots: released.filter(Boolean).length,
+    releasedWorkInProgress: released.filter(Boolean).length,
   };
 }

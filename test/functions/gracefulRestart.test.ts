@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { findFreePorts } from '../../local-functions-host/embedded/index';
 import { type BatchLineStatus } from '../../shared/domain/rules/purchaseBatch';
-import { aContact, anAttestation, hourMs, purchaseScenario, salesAgent } from '../purchases/purchaseScenario';
+import { aContact, anAttestation, hourMs, purchaseScenario, salesAgent } from '../purchase/purchaseScenario';
 import { startPersistentService } from '../support/persistentService';
 import { type RunningService } from '../support/service';
 

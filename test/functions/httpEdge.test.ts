@@ -2,7 +2,7 @@ import http from 'node:http';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { aContact, aCustomerRequest, adminAgent, salesAgent } from '../purchases/purchaseScenario';
+import { aContact, aCustomerRequest, adminAgent, salesAgent } from '../purchase/purchaseScenario';
 import { type ObservedResponse, openApiResponseValidator } from '../support/openApiResponseValidator';
 import { startService, type TestService } from '../support/service';
 

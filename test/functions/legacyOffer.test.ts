@@ -369,7 +369,7 @@ describe('the transition from 0145P to the Azure plan', () => {
     expect(problem.code).toBe('OrderInProgress');
     expect(problem.detail).toContain('Transition first-transition');
     const customer = await service.call('GET', `/api/customers/${customerId}`, { as: salesAgent });
-    // The slot shows what holds it; a transition id never appears as a purchase id.
+    // The work in progress shows what holds it; a transition id never appears as a purchase id.
     expect(customer.body).toMatchObject({
       activePurchase: null,
       workInProgress: {

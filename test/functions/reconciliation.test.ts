@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('the reconciliation timer', () => {
-  it('re-enqueues a batch line whose message was never sent and releases a slot whose purchase never started', async () => {
+  it('re-enqueues a batch line whose message was never sent and releases a work in progress whose purchase never started', async () => {
     const { customers, batches } = service.cosmos.containers;
     // Customers as a partner registers them (Partner Center creates them under its own ids), the first one with
     // its MCA confirmed so that its line can buy.
@@ -39,7 +39,7 @@ describe('the reconciliation timer', () => {
     await mcaAttested(service, 'stranded-line');
     await aRegisteredCustomer(service, 'stranded-slot');
     await mcaAttested(service, 'stranded-slot');
-    // The slot as a purchase start that crashed after claiming it and before starting the workflow left it.
+    // The work in progress as a purchase start that crashed after claiming it and before starting the workflow left it.
     const stranded = customerDocumentSchema.parse(
       (await customers.item('stranded-slot', 'stranded-slot').read()).resource,
     );
@@ -96,7 +96,7 @@ describe('the reconciliation timer', () => {
       as: salesAgent,
     });
     expect(purchase.body).toMatchObject({ status: 'completed', customerId: 'stranded-line' });
-    // The customer whose slot was released can buy again.
+    // The customer whose work in progress was released can buy again.
     const again = await service.call('POST', '/api/customers/stranded-slot/azure-plan/purchases', {
       as: salesAgent,
       body: {},

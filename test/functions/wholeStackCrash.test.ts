@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/crash-test/localStack';
 import { eventually } from '../local-host/fixtureSupport';
-import { aContact, aCustomerRequest, anAttestation, salesAgent } from '../purchases/purchaseScenario';
+import { aContact, aCustomerRequest, anAttestation, salesAgent } from '../purchase/purchaseScenario';
 import { azuriteHasSaved } from '../support/azuriteSaved';
 
 /**

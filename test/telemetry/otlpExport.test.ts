@@ -95,7 +95,7 @@ describe('OTLP export', () => {
       expect(metricNamesOf(received.metrics)).toEqual(
         expect.arrayContaining(['purchases.started', 'purchases.completed', 'partner_center.calls']),
       );
-      expect(JSON.stringify(received.logs)).toContain('placeOrder purchaseId=');
+      expect(JSON.stringify(received.logs)).toContain('recordAzurePlan purchaseId=');
     };
     // Exports are batched: wait for them, then assert once more for the message.
     await eventually(() => holds(connectedTrace), 15_000).catch(() => undefined);

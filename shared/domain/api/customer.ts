@@ -139,12 +139,12 @@ export function purchaseStatusUrl(purchaseId: string): string {
 }
 
 export function toCustomer(document: CustomerDocument): Customer {
-  const slot = document.workInProgress;
-  const workInProgress = slot
+  const held = document.workInProgress;
+  const workInProgress = held
     ? {
-        kind: slot.kind,
-        id: slot.id,
-        statusUrl: slot.kind === 'transition' ? `/api/transitions/${slot.id}` : purchaseStatusUrl(slot.id),
+        kind: held.kind,
+        id: held.id,
+        statusUrl: held.kind === 'transition' ? `/api/transitions/${held.id}` : purchaseStatusUrl(held.id),
       }
     : null;
   return {

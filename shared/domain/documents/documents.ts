@@ -84,7 +84,7 @@ const customerDocumentShape = z.object({
     .nullable(),
   /** Ids of the customer's Microsoft Azure (0145P) subscriptions that are not deleted. */
   legacySubscriptionIds: z.array(z.string()),
-  /** What holds this customer's one-at-a-time slot: a running purchase or 0145P transition (null when free). */
+  /** What holds this customer's work in progress: a running purchase or 0145P transition (null when free). */
   workInProgress: workInProgressSchema.nullable(),
 });
 export const customerDocumentSchema = z.preprocess(readActivePurchaseAsWorkInProgress, customerDocumentShape);
@@ -92,9 +92,9 @@ export type CustomerDocument = z.infer<typeof customerDocumentSchema>;
 export type WorkInProgress = z.infer<typeof workInProgressSchema>;
 
 /**
- * Customers stored before the slot was named for what it holds have `activePurchase: { purchaseId, startedAt,
- * kind? }` (no `kind`: slots were only claimed by purchases then) and no `workInProgress`. Read them as the new
- * shape; the next write stores `workInProgress` only.
+ * Customers stored before the work in progress had its name hold it in `activePurchase: { purchaseId, startedAt,
+ * kind? }` (no `kind`: only purchases claimed it then) and have no `workInProgress`. Read them as the new shape;
+ * the next write stores `workInProgress` only.
  */
 function readActivePurchaseAsWorkInProgress(stored: unknown): unknown {
   if (typeof stored !== 'object' || stored === null) return stored;
@@ -153,7 +153,10 @@ export const orderDocumentSchema = z.object({
   currencyCode: z.string().optional(),
   creationDate: isoDateTime,
   status: z.enum(['completed', 'pending', 'cancelled', 'error']),
-  /** The purchase or transition that placed it (idempotent retries find their own order by it). */
+  /**
+   * The purchase or transition that placed it (idempotent retries find their own order by it): the id that held the
+   * customer's work in progress. Stored under its first name; renaming it would need a data migration.
+   */
   purchaseId: z.string().optional(),
 });
 export type OrderDocument = z.infer<typeof orderDocumentSchema>;
@@ -213,6 +216,7 @@ export const azurePlanMarkerSchema = z.object({
   subscriptionId: z.string(),
   orderId: z.string(),
   entitlementId: z.string(),
+  /** The purchase or transition that placed the plan (stored name, as the order's `purchaseId`). */
   purchaseId: z.string(),
   createdAt: isoDateTime,
 });

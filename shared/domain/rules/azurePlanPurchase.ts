@@ -77,24 +77,28 @@ export function decideMca(customer: CustomerDocument, mca: McaOption | undefined
   );
 }
 
-/** What the durable client knows about the purchase that holds a customer's slot. */
-export type SlotHolderState = 'running' | 'finished' | 'unknown';
+/** What the durable client knows about the purchase that holds a customer's work in progress. */
+export type WorkInProgressHolderState = 'running' | 'finished' | 'unknown';
 
-/** A slot whose holder has not appeared in the durable store after this long was never started (a crash). */
-export const unstartedSlotGraceMs = 2 * 60_000;
+/** A work in progress whose holder has not appeared in the durable store after this long was never started (a crash). */
+export const unstartedWorkGraceMs = 2 * 60_000;
 
 /**
- * Whether another purchase's hold on the customer's one-at-a-time slot may be taken over: its orchestration
+ * Whether another purchase's hold on the customer's work in progress may be taken over: its orchestration
  * ended without releasing it (terminated, crashed), or it never started. A holder unknown to the durable client
- * is given a grace period, because the starter claims the slot just before it starts the orchestration.
+ * is given a grace period, because the starter claims the work in progress just before it starts the orchestration.
  */
-export function isSlotStale(slot: WorkInProgress, holder: SlotHolderState, now: Date): boolean {
+export function isWorkInProgressStale(
+  workInProgress: WorkInProgress,
+  holder: WorkInProgressHolderState,
+  now: Date,
+): boolean {
   if (holder === 'finished') return true;
   if (holder === 'running') return false;
-  return now.getTime() - Date.parse(slot.startedAt) > unstartedSlotGraceMs;
+  return now.getTime() - Date.parse(workInProgress.startedAt) > unstartedWorkGraceMs;
 }
 
-/** The customer's slot is held: says by what (a purchase, a transition), or that the claim kept losing. */
+/** The customer's work in progress is held: says by what (a purchase, a transition), or that the claim kept losing. */
 export function orderInProgress(
   customerId: string,
   holder: Pick<WorkInProgress, 'id' | 'kind'> | undefined,

@@ -13,7 +13,7 @@ export interface TransitionSource {
 /**
  * Decides whether a customer can transition from Microsoft Azure (0145P) to the Azure plan and what moves. Checked
  * in the order the purchase checks them (market, existing plan, legacy state, running work, MCA), so the same
- * customer gets the same answer from both. `heldBy` is the transition that already holds the customer's slot (the
+ * customer gets the same answer from both. `heldBy` is the transition that already holds the customer's work in progress (the
  * orchestration re-checks after claiming it).
  */
 export function selectTransitionSources(input: {

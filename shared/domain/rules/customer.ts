@@ -27,7 +27,7 @@ export function newCustomerDocument(
   };
 }
 
-/** An update changes what the partner registers and keeps what the service derived (MCA, plan, slot). */
+/** An update changes what the partner registers and keeps what the service derived (MCA, plan, work in progress). */
 export function updatedCustomerDocument(
   existing: CustomerDocument,
   request: CustomerRequest,

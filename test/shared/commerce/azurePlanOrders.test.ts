@@ -25,7 +25,7 @@ afterAll(async () => {
   await cosmos.stop();
 });
 
-/** A customer in the store that holds its purchase slot for `purchaseId`. */
+/** A customer in the store that holds its work in progress for `purchaseId`. */
 async function aStoredCustomerBuying(
   purchaseId: string,
   overrides: Partial<CustomerDocument> = {},
@@ -47,7 +47,7 @@ async function aStoredCustomerBuying(
 function anOrderRequest(customerId: string, purchaseId: string, suffix = purchaseId): AzurePlanOrderRequest {
   return {
     customerId,
-    purchaseId,
+    workInProgressId: purchaseId,
     orderId: `order-${suffix}`,
     subscriptionId: `subscription-${suffix}`,
     entitlementId: `entitlement-${suffix}`,
@@ -221,11 +221,11 @@ describe('placeAzurePlanOrder', () => {
     await expect(
       placeAzurePlanOrder(cosmos.containers.customers, anOrderRequest(customer.customerId, 'purchase-h')),
     ).rejects.toMatchObject({ code: 'McaNotAccepted' });
-    // The transition's plan order (it keeps the slot) is refused the same way.
+    // The transition's plan order (it keeps the work in progress) is refused the same way.
     await expect(
       placeAzurePlanOrder(cosmos.containers.customers, {
         ...anOrderRequest(customer.customerId, 'purchase-h'),
-        releaseSlot: false,
+        releaseWorkInProgress: false,
       }),
     ).rejects.toMatchObject({ code: 'McaNotAccepted' });
 

@@ -31,13 +31,13 @@ describe('the customer repository', () => {
     expect(await customers.get('nobody')).toBeUndefined();
   });
 
-  it('lets exactly one of twenty concurrent claims take the purchase slot', async () => {
+  it("lets exactly one of twenty concurrent claims take the customer's work in progress", async () => {
     const created = await customers.create(aCustomer({ id: 'tailspin', customerId: 'tailspin' }));
     if (created === 'exists') throw new Error('fixture exists');
 
     const claims = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        customers.claimWorkSlot(created, {
+        customers.claimWorkInProgress(created, {
           kind: 'purchase',
           id: `purchase-${index}`,
           startedAt: stamp.now.toISOString(),
@@ -52,7 +52,7 @@ describe('the customer repository', () => {
     expect(stored?.workInProgress?.id).toBe(winners[0]?.workInProgress?.id);
   });
 
-  it('releases the slot only for the purchase that holds it', async () => {
+  it('releases the work in progress only for the purchase that holds it', async () => {
     const created = await customers.create(
       aCustomer({
         id: 'wingtip',
@@ -62,16 +62,16 @@ describe('the customer repository', () => {
     );
     if (created === 'exists') throw new Error('fixture exists');
 
-    await customers.releaseWorkSlot('wingtip', 'someone-else', stamp);
+    await customers.releaseWorkInProgress('wingtip', 'someone-else', stamp);
     expect((await customers.get('wingtip'))?.workInProgress?.id).toBe('holder');
 
-    await customers.releaseWorkSlot('wingtip', 'holder', stamp);
+    await customers.releaseWorkInProgress('wingtip', 'holder', stamp);
     expect((await customers.get('wingtip'))?.workInProgress).toBeNull();
   });
 
   it('reads a customer stored before the rename (activePurchase) as holding workInProgress, finds it stranded and frees it', async () => {
     const { workInProgress: _, ...current } = aCustomer({ id: 'northwind', customerId: 'northwind' });
-    // As stored before the slot was named for what it holds: no workInProgress, and no kind (only purchases then).
+    // As stored before the work in progress was named for what it holds: no workInProgress, and no kind (only purchases then).
     await cosmos.containers.customers.items.create({
       ...current,
       activePurchase: { purchaseId: 'old-purchase', startedAt: '2026-02-01T00:00:00.000Z' },
@@ -82,10 +82,13 @@ describe('the customer repository', () => {
       id: 'old-purchase',
       startedAt: '2026-02-01T00:00:00.000Z',
     });
-    const stranded = await customers.findSlotsClaimedBefore(new Date('2026-02-02T00:00:00.000Z'), 100);
+    const stranded = await customers.findWorkInProgressClaimedBefore(
+      new Date('2026-02-02T00:00:00.000Z'),
+      100,
+    );
     expect(stranded.map((customer) => customer.customerId)).toContain('northwind');
 
-    await customers.releaseWorkSlot('northwind', 'old-purchase', stamp);
+    await customers.releaseWorkInProgress('northwind', 'old-purchase', stamp);
     const { resource } = await cosmos.containers.customers.item('northwind', 'northwind').read<object>();
     expect(resource).toMatchObject({ workInProgress: null });
     expect(resource).not.toHaveProperty('activePurchase');

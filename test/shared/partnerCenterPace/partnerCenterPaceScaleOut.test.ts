@@ -18,7 +18,7 @@ import {
   createThrottle,
   publishedThrottleRules,
 } from '../../../local-functions-host/simulators/partnerCenter/throttling';
-import { partnerCenterThrottling } from '../../../orchestrations/partnerCenterThrottling';
+import { partnerCenterThrottling } from '../../../orchestrations/durablePatterns/partnerCenterThrottling';
 import { createPartnerCenterPace } from '../../../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../../../shared/platform/clock';
 import { handlePurchaseRequest } from '../../../shared/purchaseBatches/handlePurchaseRequest';

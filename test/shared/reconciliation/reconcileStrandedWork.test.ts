@@ -10,7 +10,7 @@ import {
   type BatchHeaderDocument,
   type BatchLineDocument,
 } from '../../../shared/domain/documents/purchaseBatch';
-import { type SlotHolderState } from '../../../shared/domain/rules/azurePlanPurchase';
+import { type WorkInProgressHolderState } from '../../../shared/domain/rules/azurePlanPurchase';
 import {
   reconcileStrandedWork,
   type ReconciliationDependencies,
@@ -51,7 +51,7 @@ function line(batchId: string, lineId: string, fields: Partial<BatchLineDocument
   };
 }
 
-function customer(customerId: string, slot: CustomerDocument['workInProgress']): CustomerDocument {
+function customer(customerId: string, held: CustomerDocument['workInProgress']): CustomerDocument {
   return {
     id: customerId,
     customerId,
@@ -66,7 +66,7 @@ function customer(customerId: string, slot: CustomerDocument['workInProgress']):
     mca: { accepted: false },
     azurePlan: null,
     legacySubscriptionIds: [],
-    workInProgress: slot,
+    workInProgress: held,
   };
 }
 
@@ -75,7 +75,7 @@ function world(options: {
   headers: BatchHeaderDocument[];
   lines: BatchLineDocument[];
   customers: CustomerDocument[];
-  holders: Record<string, SlotHolderState>;
+  holders: Record<string, WorkInProgressHolderState>;
   invitations?: InvitationDocument[];
 }) {
   const invitations = createInMemoryInvitationRepository();
@@ -102,13 +102,13 @@ function world(options: {
       },
     },
     customers: {
-      findSlotsClaimedBefore: (before, limit) =>
+      findWorkInProgressClaimedBefore: (before, limit) =>
         Promise.resolve(
           [...customers.values()]
             .filter((c) => c.workInProgress !== null && c.workInProgress.startedAt < before.toISOString())
             .slice(0, limit),
         ),
-      releaseWorkSlot: (customerId, purchaseId) => {
+      releaseWorkInProgress: (customerId, purchaseId) => {
         const current = customers.get(customerId);
         if (current?.workInProgress?.id === purchaseId) {
           customers.set(customerId, { ...current, workInProgress: null });
@@ -121,7 +121,7 @@ function world(options: {
       finished.push(invitation.purchaseId);
       return Promise.resolve();
     },
-    slotHolderState: (instanceId) => Promise.resolve(options.holders[instanceId] ?? 'unknown'),
+    workInProgressHolderState: (instanceId) => Promise.resolve(options.holders[instanceId] ?? 'unknown'),
     sendPurchaseRequest: (message) => {
       sent.push(message);
       return Promise.resolve();
@@ -149,7 +149,11 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
       holders: {},
     });
 
-    expect(await run(dependencies)).toEqual({ requeuedLines: 1, releasedSlots: 0, finishedAcceptances: 0 });
+    expect(await run(dependencies)).toEqual({
+      requeuedLines: 1,
+      releasedWorkInProgress: 0,
+      finishedAcceptances: 0,
+    });
 
     expect(sent).toHaveLength(1);
     // The message is one the queue trigger accepts, for the same line (same derived purchase id).
@@ -164,7 +168,11 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
     });
     // Touched, so the next run waits a whole grace period before sending it again.
     expect(lines.get('b1/a')?.updatedAt).toBe(now.toISOString());
-    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0, finishedAcceptances: 0 });
+    expect(await run(dependencies)).toEqual({
+      requeuedLines: 0,
+      releasedWorkInProgress: 0,
+      finishedAcceptances: 0,
+    });
   });
 
   it('leaves young queued lines, lines that moved on, and header-less lines (enqueued by another system) alone', async () => {
@@ -180,14 +188,18 @@ describe('reconcileStrandedWork: batch lines whose message was never sent', () =
       holders: {},
     });
 
-    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 0, finishedAcceptances: 0 });
+    expect(await run(dependencies)).toEqual({
+      requeuedLines: 0,
+      releasedWorkInProgress: 0,
+      finishedAcceptances: 0,
+    });
     expect(sent).toEqual([]);
   });
 });
 
-describe('reconcileStrandedWork: customer slots', () => {
-  it('releases a slot whose holder never started or already ended, and keeps one whose holder runs', async () => {
-    const slot = (purchaseId: string, startedAt = minutesAgo(30)) => ({
+describe("reconcileStrandedWork: the customers' work in progress", () => {
+  it('releases a work in progress whose holder never started or already ended, and keeps one whose holder runs', async () => {
+    const held = (purchaseId: string, startedAt = minutesAgo(30)) => ({
       kind: 'purchase' as const,
       id: purchaseId,
       startedAt,
@@ -196,16 +208,20 @@ describe('reconcileStrandedWork: customer slots', () => {
       headers: [],
       lines: [],
       customers: [
-        customer('never-started', slot('p-never')),
-        customer('ended', slot('p-ended')),
-        customer('waiting-signature', slot('p-running')),
-        customer('just-claimed', slot('p-new', minutesAgo(1))),
+        customer('never-started', held('p-never')),
+        customer('ended', held('p-ended')),
+        customer('waiting-signature', held('p-running')),
+        customer('just-claimed', held('p-new', minutesAgo(1))),
         customer('free', null),
       ],
       holders: { 'p-ended': 'finished', 'p-running': 'running' },
     });
 
-    expect(await run(dependencies)).toEqual({ requeuedLines: 0, releasedSlots: 2, finishedAcceptances: 0 });
+    expect(await run(dependencies)).toEqual({
+      requeuedLines: 0,
+      releasedWorkInProgress: 2,
+      finishedAcceptances: 0,
+    });
 
     expect(customers.get('never-started')?.workInProgress).toBeNull();
     expect(customers.get('ended')?.workInProgress).toBeNull();

@@ -118,14 +118,14 @@ describe.each(implementations)('repositories (%s)', (_name, stores) => {
     expect((await batches.readBatch(batchId)).lines).toHaveLength(1);
   });
 
-  it('customers: create conflicts on an existing id, replace needs the ETag that was read, the slot frees only for its holder', async () => {
+  it('customers: create conflicts on an existing id, replace needs the ETag that was read, the work in progress frees only for its holder', async () => {
     const { customers } = stores();
     const customerId = fresh('customer');
     const created = await customers.create(aCustomer({ id: customerId, customerId }));
     expect(await customers.create(aCustomer({ id: customerId, customerId }))).toBe('exists');
     if (created === 'exists') throw new Error('unreachable');
 
-    const claimed = await customers.claimWorkSlot(created, {
+    const claimed = await customers.claimWorkInProgress(created, {
       kind: 'purchase',
       id: 'p-1',
       startedAt: now.toISOString(),
@@ -134,7 +134,7 @@ describe.each(implementations)('repositories (%s)', (_name, stores) => {
     expect(claimed).toMatchObject({ workInProgress: { id: 'p-1' } });
     // A second claim from the same (now stale) read loses.
     expect(
-      await customers.claimWorkSlot(created, {
+      await customers.claimWorkInProgress(created, {
         kind: 'purchase',
         id: 'p-2',
         startedAt: now.toISOString(),
@@ -142,9 +142,9 @@ describe.each(implementations)('repositories (%s)', (_name, stores) => {
       }),
     ).toBe('changed');
 
-    await customers.releaseWorkSlot(customerId, 'p-2', { now, correlationId: 'c' });
+    await customers.releaseWorkInProgress(customerId, 'p-2', { now, correlationId: 'c' });
     expect((await customers.get(customerId))?.workInProgress).toMatchObject({ id: 'p-1' });
-    await customers.releaseWorkSlot(customerId, 'p-1', { now, correlationId: 'c' });
+    await customers.releaseWorkInProgress(customerId, 'p-1', { now, correlationId: 'c' });
     expect((await customers.get(customerId))?.workInProgress).toBeNull();
   });
 

@@ -85,7 +85,7 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
           )
           .slice(0, limit),
       ),
-    findSlotsClaimedBefore: (before, limit) =>
+    findWorkInProgressClaimedBefore: (before, limit) =>
       Promise.resolve(
         table
           .all()
@@ -105,14 +105,14 @@ export function createInMemoryCustomerRepository(): CustomerRepository {
           .sort((a, b) => (a.customerId < b.customerId ? -1 : 1))
           .slice(0, limit),
       ),
-    claimWorkSlot: (customer, slot) =>
+    claimWorkInProgress: (customer, claim) =>
       replace({
         ...customer,
-        workInProgress: { kind: slot.kind, id: slot.id, startedAt: slot.startedAt },
-        updatedAt: slot.startedAt,
-        correlationId: slot.correlationId,
+        workInProgress: { kind: claim.kind, id: claim.id, startedAt: claim.startedAt },
+        updatedAt: claim.startedAt,
+        correlationId: claim.correlationId,
       }),
-    async releaseWorkSlot(customerId, holderId, stamp) {
+    async releaseWorkInProgress(customerId, holderId, stamp) {
       await update(customerId, (customer) =>
         customer.workInProgress?.id === holderId
           ? {

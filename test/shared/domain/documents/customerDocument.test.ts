@@ -4,14 +4,14 @@ import { toCustomer } from '../../../../shared/domain/api/customer';
 import { customerDocumentSchema } from '../../../../shared/domain/documents/documents';
 import { aCustomer } from '../../../support/fixtures';
 
-/** A customer as stored before the one-at-a-time slot was renamed from `activePurchase` to `workInProgress`. */
+/** A customer as stored before the work in progress was renamed from `activePurchase` to `workInProgress`. */
 function storedBeforeRename(activePurchase: unknown): Record<string, unknown> {
   const { workInProgress: _, ...rest } = aCustomer();
   return { ...rest, activePurchase };
 }
 
-describe('a customer document stored with activePurchase (before the slot was renamed)', () => {
-  it('reads a purchase slot without kind as a purchase in workInProgress', () => {
+describe('a customer document stored with activePurchase (before the work in progress was renamed)', () => {
+  it('reads a stored activePurchase without kind as a purchase in workInProgress', () => {
     const read = customerDocumentSchema.parse(
       storedBeforeRename({ purchaseId: 'p-1', startedAt: '2026-01-05T09:00:00.000Z' }),
     );
@@ -23,7 +23,7 @@ describe('a customer document stored with activePurchase (before the slot was re
     expect(read).not.toHaveProperty('activePurchase');
   });
 
-  it('keeps the kind of a transition, and a free slot free', () => {
+  it('keeps the kind of a transition, and a free work in progress free', () => {
     const transition = customerDocumentSchema.parse(
       storedBeforeRename({ purchaseId: 't-1', startedAt: '2026-01-05T09:00:00.000Z', kind: 'transition' }),
     );
@@ -31,7 +31,7 @@ describe('a customer document stored with activePurchase (before the slot was re
     expect(customerDocumentSchema.parse(storedBeforeRename(null)).workInProgress).toBeNull();
   });
 
-  it('shows the public Customer the same as for a document stored today, activePurchase derived from the slot', () => {
+  it('shows the public Customer the same as for a document stored today, activePurchase derived from the work in progress', () => {
     const read = customerDocumentSchema.parse(
       storedBeforeRename({ purchaseId: 'p-1', startedAt: '2026-01-05T09:00:00.000Z' }),
     );
@@ -45,7 +45,7 @@ describe('a customer document stored with activePurchase (before the slot was re
     expect(toCustomer(transition)).toMatchObject({ activePurchase: null, workInProgress: { id: 't-1' } });
   });
 
-  it('refuses a document with neither field (a slot is always recorded, if only as null)', () => {
+  it('refuses a document with neither field (a work in progress is always recorded, if only as null)', () => {
     const { workInProgress: _, ...withoutSlot } = aCustomer();
     expect(customerDocumentSchema.safeParse(withoutSlot).success).toBe(false);
   });

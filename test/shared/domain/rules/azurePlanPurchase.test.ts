@@ -4,8 +4,8 @@ import { mcaOptionSchema } from '../../../../shared/domain/api/azurePlanPurchase
 import {
   assertCustomerMayBuyAzurePlan,
   decideMca,
-  isSlotStale,
-  unstartedSlotGraceMs,
+  isWorkInProgressStale,
+  unstartedWorkGraceMs,
 } from '../../../../shared/domain/rules/azurePlanPurchase';
 import { aContact, aCustomer } from '../../../support/fixtures';
 
@@ -133,19 +133,21 @@ describe('deciding how the purchase gets the MCA', () => {
   });
 });
 
-describe("a stale hold on the customer's purchase slot", () => {
-  const slot = { kind: 'purchase', id: 'p', startedAt: now.toISOString() } as const;
+describe("a stale hold on the customer's work in progress", () => {
+  const held = { kind: 'purchase', id: 'p', startedAt: now.toISOString() } as const;
 
   it('is taken over once its holder has finished', () => {
-    expect(isSlotStale(slot, 'finished', now)).toBe(true);
+    expect(isWorkInProgressStale(held, 'finished', now)).toBe(true);
   });
 
   it('is kept while its holder runs, however old', () => {
-    expect(isSlotStale(slot, 'running', new Date(now.getTime() + 86_400_000))).toBe(false);
+    expect(isWorkInProgressStale(held, 'running', new Date(now.getTime() + 86_400_000))).toBe(false);
   });
 
   it('is kept for a grace period when its holder has not started yet', () => {
-    expect(isSlotStale(slot, 'unknown', new Date(now.getTime() + 1_000))).toBe(false);
-    expect(isSlotStale(slot, 'unknown', new Date(now.getTime() + unstartedSlotGraceMs + 1))).toBe(true);
+    expect(isWorkInProgressStale(held, 'unknown', new Date(now.getTime() + 1_000))).toBe(false);
+    expect(isWorkInProgressStale(held, 'unknown', new Date(now.getTime() + unstartedWorkGraceMs + 1))).toBe(
+      true,
+    );
   });
 });

@@ -88,7 +88,7 @@ describe('planning a transition from 0145P to the Azure plan', () => {
     ).toBe('CountryNotAvailable');
   });
 
-  it('waits for another running purchase, but not for the transition that holds the slot itself', () => {
+  it('waits for another running purchase, but not for the transition that holds the work in progress itself', () => {
     const customer = {
       ...aLegacyCustomer,
       workInProgress: {

@@ -1,0 +1,125 @@
+import type * as df from 'durable-functions';
+
+import { type PurchaseStatus } from '../../shared/domain/api/azurePlanPurchase';
+import { type WorkInProgressHolderState } from '../../shared/domain/rules/azurePlanPurchase';
+import {
+  azurePlanPurchaseOrchestration,
+  type InvitationProgress,
+  type PlacedOrderIds,
+  purchaseCustomStatusSchema,
+  type PurchaseError,
+  purchaseInputSchema,
+  purchaseOutcomeSchema,
+} from './purchaseWorkflowContract';
+
+/** What the durable store knows about a purchase. */
+export interface PurchaseState {
+  purchaseId: string;
+  customerId: string;
+  status: PurchaseStatus;
+  createdTime: string;
+  lastUpdatedTime: string;
+  mcaMethod?: 'alreadyAccepted' | 'attest' | 'invite';
+  invitation?: InvitationProgress;
+  order?: PlacedOrderIds;
+  error?: PurchaseError;
+}
+
+/** The durable status of an instance, or undefined when the durable store does not know it. */
+export async function getDurableStatus(
+  durable: df.DurableClient,
+  instanceId: string,
+): Promise<df.DurableOrchestrationStatus | undefined> {
+  try {
+    return await durable.getStatus(instanceId, { showInput: true });
+  } catch (error) {
+    // durable-functions reports an unknown instance as an Error whose message names the HTTP 404.
+    if (error instanceof Error && /\b404\b/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+const runningStates: readonly string[] = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
+
+/** Whether an instance holding a customer's work in progress still runs (any orchestration: purchases and transitions). */
+export async function workInProgressHolderState(
+  durable: df.DurableClient,
+  instanceId: string,
+): Promise<WorkInProgressHolderState> {
+  const status = await getDurableStatus(durable, instanceId);
+  if (status === undefined) return 'unknown';
+  return runningStates.includes(status.runtimeStatus) ? 'running' : 'finished';
+}
+
+const failedUnexpectedly: PurchaseError = {
+  code: 'InternalError',
+  detail:
+    "The purchase stopped on an unexpected error. Check the customer's Azure plan before starting a new purchase.",
+};
+
+/**
+ * A purchase as the status endpoint reports it, from the durable status alone: the step while it runs (custom
+ * status), the outcome once it ended (output). Terminated by an operator reads as cancelled. Instances of other
+ * orchestrations (e.g. the transition) are not purchases.
+ */
+export function toPurchaseState(status: df.DurableOrchestrationStatus): PurchaseState | undefined {
+  if (status.name !== azurePlanPurchaseOrchestration) return undefined;
+  const input = purchaseInputSchema.safeParse(status.input);
+  if (!input.success) return undefined;
+  const custom = purchaseCustomStatusSchema.safeParse(status.customStatus);
+  const progress = custom.success ? custom.data : undefined;
+  const base = {
+    purchaseId: input.data.purchaseId,
+    customerId: input.data.customerId,
+    createdTime: new Date(status.createdTime).toISOString(),
+    lastUpdatedTime: new Date(status.lastUpdatedTime).toISOString(),
+    mcaMethod: input.data.mca.method,
+    ...(progress?.invitation ? { invitation: progress.invitation } : {}),
+    ...(progress?.order ? { order: progress.order } : {}),
+  };
+  const runtimeStatus: string = status.runtimeStatus;
+  switch (runtimeStatus) {
+    case 'Completed': {
+      const outcome = purchaseOutcomeSchema.safeParse(status.output);
+      if (!outcome.success) return { ...base, status: 'failed', error: failedUnexpectedly };
+      return {
+        ...base,
+        status: outcome.data.status,
+        ...(outcome.data.invitation ? { invitation: outcome.data.invitation } : {}),
+        ...(outcome.data.order ? { order: outcome.data.order } : {}),
+        ...(outcome.data.error ? { error: outcome.data.error } : {}),
+      };
+    }
+    case 'Failed':
+      return { ...base, status: 'failed', error: failedUnexpectedly };
+    case 'Terminated':
+    case 'Canceled':
+      return { ...base, status: 'cancelled' };
+    default:
+      return { ...base, status: progress?.step ?? 'validating' };
+  }
+}
+
+export async function readPurchaseState(
+  durable: df.DurableClient,
+  purchaseId: string,
+): Promise<PurchaseState | undefined> {
+  const status = await getDurableStatus(durable, purchaseId);
+  return status === undefined ? undefined : toPurchaseState(status);
+}
+
+/** A purchase's status and error for callers that only need those (the batch reader). */
+export function purchaseStatusReader(durable: df.DurableClient) {
+  return async (
+    purchaseId: string,
+  ): Promise<{ status: PurchaseStatus; error?: PurchaseError } | undefined> => {
+    const state = await readPurchaseState(durable, purchaseId);
+    if (state === undefined) return undefined;
+    return { status: state.status, ...(state.error ? { error: state.error } : {}) };
+  };
+}
+
+/** Whether a purchase with this id was started. */
+export async function purchaseExists(durable: df.DurableClient, purchaseId: string): Promise<boolean> {
+  return (await readPurchaseState(durable, purchaseId)) !== undefined;
+}
