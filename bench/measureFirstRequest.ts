@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { startAzurite, startCosmosServer } from '../local-functions-host/embedded/index';
-import { startSimulators } from '../local-functions-host/simulators/startSimulators';
+import { startSimulators } from '@azure-plan-local/simulators';
+import { startAzurite, startCosmosServer } from '@azure-plan-local/stores';
+
 import { sampleAppSettings } from './measureColdStart';
 import { quantileOfSorted, sortedAscending } from './statistics';
 

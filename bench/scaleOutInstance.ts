@@ -7,7 +7,7 @@
  *
  * Environment: the app's settings, and SCALE_OUT_TASK_HUB (JSON of the first host's `durable`).
  */
-import { type LocalHostDurable, silentLogger, startLocalHost } from '../local-functions-host/index';
+import { type LocalHostDurable, silentLogger, startLocalHost } from '@azure-plan-local/functions-host';
 
 async function main(): Promise<void> {
   const appDir = process.env.SCALE_OUT_APP_DIR;

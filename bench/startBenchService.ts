@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startAzurite } from '../local-functions-host/embedded/index';
-import { type LocalHost, silentLogger, startLocalHost } from '../local-functions-host/index';
-import { type RunningSimulators, startSimulators } from '../local-functions-host/simulators/startSimulators';
+import { type LocalHost, silentLogger, startLocalHost } from '@azure-plan-local/functions-host';
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
+import { startAzurite } from '@azure-plan-local/stores';
+
 import { sampleAppSettings } from './measureColdStart';
 
 export interface BenchService {

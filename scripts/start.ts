@@ -25,14 +25,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
+import { applyLocalSettings } from '@azure-plan-local/functions-host';
 import {
   type EmbeddedAzurite,
   findFreePorts,
   isPortOpen,
   startAzurite,
-} from '../local-functions-host/embedded/index';
-import { cosmosEmulatorKey } from '../local-functions-host/embedded/startCosmosServer';
+} from '@azure-plan-local/stores';
+import { cosmosEmulatorKey } from '@azure-plan-local/stores';
+
 import {
   type ChildReport,
   childReport,

@@ -9,7 +9,8 @@
  */
 import path from 'node:path';
 
-import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
+import { type LocalHost, startLocalHost } from '@azure-plan-local/functions-host';
+
 import { childReport, describeError, hostStartMessage, report } from './childMessages';
 import { createConsoleSite, trustsDevelopmentKey } from './consoleSite';
 import { stateFolders } from './stateDirectory';

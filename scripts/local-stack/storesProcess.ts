@@ -8,9 +8,10 @@
  * Reports the Cosmos port and the app settings that point at the simulators. Stops on SIGTERM/SIGINT, or when the
  * supervisor is gone (its IPC channel closes), writing snapshots first.
  */
-import { startCosmosServer } from '../../local-functions-host/embedded/startCosmosServer';
-import { parseFaultSwitches } from '../../local-functions-host/simulators/partnerCenter';
-import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
+import { parseFaultSwitches } from '@azure-plan-local/simulators';
+import { startSimulators } from '@azure-plan-local/simulators';
+import { startCosmosServer } from '@azure-plan-local/stores';
+
 import { describeError, report } from './childMessages';
 import { stateFolders } from './stateDirectory';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
 import {
   type RunningSimulators,
   startSimulators,
-} from '../../local-functions-host/simulators/startSimulators';
+} from '@azure-plan-local/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createAzureSubscriptionUseCases } from '../../shared/commerce/azureSubscriptions';
 import { azureEntitlementRequestSchema } from '../../shared/domain/api/azureEntitlement';
 import {

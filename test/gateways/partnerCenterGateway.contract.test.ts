@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { type IdentitySimulator } from '../../local-functions-host/simulators/identity/createIdentitySimulator';
-import { type PartnerCenterSimulator } from '../../local-functions-host/simulators/partnerCenter';
+import { type IdentitySimulator } from '@azure-plan-local/simulators';
+import { type PartnerCenterSimulator } from '@azure-plan-local/simulators';
 import {
   type RunningSimulators,
   startSimulators,
-} from '../../local-functions-host/simulators/startSimulators';
+} from '@azure-plan-local/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   createMicrosoftGateways,
   type MicrosoftGateways,

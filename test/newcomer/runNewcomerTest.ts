@@ -32,8 +32,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { QueueClient } from '@azure/storage-queue';
+import { devStorageConnectionString } from '@azure-plan-local/stores';
 
-import { devStorageConnectionString } from '../../local-functions-host/queues/devStorageConnectionString';
 import { azuriteHasSaved } from '../support/azuriteSaved';
 import {
   findField,

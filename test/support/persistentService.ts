@@ -2,10 +2,10 @@ import path from 'node:path';
 
 import { type Container, CosmosClient } from '@azure/cosmos';
 import { QueueServiceClient } from '@azure/storage-queue';
+import { type HostClock, silentLogger, startLocalHost } from '@azure-plan-local/functions-host';
+import { startSimulators } from '@azure-plan-local/simulators';
+import { startAzurite, startCosmosServer } from '@azure-plan-local/stores';
 
-import { startAzurite, startCosmosServer } from '../../local-functions-host/embedded/index';
-import { type HostClock, silentLogger, startLocalHost } from '../../local-functions-host/index';
-import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
 import {
   containerDefinitions,
   type ContainerName,

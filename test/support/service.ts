@@ -1,17 +1,18 @@
 import path from 'node:path';
 
-import { startAzurite } from '../../local-functions-host/embedded';
 import {
   type HostClock,
   type LocalHost,
   silentLogger,
   startLocalHost,
-} from '../../local-functions-host/index';
+} from '@azure-plan-local/functions-host';
 import {
   type RunningSimulators,
   startSimulators,
   type StartSimulatorsOptions,
-} from '../../local-functions-host/simulators/startSimulators';
+} from '@azure-plan-local/simulators';
+import { startAzurite } from '@azure-plan-local/stores';
+
 import { type Role } from '../../shared/domain/rules/roles';
 import { devToken, sampleSettings } from './devToken';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
