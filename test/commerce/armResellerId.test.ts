@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  type RunningSimulators,
-  startSimulators,
-} from '@azure-plan-local/simulators';
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createAzureSubscriptionUseCases } from '../../shared/commerce/azureSubscriptions';

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type PartnerCenterSimulator } from '@azure-plan-local/simulators';
-import {
-  type RunningSimulators,
-  startSimulators,
-} from '@azure-plan-local/simulators';
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createReservationUseCases } from '../../shared/commerce/reservationPurchases';

@@ -3,10 +3,7 @@ import { readFileSync } from 'node:fs';
 
 import { type IdentitySimulator } from '@azure-plan-local/simulators';
 import { type PartnerCenterSimulator } from '@azure-plan-local/simulators';
-import {
-  type RunningSimulators,
-  startSimulators,
-} from '@azure-plan-local/simulators';
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {

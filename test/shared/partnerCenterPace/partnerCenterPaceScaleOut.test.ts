@@ -12,10 +12,7 @@
  * Here the same batch, the same limits and the same pacing code run in well under a second of CPU per N, so the
  * test keeps the real sizes instead of scaled ones.
  */
-import {
-  createThrottle,
-  publishedThrottleRules,
-} from '@azure-plan-local/simulators';
+import { createThrottle, publishedThrottleRules } from '@azure-plan-local/simulators';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { partnerCenterThrottling } from '../../../orchestrations/partnerCenterThrottling';
