@@ -40,7 +40,7 @@ import { type EntraError, entraErrorBody, entraErrors } from './entraError';
  *   `NODE_EXTRA_CA_CERTS`) is `system.networkClient`: an `INetworkModule` (`sendGetRequestAsync`,
  *   `sendPostRequestAsync` → `{ headers, body: parsed JSON, status }`) built on `node:https` with
  *   `ca: readFileSync(PARTNER_CENTER_AUTHORITY_CA_FILE)`. Only when that setting is present; production keeps MSAL's
- *   default client. `test/simulators/support/caTrustingNetworkClient.ts` is a working one to copy into the gateway.
+ *   default client. `local/simulators/test/support/caTrustingNetworkClient.ts` is a working one to copy into the gateway.
  * - App-only: `acquireTokenByClientCredential({ scopes: ["https://api.partnercenter.microsoft.com/.default"] })`.
  * - App+User: `acquireTokenByRefreshToken({ refreshToken, scopes: ["https://api.partnercenter.microsoft.com/.default"],
  *   forceCache: true })` (or `/user_impersonation`). MSAL does not return the rotated refresh token: it is in its
