@@ -4,11 +4,37 @@ import prettier from 'eslint-config-prettier';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
-/** The app must run under the real Functions host: it may never reach into the local host or the tests. */
+/** The app must run under the real Functions host: it may never reach into the local tooling or the tests. */
 const appFence = {
-  group: ['**/local-functions-host/**', '**/test/**'],
-  message: 'App code never imports the local host or tests.',
+  group: ['**/local/**', '@azure-plan-local/*', '@azure-plan-local/*/**', '**/test/**'],
+  message: 'App code never imports the local tooling (local/: host, stores, simulators) or tests.',
 };
+
+/** The three local packages (npm workspaces under local/, README "Map of the house"). */
+const localPackages = ['functions-host', 'stores', 'simulators'];
+
+/** A package's index is its public API: nothing outside it imports a file inside it. */
+const packageIndexFence = [
+  {
+    regex: '^@azure-plan-local/[^/]+/.',
+    message: "Import the package's index (`@azure-plan-local/<name>`), its public API, not a file inside it.",
+  },
+  {
+    regex: `(^|/)local/(${localPackages.join('|')})(/|$)`,
+    message:
+      'Import a local package by its name (`@azure-plan-local/<name>`), not by a path into its folder.',
+  },
+];
+
+/** Inside a package: its own files by relative path, the other packages only through their index. */
+const insidePackageFence = (name) => [
+  packageIndexFence[0],
+  {
+    regex: `^\\.{1,2}/(.*/)?(${localPackages.filter((other) => other !== name).join('|')})(/|$)`,
+    message:
+      'Another local package is reached by its name (`@azure-plan-local/<name>`), never by a relative path.',
+  },
+];
 
 /**
  * One composition root, reached from one place: functions/index.ts hands every endpoint, trigger and activity the
@@ -54,6 +80,18 @@ export default tseslint.config(
     },
   },
   {
+    // Everything outside the local packages (the app's own blocks below replace this with their stricter fence).
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
+    ignores: ['local/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: packageIndexFence }] },
+  },
+  ...localPackages.map((name) => ({
+    files: [`local/${name}/**`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [compositionRootFence, ...insidePackageFence(name)] }],
+    },
+  })),
+  {
     files: ['functions/**', 'orchestrations/**', 'shared/**'],
     ignores: ['functions/index.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [appFence, compositionRootFence] }] },
@@ -92,8 +130,8 @@ export default tseslint.config(
   },
   {
     // Tests, scripts and the bench build what they need themselves (in-memory repositories, their own clients).
-    files: ['test/**', 'scripts/**', 'bench/**', 'local-functions-host/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [compositionRootFence] }] },
+    files: ['test/**', 'scripts/**', 'bench/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [compositionRootFence, ...packageIndexFence] }] },
   },
   {
     // Domain rules, stored documents and API shapes are pure: they import only zod, node:crypto and each other.

@@ -34,13 +34,16 @@ const unit = [
   'test/gateways/partnerCenterError.test.ts',
   'test/conformance/partnerCenterReferenceGateway.test.ts',
   'test/deploy/infraTemplate.test.ts',
-  'test/local-host/clock.test.ts',
-  'test/local-host/persistence/openJournal.test.ts',
+  'local/functions-host/test/clock.test.ts',
+  'local/stores/test/openJournal.test.ts',
   'test/local-stack/checkPlatformPackages.test.ts',
   'test/local-stack/settingsPrecedence.test.ts',
   'test/local-stack/stateDirectory.test.ts',
   'test/newcomer/readmeWalkthrough.test.ts',
 ];
+
+/** The app's tests, and each local package's own (local/<package>/test/, README "Map of the house"). */
+const allTests = ['test/**/*.test.ts', 'local/*/test/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -54,7 +57,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: unit, pool: 'threads', isolate: false } },
       {
         extends: true,
-        test: { name: 'stack', include: ['test/**/*.test.ts'], exclude: unit, pool: 'forks' },
+        test: { name: 'stack', include: [...allTests], exclude: unit, pool: 'forks' },
       },
     ],
   },

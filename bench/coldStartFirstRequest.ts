@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { silentLogger, startLocalHost } from '../local-functions-host/index';
+import { silentLogger, startLocalHost } from '@azure-plan-local/functions-host';
 
 async function main(): Promise<void> {
   const appDir = process.env.APP_DIR;

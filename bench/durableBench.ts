@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { type LocalHost, silentLogger, startLocalHost } from '../local-functions-host';
-import { journalFile } from '../local-functions-host/durable/durableJournal';
+import { type LocalHost, silentLogger, startLocalHost } from '@azure-plan-local/functions-host';
+import { journalFile } from '@azure-plan-local/functions-host';
+
 import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
 
 const appDir = path.join(import.meta.dirname, 'durableBenchApp');

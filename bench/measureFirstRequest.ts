@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { startAzurite, startCosmosServer } from '../local-functions-host/embedded/index';
-import { startSimulators } from '../local-functions-host/simulators/startSimulators';
+import { launchLocalStack } from '../scripts/local-stack/launchLocalStack';
 import { sampleAppSettings } from './measureColdStart';
 import { quantileOfSorted, sortedAscending } from './statistics';
 
@@ -26,18 +25,15 @@ export async function measureFirstRequest(options: {
   processes: number;
 }): Promise<FirstRequestRound> {
   // Health also asks Partner Center and ARM (a token, then a call): the simulators run here too, as the stores do.
-  const [cosmos, azurite, simulators] = await Promise.all([
-    startCosmosServer(),
-    startAzurite({ services: ['queue'] }),
-    startSimulators(),
-  ]);
+  // The launcher's store steps, without its host: each child process runs its own.
+  const stack = await launchLocalStack({
+    storage: { services: ['queue'] },
+    cosmos: {},
+    simulators: {},
+    baseSettings: sampleAppSettings(options.appDir),
+  });
   try {
-    const settings = {
-      ...sampleAppSettings(options.appDir),
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      AzureWebJobsStorage: azurite.connectionString,
-      ...simulators.settings,
-    };
+    const { settings } = stack;
     const env = { ...process.env, APP_DIR: options.appDir, APP_SETTINGS: JSON.stringify(settings) };
     const sinceProcessStart: number[] = [];
     const sinceHostStart: number[] = [];
@@ -63,6 +59,6 @@ export async function measureFirstRequest(options: {
       sinceHostStartMs: quantileOfSorted(sortedAscending(sinceHostStart), 0.5),
     };
   } finally {
-    await Promise.all([cosmos.stop(), azurite.stop(), simulators.stop()]);
+    await stack.stop();
   }
 }

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { QueueClient } from '@azure/storage-queue';
+import { applyLocalSettings } from '@azure-plan-local/functions-host';
 
-import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
 import {
   freeStackPorts,
   type LocalStack,

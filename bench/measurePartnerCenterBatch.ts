@@ -1,4 +1,5 @@
-import { publishedThrottleRules, type ThrottleRule } from '../local-functions-host/simulators/partnerCenter';
+import { publishedThrottleRules, type ThrottleRule } from '@azure-plan-local/simulators';
+
 import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
 import { aFreshCustomerId, type BenchClient, registerCustomer, submitAttestedBatch } from './benchClient';
 import { type BenchService } from './startBenchService';

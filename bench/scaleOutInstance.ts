@@ -7,22 +7,27 @@
  *
  * Environment: the app's settings, and SCALE_OUT_TASK_HUB (JSON of the first host's `durable`).
  */
-import { type LocalHostDurable, silentLogger, startLocalHost } from '../local-functions-host/index';
+import { type LocalHostDurable, silentLogger } from '@azure-plan-local/functions-host';
+
+import { launchLocalStack } from '../scripts/local-stack/launchLocalStack';
 
 async function main(): Promise<void> {
   const appDir = process.env.SCALE_OUT_APP_DIR;
   const hub = process.env.SCALE_OUT_TASK_HUB;
   if (!appDir || !hub) throw new Error('SCALE_OUT_APP_DIR and SCALE_OUT_TASK_HUB must be set');
-  const host = await startLocalHost({
-    appDir,
-    port: 0,
-    clock: 'real',
-    loadLocalSettings: false,
-    logger: process.env.BENCH_LOGS ? undefined : silentLogger,
-    sharedTaskHub: JSON.parse(hub) as LocalHostDurable,
+  // The launcher's host step alone: the stores and simulators are the first instance's.
+  const stack = await launchLocalStack({
+    host: {
+      appDir,
+      port: 0,
+      clock: 'real',
+      loadLocalSettings: false,
+      ...(process.env.BENCH_LOGS ? {} : { logger: silentLogger }),
+      sharedTaskHub: JSON.parse(hub) as LocalHostDurable,
+    },
   });
   const stop = (): void => {
-    host.stop().then(
+    stack.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startAzurite } from '../local-functions-host/embedded/index';
-import { type LocalHost, silentLogger, startLocalHost } from '../local-functions-host/index';
-import { type RunningSimulators, startSimulators } from '../local-functions-host/simulators/startSimulators';
+import { type LocalHost, silentLogger } from '@azure-plan-local/functions-host';
+import { type RunningSimulators } from '@azure-plan-local/simulators';
+
+import { launchLocalStack, type LocalStack } from '../scripts/local-stack/launchLocalStack';
 import { sampleAppSettings } from './measureColdStart';
 
 export interface BenchService {
@@ -17,8 +18,9 @@ export interface BenchService {
 }
 
 /**
- * The whole service on this machine, as `npm start` runs it: the local Functions host running the built app
- * (`dist/main.js`) on the real clock, embedded Azurite, and the given Cosmos server (the bench's counting one).
+ * The whole service on this machine, started by the launcher as `npm start` does (in this process): the local
+ * Functions host running the built app (`dist/main.js`) on the real clock, embedded Azurite, Microsoft's simulators
+ * and the given Cosmos server (the bench's counting one).
  */
 let simulatorPorts: { identity: number; partnerCenter: number; azureResourceManager: number } | undefined;
 
@@ -32,54 +34,33 @@ export async function startBenchService(options: {
 }): Promise<BenchService | { unavailable: string }> {
   if (!existsSync(path.join(options.appDir, 'dist', 'main.js')))
     return { unavailable: 'run `npm run build` first' };
-  const azurite = await startAzurite();
-  // Provisioning at once and no rate limits, so that the figures measure the service, not the simulated waits; a
-  // row that wants Partner Center's published limits turns them on (`publishedThrottleRules`).
-  const simulators = await startSimulators({
-    partnerCenter: { provisioningDelayMs: 0, throttling: [] },
-    // The app builds its gateways once per process: a second service in this process must find Microsoft's
-    // simulators where the first one did, with the refresh token in the same file.
-    ...(simulatorPorts ? { ports: simulatorPorts } : {}),
-    refreshTokenFile: path.join(os.tmpdir(), `bench-partner-center-refresh-token-${process.pid}`),
-  }).catch(async (error: unknown) => {
-    await azurite.stop();
-    throw error;
+  const stack = await launchLocalStack({
+    storage: {},
+    cosmos: { endpoint: options.cosmosEndpoint },
+    // Provisioning at once and no rate limits, so that the figures measure the service, not the simulated waits; a
+    // row that wants Partner Center's published limits turns them on (`publishedThrottleRules`).
+    simulators: {
+      partnerCenter: { provisioningDelayMs: 0, throttling: [] },
+      // The app builds its gateways once per process: a second service in this process must find Microsoft's
+      // simulators where the first one did, with the refresh token in the same file.
+      ...(simulatorPorts ? { ports: simulatorPorts } : {}),
+      refreshTokenFile: path.join(os.tmpdir(), `bench-partner-center-refresh-token-${process.pid}`),
+    },
+    baseSettings: sampleAppSettings(options.appDir),
+    host: {
+      appDir: options.appDir,
+      port: 0,
+      clock: 'real',
+      ...(options.durableStateDirectory ? { durableStateDirectory: options.durableStateDirectory } : {}),
+      ...(process.env.BENCH_LOGS ? {} : { logger: silentLogger }),
+      ...(options.env ? { env: options.env } : {}),
+    },
   });
+  const { host, simulators } = stack as Required<Pick<LocalStack, 'host' | 'simulators'>>;
   simulatorPorts ??= {
     identity: Number(new URL(simulators.urls.authorityHost).port),
     partnerCenter: Number(new URL(simulators.urls.partnerCenter).port),
     azureResourceManager: Number(new URL(simulators.urls.azureResourceManager).port),
   };
-  const settings = {
-    ...sampleAppSettings(options.appDir),
-    COSMOS_ENDPOINT: options.cosmosEndpoint,
-    AzureWebJobsStorage: azurite.connectionString,
-    ...simulators.settings,
-    ...options.env,
-  };
-  try {
-    const host = await startLocalHost({
-      appDir: options.appDir,
-      port: 0,
-      clock: 'real',
-      ...(options.durableStateDirectory ? { durableStateDirectory: options.durableStateDirectory } : {}),
-      logger: process.env.BENCH_LOGS ? undefined : silentLogger,
-      env: settings,
-    });
-    return {
-      baseUrl: host.url,
-      settings,
-      host,
-      simulators,
-      stop: async () => {
-        await host.stop();
-        await simulators.stop();
-        await azurite.stop();
-      },
-    };
-  } catch (error) {
-    await simulators.stop();
-    await azurite.stop();
-    throw error;
-  }
+  return { baseUrl: host.url, settings: stack.settings, host, simulators, stop: () => stack.stop() };
 }

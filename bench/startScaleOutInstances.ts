@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { type LocalHostDurable } from '../local-functions-host/index';
+import { type LocalHostDurable } from '@azure-plan-local/functions-host';
 
 export interface ScaleOutInstances {
   /** Instances started besides the first (the bench service's own host). */

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 
-import { runDurableCli } from '../local-functions-host/durable/durableCli';
+import { runDurableCli } from '@azure-plan-local/functions-host';
+
 import { resolveStateDirectory, stateEnvironment, stateFolders } from './local-stack/stateDirectory';
 
 try {

@@ -7,8 +7,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
-import { devStorageConnectionString } from '../local-functions-host/queues/devStorageConnectionString';
+import { applyLocalSettings } from '@azure-plan-local/functions-host';
+import { devStorageConnectionString } from '@azure-plan-local/stores';
+
 import { createQueueServiceClient, queueNames } from '../shared/platform/queues/queues';
 
 const { values } = parseArgs({ options: { purchase: { type: 'string' } } });

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the service on http://localhost:7071 with everything it needs, no Azure Functions Core Tools.
  *
- * This process is a small supervisor. It starts, each in a process of its own:
+ * This process is a small supervisor over the launcher (`local-stack/launchLocalStack.ts`, the one way the stack
+ * starts): it runs the launcher's steps, each in a process of its own:
  * - Azurite (storage), when `AzureWebJobsStorage` is `UseDevelopmentStorage=true` (or unset) and nothing listens on
  *   its queue port yet (an Azurite you started is used); any other connection string (a real account) is used as
  *   it is;
@@ -25,20 +26,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
-import {
-  type EmbeddedAzurite,
-  findFreePorts,
-  isPortOpen,
-  startAzurite,
-} from '../local-functions-host/embedded/index';
-import { cosmosEmulatorKey } from '../local-functions-host/embedded/startCosmosServer';
+import { applyLocalSettings } from '@azure-plan-local/functions-host';
+import { cosmosEmulatorKey, type EmbeddedAzurite, findFreePorts, isPortOpen } from '@azure-plan-local/stores';
+
 import {
   type ChildReport,
   childReport,
   describeError,
   type HostStartMessage,
 } from './local-stack/childMessages';
+import { launchLocalStack, type LocalStack } from './local-stack/launchLocalStack';
 import { letCommandLinePortsWin } from './local-stack/settingsPrecedence';
 import {
   acquireStateLock,
@@ -180,15 +177,18 @@ async function startStorage(): Promise<{ description: string; connection: string
   const othersBusy =
     standardStoragePorts && ((await isPortOpen(storagePorts.blob)) || (await isPortOpen(storagePorts.table)));
   const location = folders?.azurite;
-  let azurite: EmbeddedAzurite;
+  let storage: LocalStack;
   try {
-    azurite = await startAzurite({
-      ...(storagePorts.blob ? { blobPort: storagePorts.blob } : {}),
-      ...(storagePorts.queue ? { queuePort: storagePorts.queue } : {}),
-      ...(storagePorts.table ? { tablePort: storagePorts.table } : {}),
-      ...(location ? { location } : {}),
-      // With blob or table taken by something else, queues (all the app uses) still get the standard port.
-      ...(othersBusy ? { services: ['queue'] as const } : {}),
+    // The launcher's step 1 (local-stack/launchLocalStack.ts), in this process: Azurite is a child process anyway.
+    storage = await launchLocalStack({
+      storage: {
+        ...(storagePorts.blob ? { blobPort: storagePorts.blob } : {}),
+        ...(storagePorts.queue ? { queuePort: storagePorts.queue } : {}),
+        ...(storagePorts.table ? { tablePort: storagePorts.table } : {}),
+        ...(location ? { location } : {}),
+        // With blob or table taken by something else, queues (all the app uses) still get the standard port.
+        ...(othersBusy ? { services: ['queue'] as const } : {}),
+      },
     });
   } catch (error) {
     // Another Azurite won the race for the port since we looked: use it.
@@ -197,7 +197,8 @@ async function startStorage(): Promise<{ description: string; connection: string
     }
     throw error;
   }
-  cleanups.push({ name: `Azurite (pid ${azurite.pid})`, stop: () => azurite.stop() });
+  const azurite = storage.storage?.azurite as EmbeddedAzurite;
+  cleanups.push({ name: `Azurite (pid ${azurite.pid})`, stop: () => storage.stop() });
   const endpoints = [
     azurite.blobPort && `blob ${azurite.blobPort}`,
     `queue ${azurite.queuePort}`,

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { applyLocalSettings } from '@azure-plan-local/functions-host';
 import { importJWK, type JWK, SignJWT } from 'jose';
 
-import { applyLocalSettings } from '../local-functions-host/config/applyLocalSettings';
 import { allRoles, roleSchema } from '../shared/domain/rules/roles';
 
 // The same settings npm start reads (local.settings.json, else the sample; the environment wins).

@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { installCoreModule } from '../local-functions-host/worker/installCoreModule';
+import { installCoreModule } from '@azure-plan-local/functions-host';
 
 /**
  * The document names the deployment it is served from (`PUBLIC_BASE_URL`). The linters check the one a deployed app

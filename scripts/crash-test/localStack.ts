@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { findFreePorts } from '../../local-functions-host/embedded/index';
+import { findFreePorts } from '@azure-plan-local/stores';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 

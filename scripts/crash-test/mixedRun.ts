@@ -3,9 +3,9 @@ import path from 'node:path';
 
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
+import { cosmosEmulatorKey } from '@azure-plan-local/stores';
 import { importJWK, type JWK, SignJWT } from 'jose';
 
-import { cosmosEmulatorKey } from '../../local-functions-host/embedded/index';
 import { type LocalStack } from './localStack';
 
 /**

@@ -12,10 +12,9 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
+import type { SiteHandler } from '@azure-plan-local/functions-host';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { z } from 'zod';
-
-import type { SiteHandler } from '../../local-functions-host/index';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 export const consoleDist = path.join(repositoryRoot, 'console', 'dist');

@@ -1,6 +1,7 @@
 /**
- * The Functions host process of `npm start`: loads the host's modules at once, then waits for the supervisor's
- * `start` message (store endpoints, port), so that loading overlaps with the stores starting. The supervisor
+ * The Functions host process of `npm start` (the launcher's step 5, launchLocalStack.ts): loads the host's modules
+ * at once, then waits for the supervisor's `start` message (store endpoints, port), so that loading overlaps with
+ * the stores starting. The supervisor
  * restarts this process when it dies unexpectedly.
  *
  * Environment: `APP_DIR`, and the state folder the supervisor decided (`stateFolders`: `durable/` and `timers/`
@@ -9,18 +10,18 @@
  */
 import path from 'node:path';
 
-import { type LocalHost, startLocalHost } from '../../local-functions-host/index';
 import { childReport, describeError, hostStartMessage, report } from './childMessages';
 import { createConsoleSite, trustsDevelopmentKey } from './consoleSite';
+import { launchLocalStack, type LocalStack } from './launchLocalStack';
 import { stateFolders } from './stateDirectory';
 
-let host: LocalHost | undefined;
+let stack: LocalStack | undefined;
 let stopping = false;
 
 function stop(): void {
   if (stopping) return;
   stopping = true;
-  const stopped = host ? host.stop() : Promise.resolve();
+  const stopped = stack ? stack.stop() : Promise.resolve();
   // A stop that hangs must not keep the port: the supervisor also bounds it.
   setTimeout(() => process.exit(0), 10_000).unref();
   void stopped.finally(() => process.exit(0));
@@ -33,7 +34,7 @@ process.on('disconnect', stop);
 
 process.on('message', (raw: unknown) => {
   const parsed = hostStartMessage.safeParse(raw);
-  if (!parsed.success || host || stopping) {
+  if (!parsed.success || stack || stopping) {
     return;
   }
   const { env, port } = parsed.data;
@@ -45,22 +46,24 @@ process.on('message', (raw: unknown) => {
     trustsDevelopmentKey(settings) && settings.AUTH_ISSUER && settings.AUTH_AUDIENCE
       ? { issuer: settings.AUTH_ISSUER, audience: settings.AUTH_AUDIENCE }
       : undefined;
-  startLocalHost({
-    site: createConsoleSite(devSignIn ? { devSignIn } : {}),
-    appDir,
-    port,
-    clock: 'real',
-    logInvocations: true,
-    env,
-    ...(folders ? { durableStateDirectory: folders.durable, timerStateDirectory: folders.timers } : {}),
+  launchLocalStack({
+    host: {
+      site: createConsoleSite(devSignIn ? { devSignIn } : {}),
+      appDir,
+      port,
+      clock: 'real',
+      logInvocations: true,
+      env,
+      ...(folders ? { durableStateDirectory: folders.durable, timerStateDirectory: folders.timers } : {}),
+    },
   })
     .then((started) => {
-      host = started;
+      stack = started;
       if (stopping) {
         void started.stop().finally(() => process.exit(0));
         return;
       }
-      report(childReport.parse({ type: 'ready', port: started.port }));
+      report(childReport.parse({ type: 'ready', port: started.host?.port ?? 0 }));
     })
     .catch((error: unknown) => {
       report({ type: 'failed', message: describeError(error) });

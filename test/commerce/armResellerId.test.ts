@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  type RunningSimulators,
-  startSimulators,
-} from '../../local-functions-host/simulators/startSimulators';
 import { createAzureSubscriptionUseCases } from '../../shared/commerce/azureSubscriptions';
 import { azureEntitlementRequestSchema } from '../../shared/domain/api/azureEntitlement';
 import {

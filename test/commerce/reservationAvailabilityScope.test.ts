@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import { type PartnerCenterSimulator } from '@azure-plan-local/simulators';
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type PartnerCenterSimulator } from '../../local-functions-host/simulators/partnerCenter';
-import {
-  type RunningSimulators,
-  startSimulators,
-} from '../../local-functions-host/simulators/startSimulators';
 import { createReservationUseCases } from '../../shared/commerce/reservationPurchases';
 import {
   createMicrosoftGateways,

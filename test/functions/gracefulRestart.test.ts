@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { findFreePorts } from '@azure-plan-local/stores';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { findFreePorts } from '../../local-functions-host/embedded/index';
 import { type BatchLineStatus } from '../../shared/domain/rules/purchaseBatch';
 import { aContact, anAttestation, hourMs, purchaseScenario, salesAgent } from '../purchase/purchaseScenario';
 import { startPersistentService } from '../support/persistentService';

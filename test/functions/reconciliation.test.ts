@@ -5,8 +5,8 @@ import { customerDocumentSchema } from '../../shared/domain/documents/documents'
 import { type BatchLineStatus, purchaseIdForLine } from '../../shared/domain/rules/purchaseBatch';
 import { type Role } from '../../shared/domain/rules/roles';
 import { createBatchRepository } from '../../shared/purchaseBatches/batchRepository';
-import { eventually } from '../local-host/fixtureSupport';
 import { aRegisteredCustomer, mcaAttested } from '../support/customerJourney';
+import { eventually } from '../support/eventually';
 import { type RunningService, startService } from '../support/service';
 
 /**

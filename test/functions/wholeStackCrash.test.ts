@@ -7,9 +7,9 @@ import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/crash-test/localStack';
-import { eventually } from '../local-host/fixtureSupport';
 import { aContact, aCustomerRequest, anAttestation, salesAgent } from '../purchase/purchaseScenario';
 import { azuriteHasSaved } from '../support/azuriteSaved';
+import { eventually } from '../support/eventually';
 
 /**
  * `kill -9` of every process `npm start` started (supervisor, Azurite, the stores process, the host), then

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+import { type IdentitySimulator } from '@azure-plan-local/simulators';
+import { type PartnerCenterSimulator } from '@azure-plan-local/simulators';
+import { type RunningSimulators, startSimulators } from '@azure-plan-local/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type IdentitySimulator } from '../../local-functions-host/simulators/identity/createIdentitySimulator';
-import { type PartnerCenterSimulator } from '../../local-functions-host/simulators/partnerCenter';
-import {
-  type RunningSimulators,
-  startSimulators,
-} from '../../local-functions-host/simulators/startSimulators';
 import {
   createMicrosoftGateways,
   type MicrosoftGateways,

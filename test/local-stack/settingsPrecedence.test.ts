@@ -1,6 +1,6 @@
+import { applyLocalSettings } from '@azure-plan-local/functions-host';
 import { describe, expect, it } from 'vitest';
 
-import { applyLocalSettings } from '../../local-functions-host/config/applyLocalSettings';
 import { letCommandLinePortsWin } from '../../scripts/local-stack/settingsPrecedence';
 
 const repositoryRoot = `${__dirname}/../..`;

@@ -32,9 +32,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { QueueClient } from '@azure/storage-queue';
+import { devStorageConnectionString } from '@azure-plan-local/stores';
 
-import { devStorageConnectionString } from '../../local-functions-host/queues/devStorageConnectionString';
 import { azuriteHasSaved } from '../support/azuriteSaved';
+import { eventually } from '../support/eventually';
 import {
   findField,
   mismatch,
@@ -201,12 +202,12 @@ function killTree(pid: number): number[] {
 }
 
 async function untilGone(pids: number[], what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(alive)) {
-    if (Date.now() > deadline)
-      throw new Failure(`${what}: processes ${pids.filter(alive).join(', ')} still run`);
-    await delay(50);
-  }
+  await eventually(() => !pids.some(alive), timeoutMs, {
+    what: () => `${what}: processes ${pids.filter(alive).join(', ')} still run`,
+    intervalMs: 50,
+  }).catch((error: unknown) => {
+    throw new Failure((error as Error).message);
+  });
 }
 
 /** Ctrl-C in the terminal: SIGINT to npm's process group; everything npm start started must be gone. */
@@ -482,11 +483,9 @@ async function call(method: string, route: string, token: string | undefined, bo
 }
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Failure(`${what}: not within ${timeoutMs / 1000} s`);
-    await delay(250);
-  }
+  await eventually(probe, timeoutMs, { what, intervalMs: 250 }).catch((error: unknown) => {
+    throw new Failure((error as Error).message);
+  });
 }
 
 async function purchaseStatus(purchaseId: string, token: string): Promise<unknown> {

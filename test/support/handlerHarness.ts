@@ -1,8 +1,8 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { type QueueClient } from '@azure/storage-queue';
+import { createClientBinding } from '@azure-plan-local/functions-host';
 import * as df from 'durable-functions';
 
-import { createClientBinding } from '../../local-functions-host/durable/createClientBinding';
 import { type Role } from '../../shared/domain/rules/roles';
 import { type Clock } from '../../shared/platform/clock';
 import { loadConfig } from '../../shared/platform/config';

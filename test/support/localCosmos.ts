@@ -1,6 +1,6 @@
 import { type Container, CosmosClient } from '@azure/cosmos';
+import { startCosmosServer } from '@azure-plan-local/stores';
 
-import { startCosmosServer } from '../../local-functions-host/embedded';
 import {
   containerDefinitions,
   type ContainerName,

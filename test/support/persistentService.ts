@@ -1,20 +1,10 @@
 import path from 'node:path';
 
-import { type Container, CosmosClient } from '@azure/cosmos';
-import { QueueServiceClient } from '@azure/storage-queue';
+import { silentLogger } from '@azure-plan-local/functions-host';
 
-import { startAzurite, startCosmosServer } from '../../local-functions-host/embedded/index';
-import { type HostClock, silentLogger, startLocalHost } from '../../local-functions-host/index';
-import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
-import {
-  containerDefinitions,
-  type ContainerName,
-  ensureDatabase,
-} from '../../shared/platform/cosmos/cosmosClient';
-import { queueNames } from '../../shared/platform/queues/queues';
-import { devToken, sampleSettings } from './devToken';
-import { type RunningService } from './service';
-import { createServiceCaller } from './serviceCaller';
+import { launchLocalStack } from '../../scripts/local-stack/launchLocalStack';
+import { sampleSettings } from './devToken';
+import { type RunningService, serviceOver } from './service';
 
 /**
  * The whole service on the stores `npm start` uses, each keeping its data on disk in `stateDir` the way
@@ -48,90 +38,31 @@ export async function startPersistentService(options: PersistentServiceOptions):
   const cosmosDirectory = where('cosmos');
   const durableDirectory = where('durable');
   const timerDirectory = where('timers');
-  const azurite = await startAzurite({
-    services: ['queue'],
-    queuePort,
-    ...(azuriteLocation ? { location: azuriteLocation } : {}),
-  });
-  // The app creates its queues and containers once per process; a store started empty under it needs them again.
-  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
-  await Promise.all(Object.values(queueNames).map((name) => queues.getQueueClient(name).createIfNotExists()));
-  const cosmosServer = await startCosmosServer({
-    port: cosmosPort,
-    ...(cosmosDirectory ? { persistDirectory: cosmosDirectory } : {}),
-  });
-  const client = new CosmosClient({
-    endpoint: cosmosServer.endpoint,
-    key: cosmosServer.key,
-    connectionPolicy: { enableEndpointDiscovery: false },
-  });
-  const database = await ensureDatabase(client, settings.COSMOS_DATABASE ?? 'azure-plan');
-  const containers = Object.fromEntries(
-    Object.values(containerDefinitions).map((definition) => [
-      definition.id,
-      database.container(definition.id),
-    ]),
-  ) as Record<ContainerName, Container>;
-  // Microsoft's simulators keep their state beside the stores' and follow the host's virtual clock, as in
-  // test/support/service.ts.
-  const clockOf: { host?: HostClock } = {};
   const simulatorDirectory = where('simulators');
-  const simulators = await startSimulators({
-    ports: { identity: identityPort, partnerCenter: partnerCenterPort, azureResourceManager: armPort },
-    ...(simulatorDirectory ? { stateDirectory: simulatorDirectory } : {}),
-    partnerCenter: { provisioningDelayMs: 0 },
-    identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600 },
-    clock: () => new Date(clockOf.host ? clockOf.host.now() : options.startTime.getTime()),
-  });
-  const stopStores = async () => {
-    client.dispose();
-    await simulators.stop();
-    await cosmosServer.stop();
-    await azurite.stop();
-  };
-
-  let host: Awaited<ReturnType<typeof startLocalHost>>;
-  try {
-    host = await startLocalHost({
+  const stack = await launchLocalStack({
+    storage: { services: ['queue'], queuePort, ...(azuriteLocation ? { location: azuriteLocation } : {}) },
+    cosmos: { port: cosmosPort, ...(cosmosDirectory ? { persistDirectory: cosmosDirectory } : {}) },
+    // The app creates its queues and containers once per process; a store started empty under it needs them again.
+    provision: { database: settings.COSMOS_DATABASE ?? 'azure-plan', queues: true },
+    // Microsoft's simulators keep their state beside the stores' and follow the host's virtual clock.
+    simulators: {
+      ports: { identity: identityPort, partnerCenter: partnerCenterPort, azureResourceManager: armPort },
+      ...(simulatorDirectory ? { stateDirectory: simulatorDirectory } : {}),
+      partnerCenter: { provisioningDelayMs: 0 },
+      identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600 },
+    },
+    // Stopped gracefully by `stop()`: the host first (its invocations finish, the journal is compacted), then the
+    // stores, which save.
+    host: {
       appDir: repositoryRoot,
       port: 0,
       clock: 'virtual',
       startTime: options.startTime,
-      logger: process.env.SERVICE_LOGS ? undefined : silentLogger,
+      ...(process.env.SERVICE_LOGS ? {} : { logger: silentLogger }),
       ...(durableDirectory ? { durableStateDirectory: durableDirectory } : {}),
       ...(timerDirectory ? { timerStateDirectory: timerDirectory } : {}),
-      env: {
-        COSMOS_ENDPOINT: cosmosServer.endpoint,
-        COSMOS_KEY: cosmosServer.key,
-        AzureWebJobsStorage: azurite.connectionString,
-        FAULT_INJECTION: '',
-        ...simulators.settings,
-        ...options.env,
-      },
-    });
-  } catch (error) {
-    await stopStores();
-    throw error;
-  }
-  clockOf.host = host.clock;
-
-  const token = devToken;
-
-  return {
-    url: host.url,
-    host,
-    cosmos: { endpoint: cosmosServer.endpoint, client, containers, stop: stopStores },
-    storageConnectionString: azurite.connectionString,
-    simulators,
-    partnerCenter: simulators.partnerCenter.controls,
-    arm: simulators.azureResourceManager.controls,
-    identity: simulators.identity.controls,
-    token,
-    call: createServiceCaller(host.url, token),
-    /** Graceful: the host first (its invocations finish, the journal is compacted), then the stores, which save. */
-    async stop(): Promise<void> {
-      await host.stop();
-      await stopStores();
+      env: { FAULT_INJECTION: '', ...options.env },
     },
-  };
+  });
+  return serviceOver(stack);
 }

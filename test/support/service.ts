@@ -1,26 +1,19 @@
 import path from 'node:path';
 
-import { startAzurite } from '../../local-functions-host/embedded';
-import {
-  type HostClock,
-  type LocalHost,
-  silentLogger,
-  startLocalHost,
-} from '../../local-functions-host/index';
-import {
-  type RunningSimulators,
-  startSimulators,
-  type StartSimulatorsOptions,
-} from '../../local-functions-host/simulators/startSimulators';
+import { type LocalHost, silentLogger } from '@azure-plan-local/functions-host';
+import { type RunningSimulators, type StartSimulatorsOptions } from '@azure-plan-local/simulators';
+
+import { launchLocalStack, type LocalStack } from '../../scripts/local-stack/launchLocalStack';
 import { type Role } from '../../shared/domain/rules/roles';
 import { devToken, sampleSettings } from './devToken';
-import { type LocalCosmos, startLocalCosmos } from './localCosmos';
+import { type LocalCosmos } from './localCosmos';
 import { createServiceCaller } from './serviceCaller';
 
 /**
- * The whole service for end-to-end tests: an in-memory Cosmos DB server and Azurite (queues, in memory) on free
- * ports, and the local Functions host running the built app (`dist/main.js`: run `npm run build` first; `npm test`
- * does) with a virtual clock. One per test file (the host is process-wide), started in `beforeAll`.
+ * The whole service for end-to-end tests, started by the launcher (scripts/local-stack/launchLocalStack.ts): an
+ * in-memory Cosmos DB server and Azurite (queues, in memory) on free ports, Microsoft's simulators, and the local
+ * Functions host running the built app (`dist/main.js`: run `npm run build` first; `npm test` does) with a virtual
+ * clock. One per test file (the host is process-wide), started in `beforeAll`.
  */
 export interface RunningService {
   readonly url: string;
@@ -83,67 +76,52 @@ const repositoryRoot = path.resolve(__dirname, '..', '..');
 const settings = sampleSettings;
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
-  const cosmos = await startLocalCosmos(settings.COSMOS_DATABASE ?? 'azure-plan');
-  // Queues only: the app and the host use no blobs or tables, and the single-service Azurite starts faster.
-  const azurite = await startAzurite({ services: ['queue'] }).catch(async (error: unknown) => {
-    await cosmos.stop();
-    throw error;
-  });
-  const storageConnectionString = azurite.connectionString;
-  // The simulators start before the host (the app's settings point at them) and read the host's clock once it
-  // exists, so that virtual time moves Microsoft's provisioning delays and token expiries with the workflow's.
-  const clockOf: { host?: HostClock } = {};
-  const simulators = await startSimulators({
-    ...options.simulators,
-    // Provisioned at once unless a test asks for slow provisioning (then it moves the virtual clock).
-    partnerCenter: { provisioningDelayMs: 0, ...options.simulators?.partnerCenter },
-    // The gateway's token cache runs on the wall clock, the simulators on the virtual one: a jump of days would
-    // expire every cached token at once. Tests that are about expiry call `identity.expireAccessTokens()`.
-    identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600, ...options.simulators?.identity },
-    clock: () => new Date(clockOf.host ? clockOf.host.now() : Date.now()),
-  });
-  let host: LocalHost;
-  try {
-    host = await startLocalHost({
+  const stack = await launchLocalStack({
+    // In memory on free ports; queues only: the app and the host use no blobs or tables, and the single-service
+    // Azurite starts faster.
+    storage: { services: ['queue'] },
+    cosmos: {},
+    provision: { database: settings.COSMOS_DATABASE ?? 'azure-plan' },
+    simulators: {
+      ...options.simulators,
+      // Provisioned at once unless a test asks for slow provisioning (then it moves the virtual clock).
+      partnerCenter: { provisioningDelayMs: 0, ...options.simulators?.partnerCenter },
+      // The gateway's token cache runs on the wall clock, the simulators on the virtual one: a jump of days would
+      // expire every cached token at once. Tests that are about expiry call `identity.expireAccessTokens()`.
+      identity: { accessTokenLifetimeSeconds: 400 * 24 * 3600, ...options.simulators?.identity },
+    },
+    host: {
       appDir: options.appDir ?? repositoryRoot,
       port: 0,
       clock: 'virtual',
-      logger: options.verbose || process.env.SERVICE_LOGS ? undefined : silentLogger,
-      env: {
-        COSMOS_ENDPOINT: cosmos.endpoint,
-        AzureWebJobsStorage: storageConnectionString,
-        FAULT_INJECTION: '',
-        ...simulators.settings,
-        ...options.env,
-      },
+      ...(options.verbose || process.env.SERVICE_LOGS ? {} : { logger: silentLogger }),
+      env: { FAULT_INJECTION: '', ...options.env },
       ...(options.hostJson ? { hostJson: options.hostJson } : {}),
-    });
-  } catch (error) {
-    await azurite.stop();
-    await cosmos.stop();
-    await simulators.stop();
-    throw error;
+    },
+  });
+  return serviceOver(stack);
+}
+
+/** The test's view of a launched stack (test/support/persistentService.ts makes one too). */
+export function serviceOver(stack: LocalStack): TestService {
+  const { host, simulators, cosmos, provisioned, storage } = stack;
+  if (!host || !simulators || !cosmos || !provisioned || !storage) {
+    throw new Error(
+      'serviceOver: the stack must run every step (storage, Cosmos DB, provisioning, simulators, host).',
+    );
   }
-  clockOf.host = host.clock;
-
   const token = devToken;
-
   return {
     url: host.url,
     host,
-    cosmos,
-    storageConnectionString,
+    cosmos: { endpoint: cosmos.endpoint, ...provisioned, stop: () => stack.stop() },
+    storageConnectionString: storage.connectionString,
     simulators,
     partnerCenter: simulators.partnerCenter.controls,
     arm: simulators.azureResourceManager.controls,
     identity: simulators.identity.controls,
     token,
     call: createServiceCaller(host.url, token),
-    async stop(): Promise<void> {
-      await host.stop();
-      await azurite.stop();
-      await cosmos.stop();
-      await simulators.stop();
-    },
+    stop: () => stack.stop(),
   };
 }

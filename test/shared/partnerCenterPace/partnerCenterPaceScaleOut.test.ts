@@ -12,12 +12,9 @@
  * Here the same batch, the same limits and the same pacing code run in well under a second of CPU per N, so the
  * test keeps the real sizes instead of scaled ones.
  */
+import { createThrottle, publishedThrottleRules } from '@azure-plan-local/simulators';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import {
-  createThrottle,
-  publishedThrottleRules,
-} from '../../../local-functions-host/simulators/partnerCenter/throttling';
 import { partnerCenterThrottling } from '../../../orchestrations/durablePatterns/partnerCenterThrottling';
 import { createPartnerCenterPace } from '../../../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../../../shared/platform/clock';
