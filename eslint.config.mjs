@@ -11,8 +11,9 @@ const appFence = {
 };
 
 /**
- * One composition root, reached from one place: functions/index.ts hands every endpoint, trigger and activity the
- * root's dependency factories, so nothing else reaches for it (no service locator).
+ * One composition root (functions/compositionRoot.ts, built at load), reached from one place: functions/index.ts
+ * calls every endpoint, trigger and activity factory with what the root built, so nothing else reaches for it (no
+ * service locator).
  */
 const compositionRootFence = {
   group: ['**/compositionRoot'],

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 
 import { startAzurite, startCosmosServer } from '../local-functions-host/embedded/index';
 import { startSimulators } from '../local-functions-host/simulators/startSimulators';
+import { provisionStores } from '../scripts/local-stack/provisionStores';
 import { sampleAppSettings } from './measureColdStart';
 import { quantileOfSorted, sortedAscending } from './statistics';
 
@@ -38,6 +39,8 @@ export async function measureFirstRequest(options: {
       AzureWebJobsStorage: azurite.connectionString,
       ...simulators.settings,
     };
+    // Provisioned before the first process, as `npm start` and the deploy template do: the app creates nothing.
+    await provisionStores(settings);
     const env = { ...process.env, APP_DIR: options.appDir, APP_SETTINGS: JSON.stringify(settings) };
     const sinceProcessStart: number[] = [];
     const sinceHostStart: number[] = [];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startAzurite } from '../local-functions-host/embedded/index';
 import { type LocalHost, silentLogger, startLocalHost } from '../local-functions-host/index';
 import { type RunningSimulators, startSimulators } from '../local-functions-host/simulators/startSimulators';
+import { provisionStores } from '../scripts/local-stack/provisionStores';
 import { sampleAppSettings } from './measureColdStart';
 
 export interface BenchService {
@@ -58,6 +59,8 @@ export async function startBenchService(options: {
     ...options.env,
   };
   try {
+    // Provisioned before the app loads, as `npm start` does: the app creates no database, container or queue.
+    await provisionStores(settings);
     const host = await startLocalHost({
       appDir: options.appDir,
       port: 0,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import type * as df from 'durable-functions';
-
 import { type CustomerRepository } from '../customers/customerRepository';
+import { requireCustomer } from '../customers/requireCustomer';
 import { type McaOptionInput, mcaOptionSchema, type PurchaseStatus } from '../domain/api/azurePlanPurchase';
 import { type CustomerDocument } from '../domain/documents/documents';
 import { AppError, fieldErrorsFromZod } from '../domain/errors';
@@ -14,6 +13,7 @@ import {
 } from '../domain/rules/azurePlanPurchase';
 import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
+import { type WorkflowClient } from '../platform/durable/workflowClient';
 import { currentTraceparent, purchaseMetrics } from '../platform/telemetry/telemetry';
 import { forgetClaimedCustomer, rememberClaimedCustomer } from './claimedCustomers';
 import { readPurchaseState, slotHolderState } from './purchaseStatusReader';
@@ -44,7 +44,7 @@ export interface StartAzurePlanPurchaseDependencies {
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: ReadonlySet<string>;
   /**
-   * The customer with its MCA brought up to date from Partner Center (shared/customers/readCustomer.ts): asked only
+   * The customer with its MCA brought up to date from Partner Center (shared/customers/withMcaFromPartnerCenter.ts): asked only
    * when our record does not say accepted and no `mca` option was given, so a customer who signed directly with
    * Microsoft, or was attested elsewhere, is not refused.
    */
@@ -68,7 +68,7 @@ export interface StartedPurchase {
  */
 export async function startAzurePlanPurchase(
   { customers, clock, azurePlanMarkets, withMcaFromPartnerCenter }: StartAzurePlanPurchaseDependencies,
-  durableClient: df.DurableClient,
+  workflows: Pick<WorkflowClient, 'start' | 'status'>,
   request: StartAzurePlanPurchaseRequest,
 ): Promise<StartedPurchase> {
   const { customerId, correlationId } = request;
@@ -77,7 +77,7 @@ export async function startAzurePlanPurchase(
   const mcaOption = parseMcaOption(request.mca);
 
   if (request.purchaseId !== undefined) {
-    const existing = await readPurchaseState(durableClient, request.purchaseId);
+    const existing = await readPurchaseState(workflows, request.purchaseId);
     if (existing) return { purchaseId: existing.purchaseId, status: existing.status };
   }
   const purchaseId = request.purchaseId ?? randomUUID();
@@ -85,10 +85,7 @@ export async function startAzurePlanPurchase(
   const { claimed, input } = await retryOnConflict(
     `Customer ${customerId}`,
     async (): Promise<{ claimed: CustomerDocument; input: PurchaseInput } | LostRace> => {
-      const read = await customers.get(customerId);
-      if (read === undefined) {
-        throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
-      }
+      const read = await requireCustomer(customers, customerId);
       const now = clock.now();
       // The slot claim below is conditional on this document: a refreshed one carries its new ETag.
       const customer =
@@ -98,7 +95,7 @@ export async function startAzurePlanPurchase(
       assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
       const slot = customer.workInProgress;
       if (slot !== null && slot.id !== purchaseId) {
-        const holder = await slotHolderState(durableClient, slot.id);
+        const holder = await slotHolderState(workflows, slot.id);
         if (!isSlotStale(slot, holder, now)) throw orderInProgress(customerId, slot);
       }
       const mca = decideMca(customer, mcaOption, now);
@@ -132,10 +129,10 @@ export async function startAzurePlanPurchase(
     rememberClaimedCustomer(purchaseId, claimed, clock.now().getTime());
   }
   try {
-    await durableClient.startNew(azurePlanPurchaseOrchestration, { instanceId: purchaseId, input });
+    await workflows.start(azurePlanPurchaseOrchestration, purchaseId, input);
   } catch (error) {
     // A concurrent delivery of the same purchase may have started it; otherwise free the slot for a retry.
-    const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
+    const started = await readPurchaseState(workflows, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
     forgetClaimedCustomer(purchaseId);
     await customers.releaseWorkSlot(customerId, purchaseId, { now: clock.now(), correlationId });

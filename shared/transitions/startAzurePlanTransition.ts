@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type CommerceRepository } from '../commerce/commerceRepository';
 import { type CustomerRepository } from '../customers/customerRepository';
-import { AppError } from '../domain/errors';
+import { requireCustomer } from '../customers/requireCustomer';
 import { isSlotStale, orderInProgress } from '../domain/rules/azurePlanPurchase';
 import { selectTransitionSources } from '../domain/rules/azurePlanTransition';
 import { type Clock } from '../platform/clock';
@@ -47,9 +47,7 @@ export async function startAzurePlanTransition(
   await retryOnConflict(
     `Customer ${customerId}`,
     async () => {
-      const customer = await customers.get(customerId);
-      if (customer === undefined)
-        throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+      const customer = await requireCustomer(customers, customerId);
       const now = clock.now();
       const slot = customer.workInProgress;
       // A slot whose holder ended without freeing it, or never started, does not block (as for purchases).

@@ -1,17 +1,12 @@
 import path from 'node:path';
 
 import { type Container, CosmosClient } from '@azure/cosmos';
-import { QueueServiceClient } from '@azure/storage-queue';
 
 import { startAzurite, startCosmosServer } from '../../local-functions-host/embedded/index';
 import { type HostClock, silentLogger, startLocalHost } from '../../local-functions-host/index';
 import { startSimulators } from '../../local-functions-host/simulators/startSimulators';
-import {
-  containerDefinitions,
-  type ContainerName,
-  ensureDatabase,
-} from '../../shared/platform/cosmos/cosmosClient';
-import { queueNames } from '../../shared/platform/queues/queues';
+import { provisionStores } from '../../scripts/local-stack/provisionStores';
+import { containerDefinitions, type ContainerName } from '../../shared/platform/cosmos/cosmosClient';
 import { devToken, sampleSettings } from './devToken';
 import { type RunningService } from './service';
 import { createServiceCaller } from './serviceCaller';
@@ -53,9 +48,6 @@ export async function startPersistentService(options: PersistentServiceOptions):
     queuePort,
     ...(azuriteLocation ? { location: azuriteLocation } : {}),
   });
-  // The app creates its queues and containers once per process; a store started empty under it needs them again.
-  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
-  await Promise.all(Object.values(queueNames).map((name) => queues.getQueueClient(name).createIfNotExists()));
   const cosmosServer = await startCosmosServer({
     port: cosmosPort,
     ...(cosmosDirectory ? { persistDirectory: cosmosDirectory } : {}),
@@ -65,7 +57,14 @@ export async function startPersistentService(options: PersistentServiceOptions):
     key: cosmosServer.key,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
-  const database = await ensureDatabase(client, settings.COSMOS_DATABASE ?? 'azure-plan');
+  // Provisioned as `npm start` does it (the app creates nothing): a store started empty gets them again.
+  await provisionStores({
+    COSMOS_ENDPOINT: cosmosServer.endpoint,
+    COSMOS_KEY: cosmosServer.key,
+    COSMOS_DATABASE: settings.COSMOS_DATABASE,
+    AzureWebJobsStorage: azurite.connectionString,
+  });
+  const database = client.database(settings.COSMOS_DATABASE ?? 'azure-plan');
   const containers = Object.fromEntries(
     Object.values(containerDefinitions).map((definition) => [
       definition.id,

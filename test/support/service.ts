@@ -12,6 +12,7 @@ import {
   startSimulators,
   type StartSimulatorsOptions,
 } from '../../local-functions-host/simulators/startSimulators';
+import { provisionStores } from '../../scripts/local-stack/provisionStores';
 import { type Role } from '../../shared/domain/rules/roles';
 import { devToken, sampleSettings } from './devToken';
 import { type LocalCosmos, startLocalCosmos } from './localCosmos';
@@ -90,6 +91,17 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     throw error;
   });
   const storageConnectionString = azurite.connectionString;
+  // Provisioned as `npm start` does it: the app creates no database, container or queue.
+  await provisionStores({
+    COSMOS_ENDPOINT: cosmos.endpoint,
+    COSMOS_KEY: settings.COSMOS_KEY,
+    COSMOS_DATABASE: settings.COSMOS_DATABASE,
+    AzureWebJobsStorage: storageConnectionString,
+  }).catch(async (error: unknown) => {
+    await azurite.stop();
+    await cosmos.stop();
+    throw error;
+  });
   // The simulators start before the host (the app's settings point at them) and read the host's clock once it
   // exists, so that virtual time moves Microsoft's provisioning delays and token expiries with the workflow's.
   const clockOf: { host?: HostClock } = {};
