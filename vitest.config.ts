@@ -19,6 +19,7 @@ const unit = [
   'test/functions/customers.test.ts',
   'test/functions/invitations.test.ts',
   'test/functions/purchaseBatches.test.ts',
+  'test/functions/purchases.test.ts',
   // gateways over a fake fetch; the contract test runs against the simulators
   'test/gateways/armCorrelationHeaders.test.ts',
   'test/gateways/gatewayHttp.test.ts',
