@@ -1,7 +1,7 @@
 import { type ContainerDefinition, CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
 
 import { type AppConfig } from '../config';
+import { lazyDefaultAzureCredential } from '../defaultCredential';
 
 /**
  * Every container the app uses. All of a customer's documents (customer, agreements, orders, subscriptions,
@@ -31,7 +31,7 @@ export function createCosmosClient(
   return new CosmosClient({
     endpoint,
     // No key configured: sign in with the app's managed identity (or the developer's Azure CLI login).
-    ...(key ? { key } : { aadCredentials: new DefaultAzureCredential() }),
+    ...(key ? { key } : { aadCredentials: lazyDefaultAzureCredential() }),
     // A plain-http endpoint is a local server: don't follow the https endpoints it advertises.
     connectionPolicy: { enableEndpointDiscovery: !endpoint.startsWith('http://') },
     ...extra,

@@ -1,7 +1,7 @@
-import { DefaultAzureCredential } from '@azure/identity';
 import { QueueServiceClient } from '@azure/storage-queue';
 
 import { type AppConfig } from '../config';
+import { lazyDefaultAzureCredential } from '../defaultCredential';
 
 /** Queue names are part of the contract: other systems read and write them. */
 export const queueNames = {
@@ -25,7 +25,7 @@ export function createQueueServiceClient(
   // Identity-based connection (AzureWebJobsStorage__queueServiceUri), as the Functions host supports it.
   const serviceUri = config.AzureWebJobsStorage__queueServiceUri;
   if (!serviceUri) throw new Error('AzureWebJobsStorage or AzureWebJobsStorage__queueServiceUri must be set');
-  return new QueueServiceClient(serviceUri, new DefaultAzureCredential());
+  return new QueueServiceClient(serviceUri, lazyDefaultAzureCredential());
 }
 
 /**
