@@ -18,6 +18,7 @@ const unit = [
   'test/purchase/azurePlanPurchaseReplay.test.ts',
   'test/purchase/partnerCenterSteps.test.ts',
   'test/purchase/purchaseActivities.test.ts',
+  'test/purchase/startAzurePlanPurchase.test.ts',
   'test/transition/azurePlanTransitionOrchestrator.test.ts',
   'test/transition/transitionActivities.test.ts',
   'test/transition/transitionStatusReader.test.ts',
@@ -27,6 +28,7 @@ const unit = [
   'test/functions/customers.test.ts',
   'test/functions/invitations.test.ts',
   'test/functions/purchaseBatches.test.ts',
+  'test/functions/purchases.test.ts',
   // gateways over a fake fetch; the contract test runs against the simulators
   'test/gateways/armCorrelationHeaders.test.ts',
   'test/gateways/gatewayHttp.test.ts',

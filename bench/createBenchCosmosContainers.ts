@@ -1,10 +1,7 @@
 import { type Container, CosmosClient } from '@azure/cosmos';
 
-import {
-  containerDefinitions,
-  type ContainerName,
-  ensureDatabase,
-} from '../shared/platform/cosmos/cosmosClient';
+import { ensureDatabase } from '../scripts/local-stack/provisionStores';
+import { containerDefinitions, type ContainerName } from '../shared/platform/cosmos/cosmosClient';
 import { wellKnownEmulatorKey } from './startCountingCosmosServer';
 
 export const benchDatabaseId = 'azure-plan';

@@ -30,6 +30,8 @@ export async function measureFirstRequest(options: {
     storage: { services: ['queue'] },
     cosmos: {},
     simulators: {},
+    // Provisioned before the first process, as `npm start` and the deploy template do: the app creates nothing.
+    provision: {},
     baseSettings: sampleAppSettings(options.appDir),
   });
   try {

@@ -46,6 +46,8 @@ export async function startBenchService(options: {
       ...(simulatorPorts ? { ports: simulatorPorts } : {}),
       refreshTokenFile: path.join(os.tmpdir(), `bench-partner-center-refresh-token-${process.pid}`),
     },
+    // Provisioned before the app loads, as `npm start` does: the app creates no database, container or queue.
+    provision: options.env?.COSMOS_DATABASE ? { database: options.env.COSMOS_DATABASE } : {},
     baseSettings: sampleAppSettings(options.appDir),
     host: {
       appDir: options.appDir,

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
-import { startAzurePlanTransition } from '../orchestrations/transition/startAzurePlanTransition';
+import {
+  startAzurePlanTransition,
+  type StartAzurePlanTransitionDependencies,
+} from '../orchestrations/transition/startAzurePlanTransition';
 import { readTransitionState } from '../orchestrations/transition/transitionStatusReader';
 import { transitionLineSchema, transitionStatusSchema } from '../shared/domain/api/azurePlanTransition';
 import { AppError } from '../shared/domain/errors';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
-import { startTransitionDependencies } from '../shared/services';
 
 function transitionStatusUrl(transitionId: string): string {
   return `/api/transitions/${transitionId}`;
@@ -39,46 +41,46 @@ const transitionSchema = z
   })
   .meta({ id: 'Transition' });
 
-export const startAzurePlanTransitionEndpoint = endpoint({
-  name: 'startAzurePlanTransition',
-  method: 'POST',
-  route: 'customers/{customerId}/azure-plan/transition',
-  summary: 'Moves a customer from Microsoft Azure (0145P) to the Azure plan (a durable workflow).',
-  description:
-    'Buys the Azure plan, moves each 0145P Azure subscription under it as an Azure entitlement with the same Azure ' +
-    'subscription id, and suspends the 0145P commerce subscriptions. Checked before anything starts: the customer ' +
-    'exists, the plan is sold in its country, it has no Azure plan yet (AzurePlanAlreadyExists), it has 0145P ' +
-    'subscriptions (NoLegacySubscriptions) and none is suspended (LegacySubscriptionSuspended), nothing else of the ' +
-    'customer runs (OrderInProgress), and the MCA is accepted (McaNotAccepted). There is nothing to tell it: ' +
-    'no body, or `{}`.',
-  tags: ['Azure plan transition'],
-  access: { action: 'buyAzurePlan' },
-  params: z.strictObject({ customerId: idParameter }),
-  body: z.strictObject({}).meta({ id: 'TransitionRequest' }),
-  bodyOptional: true,
-  idempotent: true,
-  durableClient: true,
-  responses: { 202: { description: 'The transition started.', schema: transitionStartedSchema } },
-  errors: [
-    'CustomerNotFound',
-    'CountryNotAvailable',
-    'AzurePlanAlreadyExists',
-    'NoLegacySubscriptions',
-    'LegacySubscriptionSuspended',
-    'OrderInProgress',
-    'McaNotAccepted',
-  ],
-  uses: startTransitionDependencies,
-  handler: async ({ params, caller, correlationId, deps, workflows }) => {
-    const { transitionId, status } = await startAzurePlanTransition(deps, workflows, {
-      customerId: params.customerId,
-      requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
-      correlationId,
-    });
-    const statusUrl = transitionStatusUrl(transitionId);
-    return { status: 202, body: { transitionId, status, statusUrl }, headers: { location: statusUrl } };
-  },
-});
+export const startAzurePlanTransitionEndpoint = (deps: StartAzurePlanTransitionDependencies) =>
+  endpoint({
+    name: 'startAzurePlanTransition',
+    method: 'POST',
+    route: 'customers/{customerId}/azure-plan/transition',
+    summary: 'Moves a customer from Microsoft Azure (0145P) to the Azure plan (a durable workflow).',
+    description:
+      'Buys the Azure plan, moves each 0145P Azure subscription under it as an Azure entitlement with the same Azure ' +
+      'subscription id, and suspends the 0145P commerce subscriptions. Checked before anything starts: the customer ' +
+      'exists, the plan is sold in its country, it has no Azure plan yet (AzurePlanAlreadyExists), it has 0145P ' +
+      'subscriptions (NoLegacySubscriptions) and none is suspended (LegacySubscriptionSuspended), nothing else of the ' +
+      'customer runs (OrderInProgress), and the MCA is accepted (McaNotAccepted). There is nothing to tell it: ' +
+      'no body, or `{}`.',
+    tags: ['Azure plan transition'],
+    access: { action: 'buyAzurePlan' },
+    params: z.strictObject({ customerId: idParameter }),
+    body: z.strictObject({}).meta({ id: 'TransitionRequest' }),
+    bodyOptional: true,
+    idempotent: true,
+    durableClient: true,
+    responses: { 202: { description: 'The transition started.', schema: transitionStartedSchema } },
+    errors: [
+      'CustomerNotFound',
+      'CountryNotAvailable',
+      'AzurePlanAlreadyExists',
+      'NoLegacySubscriptions',
+      'LegacySubscriptionSuspended',
+      'OrderInProgress',
+      'McaNotAccepted',
+    ],
+    handler: async ({ params, caller, correlationId, workflows }) => {
+      const { transitionId, status } = await startAzurePlanTransition(deps, workflows, {
+        customerId: params.customerId,
+        requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
+        correlationId,
+      });
+      const statusUrl = transitionStatusUrl(transitionId);
+      return { status: 202, body: { transitionId, status, statusUrl }, headers: { location: statusUrl } };
+    },
+  });
 
 export const getAzurePlanTransitionEndpoint = endpoint({
   name: 'getAzurePlanTransition',

@@ -2,13 +2,13 @@ import { z } from 'zod';
 
 import { operationPollSeconds } from '../shared/commerce/commerceOperationReader';
 import { operationFailure } from '../shared/commerce/commerceOperations';
+import { type CommerceServices } from '../shared/commerce/commerceServices';
 import { commerceOperationSchema } from '../shared/domain/api/commerceOperation';
 import { type CommerceOperationDocument } from '../shared/domain/documents/commerceOperation';
 import { type ErrorCode } from '../shared/domain/errors';
 import { endpoint, type EndpointResult, idParameter } from '../shared/platform/http/endpoint';
-import { type Services } from '../shared/services';
 
-type OperationReader = Services['commerce']['operations'];
+type OperationReader = CommerceServices['operations'];
 type OperationView = Awaited<ReturnType<OperationReader['view']>>;
 
 export function operationLocation(customerId: string, operationId: string): string {
@@ -53,30 +53,32 @@ export const acceptedResponse = {
   schema: commerceOperationSchema,
 };
 
-export const getCommerceOperationEndpoint = endpoint({
-  name: 'getCommerceOperation',
-  method: 'GET',
-  route: 'customers/{customerId}/operations/{operationId}',
-  summary: 'Shows a purchase that outlasted its request (Azure subscription, reservation, 0145P order).',
-  description:
-    "The `Location` of a 202 answer. Each read also takes the purchase's next step at Microsoft, so polling moves it " +
-    'forward: `running` (poll again after `Retry-After` seconds), then `succeeded` with the Azure entitlement or ' +
-    'order, or `failed` with the same error code the request would have answered with.',
-  tags: ['Operations'],
-  access: { action: 'read' },
-  params: z.strictObject({ customerId: idParameter, operationId: idParameter }),
-  responses: { 200: { description: 'The operation.', schema: commerceOperationSchema } },
-  errors: ['NotFound'],
-  uses: (services: Services) => ({ operations: services.commerce.operations }),
-  handler: async ({ params, correlationId, deps }) => {
-    const operation = await deps.operations.read(params.customerId, params.operationId, correlationId);
-    return {
-      status: 200,
-      body: operation,
-      ...(operation.status === 'running' ? { headers: { 'retry-after': String(operationPollSeconds) } } : {}),
-    };
-  },
-});
+export const getCommerceOperationEndpoint = (deps: Pick<CommerceServices, 'operations'>) =>
+  endpoint({
+    name: 'getCommerceOperation',
+    method: 'GET',
+    route: 'customers/{customerId}/operations/{operationId}',
+    summary: 'Shows a purchase that outlasted its request (Azure subscription, reservation, 0145P order).',
+    description:
+      "The `Location` of a 202 answer. Each read also takes the purchase's next step at Microsoft, so polling moves it " +
+      'forward: `running` (poll again after `Retry-After` seconds), then `succeeded` with the Azure entitlement or ' +
+      'order, or `failed` with the same error code the request would have answered with.',
+    tags: ['Operations'],
+    access: { action: 'read' },
+    params: z.strictObject({ customerId: idParameter, operationId: idParameter }),
+    responses: { 200: { description: 'The operation.', schema: commerceOperationSchema } },
+    errors: ['NotFound'],
+    handler: async ({ params, correlationId }) => {
+      const operation = await deps.operations.read(params.customerId, params.operationId, correlationId);
+      return {
+        status: 200,
+        body: operation,
+        ...(operation.status === 'running'
+          ? { headers: { 'retry-after': String(operationPollSeconds) } }
+          : {}),
+      };
+    },
+  });
 
 /** What any call to Microsoft may answer besides the operation's own refusals. */
 export const microsoftErrors: ErrorCode[] = [

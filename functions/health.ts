@@ -2,11 +2,10 @@ import { type CosmosClient } from '@azure/cosmos';
 import { type QueueServiceClient } from '@azure/storage-queue';
 import { z } from 'zod';
 
+import { type MicrosoftGateways } from '../shared/gateways/createMicrosoftGateways';
 import { type Reachability } from '../shared/gateways/partnerCenter/ports';
-import { createCosmosClient } from '../shared/platform/cosmos/cosmosClient';
+import { type PartnerCenterPace } from '../shared/partnerCenterPace/partnerCenterPace';
 import { endpoint } from '../shared/platform/http/endpoint';
-import { createQueueServiceClient } from '../shared/platform/queues/queues';
-import { type Services } from '../shared/services';
 
 const checkTimeoutMs = 3_000;
 
@@ -39,8 +38,20 @@ const healthSchema = z
   })
   .meta({ id: 'Health' });
 
-// Own clients, not the repositories': each check is a live probe of the store with its own short timeout.
-let clients: { cosmos: CosmosClient; storage: QueueServiceClient } | undefined;
+/**
+ * What health probes: the root's own clients (each check is a live probe of the store with its own short
+ * timeout, not a repository call), Microsoft's gateways and the partner's pace.
+ */
+export interface HealthDependencies {
+  cosmos: CosmosClient;
+  databaseId: string;
+  storage: QueueServiceClient;
+  microsoft: {
+    partnerCenter: Pick<MicrosoftGateways['partnerCenter'], 'checkReachability'>;
+    azureResourceManager: Pick<MicrosoftGateways['azureResourceManager'], 'checkReachability'>;
+  };
+  pace: Pick<PartnerCenterPace, 'describe'>;
+}
 
 async function probe(check: (signal: AbortSignal) => Promise<unknown>): Promise<'ok' | 'unavailable'> {
   try {
@@ -75,59 +86,51 @@ async function withinCheckTimeout<T>(value: Promise<T>): Promise<T | undefined> 
   return Promise.race([value, timeout]).catch(() => undefined);
 }
 
-export const healthEndpoint = endpoint({
-  name: 'health',
-  method: 'GET',
-  route: 'health',
-  summary:
-    'Reports whether the service, its stores (Cosmos DB, Azure Storage) and Microsoft (Partner Center, ARM) are reachable.',
-  description:
-    'Probes Cosmos DB, Azure Storage, Partner Center and ARM (a token can be had and the API answers) with a short timeout each. No credentials needed, so a load balancer or availability test can call it; 503 names the store that does not answer.',
-  tags: ['Operations'],
-  access: 'anonymous',
-  responses: {
-    200: { description: 'Every store answers.', schema: healthSchema },
-    503: { description: 'At least one store does not answer.', schema: healthSchema },
-  },
-  uses: (services: Services) => ({
-    config: services.config,
-    microsoft: services.microsoft,
-    pace: services.partnerCenterPace,
-  }),
-  handler: async ({ deps: { config, microsoft, pace } }) => {
-    clients ??= {
-      cosmos: await createCosmosClient(config),
-      storage: await createQueueServiceClient(config),
-    };
-    const { cosmos, storage } = clients;
-    const [cosmosState, storageState, partnerCenter, azureResourceManager, partnerCenterPace] =
-      await Promise.all([
-        probe((abortSignal) => cosmos.database(config.COSMOS_DATABASE).read({ abortSignal })),
-        probe((abortSignal) => storage.getProperties({ abortSignal })),
-        reach(() => microsoft.partnerCenter.checkReachability()),
-        reach(() => microsoft.azureResourceManager.checkReachability()),
-        withinCheckTimeout(pace.describe()),
-      ]);
-    const checks = {
-      cosmos: cosmosState,
-      storage: storageState,
-      partnerCenter: partnerCenter.state,
-      azureResourceManager: azureResourceManager.state,
-    };
-    const details = {
-      ...(partnerCenter.detail ? { partnerCenter: partnerCenter.detail } : {}),
-      ...(azureResourceManager.detail ? { azureResourceManager: azureResourceManager.detail } : {}),
-    };
-    const healthy = Object.values(checks).every((state) => state === 'ok');
-    return {
-      status: healthy ? 200 : 503,
-      body: {
-        status: healthy ? 'ok' : 'unavailable',
-        checks,
-        ...(Object.keys(details).length > 0 ? { details } : {}),
-        ...(partnerCenterPace ? { partnerCenterPace } : {}),
-      },
-      headers: { 'cache-control': 'no-store' },
-    };
-  },
-});
+export const healthEndpoint = (deps: HealthDependencies) =>
+  endpoint({
+    name: 'health',
+    method: 'GET',
+    route: 'health',
+    summary:
+      'Reports whether the service, its stores (Cosmos DB, Azure Storage) and Microsoft (Partner Center, ARM) are reachable.',
+    description:
+      'Probes Cosmos DB, Azure Storage, Partner Center and ARM (a token can be had and the API answers) with a short timeout each. No credentials needed, so a load balancer or availability test can call it; 503 names the store that does not answer.',
+    tags: ['Operations'],
+    access: 'anonymous',
+    responses: {
+      200: { description: 'Every store answers.', schema: healthSchema },
+      503: { description: 'At least one store does not answer.', schema: healthSchema },
+    },
+    handler: async () => {
+      const { cosmos, databaseId, storage, microsoft, pace } = deps;
+      const [cosmosState, storageState, partnerCenter, azureResourceManager, partnerCenterPace] =
+        await Promise.all([
+          probe((abortSignal) => cosmos.database(databaseId).read({ abortSignal })),
+          probe((abortSignal) => storage.getProperties({ abortSignal })),
+          reach(() => microsoft.partnerCenter.checkReachability()),
+          reach(() => microsoft.azureResourceManager.checkReachability()),
+          withinCheckTimeout(pace.describe()),
+        ]);
+      const checks = {
+        cosmos: cosmosState,
+        storage: storageState,
+        partnerCenter: partnerCenter.state,
+        azureResourceManager: azureResourceManager.state,
+      };
+      const details = {
+        ...(partnerCenter.detail ? { partnerCenter: partnerCenter.detail } : {}),
+        ...(azureResourceManager.detail ? { azureResourceManager: azureResourceManager.detail } : {}),
+      };
+      const healthy = Object.values(checks).every((state) => state === 'ok');
+      return {
+        status: healthy ? 200 : 503,
+        body: {
+          status: healthy ? 'ok' : 'unavailable',
+          checks,
+          ...(Object.keys(details).length > 0 ? { details } : {}),
+          ...(partnerCenterPace ? { partnerCenterPace } : {}),
+        },
+        headers: { 'cache-control': 'no-store' },
+      };
+    },
+  });

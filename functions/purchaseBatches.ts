@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { type QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
 
 import { purchaseStatusReader } from '../orchestrations/purchase/purchaseStatusReader';
@@ -15,10 +16,11 @@ import {
   repeatedLineIds,
 } from '../shared/domain/rules/purchaseBatch';
 import { mayPerform, permissions } from '../shared/domain/rules/roles';
+import { type Clock } from '../shared/platform/clock';
 import { endpoint, idParameter } from '../shared/platform/http/endpoint';
+import { type BatchRepository } from '../shared/purchaseBatches/batchRepository';
 import { readPurchaseBatch } from '../shared/purchaseBatches/readPurchaseBatch';
 import { submitPurchaseBatch } from '../shared/purchaseBatches/submitPurchaseBatch';
-import { type Services } from '../shared/services';
 
 const batchItemSchema = z
   .strictObject({
@@ -100,77 +102,77 @@ const batchSchema = z
   })
   .meta({ id: 'PurchaseBatch' });
 
-export const submitPurchaseBatchEndpoint = endpoint({
-  name: 'submitPurchaseBatch',
-  method: 'POST',
-  route: 'purchase-batches',
-  summary: 'Buys the Azure plan for many customers at once: one queued purchase request per item.',
-  description:
-    'Validates every item, records the batch and puts one message per item on the `purchase-requests` queue, where each ' +
-    'starts one purchase with the same checks as a single purchase. A refused line is recorded with its error code; it ' +
-    'does not fail the batch. Send an Idempotency-Key: a retry after a failure part way completes the same batch ' +
-    'without duplicating lines.',
-  tags: ['Batch purchases'],
-  access: { action: 'buyAzurePlan' },
-  body: batchRequestSchema,
-  idempotent: true,
-  // 1,000 items with an attestation each.
-  maxBodyBytes: 1024 * 1024,
-  responses: { 202: { description: 'The batch is queued.', schema: batchAcceptedSchema } },
-  uses: (services: Services) => ({
-    batches: services.repositories.batches,
-    purchaseRequests: services.queues.purchaseRequests,
-    clock: services.clock,
-  }),
-  handler: async ({ body, caller, correlationId, request, deps }) => {
-    if (body.items.some((item) => item.mca?.method === 'attest') && !mayPerform(caller, 'attestMca')) {
-      throw new AppError(
-        'Forbidden',
-        `Items that attest the MCA need one of the roles ${permissions.attestMca.join(', ')}.`,
-      );
-    }
-    const now = deps.clock.now();
-    body.items.forEach((item, index) => {
-      if (item.mca?.method === 'attest') {
-        assertDateAgreedNotInFuture(item.mca.dateAgreed, now, `/items/${index}/mca/dateAgreed`);
+export const submitPurchaseBatchEndpoint = (deps: {
+  batches: BatchRepository;
+  purchaseRequests: QueueClient;
+  clock: Clock;
+}) =>
+  endpoint({
+    name: 'submitPurchaseBatch',
+    method: 'POST',
+    route: 'purchase-batches',
+    summary: 'Buys the Azure plan for many customers at once: one queued purchase request per item.',
+    description:
+      'Validates every item, records the batch and puts one message per item on the `purchase-requests` queue, where each ' +
+      'starts one purchase with the same checks as a single purchase. A refused line is recorded with its error code; it ' +
+      'does not fail the batch. Send an Idempotency-Key: a retry after a failure part way completes the same batch ' +
+      'without duplicating lines.',
+    tags: ['Batch purchases'],
+    access: { action: 'buyAzurePlan' },
+    body: batchRequestSchema,
+    idempotent: true,
+    // 1,000 items with an attestation each.
+    maxBodyBytes: 1024 * 1024,
+    responses: { 202: { description: 'The batch is queued.', schema: batchAcceptedSchema } },
+    handler: async ({ body, caller, correlationId, request }) => {
+      if (body.items.some((item) => item.mca?.method === 'attest') && !mayPerform(caller, 'attestMca')) {
+        throw new AppError(
+          'Forbidden',
+          `Items that attest the MCA need one of the roles ${permissions.attestMca.join(', ')}.`,
+        );
       }
-    });
-    const idempotencyKey = request.headers.get('idempotency-key');
-    const batchId = idempotencyKey ? batchIdForIdempotencyKey(caller.userId, idempotencyKey) : randomUUID();
-    const { total } = await submitPurchaseBatch(
-      { batches: deps.batches, purchaseRequests: deps.purchaseRequests },
-      {
-        batchId,
-        items: body.items,
-        requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
-        correlationId,
-        now,
-      },
-    );
-    const statusUrl = `/api/purchase-batches/${batchId}`;
-    return { status: 202, body: { batchId, total, statusUrl }, headers: { location: statusUrl } };
-  },
-});
+      const now = deps.clock.now();
+      body.items.forEach((item, index) => {
+        if (item.mca?.method === 'attest') {
+          assertDateAgreedNotInFuture(item.mca.dateAgreed, now, `/items/${index}/mca/dateAgreed`);
+        }
+      });
+      const idempotencyKey = request.headers.get('idempotency-key');
+      const batchId = idempotencyKey ? batchIdForIdempotencyKey(caller.userId, idempotencyKey) : randomUUID();
+      const { total } = await submitPurchaseBatch(
+        { batches: deps.batches, purchaseRequests: deps.purchaseRequests },
+        {
+          batchId,
+          items: body.items,
+          requestedBy: { userId: caller.userId, ...(caller.name ? { name: caller.name } : {}) },
+          correlationId,
+          now,
+        },
+      );
+      const statusUrl = `/api/purchase-batches/${batchId}`;
+      return { status: 202, body: { batchId, total, statusUrl }, headers: { location: statusUrl } };
+    },
+  });
 
-export const getPurchaseBatchEndpoint = endpoint({
-  name: 'getPurchaseBatch',
-  method: 'GET',
-  route: 'purchase-batches/{batchId}',
-  summary: 'Shows a purchase batch: counts per status and the status of every line.',
-  description:
-    'Counts every line by status (queued, accepted, rejected, awaiting signature, completed, failed, expired, cancelled) and lists each line with its purchase id once one started, following the purchases as they progress.',
-  tags: ['Batch purchases'],
-  access: { action: 'read' },
-  params: z.strictObject({ batchId: idParameter }),
-  durableClient: true,
-  responses: { 200: { description: 'The batch.', schema: batchSchema } },
-  errors: ['BatchNotFound'],
-  uses: (services: Services) => ({ batches: services.repositories.batches, clock: services.clock }),
-  handler: async ({ params, deps, durable }) => {
-    const batch = await readPurchaseBatch(
-      { ...deps, purchaseStatus: purchaseStatusReader(durable) },
-      params.batchId,
-    );
-    return { status: 200, body: batch, headers: { 'cache-control': 'no-store' } };
-  },
-});
+export const getPurchaseBatchEndpoint = (deps: { batches: BatchRepository; clock: Clock }) =>
+  endpoint({
+    name: 'getPurchaseBatch',
+    method: 'GET',
+    route: 'purchase-batches/{batchId}',
+    summary: 'Shows a purchase batch: counts per status and the status of every line.',
+    description:
+      'Counts every line by status (queued, accepted, rejected, awaiting signature, completed, failed, expired, cancelled) and lists each line with its purchase id once one started, following the purchases as they progress.',
+    tags: ['Batch purchases'],
+    access: { action: 'read' },
+    params: z.strictObject({ batchId: idParameter }),
+    durableClient: true,
+    responses: { 200: { description: 'The batch.', schema: batchSchema } },
+    errors: ['BatchNotFound'],
+    handler: async ({ params, workflows }) => {
+      const batch = await readPurchaseBatch(
+        { ...deps, purchaseStatus: purchaseStatusReader(workflows) },
+        params.batchId,
+      );
+      return { status: 200, body: batch, headers: { 'cache-control': 'no-store' } };
+    },
+  });

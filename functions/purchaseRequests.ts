@@ -8,6 +8,7 @@ import {
 } from '../orchestrations/purchase/startAzurePlanPurchase';
 import { type PartnerCenterPace } from '../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../shared/platform/clock';
+import { workflowClientOver } from '../shared/platform/durable/workflowClient';
 import { queueNames } from '../shared/platform/queues/queues';
 import { type BatchRepository } from '../shared/purchaseBatches/batchRepository';
 import { handlePoisonedPurchaseRequest } from '../shared/purchaseBatches/handlePoisonedPurchaseRequest';
@@ -28,18 +29,18 @@ export interface PurchaseRequestTriggerDependencies {
   clock: Clock;
 }
 
-/** The two queue handlers over their dependencies, resolved per message (the first build may fail and be retried). */
-export function purchaseRequestHandlers(dependencies: () => Promise<PurchaseRequestTriggerDependencies>) {
+/** The two queue handlers over their dependencies. */
+export function purchaseRequestHandlers(dependencies: PurchaseRequestTriggerDependencies) {
   return {
     /** One message of `purchase-requests`: starts its line's purchase (or records why it cannot start). */
     handlePurchaseRequestMessage: async (message: unknown, context: InvocationContext): Promise<void> => {
-      const { batches, startPurchase, partnerCenterPace, clock } = await dependencies();
-      const durable = df.getClient(context);
+      const { batches, startPurchase, partnerCenterPace, clock } = dependencies;
+      const workflows = workflowClientOver(df.getClient(context));
       await handlePurchaseRequest(
         {
           batches,
           awaitTurn: (onWait) => partnerCenterPace.awaitTurn(onWait),
-          startPurchase: (request) => startAzurePlanPurchase(startPurchase, durable, request),
+          startPurchase: (request) => startAzurePlanPurchase(startPurchase, workflows, request),
           clock,
           logger: context,
         },
@@ -52,12 +53,12 @@ export function purchaseRequestHandlers(dependencies: () => Promise<PurchaseRequ
       message: unknown,
       context: InvocationContext,
     ): Promise<void> => {
-      const { batches, clock } = await dependencies();
-      const durable = df.getClient(context);
+      const { batches, clock } = dependencies;
+      const workflows = workflowClientOver(df.getClient(context));
       await handlePoisonedPurchaseRequest(
         {
           batches,
-          purchaseExists: (purchaseId) => purchaseExists(durable, purchaseId),
+          purchaseExists: (purchaseId) => purchaseExists(workflows, purchaseId),
           clock,
           logger: context,
         },
@@ -67,9 +68,7 @@ export function purchaseRequestHandlers(dependencies: () => Promise<PurchaseRequ
   };
 }
 
-export function registerPurchaseRequestTriggers(
-  dependencies: () => Promise<PurchaseRequestTriggerDependencies>,
-): void {
+export function registerPurchaseRequestTriggers(dependencies: PurchaseRequestTriggerDependencies): void {
   const handlers = purchaseRequestHandlers(dependencies);
   app.storageQueue('purchaseRequests', {
     queueName: queueNames.purchaseRequests,

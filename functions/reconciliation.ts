@@ -70,33 +70,30 @@ async function resendUnconfirmedNotifications(
   }
 }
 
-/** The timer's handler over its dependencies, resolved per run. */
-export function reconciliationHandler(dependencies: () => Promise<ReconciliationTimerDependencies>) {
+/** The timer's handler over its dependencies. */
+export function reconciliationHandler(dependencies: ReconciliationTimerDependencies) {
   // Which customers the Azure plan comparison reached, per process (an instance that starts begins again).
   const cursor = { after: '' };
   return async function reconcileStrandedWorkOnSchedule(
     timer: Timer,
     context: InvocationContext,
   ): Promise<void> {
-    const resolved = await dependencies();
-    const { invitationAcceptance, graceMs, partnerCenter, azurePlanOrders, ...stores } = resolved;
+    const { invitationAcceptance, graceMs, partnerCenter, azurePlanOrders, ...stores } = dependencies;
     const durable = df.getClient(context);
+    const workflows = workflowClientOver(durable);
     const correlationId = `reconciliation-${randomUUID()}`;
     const report = await reconcileStrandedWork(
       {
         ...stores,
         finishAcceptance: (invitation) =>
-          invitationAcceptance.recordAcceptance(
-            invitation,
-            wakePurchaseWith(workflowClientOver(durable), context),
-          ),
-        workInProgressHolderState: (instanceId) => workInProgressHolderState(durable, instanceId),
+          invitationAcceptance.recordAcceptance(invitation, wakePurchaseWith(workflows, context)),
+        workInProgressHolderState: (instanceId) => workInProgressHolderState(workflows, instanceId),
         logger: context,
       },
       { graceMs, correlationId },
     );
     await reportWaitingPurchases(durable, stores.clock.now(), context);
-    await resendUnconfirmedNotifications(resolved, context, correlationId);
+    await resendUnconfirmedNotifications(dependencies, context, correlationId);
     const planDifferences = await reconcileAzurePlans(
       {
         customers: stores.customers,
@@ -115,9 +112,7 @@ export function reconciliationHandler(dependencies: () => Promise<Reconciliation
   };
 }
 
-export function registerReconciliationTimer(
-  dependencies: () => Promise<ReconciliationTimerDependencies>,
-): void {
+export function registerReconciliationTimer(dependencies: ReconciliationTimerDependencies): void {
   app.timer('reconcileStrandedWork', {
     schedule: '%RECONCILE_SCHEDULE%',
     runOnStartup: false,

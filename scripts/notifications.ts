@@ -24,7 +24,7 @@ const connection =
     : storage;
 
 async function main(): Promise<void> {
-  const service = await createQueueServiceClient({ AzureWebJobsStorage: connection });
+  const service = createQueueServiceClient({ AzureWebJobsStorage: connection });
   const queue = service.getQueueClient(queueNames.notifications);
   const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
   const messages = peekedMessageItems

@@ -36,6 +36,7 @@ import {
   type HostStartMessage,
 } from './local-stack/childMessages';
 import { launchLocalStack, type LocalStack } from './local-stack/launchLocalStack';
+import { provisionStores, storeSettingsOf } from './local-stack/provisionStores';
 import { letCommandLinePortsWin } from './local-stack/settingsPrecedence';
 import {
   acquireStateLock,
@@ -443,6 +444,10 @@ async function main(): Promise<void> {
   Object.assign(env, simulators.settings);
   // The host reads the settings file again: what was decided above must win there too.
   if (process.env.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = process.env.PUBLIC_BASE_URL;
+  // The database, containers and queues exist before the app loads (it creates none; in Azure the template does).
+  const provisioning = Date.now();
+  await provisionStores(storeSettingsOf({ ...process.env, ...env }));
+  console.log(`  provisioned the database, containers and queues (${Date.now() - provisioning} ms)`);
   const port = await runHost(hostChild, { type: 'start', env, port: hostPort });
   // Restarts keep the port (also one picked with PORT=0), so clients and links keep working.
   superviseHost({ type: 'start', env, port });

@@ -8,8 +8,10 @@ param tags object
 param resourceToken string
 param appPrincipalId string
 
-// Queue names are part of the contract (shared/platform/queues/queues.ts `queueNames`; the template test compares).
-var appQueues = ['notifications', 'purchase-requests']
+// Queue names are part of the contract (shared/platform/queues/queues.ts `queueNames`), with the poison queue the
+// host moves failed purchase requests to: created here, not by the app (scripts/local-stack/provisionStores.ts
+// `provisionedQueues` is the same list locally; the template test compares).
+var appQueues = ['notifications', 'purchase-requests', 'purchase-requests-poison']
 var deploymentContainerName = 'app-package'
 
 // Built-in roles (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).

@@ -46,19 +46,17 @@ export function proxyActivities<A extends Record<keyof A, Activity>>(
 
 /**
  * Registers every activity of a workflow under its name, from the same declaration the orchestrator's proxy uses.
- * `activities` builds the factory's activities (today from the composition root's dependency factory, per call).
+ * `activities` is the factory's result, built once at load by the composition root.
  */
 export function registerActivities<A extends Record<keyof A, Activity>>(
   names: ActivityNames<A>,
-  activities: () => A | Promise<A>,
+  activities: A,
 ): void {
   for (const key of Object.keys(names) as (keyof A & string)[]) {
+    const run = activities[key] as (input: never, log: InvocationContext) => Promise<unknown>;
     df.app.activity(names[key], {
-      handler: async (input: unknown, context: InvocationContext) => {
-        // The input is what the orchestrator's proxy passed for this key, read back from the history's JSON.
-        const run = (await activities())[key] as (input: never, log: InvocationContext) => Promise<unknown>;
-        return run(input as never, context);
-      },
+      // The input is what the orchestrator's proxy passed for this key, read back from the history's JSON.
+      handler: (input: unknown, context: InvocationContext) => run(input as never, context),
     });
   }
 }

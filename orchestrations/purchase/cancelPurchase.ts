@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type * as df from 'durable-functions';
-
 import { AppError } from '../../shared/domain/errors';
 import { type InvitationRepository } from '../../shared/invitations/invitationRepository';
 import { invitationIdOf, invitationToken } from '../../shared/invitations/invitationToken';
+import { type WorkflowClient } from '../../shared/platform/durable/workflowClient';
 import { type PurchaseState, readPurchaseState } from './purchaseStatusReader';
 import { purchaseEvents } from './purchaseWorkflowContract';
 
@@ -31,12 +30,12 @@ export interface CancelPurchaseDependencies {
 }
 
 export async function cancelPurchase(
-  durable: df.DurableClient,
+  workflows: Pick<WorkflowClient, 'status' | 'raiseEvent'>,
   { invitations, invitationTokenSecret }: CancelPurchaseDependencies,
   purchaseId: string,
   correlationId: string,
 ): Promise<PurchaseState> {
-  const state = await readPurchaseState(durable, purchaseId);
+  const state = await readPurchaseState(workflows, purchaseId);
   if (state === undefined) throw new AppError('PurchaseNotFound', `There is no purchase ${purchaseId}.`);
   if (!isCancellable(state)) throw notCancellable(state);
 
@@ -47,13 +46,13 @@ export async function cancelPurchase(
     'cancelled',
     correlationId,
   );
-  await durable.raiseEvent(purchaseId, purchaseEvents.purchaseCancelled, {
+  await workflows.raiseEvent(purchaseId, purchaseEvents.purchaseCancelled, {
     requestedAt: state.lastUpdatedTime,
   });
   let current = state;
   for (let check = 0; check < settleChecks && isCancellable(current); check += 1) {
     await sleep(settleCheckIntervalMs);
-    current = (await readPurchaseState(durable, purchaseId)) ?? current;
+    current = (await readPurchaseState(workflows, purchaseId)) ?? current;
   }
   if (current.status !== 'cancelled' && !isCancellable(current)) throw notCancellable(current);
   return current;

@@ -202,9 +202,7 @@ export type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
 
 /** Registers the purchase's activities under their names; functions/index.ts hands them their dependencies. */
 export function registerPurchaseActivities(
-  dependencies: PurchaseActivityDependencies | (() => Promise<PurchaseActivityDependencies>),
+  dependencies: PurchaseActivityDependencies,
 ): void {
-  registerActivities(purchaseActivityNames, async () =>
-    createPurchaseActivities(typeof dependencies === 'function' ? await dependencies() : dependencies),
-  );
+  registerActivities(purchaseActivityNames, createPurchaseActivities(dependencies));
 }

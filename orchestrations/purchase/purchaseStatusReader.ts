@@ -1,7 +1,6 @@
-import type * as df from 'durable-functions';
-
 import { type PurchaseStatus } from '../../shared/domain/api/azurePlanPurchase';
 import { type WorkInProgressHolderState } from '../../shared/domain/rules/azurePlanPurchase';
+import { isRunning, type WorkflowClient, type WorkflowStatus } from '../../shared/platform/durable/workflowClient';
 import {
   azurePlanPurchaseOrchestration,
   type InvitationProgress,
@@ -25,30 +24,14 @@ export interface PurchaseState {
   error?: PurchaseError;
 }
 
-/** The durable status of an instance, or undefined when the durable store does not know it. */
-export async function getDurableStatus(
-  durable: df.DurableClient,
-  instanceId: string,
-): Promise<df.DurableOrchestrationStatus | undefined> {
-  try {
-    return await durable.getStatus(instanceId, { showInput: true });
-  } catch (error) {
-    // durable-functions reports an unknown instance as an Error whose message names the HTTP 404.
-    if (error instanceof Error && /\b404\b/.test(error.message)) return undefined;
-    throw error;
-  }
-}
-
-const runningStates: readonly string[] = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
-
 /** Whether an instance holding a customer's work in progress still runs (any orchestration: purchases and transitions). */
 export async function workInProgressHolderState(
-  durable: df.DurableClient,
+  workflows: Pick<WorkflowClient, 'status'>,
   instanceId: string,
 ): Promise<WorkInProgressHolderState> {
-  const status = await getDurableStatus(durable, instanceId);
+  const status = await workflows.status(instanceId);
   if (status === undefined) return 'unknown';
-  return runningStates.includes(status.runtimeStatus) ? 'running' : 'finished';
+  return isRunning(status) ? 'running' : 'finished';
 }
 
 const failedUnexpectedly: PurchaseError = {
@@ -62,7 +45,7 @@ const failedUnexpectedly: PurchaseError = {
  * status), the outcome once it ended (output). Terminated by an operator reads as cancelled. Instances of other
  * orchestrations (e.g. the transition) are not purchases.
  */
-export function toPurchaseState(status: df.DurableOrchestrationStatus): PurchaseState | undefined {
+export function toPurchaseState(status: WorkflowStatus): PurchaseState | undefined {
   if (status.name !== azurePlanPurchaseOrchestration) return undefined;
   const input = purchaseInputSchema.safeParse(status.input);
   if (!input.success) return undefined;
@@ -77,8 +60,7 @@ export function toPurchaseState(status: df.DurableOrchestrationStatus): Purchase
     ...(progress?.invitation ? { invitation: progress.invitation } : {}),
     ...(progress?.order ? { order: progress.order } : {}),
   };
-  const runtimeStatus: string = status.runtimeStatus;
-  switch (runtimeStatus) {
+  switch (status.runtimeStatus) {
     case 'Completed': {
       const outcome = purchaseOutcomeSchema.safeParse(status.output);
       if (!outcome.success) return { ...base, status: 'failed', error: failedUnexpectedly };
@@ -101,25 +83,28 @@ export function toPurchaseState(status: df.DurableOrchestrationStatus): Purchase
 }
 
 export async function readPurchaseState(
-  durable: df.DurableClient,
+  workflows: Pick<WorkflowClient, 'status'>,
   purchaseId: string,
 ): Promise<PurchaseState | undefined> {
-  const status = await getDurableStatus(durable, purchaseId);
+  const status = await workflows.status(purchaseId);
   return status === undefined ? undefined : toPurchaseState(status);
 }
 
 /** A purchase's status and error for callers that only need those (the batch reader). */
-export function purchaseStatusReader(durable: df.DurableClient) {
+export function purchaseStatusReader(workflows: Pick<WorkflowClient, 'status'>) {
   return async (
     purchaseId: string,
   ): Promise<{ status: PurchaseStatus; error?: PurchaseError } | undefined> => {
-    const state = await readPurchaseState(durable, purchaseId);
+    const state = await readPurchaseState(workflows, purchaseId);
     if (state === undefined) return undefined;
     return { status: state.status, ...(state.error ? { error: state.error } : {}) };
   };
 }
 
 /** Whether a purchase with this id was started. */
-export async function purchaseExists(durable: df.DurableClient, purchaseId: string): Promise<boolean> {
-  return (await readPurchaseState(durable, purchaseId)) !== undefined;
+export async function purchaseExists(
+  workflows: Pick<WorkflowClient, 'status'>,
+  purchaseId: string,
+): Promise<boolean> {
+  return (await readPurchaseState(workflows, purchaseId)) !== undefined;
 }

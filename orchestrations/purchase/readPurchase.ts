@@ -1,4 +1,3 @@
-import type * as df from 'durable-functions';
 import { z } from 'zod';
 
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
@@ -7,6 +6,7 @@ import { purchaseStatusSchema } from '../../shared/domain/api/azurePlanPurchase'
 import { orderSchema, toOrder } from '../../shared/domain/api/order';
 import { subscriptionSchema, toSubscription } from '../../shared/domain/api/subscription';
 import { AppError } from '../../shared/domain/errors';
+import { type WorkflowClient } from '../../shared/platform/durable/workflowClient';
 import { readPurchaseState } from './purchaseStatusReader';
 import { invitationProgressSchema, purchaseErrorSchema } from './purchaseWorkflowContract';
 
@@ -48,13 +48,13 @@ const mcaSettledStatuses: readonly string[] = ['placingOrder', 'completed'];
  */
 export async function readPurchase(
   stores: {
-    durable: df.DurableClient;
+    workflows: Pick<WorkflowClient, 'status'>;
     customers: Pick<CustomerRepository, 'get'>;
     commerce: Pick<CommerceRepository, 'readOrder' | 'readSubscription'>;
   },
   purchaseId: string,
 ): Promise<Purchase> {
-  const state = await readPurchaseState(stores.durable, purchaseId);
+  const state = await readPurchaseState(stores.workflows, purchaseId);
   if (state === undefined) throw new AppError('PurchaseNotFound', `There is no purchase ${purchaseId}.`);
   const mcaAccepted =
     state.mcaMethod === 'alreadyAccepted' ||

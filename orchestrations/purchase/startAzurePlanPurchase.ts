@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import type * as df from 'durable-functions';
-
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
+import { requireCustomer } from '../../shared/customers/requireCustomer';
 import {
   type McaOptionInput,
   mcaOptionSchema,
@@ -18,6 +17,7 @@ import {
 } from '../../shared/domain/rules/azurePlanPurchase';
 import { type Clock } from '../../shared/platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../../shared/platform/cosmos/retryOnConflict';
+import { type WorkflowClient } from '../../shared/platform/durable/workflowClient';
 import { currentTraceparent, purchaseMetrics } from '../../shared/platform/telemetry/telemetry';
 import { readPurchaseState, workInProgressHolderState } from './purchaseStatusReader';
 import {
@@ -47,7 +47,7 @@ export interface StartAzurePlanPurchaseDependencies {
   /** The countries where the Azure plan is sold. */
   azurePlanMarkets: ReadonlySet<string>;
   /**
-   * The customer with its MCA brought up to date from Partner Center (shared/customers/readCustomer.ts): asked only
+   * The customer with its MCA brought up to date from Partner Center (shared/customers/withMcaFromPartnerCenter.ts): asked only
    * when our record does not say accepted and no `mca` option was given, so a customer who signed directly with
    * Microsoft, or was attested elsewhere, is not refused.
    */
@@ -71,7 +71,7 @@ export interface StartedPurchase {
  */
 export async function startAzurePlanPurchase(
   { customers, clock, azurePlanMarkets, withMcaFromPartnerCenter }: StartAzurePlanPurchaseDependencies,
-  durableClient: df.DurableClient,
+  workflows: Pick<WorkflowClient, 'start' | 'status'>,
   request: StartAzurePlanPurchaseRequest,
 ): Promise<StartedPurchase> {
   const { customerId, correlationId } = request;
@@ -80,7 +80,7 @@ export async function startAzurePlanPurchase(
   const mcaOption = parseMcaOption(request.mca);
 
   if (request.purchaseId !== undefined) {
-    const existing = await readPurchaseState(durableClient, request.purchaseId);
+    const existing = await readPurchaseState(workflows, request.purchaseId);
     if (existing) return { purchaseId: existing.purchaseId, status: existing.status };
   }
   const purchaseId = request.purchaseId ?? randomUUID();
@@ -88,10 +88,7 @@ export async function startAzurePlanPurchase(
   const input = await retryOnConflict(
     `Customer ${customerId}`,
     async (): Promise<PurchaseInput | LostRace> => {
-      const read = await customers.get(customerId);
-      if (read === undefined) {
-        throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
-      }
+      const read = await requireCustomer(customers, customerId);
       const now = clock.now();
       // The claim below is conditional on this document: a refreshed one carries its new ETag.
       const customer =
@@ -101,7 +98,7 @@ export async function startAzurePlanPurchase(
       assertCustomerMayBuyAzurePlan(customer, azurePlanMarkets);
       const held = customer.workInProgress;
       if (held !== null && held.id !== purchaseId) {
-        const holder = await workInProgressHolderState(durableClient, held.id);
+        const holder = await workInProgressHolderState(workflows, held.id);
         if (!isWorkInProgressStale(held, holder, now)) throw orderInProgress(customerId, held);
       }
       const mca = decideMca(customer, mcaOption, now);
@@ -132,10 +129,10 @@ export async function startAzurePlanPurchase(
   );
 
   try {
-    await durableClient.startNew(azurePlanPurchaseOrchestration, { instanceId: purchaseId, input });
+    await workflows.start(azurePlanPurchaseOrchestration, purchaseId, input);
   } catch (error) {
     // A concurrent delivery of the same purchase may have started it; otherwise free the work in progress for a retry.
-    const started = await readPurchaseState(durableClient, purchaseId).catch(() => undefined);
+    const started = await readPurchaseState(workflows, purchaseId).catch(() => undefined);
     if (started) return { purchaseId, status: started.status };
     await customers.releaseWorkInProgress(customerId, purchaseId, { now: clock.now(), correlationId });
     throw error;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
-import { AppError } from '../../shared/domain/errors';
+import { requireCustomer } from '../../shared/customers/requireCustomer';
 import { isWorkInProgressStale, orderInProgress } from '../../shared/domain/rules/azurePlanPurchase';
 import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTransition';
 import { type Clock } from '../../shared/platform/clock';
@@ -47,9 +47,7 @@ export async function startAzurePlanTransition(
   await retryOnConflict(
     `Customer ${customerId}`,
     async () => {
-      const customer = await customers.get(customerId);
-      if (customer === undefined)
-        throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+      const customer = await requireCustomer(customers, customerId);
       const now = clock.now();
       const held = customer.workInProgress;
       // A work in progress whose holder ended without freeing it, or never started, does not block (as for purchases).

@@ -367,9 +367,7 @@ export type TransitionActivities = ReturnType<typeof createTransitionActivities>
 
 /** Registers the transition's activities under their names; functions/index.ts hands them their dependencies. */
 export function registerTransitionActivities(
-  dependencies: TransitionActivityDependencies | (() => Promise<TransitionActivityDependencies>),
+  dependencies: TransitionActivityDependencies,
 ): void {
-  registerActivities(transitionActivityNames, async () =>
-    createTransitionActivities(typeof dependencies === 'function' ? await dependencies() : dependencies),
-  );
+  registerActivities(transitionActivityNames, createTransitionActivities(dependencies));
 }

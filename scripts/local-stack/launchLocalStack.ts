@@ -50,9 +50,10 @@ export interface LocalStackOptions {
   simulators?: false | StartSimulatorsOptions;
   /**
    * Step 4: create the app's database (and its containers) in Cosmos DB and its queues in storage before the host
-   * starts, so that a store started empty (or restarted empty under a running app) has them.
+   * starts, so that a store started empty (or restarted empty under a running app) has them. `database` defaults
+   * to the settings' `COSMOS_DATABASE`.
    */
-  provision?: false | { database?: string; queues?: boolean };
+  provision?: false | { database?: string };
   /** Step 5: the local Functions host (its `env` goes over the settings of the steps above). */
   host?: false | LocalHostOptions;
   /** App settings under what the steps produce (e.g. the sample settings), for the host and `settings`. */
@@ -68,7 +69,7 @@ export interface LocalStack {
     readonly key: string;
     readonly server?: EmbeddedCosmosServer;
   };
-  /** With `provision.database`: a client on the stores and the app's containers, for asserting on what is stored. */
+  /** With `provision` and Cosmos DB: a client on the stores and the app's containers, for asserting on what is stored. */
   readonly provisioned?: {
     readonly client: CosmosClient;
     readonly containers: Record<ContainerName, Container>;
@@ -132,36 +133,29 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Loca
     }
 
     // ---- 4. provision the stores -----------------------------------------------------------------------------
-    // The app's database, containers and queues. Creating them is moving out of the app's first request into
-    // this step (issue 18, item 2), so that `npm start`, the tests and the bench provision the same way here.
+    // The app's database, containers and queues (provisionStores.ts, the same step `npm start` runs): the app
+    // creates none of them, as in Azure, where the deploy template does.
     let provisioned: LocalStack['provisioned'];
     if (options.provision) {
       // Loaded here: the processes that skip this step (npm start's host process) do not pay for the SDKs.
-      const [
-        { CosmosClient },
-        { QueueServiceClient },
-        { containerDefinitions, ensureDatabase },
-        { queueNames },
-      ] = await Promise.all([
+      const [{ CosmosClient }, { provisionStores }, { containerDefinitions }] = await Promise.all([
         import('@azure/cosmos'),
-        import('@azure/storage-queue'),
+        import('./provisionStores'),
         import('../../shared/platform/cosmos/cosmosClient'),
-        import('../../shared/platform/queues/queues'),
       ]);
-      if (options.provision.queues && storage) {
-        const queues = QueueServiceClient.fromConnectionString(storage.connectionString);
-        await Promise.all(
-          Object.values(queueNames).map((name) => queues.getQueueClient(name).createIfNotExists()),
-        );
-      }
-      if (options.provision.database && cosmos) {
+      const databaseId = options.provision.database ?? settings.COSMOS_DATABASE ?? 'azure-plan';
+      await provisionStores({
+        ...(cosmos ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: databaseId } : {}),
+        ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}),
+      });
+      if (cosmos) {
         const client = new CosmosClient({
           endpoint: cosmos.endpoint,
           key: cosmos.key,
           connectionPolicy: { enableEndpointDiscovery: false },
         });
         stops.push(() => Promise.resolve(client.dispose()));
-        const database = await ensureDatabase(client, options.provision.database);
+        const database = client.database(databaseId);
         const containers = Object.fromEntries(
           Object.values(containerDefinitions).map((definition) => [
             definition.id,

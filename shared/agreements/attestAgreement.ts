@@ -1,5 +1,6 @@
 import { type CustomerRepository } from '../customers/customerRepository';
 import { partnerCenterCustomerIdOf } from '../customers/partnerCenterCustomerId';
+import { requireCustomer } from '../customers/requireCustomer';
 import { type AgreementDocument, type Contact, type CustomerDocument } from '../domain/documents/documents';
 import { AppError } from '../domain/errors';
 import {
@@ -50,10 +51,7 @@ export async function attestAgreement(
   { customers, agreements, partnerCenter, clock }: AttestAgreementDependencies,
   facts: AttestationFacts,
 ): Promise<Attested> {
-  const customer = await customers.get(facts.customerId);
-  if (customer === undefined) {
-    throw new AppError('CustomerNotFound', `There is no customer ${facts.customerId}.`);
-  }
+  const customer = await requireCustomer(customers, facts.customerId);
   if (customer.relationship === 'indirectReseller') {
     throw new AppError(
       'ResellerCannotAttest',

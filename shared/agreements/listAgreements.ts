@@ -1,7 +1,7 @@
 import { type CustomerRepository } from '../customers/customerRepository';
+import { requireCustomer } from '../customers/requireCustomer';
 import { type Agreement, joinAgreements, toAgreement } from '../domain/api/agreement';
 import { mcaAgreement } from '../domain/documents/documents';
-import { AppError } from '../domain/errors';
 import { type McaPort } from '../gateways/partnerCenter/ports';
 import { type AgreementRepository } from './agreementRepository';
 
@@ -22,8 +22,7 @@ export async function listAgreements(
   type: string,
   correlationId: string,
 ): Promise<Agreement[]> {
-  const customer = await customers.get(customerId);
-  if (customer === undefined) throw new AppError('CustomerNotFound', `There is no customer ${customerId}.`);
+  const customer = await requireCustomer(customers, customerId);
   const ours = await agreements.list(customer.customerId, type);
   if (type !== mcaAgreement.type || !customer.partnerCenterCustomerId) return ours.map(toAgreement);
   const atPartnerCenter = await partnerCenter.listMcaAgreements(customer.partnerCenterCustomerId, {

@@ -1,16 +1,28 @@
 import { type CallContext, type McaPort } from '../gateways/partnerCenter/ports';
+import { type AgreementMetadata } from '../gateways/partnerCenter/schemas';
 
-// The MCA template changes rarely: one metadata read per process, not one per attestation.
-let mcaTemplateId: Promise<string> | undefined;
+/**
+ * The port with Partner Center's MCA metadata read once and kept: the template changes rarely, so one metadata read
+ * per process (the composition root wraps its gateway), not one per attestation. A failed read is not kept.
+ */
+export function withMcaMetadataOnce<P extends Pick<McaPort, 'getMcaMetadata'>>(port: P): P {
+  let metadata: Promise<AgreementMetadata> | undefined;
+  return {
+    ...port,
+    getMcaMetadata(context: CallContext): Promise<AgreementMetadata> {
+      metadata ??= port.getMcaMetadata(context).catch((error: unknown) => {
+        metadata = undefined;
+        throw error;
+      });
+      return metadata;
+    },
+  };
+}
 
-/** The current MCA template id from Partner Center's agreement metadata; a failed read is not remembered. */
-export function currentMcaTemplateId(
+/** The current MCA template id from Partner Center's agreement metadata. */
+export async function currentMcaTemplateId(
   partnerCenter: Pick<McaPort, 'getMcaMetadata'>,
   context: CallContext,
 ): Promise<string> {
-  mcaTemplateId ??= partnerCenter.getMcaMetadata(context).then((metadata) => metadata.templateId);
-  return mcaTemplateId.catch((error: unknown) => {
-    mcaTemplateId = undefined;
-    throw error;
-  });
+  return (await partnerCenter.getMcaMetadata(context)).templateId;
 }

@@ -53,7 +53,7 @@ export function createLegacyOrderUseCases(deps: LegacyOrderDependencies) {
     if (subscriptionIds === undefined) return false;
     await retryOnConflict(`Customer ${operation.customerId}`, async () => {
       if ((await deps.records.readOrder(operation.customerId, orderId)) !== undefined) return true;
-      const customer = await requireCustomer(deps.customers as CustomerRepository, operation.customerId);
+      const customer = await requireCustomer(deps.customers, operation.customerId);
       const placed = legacyOrder({
         customer,
         request,
@@ -127,7 +127,7 @@ export function createLegacyOrderUseCases(deps: LegacyOrderDependencies) {
       operationId: string;
       correlationId: string;
     }): Promise<CommerceOperationDocument> {
-      const customer = await requireCustomer(deps.customers as CustomerRepository, input.customerId);
+      const customer = await requireCustomer(deps.customers, input.customerId);
       assertLegacyOfferPurchasable(customer);
       return startOperation({ operations, clock, wait: deps.wait }, advance, {
         id: input.operationId,

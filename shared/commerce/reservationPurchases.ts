@@ -176,7 +176,7 @@ export function createReservationUseCases(deps: ReservationDependencies) {
       operationId: string;
       correlationId: string;
     }): Promise<CommerceOperationDocument> {
-      const customer = await requireCustomer(deps.customers as CustomerRepository, input.customerId);
+      const customer = await requireCustomer(deps.customers, input.customerId);
       checkReservation({
         customer,
         request: input.request,

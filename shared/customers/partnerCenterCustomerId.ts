@@ -53,7 +53,7 @@ export async function requirePartnerCenterCustomer(
   customerId: string,
   correlationId: string,
 ): Promise<{ customer: CustomerDocument; partnerCenterCustomerId: string }> {
-  const customer = await requireCustomer(deps.customers as CustomerRepository, customerId);
+  const customer = await requireCustomer(deps.customers, customerId);
   return {
     customer,
     partnerCenterCustomerId: await partnerCenterCustomerIdOf(deps, customer, correlationId),

@@ -102,6 +102,11 @@ export const errorCatalogue = {
   },
   InternalError: { status: 500, title: 'Something went wrong on our side.' },
   ServiceUnavailable: { status: 503, title: 'A dependency is unavailable; retry later.' },
+  StoreNotProvisioned: {
+    status: 503,
+    title:
+      'A store of the service is not provisioned (its Cosmos DB database or container, or a queue, is missing); the deployment creates them (locally: npm start).',
+  },
   PartnerCenterUnavailable: {
     status: 503,
     title: 'Microsoft could not be reached or kept throttling; nothing was bought. Retry later.',

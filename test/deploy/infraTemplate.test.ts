@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { compiledTemplatePath, infraSourcesHash, sourcesHashPath } from '../../scripts/infra/infraSources';
+import { provisionedQueues } from '../../scripts/local-stack/provisionStores';
 import { configSchema } from '../../shared/platform/config';
 import { containerDefinitions } from '../../shared/platform/cosmos/cosmosClient';
 import { queueNames } from '../../shared/platform/queues/queues';
@@ -197,8 +198,9 @@ describe('the compiled template', () => {
     expect(variable('cosmos', 'databaseName')).toBe(configSchema.shape.COSMOS_DATABASE.parse(undefined));
   });
 
-  it("creates the app's queues", () => {
-    expect(variable<string[]>('storage', 'appQueues').sort()).toEqual(Object.values(queueNames).sort());
+  it("creates the app's queues, the poison queue included, as the local launcher does", () => {
+    expect(variable<string[]>('storage', 'appQueues').sort()).toEqual([...provisionedQueues].sort());
+    expect(provisionedQueues).toEqual(expect.arrayContaining(Object.values(queueNames)));
   });
 
   it("deploys the console to a Static Web App whose origin, and only it, the API's CORS allows", () => {

@@ -57,7 +57,7 @@ describe('the typed activity map', () => {
       return (() => undefined) as unknown as df.RegisteredActivity;
     });
 
-    registerActivities(names, () => Promise.resolve(activities));
+    registerActivities(names, activities);
 
     expect([...registered.keys()]).toEqual(['example-double', 'example-greet']);
     const log = new InvocationContext({ functionName: 'example', logHandler: () => undefined });

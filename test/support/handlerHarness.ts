@@ -6,14 +6,15 @@ import * as df from 'durable-functions';
 import { type Role } from '../../shared/domain/rules/roles';
 import { type Clock } from '../../shared/platform/clock';
 import { loadConfig } from '../../shared/platform/config';
+import { type WorkflowClient, workflowClientOver } from '../../shared/platform/durable/workflowClient';
 import { type Authenticator, createAuthenticator } from '../../shared/platform/http/authenticate';
 import { type EdgeDependencies, type Endpoint } from '../../shared/platform/http/endpoint';
 import { type IdempotencyRecords } from '../../shared/platform/http/idempotency';
 import { devToken, sampleSettings } from './devToken';
 
 /**
- * Handler tests: an exported endpoint's real handler (`endpoint.handle`) called with a real `HttpRequest` and the
- * dependencies its `uses` declares, given directly (in-memory repositories, a fixed clock). Everything else is the
+ * Handler tests: an exported endpoint's real handler (`endpoint.handle`) called with a real `HttpRequest`, its
+ * factory given its dependencies directly (in-memory repositories, a fixed clock). Everything else is the
  * app's own: authentication with the development key, role checks, validation, idempotency, problem+json.
  *
  * ```ts
@@ -33,10 +34,14 @@ function authenticate(): Authenticator {
   return authenticator;
 }
 
-/** What the edge itself uses, where a test wants its own: a fixed clock, idempotency records to look at. */
+/**
+ * What the edge itself uses, where a test wants its own: a fixed clock, idempotency records to look at, a workflow
+ * client (an in-memory one, to see what a handler starts).
+ */
 export interface EdgeInit {
   clock?: Clock;
   idempotencyRecords?: IdempotencyRecords;
+  workflows?: WorkflowClient;
 }
 
 function edgeDependencies(init: EdgeInit): EdgeDependencies {
@@ -44,6 +49,7 @@ function edgeDependencies(init: EdgeInit): EdgeDependencies {
     authenticate: authenticate(),
     clock: init.clock ?? { now: () => new Date() },
     idempotencyRecords: init.idempotencyRecords ?? unprovided<IdempotencyRecords>('idempotencyRecords'),
+    workflowsOf: (context) => init.workflows ?? workflowClientOver(df.getClient(context)),
   };
 }
 
@@ -96,17 +102,18 @@ export interface HandlerResponse {
 }
 
 /**
- * Calls an endpoint's handler as the host would, with the dependencies its `uses` declares, and reads its answer.
- * An endpoint that declares a durable client gets a binding whose URLs lead nowhere (a closed loopback port): a
- * handler test covers what the handler decides before or without the durable runtime; what the runtime answers is
- * the full-stack tests' business.
+ * Calls an endpoint's handler as the host would, built by its factory over `deps`, and reads its answer. An
+ * endpoint that declares a durable client gets `edge.workflows` or else a binding whose URLs lead nowhere (a closed
+ * loopback port): a handler test covers what the handler decides; what the durable runtime does is the
+ * full-stack tests' business.
  */
-export async function callHandler<S, D>(
-  endpoint: Endpoint<S, D>,
+export async function callHandler<D>(
+  endpointOver: (deps: D) => Endpoint,
   request: HttpRequest,
   deps: NoInfer<D>,
   edge: EdgeInit = {},
 ): Promise<HandlerResponse> {
+  const endpoint = endpointOver(deps);
   const durableClient = df.input.durableClient();
   const context = new InvocationContext({
     functionName: endpoint.definition.name,
@@ -124,9 +131,7 @@ export async function callHandler<S, D>(
       }),
     );
   }
-  const response = await endpoint.handle(request, context, () =>
-    Promise.resolve({ edge: edgeDependencies(edge), handler: deps }),
-  );
+  const response = await endpoint.handle(request, context, edgeDependencies(edge));
   const headers = Object.fromEntries(new Headers(response.headers as Record<string, string>).entries());
   const text = typeof response.body === 'string' ? response.body : undefined;
   return { status: response.status ?? 200, headers, body: text ? (JSON.parse(text) as unknown) : undefined };

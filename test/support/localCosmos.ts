@@ -1,11 +1,8 @@
 import { type Container, CosmosClient } from '@azure/cosmos';
 import { startCosmosServer } from '@azure-plan-local/stores';
 
-import {
-  containerDefinitions,
-  type ContainerName,
-  ensureDatabase,
-} from '../../shared/platform/cosmos/cosmosClient';
+import { ensureDatabase } from '../../scripts/local-stack/provisionStores';
+import { containerDefinitions, type ContainerName } from '../../shared/platform/cosmos/cosmosClient';
 
 export interface LocalCosmos {
   endpoint: string;

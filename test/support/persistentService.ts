@@ -43,7 +43,7 @@ export async function startPersistentService(options: PersistentServiceOptions):
     storage: { services: ['queue'], queuePort, ...(azuriteLocation ? { location: azuriteLocation } : {}) },
     cosmos: { port: cosmosPort, ...(cosmosDirectory ? { persistDirectory: cosmosDirectory } : {}) },
     // The app creates its queues and containers once per process; a store started empty under it needs them again.
-    provision: { database: settings.COSMOS_DATABASE ?? 'azure-plan', queues: true },
+    provision: { database: settings.COSMOS_DATABASE ?? 'azure-plan' },
     // Microsoft's simulators keep their state beside the stores' and follow the host's virtual clock.
     simulators: {
       ports: { identity: identityPort, partnerCenter: partnerCenterPort, azureResourceManager: armPort },

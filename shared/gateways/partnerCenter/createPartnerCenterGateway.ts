@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { azurePlanProduct } from '../../domain/documents/documents';
 import { type Clock } from '../../platform/clock';
 import { type Sleep } from '../../platform/retryPolicy';
 import { type AccessTokenRequest, type AccessTokenSource, partnerCenterScope } from '../auth/accessTokens';
@@ -32,8 +33,6 @@ import {
   upgradeStatusSchema,
 } from './schemas';
 
-/** The Azure plan's product and SKU; the availability (hence the catalog item id) differs per country. */
-export const azurePlanProduct = { productId: 'DZH318Z0BPS6', skuId: '0001' } as const;
 const mcaType = 'MicrosoftCustomerAgreement';
 
 export interface PartnerCenterGatewayOptions {
@@ -252,6 +251,7 @@ export function createPartnerCenterGateway(options: PartnerCenterGatewayOptions)
     },
 
     getAzurePlanAvailability(country, context) {
+      // The Azure plan's product and SKU; the availability (hence the catalog item id) differs per country.
       return getAvailability(azurePlanProduct.productId, azurePlanProduct.skuId, country, context);
     },
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError, type ErrorCode, fieldErrorsFromZod } from '../../domain/errors';
 import { type Action, type Caller, mayPerform, permissions } from '../../domain/rules/roles';
 import { type Clock } from '../clock';
-import { type WorkflowClient, workflowClientOver } from '../durable/workflowClient';
+import { type WorkflowClient } from '../durable/workflowClient';
 import { type Authenticator } from './authenticate';
 import { type EndpointResult } from './endpointResult';
 import { type IdempotencyRecords, withIdempotency } from './idempotency';
@@ -23,19 +23,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 /** Who may call an endpoint: a partner user allowed to do `action`, or anyone (health, OpenAPI, invitation links). */
 export type Access = { action: Action } | 'anonymous';
 
-/** What the edge itself uses on every request: who is calling, the idempotency records, the time. */
+/**
+ * What the edge itself uses on every request: who is calling, the idempotency records, the time, and the workflow
+ * client of the invocation (the durable client is an input binding of each invocation, not a process-wide client).
+ */
 export interface EdgeDependencies {
   authenticate: Authenticator;
   idempotencyRecords: IdempotencyRecords;
   clock: Clock;
+  workflowsOf(this: void, context: InvocationContext): WorkflowClient;
 }
-
-/**
- * Where a request's dependencies come from: the edge's own and what the endpoint's `uses` picked for its handler.
- * Resolved on every request, before anything else, as the composition root was before: its first build creates the
- * database, containers and queues that health then finds.
- */
-export type DependencySource<D> = () => Promise<{ edge: EdgeDependencies; handler: D }>;
 
 export interface ResponseDoc {
   description: string;
@@ -44,7 +41,7 @@ export interface ResponseDoc {
 
 type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-export interface EndpointInput<P, Q, B, A extends Access, D> {
+export interface EndpointInput<P, Q, B, A extends Access> {
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
@@ -53,11 +50,7 @@ export interface EndpointInput<P, Q, B, A extends Access, D> {
   correlationId: string;
   request: HttpRequest;
   context: InvocationContext;
-  /** What the endpoint's `uses` picked out of the app's services: all the handler may touch. */
-  deps: D;
-  /** The durable client; present when the endpoint declares `durableClient: true`. */
-  durable: df.DurableClient;
-  /** The same, as the small workflow port use cases take; present when the endpoint declares `durableClient: true`. */
+  /** The workflow client (start, read, wake, end workflows); present when the endpoint declares `durableClient: true`. */
   workflows: WorkflowClient;
 }
 
@@ -66,8 +59,6 @@ export interface EndpointDefinition<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   A extends Access = Access,
-  S = never,
-  D = undefined,
 > {
   /** Function name; also the OpenAPI operationId. */
   name: string;
@@ -95,9 +86,7 @@ export interface EndpointDefinition<
   responses: Record<number, ResponseDoc>;
   /** Error codes this endpoint can answer with besides the generic ones (auth, validation, 500). */
   errors?: ErrorCode[];
-  /** Picks out of the app's services what the handler uses (the registration resolves it; a test passes its own). */
-  uses?: (services: S) => D;
-  handler(input: EndpointInput<P, Q, B, A, D>): Promise<EndpointResult>;
+  handler(input: EndpointInput<P, Q, B, A>): Promise<EndpointResult>;
 }
 
 /** What the OpenAPI generator reads; filled as endpoints register. */
@@ -169,26 +158,25 @@ function toHttpResponse(result: EndpointResult, correlationId: string): HttpResp
 }
 
 /**
- * Declares an HTTP endpoint (`registerEndpoint` registers it): every request runs through the same steps: correlation id, authentication, role check, validation, idempotency, the
- * handler, and one error mapping to problem+json.
+ * Declares an HTTP endpoint (`registerEndpoint` registers it): every request runs through the same steps:
+ * correlation id, authentication, role check, validation, idempotency, the handler, and one error mapping to
+ * problem+json. A feature module exports each endpoint as a factory over what its handler uses (the composition
+ * root calls it with its own repositories and gateways; a handler test with in-memory ones).
  */
 export function endpoint<
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   A extends Access = Access,
-  S = never,
-  D = undefined,
->(definition: EndpointDefinition<P, Q, B, A, S, D>): Endpoint<S, D> {
+>(definition: EndpointDefinition<P, Q, B, A>): Endpoint {
   async function handle(
     request: HttpRequest,
     context: InvocationContext,
-    dependencies: DependencySource<D>,
+    edge: EdgeDependencies,
   ): Promise<HttpResponseInit> {
     const correlationId = correlationIdOf(request);
     const instance = new URL(request.url).pathname;
     try {
-      const { edge, handler: deps } = await dependencies();
       let caller: Caller | null = null;
       if (definition.access !== 'anonymous') {
         caller = await edge.authenticate(request);
@@ -225,15 +213,11 @@ export function endpoint<
           params,
           query,
           body,
-          caller: caller as EndpointInput<P, Q, B, A, D>['caller'],
+          caller: caller as EndpointInput<P, Q, B, A>['caller'],
           correlationId,
           request,
           context,
-          deps,
-          durable: (definition.durableClient ? df.getClient(context) : undefined) as df.DurableClient,
-          workflows: (definition.durableClient
-            ? workflowClientOver(df.getClient(context))
-            : undefined) as WorkflowClient,
+          workflows: (definition.durableClient ? edge.workflowsOf(context) : undefined) as WorkflowClient,
         });
       };
 
@@ -259,61 +243,42 @@ export function endpoint<
     }
   }
 
-  return {
-    definition: definition,
-    uses: (services) => (definition.uses ? definition.uses(services) : (undefined as D)),
-    handle,
-  };
+  return { definition: definition, handle };
 }
 
 type AnyEndpointDefinition = EndpointDefinition<
   z.ZodType | undefined,
   z.ZodType | undefined,
   z.ZodType | undefined,
-  Access,
-  never,
-  unknown
+  Access
 >;
 
 /**
- * A declared endpoint: its definition, what its handler uses out of the app's services `S`, and its handler over
- * the real `HttpRequest` and those dependencies `D` (a test calls it with in-memory ones).
+ * A declared endpoint: its definition and its handler over the real `HttpRequest` and the edge's dependencies.
+ * What the handler itself uses it was given when its factory was called.
  */
-export interface Endpoint<S = never, D = unknown> {
+export interface Endpoint {
   definition: AnyEndpointDefinition;
-  uses(this: void, services: S): D;
   handle(
     this: void,
     request: HttpRequest,
     context: InvocationContext,
-    dependencies: DependencySource<D>,
+    edge: EdgeDependencies,
   ): Promise<HttpResponseInit>;
 }
 
-/** Tells the endpoints among a feature module's exports; `S` is the services the registration hands them. */
-export function isEndpoint<S>(value: unknown): value is Endpoint<S> {
-  return typeof value === 'object' && value !== null && 'definition' in value && 'handle' in value;
-}
-
 /**
- * Registers the endpoint with the Functions runtime and the OpenAPI registry. functions/index.ts calls it with the
- * composition root's services and what the edge takes of them; this plumbing never reaches for the root itself.
+ * Registers the endpoint with the Functions runtime and the OpenAPI registry. The composition root
+ * (functions/index.ts) calls it with what the edge uses; this plumbing never reaches for the root itself.
  */
-export function registerEndpoint<S>(
-  { definition, uses, handle }: Endpoint<S>,
-  source: { services: () => Promise<S>; edge: (services: S) => EdgeDependencies },
-): void {
+export function registerEndpoint({ definition, handle }: Endpoint, edge: EdgeDependencies): void {
   endpointRegistry.push(definition);
-  const dependencies = async () => {
-    const services = await source.services();
-    return { edge: source.edge(services), handler: uses(services) };
-  };
   app.http(definition.name, {
     methods: [definition.method],
     route: definition.route,
     authLevel: 'anonymous',
     ...(definition.durableClient ? { extraInputs: [df.input.durableClient()] } : {}),
-    handler: (request, context) => handle(request, context, dependencies),
+    handler: (request, context) => handle(request, context, edge),
   });
 }
 

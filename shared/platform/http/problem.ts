@@ -2,6 +2,7 @@ import { type HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 
 import { AppError, errorCatalogue, type ErrorCode } from '../../domain/errors';
+import { isMissingStore } from '../cosmos/cosmosStatus';
 
 export const problemContentType = 'application/problem+json';
 
@@ -35,7 +36,14 @@ export function toProblem(
   request: { instance: string; correlationId: string },
 ): { problem: Problem; response: HttpResponseInit } {
   const appError =
-    error instanceof AppError ? error : new AppError('InternalError', 'The request could not be completed.');
+    error instanceof AppError
+      ? error
+      : isMissingStore(error)
+        ? new AppError(
+            'StoreNotProvisioned',
+            'A Cosmos DB database or container, or a queue, that the service uses does not exist.',
+          )
+        : new AppError('InternalError', 'The request could not be completed.');
   const entry = errorCatalogue[appError.code];
   const problem: Problem = {
     type: problemTypeUri(appError.code),

@@ -1,6 +1,7 @@
-import { type QueueServiceClient } from '@azure/storage-queue';
+import { QueueServiceClient } from '@azure/storage-queue';
 
 import { type AppConfig } from '../config';
+import { lazyDefaultAzureCredential } from '../defaultCredential';
 
 /** Queue names are part of the contract: other systems read and write them. */
 export const queueNames = {
@@ -11,11 +12,10 @@ export const queueNames = {
 const developmentStorage =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;';
 
-/** The SDK is imported on first use, so that loading the app does not pay for it (see createCosmosClient). */
-export async function createQueueServiceClient(
+/** The queue service client, built when the app loads (no I/O: the first send connects; the queues exist already). */
+export function createQueueServiceClient(
   config: Pick<AppConfig, 'AzureWebJobsStorage' | 'AzureWebJobsStorage__queueServiceUri'>,
-): Promise<QueueServiceClient> {
-  const { QueueServiceClient } = await import('@azure/storage-queue');
+): QueueServiceClient {
   const connection = config.AzureWebJobsStorage?.trim();
   if (connection) {
     return QueueServiceClient.fromConnectionString(
@@ -25,8 +25,7 @@ export async function createQueueServiceClient(
   // Identity-based connection (AzureWebJobsStorage__queueServiceUri), as the Functions host supports it.
   const serviceUri = config.AzureWebJobsStorage__queueServiceUri;
   if (!serviceUri) throw new Error('AzureWebJobsStorage or AzureWebJobsStorage__queueServiceUri must be set');
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  return new QueueServiceClient(serviceUri, new DefaultAzureCredential());
+  return new QueueServiceClient(serviceUri, lazyDefaultAzureCredential());
 }
 
 /**
