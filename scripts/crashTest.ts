@@ -2,7 +2,7 @@
  * `npm run crash-test`: the full-size host crash run of issue 9 (docs/durability.md): `npm start`, a mixed run of
  * 300 purchases (attested, invited then accepted, batch lines) and `kill -9` of the Functions host process at random
  * moments, then every purchase must reach a final state with nothing duplicated. `npm test` runs a sized-down one
- * (test/functions/hostCrash.test.ts). Options: --attested N --invited N --lines N --kills N. Exit code 1 on a finding.
+ * (test/functions/stack/hostCrash.test.ts). Options: --attested N --invited N --lines N --kills N. Exit code 1 on a finding.
  */
 import { parseArgs } from 'node:util';
 

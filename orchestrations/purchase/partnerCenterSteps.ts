@@ -8,6 +8,7 @@ import {
 } from '../../shared/commerce/azurePlanAtPartnerCenter';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { partnerCenterCustomerIdOf } from '../../shared/customers/partnerCenterCustomerId';
+import { requireCustomer } from '../../shared/customers/requireCustomer';
 import { AppError } from '../../shared/domain/errors';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import {
@@ -143,8 +144,7 @@ export function createPartnerCenterSteps({
       log: InvocationContext,
     ): Promise<PartnerCenterStepResult<ConfirmedCustomer>> {
       return asStep(log, 'confirmMca', async () => {
-        const customer = await customers.get(input.customerId);
-        if (!customer) throw new AppError('CustomerNotFound', `There is no customer ${input.customerId}.`);
+        const customer = await requireCustomer(customers, input.customerId);
         const pcId = await partnerCenterCustomerIdOf(
           { customers, partnerCenter },
           customer,

@@ -201,8 +201,6 @@ export function createPurchaseActivities(dependencies: PurchaseActivityDependenc
 export type PurchaseActivities = ReturnType<typeof createPurchaseActivities>;
 
 /** Registers the purchase's activities under their names; functions/index.ts hands them their dependencies. */
-export function registerPurchaseActivities(
-  dependencies: PurchaseActivityDependencies,
-): void {
+export function registerPurchaseActivities(dependencies: PurchaseActivityDependencies): void {
   registerActivities(purchaseActivityNames, createPurchaseActivities(dependencies));
 }

@@ -1,6 +1,10 @@
 import { type PurchaseStatus } from '../../shared/domain/api/azurePlanPurchase';
 import { type WorkInProgressHolderState } from '../../shared/domain/rules/azurePlanPurchase';
-import { isRunning, type WorkflowClient, type WorkflowStatus } from '../../shared/platform/durable/workflowClient';
+import {
+  isRunning,
+  type WorkflowClient,
+  type WorkflowStatus,
+} from '../../shared/platform/durable/workflowClient';
 import {
   azurePlanPurchaseOrchestration,
   type InvitationProgress,

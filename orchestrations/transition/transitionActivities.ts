@@ -366,8 +366,6 @@ function pairSources(sources: TransitionSource[], lines: UpgradeLine[]) {
 export type TransitionActivities = ReturnType<typeof createTransitionActivities>;
 
 /** Registers the transition's activities under their names; functions/index.ts hands them their dependencies. */
-export function registerTransitionActivities(
-  dependencies: TransitionActivityDependencies,
-): void {
+export function registerTransitionActivities(dependencies: TransitionActivityDependencies): void {
   registerActivities(transitionActivityNames, createTransitionActivities(dependencies));
 }

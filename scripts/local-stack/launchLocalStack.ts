@@ -145,7 +145,9 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Loca
       ]);
       const databaseId = options.provision.database ?? settings.COSMOS_DATABASE ?? 'azure-plan';
       await provisionStores({
-        ...(cosmos ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: databaseId } : {}),
+        ...(cosmos
+          ? { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: databaseId }
+          : {}),
         ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}),
       });
       if (cosmos) {

@@ -1,7 +1,7 @@
 /**
  * Extracts the verbatim request and response examples of `../shared/reference/partner-center-api.md` (§2.3–2.4
  * error bodies, §3.x requests and responses) into data the conformance test runs
- * (`local/simulators/test/partnerCenterReference.test.ts`). The fixture `test/conformance/referenceExamples.json` is
+ * (`local/simulators/test/stack/partnerCenterReference.test.ts`). The fixture `test/conformance/referenceExamples.json` is
  * written from the document by `npm run reference:examples` and checked against it by the test whenever the
  * document is beside the checkout (CI has it; a developer clone may not).
  *
