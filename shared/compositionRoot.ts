@@ -10,7 +10,7 @@ import { createCommerceServices } from './commerce/commerceServices';
 import { createMicrosoftGateways, type MicrosoftGateways } from './gateways/createMicrosoftGateways';
 import { createInvitationAcceptance } from './invitations/invitationAcceptance';
 import { createNotificationSender } from './notifications/notificationSender';
-import { createPaceRepository } from './partnerCenterPace/paceRepository';
+import { createCallPaceRepositories, createPaceRepository } from './partnerCenterPace/paceRepository';
 import { createPartnerCenterPace, withTurns } from './partnerCenterPace/partnerCenterPace';
 import { systemClock } from './platform/clock';
 import { type AppConfig, loadConfig } from './platform/config';
@@ -104,7 +104,12 @@ async function buildServices(): Promise<Services> {
   const partnerCenterPace =
     appConfig.PARTNER_CENTER_PACE === 'perProcess'
       ? perProcessPartnerCenterPace(systemClock)
-      : createPartnerCenterPace({ store: createPaceRepository(containers.batches), clock: systemClock });
+      : createPartnerCenterPace({
+          store: createPaceRepository(containers.batches),
+          // issue 21: the workflows' calls on the Order and Subscription resources take turns too (pacedCalls).
+          callStores: createCallPaceRepositories(containers.batches),
+          clock: systemClock,
+        });
   return {
     config: appConfig,
     clock: systemClock,
@@ -156,7 +161,8 @@ export async function partnerCenterActivityDependencies(): Promise<PartnerCenter
   return {
     customers: services.repositories.customers,
     agreements: services.repositories.agreements,
-    partnerCenter: services.microsoft.partnerCenter,
+    // issue 21: its looks at the order and the plan's Azure subscriptions wait for their turns during a batch.
+    partnerCenter: services.partnerCenterPace.pacedCalls(services.microsoft.partnerCenter),
     invitations: services.repositories.invitations,
     invitationAcceptance: services.invitationAcceptance,
     invitationTokenSecret: services.config.INVITATION_TOKEN_SECRET,
@@ -174,7 +180,12 @@ export async function transitionActivityDependencies(): Promise<TransitionActivi
     agreements,
     azurePlanMarkets: services.markets.azurePlan,
     // The upgrade is the transition's order: it takes its turn in the partner's pace (without waiting for it).
-    partnerCenter: withTurns(services.microsoft.partnerCenter, services.partnerCenterPace, ['createUpgrade']),
+    // issue 21: and its calls on the Order and Subscription resources wait for their turns during a batch.
+    partnerCenter: withTurns(
+      services.partnerCenterPace.pacedCalls(services.microsoft.partnerCenter),
+      services.partnerCenterPace,
+      ['createUpgrade'],
+    ),
     clock: services.clock,
     faults: services.faults,
   };
