@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import { publishedThrottleRules, type ThrottleRule } from '@azure-plan-local/simulators';
 
 import { mapWithConcurrency } from '../shared/platform/mapWithConcurrency';
@@ -20,6 +22,8 @@ export interface BatchSample {
   /** Partner Center calls the limits counted so far, per throttled resource (429s excluded). */
   accepted: Record<string, number>;
   throttled: number;
+  /** Lines started (no longer `queued`) whose look at the order Partner Center has not answered yet. */
+  behind: number;
 }
 
 export interface LimitMinimum {
@@ -38,6 +42,19 @@ export interface PartnerCenterBatchResult {
   binding: LimitMinimum;
   minimums: LimitMinimum[];
   ratio: number;
+  /**
+   * Whether the service kept up, apart from the pace: when the last line left the queue (its start turn; the pace
+   * alone puts it at about the minimum), and the most lines started but not yet at their look at the order, in
+   * seconds of the limit's rate (a service that keeps up trails its starts by one purchase's latency, a few
+   * seconds; a starved one by minutes).
+   */
+  allStartedSeconds: number | undefined;
+  maxBehindLines: number;
+  serviceLagSeconds: number;
+  /** CPU of the process that runs the first instance (the task hub's worker), the simulators and the Cosmos server, ÷ wall time: near 1, it is saturated. */
+  hostCpuShare: number;
+  /** p99 of that process's event-loop delay during the batch. */
+  eventLoopDelayP99Ms: number;
   counts: Record<string, number>;
   /** Lines that ended failed or rejected, and those whose error says Partner Center kept throttling. */
   failedLines: number;
@@ -95,6 +112,9 @@ export async function measurePartnerCenterBatch(
   partnerCenter.setThrottling(rules);
   try {
     partnerCenter.resetStats();
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
+    const cpuBefore = process.cpuUsage();
     const { batchId, start } = await submitAttestedBatch(client, customers);
     const timeline: BatchSample[] = [];
     let batch: BatchView | undefined;
@@ -111,11 +131,14 @@ export async function measurePartnerCenterBatch(
       }
       batch = body as BatchView;
       const stats = partnerCenter.stats();
+      const accepted = acceptedByResource(stats.byRoute, stats.throttledByRoute);
+      const started = batch.total - (batch.counts.queued ?? 0);
       const sample: BatchSample = {
         seconds: elapsedMs(start) / 1000,
         counts: batch.counts,
-        accepted: acceptedByResource(stats.byRoute, stats.throttledByRoute),
+        accepted,
         throttled: stats.byStatus['429'] ?? 0,
+        behind: Math.max(0, started - (accepted.orders ?? 0)),
       };
       timeline.push(sample);
       options.onSample?.(sample);
@@ -124,6 +147,8 @@ export async function measurePartnerCenterBatch(
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
     }
     const seconds = elapsedMs(start) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    loopDelay.disable();
     const stats = partnerCenter.stats();
     const accepted = acceptedByResource(stats.byRoute, stats.throttledByRoute);
     const minimums = rules.map((rule) => {
@@ -141,12 +166,18 @@ export async function measurePartnerCenterBatch(
       const code = item.error?.code ?? 'unknown';
       failureCodes[code] = (failureCodes[code] ?? 0) + 1;
     }
+    const maxBehindLines = Math.max(0, ...timeline.map((sample) => sample.behind));
     return {
       lines: batch.total,
       seconds,
       binding,
       minimums,
       ratio: seconds / Math.max(binding.seconds, 1e-9),
+      allStartedSeconds: timeline.find((sample) => (sample.counts.queued ?? 0) === 0)?.seconds,
+      maxBehindLines,
+      serviceLagSeconds: maxBehindLines / (binding.rule.limit / binding.rule.windowSeconds),
+      hostCpuShare: (cpu.user + cpu.system) / 1000 / (seconds * 1000),
+      eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       counts: batch.counts,
       failedLines: failed.length,
       failedByThrottling: failed.filter((item) => /throttl/i.test(item.error?.detail ?? '')).length,

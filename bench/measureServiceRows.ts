@@ -386,13 +386,66 @@ export async function measureServiceRows(
     containers.dispose();
     await service.stop();
   }
-  rows.push(...(await journalRows(options, context, inMemoryPurchasesPerSecond)));
+  rows.push(...(await journalRowsInAFreshProcess(options, inMemoryPurchasesPerSecond)));
   return rows;
+}
+
+const journalRowsMarker = 'BENCH-JOURNAL-ROWS ';
+
+/**
+ * (7) in a process of its own (bench/journalRowsProcess.ts, its own Cosmos DB server): the app's module state is
+ * one per process, and after the batches of (6) it holds the partner's pace with its recent turns, so the
+ * workflows' calls on the Order and Subscription resources would take turns for `callPacingHoldMs` (issue 21) —
+ * right after a 1,000-line batch at the limit, waiting for its minute to free up. (7) measures the engine, as (1).
+ */
+async function journalRowsInAFreshProcess(
+  options: BenchOptions,
+  inMemoryPurchasesPerSecond: number[],
+): Promise<BenchRow[]> {
+  const ids = ['durability.purchasesPerSecondJournal', 'durability.journalRatio'];
+  const only = (id: string) => ids.includes(id);
+  if (inMemoryPurchasesPerSecond.length === 0) return unavailableRows('no in-memory rounds to compare', only);
+  const { spawn } = await import('node:child_process');
+  const path = await import('node:path');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(options.appDir, 'bench', 'journalRowsProcess.ts')],
+    {
+      cwd: options.appDir,
+      env: { ...process.env, BENCH_JOURNAL_INPUT: JSON.stringify({ options, inMemoryPurchasesPerSecond }) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const line = output.split('\n').find((text) => text.startsWith(journalRowsMarker));
+  if (!line) return unavailableRows(`the journal rows' process ended (${code}) without a result`, only);
+  return JSON.parse(line.slice(journalRowsMarker.length)) as BenchRow[];
+}
+
+/** The child's side of `journalRowsInAFreshProcess`. */
+export async function journalRowsProcess(input: string): Promise<void> {
+  const { options, inMemoryPurchasesPerSecond } = JSON.parse(input) as {
+    options: BenchOptions;
+    inMemoryPurchasesPerSecond: number[];
+  };
+  const { startCountingCosmosServer } = await import('./startCountingCosmosServer');
+  const cosmos = await startCountingCosmosServer();
+  try {
+    const rows = await journalRows(options, { cosmos }, inMemoryPurchasesPerSecond);
+    process.stdout.write(`${journalRowsMarker}${JSON.stringify(rows)}\n`);
+  } finally {
+    await cosmos.stop();
+  }
 }
 
 /**
  * The same attested rounds on a host that keeps its durable instances in a journal on disk (as `npm start` does),
- * right after the in-memory rounds of the same run, so that the ratio compares like with like.
+ * in the same run as the in-memory rounds (in a fresh process, on a Cosmos DB server of its own), so that the
+ * ratio compares like with like.
  */
 async function journalRows(
   options: BenchOptions,

@@ -1,6 +1,7 @@
 /**
- * `npm run bench` (after `npm run build`): measures the purchase path against its limits on this machine and
- * prints one table; the full report goes to `bench/results/bench-<time>.json`.
+ * `npm run bench` (after `npm run build` and `npm run build:console`): measures the purchase path against its limits
+ * on this machine, and the console's customer page in the browser, and prints one table; the full report goes to
+ * `bench/results/bench-<time>.json`.
  *
  *   --quick          a tiny run that proves the bench works (its figures mean nothing)
  *   --rounds N       measured rounds per figure (default 5); --warmup N warm-up rounds (default 1)

@@ -1,5 +1,6 @@
 import { type BenchRow, type MeasuredRow } from './benchRow';
 import { countRegisteredFunctions, measureColdStartRound } from './measureColdStart';
+import { measureConsolePageRows } from './measureConsolePage';
 import { measureDurableRows } from './measureDurableRows';
 import { measureFirstRequest } from './measureFirstRequest';
 import { measureHistoryRows } from './measureHistoryRows';
@@ -32,6 +33,8 @@ export interface BenchOptions {
   durableRounds: number;
   /** Invited purchases waiting when `npm start` is started again (0: the rows are skipped). */
   npmStartWaitingPurchases: number;
+  /** Fresh loads of the console's customer page per round, in the browser (0: the rows are skipped). */
+  consolePageLoads: number;
 }
 
 export const fullOptions = (appDir: string): BenchOptions => ({
@@ -48,6 +51,7 @@ export const fullOptions = (appDir: string): BenchOptions => ({
   durableWaiting: 1000,
   durableRounds: 3,
   npmStartWaitingPurchases: 1000,
+  consolePageLoads: 3,
 });
 
 /** Proves the bench runs end to end, in seconds; its figures mean nothing. */
@@ -65,6 +69,7 @@ export const quickOptions = (appDir: string): BenchOptions => ({
   durableWaiting: 10,
   durableRounds: 1,
   npmStartWaitingPurchases: 0,
+  consolePageLoads: 0,
 });
 
 export interface BenchReport {
@@ -190,6 +195,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   );
   rows.push(...(await measureNpmStartResumeRows(options)));
   rows.push(...measureHistoryRows());
+  process.stderr.write("bench: the console's customer page in the browser, on npm start\n");
+  rows.push(...(await measureConsolePageRows(options)));
   const cpus = os.cpus();
   return {
     startedAt,

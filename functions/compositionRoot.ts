@@ -13,7 +13,7 @@ import { withMcaFromPartnerCenter } from '../shared/customers/withMcaFromPartner
 import { createMicrosoftGateways } from '../shared/gateways/createMicrosoftGateways';
 import { createInvitationAcceptance } from '../shared/invitations/invitationAcceptance';
 import { createNotificationSender } from '../shared/notifications/notificationSender';
-import { createPaceRepository } from '../shared/partnerCenterPace/paceRepository';
+import { createCallPaceRepositories, createPaceRepository } from '../shared/partnerCenterPace/paceRepository';
 import { createPartnerCenterPace, withTurns } from '../shared/partnerCenterPace/partnerCenterPace';
 import { systemClock } from '../shared/platform/clock';
 import { type AppConfig } from '../shared/platform/config';
@@ -79,7 +79,12 @@ export function createCompositionRoot(config: AppConfig) {
   const partnerCenterPace =
     config.PARTNER_CENTER_PACE === 'perProcess'
       ? perProcessPartnerCenterPace(clock)
-      : createPartnerCenterPace({ store: createPaceRepository(containers.batches), clock });
+      : createPartnerCenterPace({
+          store: createPaceRepository(containers.batches),
+          // The workflows' calls on the Order and Subscription resources take turns too (pacedCalls, docs/batches.md).
+          callStores: createCallPaceRepositories(containers.batches),
+          clock,
+        });
   const faults = createFaultInjector(config.FAULT_INJECTION);
   const notifications = createNotificationSender({
     claims: repositories.notificationClaims,
@@ -140,7 +145,8 @@ export function createCompositionRoot(config: AppConfig) {
     invitations,
     azurePlanOrders,
     agreements,
-    partnerCenter,
+    // Its looks at the order and the plan's Azure subscriptions wait for their turns during a batch.
+    partnerCenter: partnerCenterPace.pacedCalls(partnerCenter),
     invitationAcceptance,
     notifications,
     clock,
@@ -154,7 +160,10 @@ export function createCompositionRoot(config: AppConfig) {
     agreements,
     azurePlanMarkets: markets.azurePlan,
     // The upgrade is the transition's order: it takes its turn in the partner's pace (without waiting for it).
-    partnerCenter: withTurns(partnerCenter, partnerCenterPace, ['createUpgrade']),
+    // And its calls on the Order and Subscription resources wait for their turns during a batch.
+    partnerCenter: withTurns(partnerCenterPace.pacedCalls(partnerCenter), partnerCenterPace, [
+      'createUpgrade',
+    ]),
     clock,
     faults,
   };

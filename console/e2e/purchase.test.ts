@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { customerPageGoalMs, loadCustomerPage } from '../../bench/measureConsolePage';
 import {
   callApi,
   checkScreen,
@@ -212,20 +213,16 @@ describe('a sales agent buys the Azure plan', () => {
 
   it('the customer page is interactive within 1 s (median of 3 fresh loads, measured in the browser)', async () => {
     const page = await signedInPage(running, 'SalesAgent', 'Alice');
-    const timings: number[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      await page.goto('about:blank');
-      await page.goto('/customers/contoso');
-      // Interactive: the customer is shown and its first action can be used.
-      await page.getByRole('heading', { name: 'Account — Contoso Ltd' }).waitFor();
-      await page.getByRole('button', { name: 'Update' }).waitFor();
-      timings.push(await page.evaluate(() => performance.now()));
-    }
-    const median = [...timings].sort((a, b) => a - b)[1] ?? Number.POSITIVE_INFINITY;
+    // The same measurement as `npm run bench` row (8): the page's own clock, and the API time it waited for.
+    const loads = [];
+    for (let round = 0; round < 3; round += 1)
+      loads.push(await loadCustomerPage(page, 'contoso', 'Contoso Ltd'));
+    const median =
+      loads.map((load) => load.interactiveMs).sort((a, b) => a - b)[1] ?? Number.POSITIVE_INFINITY;
     console.log(
-      `customer page interactive: ${timings.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)})`,
+      `customer page interactive: ${loads.map((load) => `${load.interactiveMs.toFixed(0)} (API ${load.apiMs.toFixed(0)})`).join(', ')} ms (median ${median.toFixed(0)})`,
     );
-    expect(median).toBeLessThan(1000);
+    expect(median).toBeLessThan(customerPageGoalMs);
     await page.context().close();
   });
 });

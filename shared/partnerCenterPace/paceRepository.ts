@@ -1,6 +1,7 @@
 import { type Container, type ItemDefinition } from '@azure/cosmos';
 import { z } from 'zod';
 
+import { type LimitedResource } from '../domain/rules/partnerCenterPace';
 import { isCosmosStatus } from '../platform/cosmos/cosmosStatus';
 import { lostRace } from '../platform/cosmos/retryOnConflict';
 import { type PaceStore } from './partnerCenterPace';
@@ -11,13 +12,21 @@ import { type PaceStore } from './partnerCenterPace';
  */
 export const paceDocumentKey = { id: 'partner-center-pace', batchId: '_partner-center-pace' } as const;
 
+/** The pace of the calls on each limited resource: a document each, beside the pace of the starts. */
+export function callPaceDocumentKey(resource: LimitedResource): { id: string; batchId: string } {
+  return { id: `${paceDocumentKey.id}-${resource}`, batchId: paceDocumentKey.batchId };
+}
+
 const paceDocumentSchema = z.object({
   recent: z.array(z.number()),
   _etag: z.string(),
 });
 
-export function createPaceRepository(batches: Container): PaceStore {
-  const item = batches.item(paceDocumentKey.id, paceDocumentKey.batchId);
+export function createPaceRepository(
+  batches: Container,
+  key: { id: string; batchId: string } = paceDocumentKey,
+): PaceStore {
+  const item = batches.item(key.id, key.batchId);
   return {
     async read() {
       try {
@@ -34,7 +43,7 @@ export function createPaceRepository(batches: Container): PaceStore {
       }
     },
     async write(state, etag) {
-      const document = { ...paceDocumentKey, docType: 'partnerCenterPace', recent: state.recent };
+      const document = { ...key, docType: 'partnerCenterPace', recent: state.recent };
       try {
         if (etag === undefined) await batches.items.create(document);
         else await item.replace(document, { accessCondition: { type: 'IfMatch', condition: etag } });
@@ -43,5 +52,13 @@ export function createPaceRepository(batches: Container): PaceStore {
         throw error;
       }
     },
+  };
+}
+
+/** The documents of the calls' paces (`createPartnerCenterPace`'s `callStores`). */
+export function createCallPaceRepositories(batches: Container): Record<LimitedResource, PaceStore> {
+  return {
+    orders: createPaceRepository(batches, callPaceDocumentKey('orders')),
+    subscriptions: createPaceRepository(batches, callPaceDocumentKey('subscriptions')),
   };
 }

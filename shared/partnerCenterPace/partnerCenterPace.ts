@@ -1,13 +1,17 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 
 import {
+  callPacingHoldMs,
+  type LimitedResource,
   nextSlotAt,
   type PaceRule,
   type PaceState,
+  partnerCenterCallRule,
   partnerCenterPaceRule,
   reserveSlots,
   slotsPerMinute,
 } from '../domain/rules/partnerCenterPace';
+import { type PartnerCenterGateway } from '../gateways/partnerCenter/ports';
 import { type Clock } from '../platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../platform/cosmos/retryOnConflict';
 
@@ -44,7 +48,33 @@ export interface PartnerCenterPace {
    */
   reserveTurn(): Promise<void>;
   describe(): Promise<PaceView>;
+  /**
+   * The gateway with each call on a limited resource (Order, Subscription: `partnerCenterCallResources`) waiting
+   * for a turn of that resource's pace first, while this instance's batch lines are taking turns (for
+   * `callPacingHoldMs` after the last): how the later calls of a batch's purchases stay within the limit when the
+   * workflow engine falls behind and they come in a bunch. Other methods are the port's own.
+   */
+  pacedCalls<P extends object>(port: P): P;
 }
+
+/**
+ * The gateway calls that Partner Center counts against a published limit, by resource (reference §2.3: 500 a minute
+ * per partner tenant on the Order and on the Subscription resource; the simulator's route table tags them alike).
+ * `listAzureEntitlements` follows continuation pages: one turn stands for its first page (a plan's Azure
+ * subscriptions fit in one page unless there are more than 50).
+ */
+export const partnerCenterCallResources = {
+  getOrder: 'orders',
+  listOrders: 'orders',
+  getProvisioningStatus: 'orders',
+  listSubscriptions: 'subscriptions',
+  getSubscription: 'subscriptions',
+  listSubscriptionsByOrder: 'subscriptions',
+  updateSubscription: 'subscriptions',
+  listAzureEntitlements: 'subscriptions',
+  registerSubscription: 'subscriptions',
+  getRegistrationStatus: 'subscriptions',
+} as const satisfies Partial<Record<keyof PartnerCenterGateway, LimitedResource>>;
 
 /** Slots one take reserves at most for the callers waiting in this instance. */
 const maxSlotsPerTake = 100;
@@ -60,12 +90,32 @@ export function createPartnerCenterPace(dependencies: {
   clock: Clock;
   rule?: PaceRule;
   sleep?: (ms: number) => Promise<unknown>;
+  /** One document per limited resource, for `pacedCalls`; without them calls are not paced. */
+  callStores?: Record<LimitedResource, PaceStore>;
 }): PartnerCenterPace {
-  const { store, clock } = dependencies;
+  const { store, clock, callStores } = dependencies;
   const rule = dependencies.rule ?? partnerCenterPaceRule;
   const sleep = dependencies.sleep ?? ((ms: number) => sleepFor(ms));
   const waiting: { resolve: (at: number) => void; reject: (error: unknown) => void }[] = [];
   let taking = false;
+  /** The latest start turn this instance was given (epoch ms): while recent, its calls take turns too. */
+  let lastTurnAt = -Infinity;
+  const callPaces = callStores
+    ? {
+        orders: createPartnerCenterPace({
+          store: callStores.orders,
+          clock,
+          sleep,
+          rule: partnerCenterCallRule,
+        }),
+        subscriptions: createPartnerCenterPace({
+          store: callStores.subscriptions,
+          clock,
+          sleep,
+          rule: partnerCenterCallRule,
+        }),
+      }
+    : undefined;
 
   async function takeFor(count: number): Promise<number[]> {
     return retryOnConflict(
@@ -92,6 +142,7 @@ export function createPartnerCenterPace(dependencies: {
         const callers = waiting.splice(0, maxSlotsPerTake);
         try {
           const slots = await takeFor(callers.length);
+          lastTurnAt = Math.max(lastTurnAt, ...slots);
           callers.forEach((caller, index) => caller.resolve(slots[index]!));
         } catch (error) {
           for (const caller of callers) caller.reject(error);
@@ -131,7 +182,32 @@ export function createPartnerCenterPace(dependencies: {
         newLineWaitMs: next - now,
       };
     },
+    pacedCalls(port) {
+      if (!callPaces) return port;
+      const batchRunning = () => clock.now().getTime() - lastTurnAt < callPacingHoldMs;
+      return withEachCall(port, partnerCenterCallResources, async (resource) => {
+        if (batchRunning()) await callPaces[resource].awaitTurn();
+      });
+    },
   };
+}
+
+/** The port with `before(tag)` awaited before each method named in `tags` (a method the port lacks is skipped). */
+function withEachCall<P extends object, T>(
+  port: P,
+  tags: Readonly<Record<string, T>>,
+  before: (tag: T) => Promise<void>,
+): P {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, tag] of Object.entries(tags)) {
+    const method = (port as Record<string, unknown>)[name];
+    if (typeof method !== 'function') continue;
+    wrapped[name] = async (...args: unknown[]) => {
+      await before(tag);
+      return (method as (...args: unknown[]) => Promise<unknown>).apply(port, args);
+    };
+  }
+  return { ...port, ...wrapped };
 }
 
 /**

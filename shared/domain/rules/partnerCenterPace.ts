@@ -61,3 +61,26 @@ export function reserveSlots(
 export function nextSlotAt(state: PaceState, nowMs: number, rule: PaceRule): number {
   return reserveSlots(state, nowMs, 1, rule).slots[0]!;
 }
+
+/** The Partner Center resources with a published limit (reference §2.3): each has a pace of its own for its calls. */
+export const limitedResources = ['orders', 'subscriptions'] as const;
+export type LimitedResource = (typeof limitedResources)[number];
+
+/**
+ * The pace of the calls on one limited resource (a purchase's look at its order, then at the plan's Azure
+ * subscriptions): one turn per call, and no 61 s hold more than 500 turns, so no 60 s at Partner Center hold more
+ * than 500 of these calls as long as each leaves within a second of its turn (it is made as soon as its turn
+ * comes). The burst is the whole limit: this is Partner Center's own sliding window, a second longer. In the steady
+ * state the calls follow the starts (25 every 3.1 s) and never wait; when the workflow engine falls behind and
+ * its calls come in a bunch, the bunch uses the minute the engine left idle, as Partner Center would let it, and
+ * what the window cannot hold waits for its turn instead of meeting 429s.
+ */
+export const partnerCenterCallRule: PaceRule = { limit: 500, windowMs: 60_000, burst: 500, jitterMs: 1_000 };
+
+/**
+ * How long after the last start turn the calls keep taking turns. Only batch lines (and orders placed by persons)
+ * take start turns; a single purchase over HTTP does not, and its calls are not paced either (its start is kept at
+ * three Cosmos DB round trips, docs/batches.md). A batch's calls come after its starts, by the purchase's latency:
+ * seconds normally, minutes when the machine is starved; ten minutes cover both.
+ */
+export const callPacingHoldMs = 10 * 60_000;

@@ -43,6 +43,8 @@ describe('the bench in quick mode', () => {
         'durable.resumeStartMs',
         'npmStartResume.healthyMs',
         'npmStartResume.allResumedMs',
+        'console.customerPage.interactiveMs',
+        'console.customerPage.apiMs',
       ]),
     );
     for (const row of report.rows) {

@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { burstWindowMs, partnerCenterPaceRule } from '../../../shared/domain/rules/partnerCenterPace';
+import {
+  burstWindowMs,
+  callPacingHoldMs,
+  partnerCenterPaceRule,
+} from '../../../shared/domain/rules/partnerCenterPace';
 import { createPartnerCenterPace, withTurns } from '../../../shared/partnerCenterPace/partnerCenterPace';
 import { type Clock } from '../../../shared/platform/clock';
+import { perProcessPartnerCenterPace } from '../../../shared/purchaseBatches/purchaseStartPacing';
 import { createInMemoryPaceStore } from '../../support/inMemory/inMemoryPaceStore';
 
 afterEach(() => {
@@ -101,5 +106,66 @@ describe('createPartnerCenterPace', () => {
       newLineWaitMs: burstWindowMs(partnerCenterPaceRule),
     });
     expect(shared.stats.writes - writesBefore).toBe(1);
+  });
+
+  it('pacedCalls: while batch lines take turns, calls on a limited resource wait for theirs; the 501st of a minute waits a minute', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const callStores = { orders: createInMemoryPaceStore(), subscriptions: createInMemoryPaceStore() };
+    const pace = createPartnerCenterPace({
+      store: createInMemoryPaceStore().store,
+      clock,
+      sleep,
+      callStores: { orders: callStores.orders.store, subscriptions: callStores.subscriptions.store },
+    });
+    const calledAt: Record<string, number[]> = { getOrder: [], listAzureEntitlements: [], createCart: [] };
+    const port = {
+      getOrder: () => Promise.resolve(calledAt.getOrder!.push(Date.now())),
+      listAzureEntitlements: () => Promise.resolve(calledAt.listAzureEntitlements!.push(Date.now())),
+      createCart: () => Promise.resolve(calledAt.createCart!.push(Date.now())),
+    };
+    const t0 = Date.now();
+    await pace.awaitTurn();
+    const paced = pace.pacedCalls(port);
+
+    const orders = Array.from({ length: 501 }, () => paced.getOrder());
+    await Promise.all([paced.listAzureEntitlements(), paced.createCart()]);
+    await vi.advanceTimersByTimeAsync(61_000);
+    await Promise.all(orders);
+
+    // 500 at once (the whole window), the 501st a window and its second of margin later.
+    expect(calledAt.getOrder!.filter((at) => at === t0)).toHaveLength(500);
+    expect(calledAt.getOrder!.at(-1)! - t0).toBe(61_000);
+    // Each resource has its own turns; a call on no limited resource takes none.
+    expect(calledAt.listAzureEntitlements).toEqual([t0]);
+    expect(callStores.subscriptions.current()?.recent).toHaveLength(1);
+    expect(calledAt.createCart).toEqual([t0]);
+  });
+
+  it('pacedCalls: with no batch line taking turns (a single purchase over HTTP), calls take none and cost no store request', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const orders = createInMemoryPaceStore();
+    const pace = createPartnerCenterPace({
+      store: createInMemoryPaceStore().store,
+      clock,
+      sleep,
+      callStores: { orders: orders.store, subscriptions: createInMemoryPaceStore().store },
+    });
+    const paced = pace.pacedCalls({ getOrder: () => Promise.resolve('order') });
+
+    await expect(paced.getOrder()).resolves.toBe('order');
+    expect(orders.stats.reads).toBe(0);
+
+    // A batch line's turn: its calls are paced from now on, for callPacingHoldMs, then no longer.
+    await pace.awaitTurn();
+    await paced.getOrder();
+    expect(orders.stats.writes).toBe(1);
+    await vi.advanceTimersByTimeAsync(callPacingHoldMs);
+    await paced.getOrder();
+    expect(orders.stats.writes).toBe(1);
+  });
+
+  it("pacedCalls: today's per-process pacer paces no call", () => {
+    const port = { getOrder: () => Promise.resolve('order') };
+    expect(perProcessPartnerCenterPace(clock).pacedCalls(port)).toBe(port);
   });
 });

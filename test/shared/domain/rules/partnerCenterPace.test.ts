@@ -4,6 +4,7 @@ import {
   burstWindowMs,
   nextSlotAt,
   type PaceState,
+  partnerCenterCallRule,
   partnerCenterPaceRule,
   reserveSlots,
 } from '../../../../shared/domain/rules/partnerCenterPace';
@@ -42,6 +43,24 @@ describe('the partner pace at Partner Center', () => {
     const calls = slots.map((at, index) => at + ((index * 7919) % rule.jitterMs));
     calls.sort((a, b) => a - b);
     expect(mostInAnyWindow(calls, rule.windowMs)).toBeLessThanOrEqual(rule.limit);
+  });
+
+  it("the calls' pace (burst = the whole limit) keeps Partner Center's minute too, for calls up to its jitter late", () => {
+    const callRule = partnerCenterCallRule;
+    let state: PaceState = { recent: [] };
+    const slots: number[] = [];
+    for (let take = 0; take < 300; take += 1) {
+      const reserved = reserveSlots(state, take * 150, 1 + (take % 17), callRule);
+      state = reserved.state;
+      slots.push(...reserved.slots);
+    }
+    expect(slots.length).toBeGreaterThan(2_000);
+    // The first 500 at once (the window the engine left idle), then never more than the limit in a window.
+    expect(slots.slice(0, 500).every((at) => at < 75 * 150)).toBe(true);
+    expect(mostInAnyWindow(slots, callRule.windowMs + callRule.jitterMs)).toBeLessThanOrEqual(callRule.limit);
+    const calls = slots.map((at, index) => at + ((index * 7919) % callRule.jitterMs));
+    calls.sort((a, b) => a - b);
+    expect(mostInAnyWindow(calls, callRule.windowMs)).toBeLessThanOrEqual(callRule.limit);
   });
 
   it('never goes back in time: a taker whose clock is behind gets a slot after the last one given', () => {
