@@ -184,8 +184,9 @@ function summaryIsCurrent(
  * The marker has a fixed id and comes first, so a second Azure plan for a customer is impossible by construction:
  * its create conflicts, and the batch writes nothing (real Cosmos DB rolls the batch back; the local server, whose
  * batches are not atomic, stops at the first failed operation, which is the first one). A retry by the same
- * purchase finds its own marker and returns the same ids (`alreadyPlaced`) without writing anything twice; the
- * marker of another purchase is `AzurePlanAlreadyExists`.
+ * purchase finds its own marker and returns the same ids (`alreadyPlaced`) without writing anything twice, and so
+ * does a purchase whose Partner Center order was recorded by the reconciliation meanwhile (same order id); the
+ * marker of another order is `AzurePlanAlreadyExists`.
  *
  * The customer's summary is a Replace conditional on its ETag (the local server has no Patch in batches). When
  * the customer changed since it was read, that operation fails: Cosmos DB rolls everything back and the next
@@ -285,13 +286,17 @@ async function settleExistingOrder(
   const { customerId } = request;
   const resource = await readOrUndefined(() => container.item(azurePlanMarkerId, customerId).read());
   if (resource === undefined) throw new Error(`The Azure plan marker of ${customerId} vanished.`);
-  const marker = azurePlanMarkerSchema.parse(resource);
-  if (marker.purchaseId !== request.workInProgressId) {
+  const stored = azurePlanMarkerSchema.parse(resource);
+  // The same Partner Center order under another writer's name is this purchase's plan, not a second one: the
+  // reconciliation can find the order provisioned at Partner Center and record it while the purchase is still
+  // waiting out throttled looks at it (a customer read before the purchase claimed its work in progress).
+  if (stored.purchaseId !== request.workInProgressId && stored.orderId !== request.orderId) {
     throw new AppError(
       'AzurePlanAlreadyExists',
-      `Customer ${customerId} already has the Azure plan ${marker.subscriptionId}.`,
+      `Customer ${customerId} already has the Azure plan ${stored.subscriptionId}.`,
     );
   }
+  const marker = { ...stored, purchaseId: request.workInProgressId };
   const settled = {
     orderId: marker.orderId,
     subscriptionId: marker.subscriptionId,

@@ -151,6 +151,44 @@ describe('placeAzurePlanOrder', () => {
     expect(ids.filter((id) => id.endsWith('purchase-d'))).toEqual([]);
   });
 
+  it("settles on the plan the reconciliation recorded for the purchase's own order, and frees the customer", async () => {
+    const customer = await aStoredCustomerBuying('purchase-e');
+    const order = anOrderRequest(customer.customerId, 'purchase-e');
+    await placeAzurePlanOrder(cosmos.containers.customers, {
+      ...order,
+      workInProgressId: `reconciliation:${order.orderId}`,
+      mcaConfirmedByPartnerCenter: true,
+      releaseWorkInProgress: false,
+    });
+
+    const placed = await placeAzurePlanOrder(cosmos.containers.customers, order);
+
+    expect(placed).toMatchObject({
+      orderId: order.orderId,
+      subscriptionId: order.subscriptionId,
+      alreadyPlaced: true,
+    });
+    const stored = await createCustomerRepository(cosmos.containers.customers).get(customer.customerId);
+    expect(stored?.azurePlan?.subscriptionId).toBe(order.subscriptionId);
+    expect(stored?.workInProgress).toBeNull();
+  });
+
+  it('refuses a purchase whose order differs from the plan the reconciliation recorded', async () => {
+    const customer = await aStoredCustomerBuying('purchase-f');
+    await placeAzurePlanOrder(cosmos.containers.customers, {
+      ...anOrderRequest(customer.customerId, 'reconciliation:order-bought-elsewhere', 'bought-elsewhere'),
+      mcaConfirmedByPartnerCenter: true,
+      releaseWorkInProgress: false,
+    });
+
+    const placed = placeAzurePlanOrder(
+      cosmos.containers.customers,
+      anOrderRequest(customer.customerId, 'purchase-f'),
+    );
+
+    await expect(placed).rejects.toMatchObject({ code: 'AzurePlanAlreadyExists' });
+  });
+
   it('places exactly one plan when twenty purchases of one customer race', async () => {
     const customer = await aStoredCustomerBuying('purchase-race-0');
     const attempts = Array.from({ length: 20 }, (_, index) =>
