@@ -4,11 +4,11 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { wakePurchaseWith } from '../orchestrations/purchase/continueWaitingPurchase';
-import { workInProgressHolderState } from '../orchestrations/purchase/purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
   purchaseCustomStatusSchema,
 } from '../orchestrations/purchase/purchaseWorkflowContract';
+import { workInProgressHolderState } from '../shared/customers/workInProgressHolder';
 import { type PurchaseRequestMessage } from '../shared/domain/api/purchaseBatch';
 import { type InvitationAcceptance } from '../shared/invitations/invitationAcceptance';
 import { type NotificationSender } from '../shared/notifications/notificationSender';

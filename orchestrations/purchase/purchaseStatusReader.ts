@@ -1,10 +1,5 @@
 import { type PurchaseStatus } from '../../shared/domain/api/azurePlanPurchase';
-import { type WorkInProgressHolderState } from '../../shared/domain/rules/azurePlanPurchase';
-import {
-  isRunning,
-  type WorkflowClient,
-  type WorkflowStatus,
-} from '../../shared/platform/durable/workflowClient';
+import { type WorkflowClient, type WorkflowStatus } from '../../shared/platform/durable/workflowClient';
 import {
   azurePlanPurchaseOrchestration,
   type InvitationProgress,
@@ -26,16 +21,6 @@ export interface PurchaseState {
   invitation?: InvitationProgress;
   order?: PlacedOrderIds;
   error?: PurchaseError;
-}
-
-/** Whether an instance holding a customer's work in progress still runs (any orchestration: purchases and transitions). */
-export async function workInProgressHolderState(
-  workflows: Pick<WorkflowClient, 'status'>,
-  instanceId: string,
-): Promise<WorkInProgressHolderState> {
-  const status = await workflows.status(instanceId);
-  if (status === undefined) return 'unknown';
-  return isRunning(status) ? 'running' : 'finished';
 }
 
 const failedUnexpectedly: PurchaseError = {

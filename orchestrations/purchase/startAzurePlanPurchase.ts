@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { requireCustomer } from '../../shared/customers/requireCustomer';
+import { workInProgressHolderState } from '../../shared/customers/workInProgressHolder';
 import {
   type McaOptionInput,
   mcaOptionSchema,
@@ -19,7 +20,7 @@ import { type Clock } from '../../shared/platform/clock';
 import { type LostRace, lostRace, retryOnConflict } from '../../shared/platform/cosmos/retryOnConflict';
 import { type WorkflowClient } from '../../shared/platform/durable/workflowClient';
 import { currentTraceparent, purchaseMetrics } from '../../shared/platform/telemetry/telemetry';
-import { readPurchaseState, workInProgressHolderState } from './purchaseStatusReader';
+import { readPurchaseState } from './purchaseStatusReader';
 import {
   azurePlanPurchaseOrchestration,
   type PurchaseInput,

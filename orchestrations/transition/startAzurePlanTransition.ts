@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { type CommerceRepository } from '../../shared/commerce/commerceRepository';
 import { type CustomerRepository } from '../../shared/customers/customerRepository';
 import { requireCustomer } from '../../shared/customers/requireCustomer';
+import { workInProgressHolderState } from '../../shared/customers/workInProgressHolder';
 import { isWorkInProgressStale, orderInProgress } from '../../shared/domain/rules/azurePlanPurchase';
 import { selectTransitionSources } from '../../shared/domain/rules/azurePlanTransition';
 import { type Clock } from '../../shared/platform/clock';
 import { lostRace, retryOnConflict } from '../../shared/platform/cosmos/retryOnConflict';
-import { isRunning, type WorkflowClient } from '../../shared/platform/durable/workflowClient';
+import { type WorkflowClient } from '../../shared/platform/durable/workflowClient';
 import {
   azurePlanTransitionOrchestration,
   type TransitionInput,
@@ -91,14 +92,4 @@ export async function startAzurePlanTransition(
     throw error;
   }
   return { transitionId, status: 'validating' };
-}
-
-/** Whether the instance holding a customer's work in progress still runs (purchases and transitions alike). */
-async function workInProgressHolderState(
-  workflows: WorkflowClient,
-  instanceId: string,
-): Promise<'running' | 'finished' | 'unknown'> {
-  const status = await workflows.status(instanceId);
-  if (status === undefined) return 'unknown';
-  return isRunning(status) ? 'running' : 'finished';
 }
