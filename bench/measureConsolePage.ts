@@ -17,6 +17,7 @@ import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 
 import { freeStackPorts, type LocalStack, startLocalStack } from '../scripts/crash-test/localStack';
+import { findChrome } from '../scripts/findChrome';
 import { aCustomerRegistration } from './benchClient';
 import { atMost, type BenchRow } from './benchRow';
 import { type BenchOptions, measuredRounds, measuredRow } from './runBench';
@@ -32,28 +33,6 @@ const labels = {
   interactive: '(8) console: customer page interactive (browser)',
   api: '(8) console: API time the customer page waits for',
 } as const;
-
-/** CHROME_PATH, Debian's chromium, or the browser Playwright installed; else a message that says how to get one. */
-export async function findChrome(): Promise<string> {
-  const candidates = [
-    process.env.CHROME_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-  ].filter((candidate): candidate is string => !!candidate);
-  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
-  try {
-    const { chromium } = await import('playwright-core');
-    const own = chromium.executablePath();
-    if (own && existsSync(own)) return own;
-  } catch {
-    // Playwright has no browser of its own here.
-  }
-  throw new Error(
-    'No Chromium found. Install one (Debian/Ubuntu: `sudo apt-get install -y chromium`), ' +
-      'or point CHROME_PATH at a Chrome or Chromium binary.',
-  );
-}
 
 /** Page-side: records when the customer's heading and its "Update" button are both shown. */
 const interactiveProbe = `(() => {

@@ -13,30 +13,10 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 import { freeStackPorts, type LocalStack, startLocalStack } from '../../scripts/crash-test/localStack';
+import { findChrome } from '../../scripts/findChrome';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
 export const screenshotsDir = path.join(repositoryRoot, 'console', 'test-results', 'screens');
-
-/** CHROME_PATH, Debian's chromium, or the browser Playwright installed; else a message that says how to get one. */
-export function findChrome(): string {
-  const candidates = [
-    process.env.CHROME_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-  ].filter((candidate): candidate is string => !!candidate);
-  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
-  try {
-    const own = chromium.executablePath();
-    if (own && existsSync(own)) return own;
-  } catch {
-    // Playwright has no browser of its own here.
-  }
-  throw new Error(
-    'No Chromium found for the console tests. Install one (Debian/Ubuntu: `sudo apt-get install -y chromium`), ' +
-      'or point CHROME_PATH at a Chrome or Chromium binary.',
-  );
-}
 
 export interface ConsoleStack {
   url: string;
@@ -58,7 +38,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     ports,
     env: { LOCAL_STATE: '', SIMULATOR_PROVISIONING_SECONDS: '1' },
   });
-  const browser = await chromium.launch({ executablePath: findChrome(), args: ['--no-sandbox'] });
+  const browser = await chromium.launch({ executablePath: await findChrome(), args: ['--no-sandbox'] });
   mkdirSync(screenshotsDir, { recursive: true });
   const storage =
     'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
