@@ -1,9 +1,27 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { findFreePorts } from '@azure-plan-local/stores';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * The environment `npm start` gets: this process's, without the app's settings (the keys of
+ * local.settings.sample.json). A local Functions host started earlier in this process (the bench's service rows)
+ * wrote its app's settings into `process.env`, as Azure Functions does; inherited, they would point `npm start` at
+ * stores and simulators that are gone. `npm start` is started as a person starts it: its settings come from the
+ * settings file, the ports below and the caller's `env`.
+ */
+function environmentWithoutAppSettings(): NodeJS.ProcessEnv {
+  const sample = JSON.parse(
+    readFileSync(path.join(repositoryRoot, 'local.settings.sample.json'), 'utf8'),
+  ) as {
+    Values?: Record<string, string>;
+  };
+  const appSettings = new Set(Object.keys(sample.Values ?? {}));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !appSettings.has(name)));
+}
 
 /**
  * `npm start` (scripts/start.ts: the supervisor, Azurite, the stores process with the Cosmos DB server, the host in
@@ -54,7 +72,7 @@ export async function startLocalStack(options: {
       cwd: repositoryRoot,
       detached: true,
       env: {
-        ...process.env,
+        ...environmentWithoutAppSettings(),
         PORT: String(ports.http),
         AZURITE_BLOB_PORT: String(ports.blob),
         AZURITE_QUEUE_PORT: String(ports.queue),
