@@ -100,21 +100,10 @@ export function createPartnerCenterPace(dependencies: {
   let taking = false;
   /** The latest start turn this instance was given (epoch ms): while recent, its calls take turns too. */
   let lastTurnAt = -Infinity;
+  const callPace = (callStore: PaceStore) =>
+    createPartnerCenterPace({ store: callStore, clock, sleep, rule: partnerCenterCallRule });
   const callPaces = callStores
-    ? {
-        orders: createPartnerCenterPace({
-          store: callStores.orders,
-          clock,
-          sleep,
-          rule: partnerCenterCallRule,
-        }),
-        subscriptions: createPartnerCenterPace({
-          store: callStores.subscriptions,
-          clock,
-          sleep,
-          rule: partnerCenterCallRule,
-        }),
-      }
+    ? { orders: callPace(callStores.orders), subscriptions: callPace(callStores.subscriptions) }
     : undefined;
 
   async function takeFor(count: number): Promise<number[]> {
@@ -219,13 +208,7 @@ export function withTurns<P extends object>(
   pace: Pick<PartnerCenterPace, 'reserveTurn'>,
   methods: readonly (keyof P & string)[],
 ): P {
-  const paced: Record<string, unknown> = {};
-  for (const name of methods) {
-    const method = port[name] as unknown as (...args: unknown[]) => Promise<unknown>;
-    paced[name] = async (...args: unknown[]) => {
-      await pace.reserveTurn();
-      return method.apply(port, args);
-    };
-  }
-  return { ...port, ...paced };
+  return withEachCall(port, Object.fromEntries(methods.map((name) => [name, name])), () =>
+    pace.reserveTurn(),
+  );
 }
