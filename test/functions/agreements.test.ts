@@ -12,7 +12,10 @@ import {
   createInMemoryPartnerCenterAgreements,
   inMemoryMcaTemplateId,
 } from '../support/inMemory/inMemoryPartnerCenterAgreements';
-import { createInMemoryPartnerCenterCustomers } from '../support/inMemory/inMemoryPartnerCenterCustomers';
+import {
+  createInMemoryPartnerCenterCustomers,
+  storeLinkedCustomer,
+} from '../support/inMemory/inMemoryPartnerCenterCustomers';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
@@ -39,18 +42,7 @@ beforeEach(async () => {
   pcCustomers = createInMemoryPartnerCenterCustomers();
   deps = { customers, agreements, partnerCenter: { ...pcCustomers, ...mca }, clock: { now: () => now } };
   // Registered customers are linked to Partner Center (PUT did it): contoso is the customer Partner Center created.
-  const atPartnerCenter = await pcCustomers.createCustomer(
-    {
-      domain: 'contoso.onmicrosoft.com',
-      companyName: 'Contoso Ltd',
-      email: aContact.email,
-      address: { addressLine1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    },
-    { correlationId: 'setup', stepKey: 'setup:contoso' },
-  );
-  await customers.create(
-    aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: atPartnerCenter.id }),
-  );
+  await storeLinkedCustomer(customers, pcCustomers, { mca: { accepted: false } });
   await customers.create(
     aCustomer({
       id: 'resold',

@@ -10,9 +10,12 @@ import { type InvitationDocument } from '../../shared/domain/documents/invitatio
 import { newDirectAcceptance } from '../../shared/domain/rules/mcaAgreement';
 import { PartnerCenterError } from '../../shared/gateways/partnerCenter/partnerCenterError';
 import { createInvitationAcceptance } from '../../shared/invitations/invitationAcceptance';
-import { aContact, aCustomer, aStoredInvitation } from '../support/fixtures';
+import { aContact, aStoredInvitation } from '../support/fixtures';
 import { createInMemoryPartnerCenterAgreements } from '../support/inMemory/inMemoryPartnerCenterAgreements';
-import { createInMemoryPartnerCenterCustomers } from '../support/inMemory/inMemoryPartnerCenterCustomers';
+import {
+  createInMemoryPartnerCenterCustomers,
+  storeLinkedCustomer,
+} from '../support/inMemory/inMemoryPartnerCenterCustomers';
 import {
   createInMemoryAgreementRepository,
   createInMemoryCustomerRepository,
@@ -32,19 +35,7 @@ async function overMemory(invitation?: Partial<InvitationDocument>) {
   const invitations = createInMemoryInvitationRepository();
   const mca = createInMemoryPartnerCenterAgreements();
   const partnerCenter = { ...createInMemoryPartnerCenterCustomers(), ...mca };
-  // A registered customer is linked to the customer Partner Center created for it.
-  const atPartnerCenter = await partnerCenter.createCustomer(
-    {
-      domain: 'contoso.onmicrosoft.com',
-      companyName: 'Contoso Ltd',
-      email: aContact.email,
-      address: { addressLine1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    },
-    { correlationId: 'setup', stepKey: 'setup:contoso' },
-  );
-  await customers.create(
-    aCustomer({ mca: { accepted: false }, partnerCenterCustomerId: atPartnerCenter.id }),
-  );
+  await storeLinkedCustomer(customers, partnerCenter, { mca: { accepted: false } });
   if (invitation) await invitations.createOnce(aStoredInvitation(tokenSecret, invitation));
   const activities = createPartnerCenterSteps({
     customers,

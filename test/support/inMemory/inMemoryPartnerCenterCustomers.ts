@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
+import { type CustomerRepository } from '../../../shared/customers/customerRepository';
+import { type CustomerDocument } from '../../../shared/domain/documents/documents';
 import { type CustomersPort, type NewCustomer } from '../../../shared/gateways/partnerCenter/ports';
 import { type PartnerCenterCustomer } from '../../../shared/gateways/partnerCenter/schemas';
+import { aContact, aCustomer } from '../fixtures';
 
 /**
  * Partner Center's customer calls without Partner Center, for handler and use-case tests: a created customer gets a
@@ -53,4 +56,25 @@ export function createInMemoryPartnerCenterCustomers(): CustomersPort & {
       return Promise.resolve(answer);
     },
   };
+}
+
+/**
+ * A registered customer (contoso, unless `overrides` says otherwise) as `PUT /api/customers/{customerId}` leaves it:
+ * stored, and linked to the customer Partner Center created for it.
+ */
+export async function storeLinkedCustomer(
+  customers: Pick<CustomerRepository, 'create'>,
+  partnerCenter: Pick<CustomersPort, 'createCustomer'>,
+  overrides: Partial<CustomerDocument> = {},
+): Promise<void> {
+  const atPartnerCenter = await partnerCenter.createCustomer(
+    {
+      domain: 'contoso.onmicrosoft.com',
+      companyName: 'Contoso Ltd',
+      email: aContact.email,
+      address: { addressLine1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
+    { correlationId: 'setup', stepKey: 'setup:contoso' },
+  );
+  await customers.create(aCustomer({ partnerCenterCustomerId: atPartnerCenter.id, ...overrides }));
 }
