@@ -285,23 +285,12 @@ function Review({
         )}
         <Button onClick={onBack}>{t('back')}</Button>
       </div>
-      {operationId && (
-        <OperationWatch
-          key={operationId}
-          customerId={customer.id}
-          operationId={operationId}
-          onFinished={(operation) => {
-            if (operation.order) setDone(t('legacyOrdered', { id: operation.order.id }));
-          }}
-        />
-      )}
-      {done && (
-        <MessageBar intent="success">
-          <MessageBarBody>
-            {done} <AppLink to={`${base}/subscriptions`}>{t('seeSubscriptions')}</AppLink>
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      <OrderOutcome
+        customer={customer}
+        operationId={operationId}
+        done={done}
+        onOrdered={(id) => setDone(t('legacyOrdered', { id }))}
+      />
       <ProblemMessage problem={problem} id="buy-problem" />
       {problem?.code === 'McaNotAccepted' && <McaWays customer={customer} />}
       {problem?.code === 'LegacySubscriptionRequiresTransition' && (
@@ -443,13 +432,41 @@ function ReservationForm({ customer }: { customer: Customer }) {
         </Button>
       </div>
       <ProblemMessage problem={problem} id="reservation-problem" />
+      <OrderOutcome
+        customer={customer}
+        operationId={operationId}
+        done={done}
+        onOrdered={(id) => setDone(t('reservationBought', { id }))}
+      />
+    </form>
+  );
+}
+
+/**
+ * An order Partner Center accepted to finish later (202): follows its operation until it names the order, then
+ * says what was ordered (`done`) with the way to the customer's subscriptions.
+ */
+function OrderOutcome({
+  customer,
+  operationId,
+  done,
+  onOrdered,
+}: {
+  customer: Customer;
+  operationId: string | undefined;
+  done: string | undefined;
+  onOrdered: (orderId: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
       {operationId && (
         <OperationWatch
           key={operationId}
           customerId={customer.id}
           operationId={operationId}
           onFinished={(operation) => {
-            if (operation.order) setDone(t('reservationBought', { id: operation.order.id }));
+            if (operation.order) onOrdered(operation.order.id);
           }}
         />
       )}
@@ -463,6 +480,6 @@ function ReservationForm({ customer }: { customer: Customer }) {
           </MessageBarBody>
         </MessageBar>
       )}
-    </form>
+    </>
   );
 }
