@@ -36,6 +36,7 @@ import { devStorageConnectionString } from '@azure-plan-local/stores';
 
 import { azuriteHasSaved } from '../support/azuriteSaved';
 import { eventually } from '../support/eventually';
+import { alive, killTree, processTree } from '../support/processes';
 import {
   findField,
   mismatch,
@@ -164,41 +165,6 @@ async function npmStart(copy: string, env: NodeJS.ProcessEnv, label: string): Pr
     }
   }
   return { child, output: () => output, exited };
-}
-
-/** Every process below `pid` (and itself), found through `ps`, parents first. */
-function processTree(pid: number): number[] {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((row) => row.trim().split(/\s+/).map(Number) as [number, number]);
-  const tree = [pid];
-  for (let index = 0; index < tree.length; index += 1) {
-    for (const [child, parent] of table)
-      if (parent === tree[index] && !tree.includes(child)) tree.push(child);
-  }
-  return tree;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killTree(pid: number): number[] {
-  const tree = processTree(pid);
-  for (const each of tree) {
-    try {
-      process.kill(each, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-  return tree;
 }
 
 async function untilGone(pids: number[], what: string, timeoutMs = 30_000): Promise<void> {

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,39 +8,11 @@ import { type Container, CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 
 import { eventually } from '../../support/eventually';
+import { alive, killTree, processTree } from '../../support/processes';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
 /** The local host's fixture app: a small app whose state survives restarts in the stores npm start runs. */
 const fixtureAppDir = path.join(repositoryRoot, 'local/functions-host/test/fixture-app');
-
-/** Every process below `root` (by parent pid), from `ps`. */
-function descendants(root: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const parent = queue.shift() as number;
-    for (const [pid, ppid] of rows) {
-      if (ppid === parent && !found.includes(pid)) {
-        found.push(pid);
-        queue.push(pid);
-      }
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface RunningStack {
   child: ChildProcess;
@@ -139,13 +111,7 @@ describe('npm start (scripts/start.ts)', () => {
       );
 
       // Whole-stack crash: every process npm start started dies at once, without any chance to save.
-      for (const pid of [first.child.pid as number, ...descendants(first.child.pid as number)]) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      killTree(first.child.pid as number);
       await first.exited;
     } finally {
       if (first.child.exitCode === null && first.child.signalCode === null) {
@@ -162,7 +128,7 @@ describe('npm start (scripts/start.ts)', () => {
         .read<{ id: string }>();
       expect(resource?.id).toBe('kept');
 
-      const started = descendants(second.child.pid as number);
+      const started = processTree(second.child.pid as number).slice(1);
       expect(started.length).toBeGreaterThan(2);
       process.kill(-(second.child.pid as number), 'SIGINT');
       // 0 from our handler, or 130 (the shell convention for SIGINT) when tsx's own relay of the signal wins the
