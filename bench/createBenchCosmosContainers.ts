@@ -1,7 +1,7 @@
 import { type Container, CosmosClient } from '@azure/cosmos';
 
 import { ensureDatabase } from '../scripts/local-stack/provisionStores';
-import { containerDefinitions, type ContainerName } from '../shared/platform/cosmos/cosmosClient';
+import { appContainers, type ContainerName } from '../shared/platform/cosmos/cosmosClient';
 import { wellKnownEmulatorKey } from './startCountingCosmosServer';
 
 export const benchDatabaseId = 'azure-plan';
@@ -16,11 +16,6 @@ export async function createBenchCosmosContainers(
     connectionPolicy: { enableEndpointDiscovery: false },
   });
   const database = await ensureDatabase(client, benchDatabaseId);
-  const containers = Object.fromEntries(
-    Object.values(containerDefinitions).map((definition) => [
-      definition.id,
-      database.container(definition.id),
-    ]),
-  ) as Record<ContainerName, Container>;
+  const containers = appContainers(database);
   return { ...containers, dispose: () => client.dispose() };
 }

@@ -1,4 +1,3 @@
-import { type Container } from '@azure/cosmos';
 import { type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
@@ -17,11 +16,7 @@ import { createCallPaceRepositories, createPaceRepository } from '../shared/part
 import { createPartnerCenterPace, withTurns } from '../shared/partnerCenterPace/partnerCenterPace';
 import { systemClock } from '../shared/platform/clock';
 import { type AppConfig } from '../shared/platform/config';
-import {
-  containerDefinitions,
-  type ContainerName,
-  createCosmosClient,
-} from '../shared/platform/cosmos/cosmosClient';
+import { appContainers, createCosmosClient } from '../shared/platform/cosmos/cosmosClient';
 import { workflowClientOver } from '../shared/platform/durable/workflowClient';
 import { createFaultInjector } from '../shared/platform/faultInjection';
 import { createAuthenticator } from '../shared/platform/http/authenticate';
@@ -46,12 +41,7 @@ export function createCompositionRoot(config: AppConfig) {
   const cosmos = createCosmosClient(config);
   const storage = createQueueServiceClient(config);
   const database = cosmos.database(config.COSMOS_DATABASE);
-  const containers = Object.fromEntries(
-    Object.values(containerDefinitions).map((definition) => [
-      definition.id,
-      database.container(definition.id),
-    ]),
-  ) as Record<ContainerName, Container>;
+  const containers = appContainers(database);
   const queues = {
     notifications: storage.getQueueClient(queueNames.notifications),
     purchaseRequests: storage.getQueueClient(queueNames.purchaseRequests),

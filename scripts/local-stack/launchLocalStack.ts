@@ -138,7 +138,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Loca
     let provisioned: LocalStack['provisioned'];
     if (options.provision) {
       // Loaded here: the processes that skip this step (npm start's host process) do not pay for the SDKs.
-      const [{ CosmosClient }, { provisionStores }, { containerDefinitions }] = await Promise.all([
+      const [{ CosmosClient }, { provisionStores }, { appContainers }] = await Promise.all([
         import('@azure/cosmos'),
         import('./provisionStores'),
         import('../../shared/platform/cosmos/cosmosClient'),
@@ -158,12 +158,7 @@ export async function launchLocalStack(options: LocalStackOptions): Promise<Loca
         });
         stops.push(() => Promise.resolve(client.dispose()));
         const database = client.database(databaseId);
-        const containers = Object.fromEntries(
-          Object.values(containerDefinitions).map((definition) => [
-            definition.id,
-            database.container(definition.id),
-          ]),
-        ) as Record<ContainerName, Container>;
+        const containers = appContainers(database);
         provisioned = { client, containers };
       }
     }

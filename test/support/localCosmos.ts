@@ -2,7 +2,7 @@ import { type Container, CosmosClient } from '@azure/cosmos';
 import { startCosmosServer } from '@azure-plan-local/stores';
 
 import { ensureDatabase } from '../../scripts/local-stack/provisionStores';
-import { containerDefinitions, type ContainerName } from '../../shared/platform/cosmos/cosmosClient';
+import { appContainers, type ContainerName } from '../../shared/platform/cosmos/cosmosClient';
 
 export interface LocalCosmos {
   endpoint: string;
@@ -23,12 +23,7 @@ export async function startLocalCosmos(databaseId = 'azure-plan-test'): Promise<
     connectionPolicy: { enableEndpointDiscovery: false },
   });
   const database = await ensureDatabase(client, databaseId);
-  const containers = Object.fromEntries(
-    Object.values(containerDefinitions).map((definition) => [
-      definition.id,
-      database.container(definition.id),
-    ]),
-  ) as Record<ContainerName, Container>;
+  const containers = appContainers(database);
   return {
     endpoint: server.endpoint,
     client,

@@ -1,4 +1,10 @@
-import { type ContainerDefinition, CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
+import {
+  type Container,
+  type ContainerDefinition,
+  CosmosClient,
+  type CosmosClientOptions,
+  type Database,
+} from '@azure/cosmos';
 
 import { type AppConfig } from '../config';
 import { lazyDefaultAzureCredential } from '../defaultCredential';
@@ -16,6 +22,16 @@ export const containerDefinitions = {
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerName = keyof typeof containerDefinitions;
+
+/** The app's containers in `database`, by name (no I/O: a container handle connects on its first request). */
+export function appContainers(database: Database): Record<ContainerName, Container> {
+  return Object.fromEntries(
+    Object.values(containerDefinitions).map((definition) => [
+      definition.id,
+      database.container(definition.id),
+    ]),
+  ) as Record<ContainerName, Container>;
+}
 
 /**
  * The Cosmos DB client, built when the app loads (the composition root): constructing it does no I/O, the first
