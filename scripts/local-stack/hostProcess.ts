@@ -1,8 +1,7 @@
 /**
  * The Functions host process of `npm start` (the launcher's step 5, launchLocalStack.ts): loads the host's modules
  * at once, then waits for the supervisor's `start` message (store endpoints, port), so that loading overlaps with
- * the stores starting. The supervisor
- * restarts this process when it dies unexpectedly.
+ * the stores starting. The supervisor restarts this process when it dies unexpectedly.
  *
  * Environment: `APP_DIR`, and the state folder the supervisor decided (`stateFolders`: `durable/` and `timers/`
  * in it, or memory).

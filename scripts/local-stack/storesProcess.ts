@@ -1,7 +1,8 @@
 /**
  * The stores process of `npm start`: the launcher's steps 2 and 3 (launchLocalStack.ts), the Cosmos DB server and
- * the simulators of Microsoft's services (identity, Partner Center, ARM). A process of its own so that the Functions host can crash (`kill -9`) while the stores keep
- * running, as Azure's stores (and Microsoft's APIs) do when a Functions host dies.
+ * the simulators of Microsoft's services (identity, Partner Center, ARM). A process of its own so that the Functions
+ * host can crash (`kill -9`) while the stores keep running, as Azure's stores (and Microsoft's APIs) do when a
+ * Functions host dies.
  *
  * Environment: `COSMOS_PORT` (unset: no Cosmos DB server), `SIMULATORS=1` to start the simulators, and the state
  * folder the supervisor decided (`stateFolders`: `cosmos/` and `simulators/` in it, or memory).
